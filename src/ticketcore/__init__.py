@@ -1,0 +1,18 @@
+"""ticketcore: decides who gets a helpdesk ticket and when its service-level promise falls due.
+
+A pure-domain, sans-I/O library: nothing in it reads a clock, a file, a network, a
+database or a random source. The subpackages are
+
+- `ticketcore.sla`: business calendars (and, later, SLA policies and clocks);
+- `ticketcore.assign`: the assignment engine;
+- `ticketcore.backlog`: backlog metrics.
+
+The root package exports the version and the error hierarchy.
+"""
+
+from ticketcore._errors import HorizonExceeded as HorizonExceeded
+from ticketcore._errors import InvalidInput as InvalidInput
+from ticketcore._errors import TicketcoreError as TicketcoreError
+from ticketcore._version import __version__ as __version__
+
+__all__ = ["HorizonExceeded", "InvalidInput", "TicketcoreError", "__version__"]

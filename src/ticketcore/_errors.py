@@ -1,0 +1,80 @@
+"""The error hierarchy shared by every part of ticketcore.
+
+Every error ticketcore raises on purpose is a `TicketcoreError`. Errors caused by
+bad input also subclass `ValueError`, name the offending field with a path such as
+``hours.mon[1]``, say what was expected and show the value given. An object that
+raised one of these is unchanged and stays usable.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["HorizonExceeded", "InvalidInput", "TicketcoreError"]
+
+_MISSING = object()
+
+
+class TicketcoreError(Exception):
+    """The root of every error that ticketcore raises deliberately.
+
+    Catch this to handle "ticketcore refused" separately from any other failure.
+    """
+
+
+class InvalidInput(TicketcoreError, ValueError):
+    """Bad input: a field that is missing, of the wrong type or out of range.
+
+    Attributes:
+        field: The path of the offending field, for example ``hours.mon[1]``.
+        expected: What would have been accepted, in words.
+        value: The value that was given.
+
+    >>> raise InvalidInput("hours.mon[1]", "an interval like '09:00-17:00'", "9-5")
+    Traceback (most recent call last):
+        ...
+    ticketcore.InvalidInput: hours.mon[1]: expected an interval like '09:00-17:00', got '9-5'
+
+    """
+
+    field: str
+    expected: str
+    value: object
+
+    def __init__(self, field: str, expected: str, value: object = _MISSING) -> None:
+        self.field = field
+        self.expected = expected
+        self.value = None if value is _MISSING else value
+        got = "nothing" if value is _MISSING else repr(value)
+        super().__init__(f"{field}: expected {expected}, got {got}")
+
+    @classmethod
+    def unknown_key(cls, field: str, key: str, allowed: Iterable[str]) -> InvalidInput:
+        """Build the error for an unknown key in a dict form, suggesting the closest known key."""
+        allowed = sorted(allowed)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return cls(field, f"one of the keys {', '.join(map(repr, allowed))}{hint}", key)
+
+
+class HorizonExceeded(TicketcoreError, ValueError):
+    """A computation found no answer within the calendar's horizon.
+
+    Raised, for example, by `ticketcore.sla.BusinessCalendar.add` when a calendar
+    does not have enough open time in the next ten years (by default) to cover the
+    duration. ticketcore raises this instead of searching forever.
+
+    Attributes:
+        field: The argument that asked for too much, for example ``duration``.
+        value: The value given for it.
+
+    """
+
+    field: str
+    value: object
+
+    def __init__(self, field: str, value: object, message: str) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(f"{field}: {message} (got {value!r})")

@@ -1,0 +1,3 @@
+"""Backlog metrics: the backlog ratio, weekly trends and breakdowns (to come)."""
+
+__all__: list[str] = []
