@@ -89,8 +89,11 @@ class DayInterval:
         if not isinstance(text, str) or text.count("-") != 1:
             raise InvalidInput(path, _INTERVAL_FORM, text)
         a, b = text.split("-")
-        start = _parse_time(a.strip(), path, end=False)
-        end = _parse_time(b.strip(), path, end=True)
+        try:
+            start = _parse_time(a.strip(), path, end=False)
+            end = _parse_time(b.strip(), path, end=True)
+        except InvalidInput:
+            raise InvalidInput(path, _INTERVAL_FORM, text) from None
         return cls(start, end)
 
     @property

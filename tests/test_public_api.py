@@ -1,0 +1,58 @@
+"""The public surface: literal __all__, docstrings everywhere, nothing exported twice."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pickle
+from datetime import timedelta
+
+import pytest
+
+import ticketcore
+from ticketcore.sla import BusinessCalendar
+
+PUBLIC = ["ticketcore", "ticketcore.sla", "ticketcore.assign", "ticketcore.backlog"]
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_name_has_a_docstring(name: str) -> None:
+    """Each exported object, and each of its public methods, is documented."""
+    module = importlib.import_module(name)
+    assert module.__doc__
+    for export in module.__all__:
+        obj = getattr(module, export)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, f"{name}.{export}"
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property | classmethod)):
+                    assert getattr(obj, attr).__doc__, f"{name}.{export}.{attr}"
+
+
+def test_each_name_is_exported_once() -> None:
+    """No object is public in two namespaces."""
+    seen: dict[int, str] = {}
+    for name in PUBLIC:
+        module = importlib.import_module(name)
+        for export in module.__all__:
+            obj = getattr(module, export)
+            if inspect.isclass(obj):
+                assert id(obj) not in seen, f"{export} in {name} and {seen[id(obj)]}"
+                seen[id(obj)] = name
+
+
+def test_version() -> None:
+    """The version is a string."""
+    assert isinstance(ticketcore.__version__, str)
+
+
+def test_calendars_pickle_and_stay_equal() -> None:
+    """A calendar survives pickling (its memo is rebuilt, not copied)."""
+    cal = BusinessCalendar.from_dict({"timezone": "Europe/Berlin", "hours": {"mon": ["09:00-17:00"]}})
+    cal.weekly_open_time  # noqa: B018
+
+    copy = pickle.loads(pickle.dumps(cal))
+
+    assert cal == copy
+    assert timedelta(hours=8) == copy.weekly_open_time
