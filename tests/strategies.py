@@ -75,7 +75,9 @@ def calendar_dicts(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> dict[str,
     data: dict[str, Any] = {"timezone": draw(st.sampled_from(zones)), "hours": draw(weekly_hours())}
     holidays: dict[str, Any] = {}
     if draw(st.booleans()):
-        holidays["dates"] = sorted({d.isoformat() for d in draw(st.lists(local_dates(), min_size=1, max_size=12))})
+        holidays["dates"] = sorted(
+            {d.isoformat() for d in draw(st.lists(local_dates(), min_size=1, max_size=12))}
+        )
     if draw(st.integers(0, 4)) == 0:
         holidays["country"] = "DE"
         holidays["subdiv"] = "BY"
@@ -86,15 +88,17 @@ def calendar_dicts(draw: st.DrawFn, zones: tuple[str, ...] = ZONES) -> dict[str,
         day = draw(local_dates())
         start = datetime(day.year, day.month, day.day) + timedelta(minutes=GRID * draw(st.integers(0, 95)))
         end = start + timedelta(minutes=5 * draw(st.integers(1, 3 * 24 * 12)))
-        closures.append({"start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes")})
+        closures.append(
+            {"start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes")}
+        )
     if closures:
         data["closures"] = closures
     openings = []
     for _ in range(draw(st.integers(0, 2))):
         s = draw(st.integers(0, 95)) * GRID
         length = draw(st.integers(1, 96)) * GRID
-        end = s + length
-        text = f"{_fmt(s)}-{_fmt(end) if end <= 1440 else _fmt(end - 1440)}"
+        stop = s + length
+        text = f"{_fmt(s)}-{_fmt(stop) if stop <= 1440 else _fmt(stop - 1440)}"
         openings.append({"date": draw(local_dates()).isoformat(), "hours": [text]})
     if openings:
         data["openings"] = openings

@@ -26,7 +26,9 @@ def test_every_public_name_has_a_docstring(name: str) -> None:
             assert obj.__doc__, f"{name}.{export}"
         if inspect.isclass(obj):
             for attr, member in vars(obj).items():
-                if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property | classmethod)):
+                if not attr.startswith("_") and (
+                    inspect.isfunction(member) or isinstance(member, property | classmethod)
+                ):
                     assert getattr(obj, attr).__doc__, f"{name}.{export}.{attr}"
 
 
@@ -40,6 +42,16 @@ def test_each_name_is_exported_once() -> None:
             if inspect.isclass(obj):
                 assert id(obj) not in seen, f"{export} in {name} and {seen[id(obj)]}"
                 seen[id(obj)] = name
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_classes_carry_their_public_module(name: str) -> None:
+    """Tracebacks and reprs name the public path, not the private module."""
+    module = importlib.import_module(name)
+    for export in module.__all__:
+        obj = getattr(module, export)
+        if inspect.isclass(obj):
+            assert name == obj.__module__
 
 
 def test_version() -> None:

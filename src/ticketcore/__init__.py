@@ -16,3 +16,8 @@ from ticketcore._errors import TicketcoreError as TicketcoreError
 from ticketcore._version import __version__ as __version__
 
 __all__ = ["HorizonExceeded", "InvalidInput", "TicketcoreError", "__version__"]
+
+from ticketcore._util import fixup_module_metadata
+
+fixup_module_metadata("ticketcore", globals())
+del fixup_module_metadata

@@ -6,6 +6,7 @@ import copy
 from datetime import datetime, timedelta
 from typing import Any
 
+import holidays
 import pytest
 
 from ticketcore import InvalidInput, TicketcoreError
@@ -133,7 +134,7 @@ AWARE = datetime.fromisoformat("2026-03-02T09:00+01:00")
         (lambda: CAL.next_close(NAIVE), "at"),
         (lambda: CAL.open_intervals(AWARE, NAIVE), "end"),
         (lambda: CAL.add(datetime(1, 1, 1, tzinfo=AWARE.tzinfo), timedelta(hours=1)), "start"),
-        (lambda: CAL.holidays_between(AWARE, AWARE), "first"),  # type: ignore[arg-type]
+        (lambda: CAL.holidays_between(AWARE, AWARE), "first"),  # a datetime is not a date here
     ],
 )
 def test_bad_arguments_name_the_argument(call: Any, field: str) -> None:
@@ -167,8 +168,14 @@ def test_the_calendar_is_unchanged_after_an_error() -> None:
         (lambda: HolidaySpec(subdiv="BY"), "subdiv"),
         (lambda: HolidaySpec(annual=((2, 30),)), "annual[0]"),
         (lambda: HolidaySpec.of(42), "holidays"),
-        (lambda: BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-17:00"]}, horizon=timedelta(0)), "horizon"),
-        (lambda: BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-17:00"]}, closures=["x"]), "closures[0]"),
+        (
+            lambda: BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-17:00"]}, horizon=timedelta(0)),
+            "horizon",
+        ),
+        (
+            lambda: BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-17:00"]}, closures=["x"]),
+            "closures[0]",
+        ),
     ],
 )
 def test_bad_python_values_name_the_field(build: Any, field: str) -> None:
@@ -181,9 +188,9 @@ def test_bad_python_values_name_the_field(build: Any, field: str) -> None:
 
 def test_a_python_holidays_source_has_no_dict_form() -> None:
     """to_dict refuses, clearly, to serialise a holidays.HolidayBase."""
-    import holidays
-
-    calendar = BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-17:00"]}, holidays=holidays.Germany())
+    calendar = BusinessCalendar(
+        timezone="UTC", hours={"mon": ["09:00-17:00"]}, holidays=holidays.country_holidays("DE")
+    )
 
     with pytest.raises(InvalidInput, match=r"holidays\.source"):
         calendar.to_dict()

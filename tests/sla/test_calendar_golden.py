@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 
 from ticketcore import HorizonExceeded
@@ -50,48 +51,252 @@ OFFICE = "09:00-17:00"
 
 ADD_CASES = [
     # (calendar, start, duration, expected, source)
-    (cal(OFFICE), "2026-03-02T09:00+01:00", H(8), "2026-03-02T17:00+01:00", "ISSUE: lands on the interval end, not Tue 09:00; OSH 0.1 (Frappe/ERPNext)"),
-    (cal(OFFICE), "2026-03-02T09:00+01:00", H(8) + timedelta(microseconds=1), "2026-03-03T09:00:00.000001+01:00", "ISSUE: one microsecond more is the next day"),
-    (cal(OFFICE), "2026-03-06T16:00+01:00", H(8), "2026-03-09T16:00+01:00", "HDP 42: Fri 16:00 + 8 h -> Mon 16:00"),
-    (cal(OFFICE), "2026-03-06T16:00+01:00", H(2), "2026-03-09T10:00+01:00", "HDP 42: Fri 16:00 + 2 h -> Mon 10:00"),
-    (cal("08:00-17:00"), "2026-03-06T16:00+01:00", H(4), "2026-03-09T11:00+01:00", "HDP 42: the published doc says Tue 11:00; Mon 11:00 is right"),
-    (cal(OFFICE), "2026-03-07T10:00+01:00", H(1), "2026-03-09T10:00+01:00", "HDP 41 / GLPI #687: a Saturday ticket starts its clock Monday 09:00"),
-    (cal(OFFICE), "2026-03-07T10:00+01:00", H(0), "2026-03-07T10:00+01:00", "ISSUE: add(start, 0) == start, even when closed"),
-    (cal(OFFICE), "2026-03-02T17:00+01:00", H(1), "2026-03-03T10:00+01:00", "BTL 2 / biz #62: at exactly 17:00 the calendar is closed"),
-    (cal(OFFICE), "2026-03-03T17:00+01:00", -H(8), "2026-03-03T09:00+01:00", "ISSUE: negative mirrors positive, landing on the interval start"),
-    (cal(OFFICE), "2026-03-02T09:00+01:00", -H(8), "2026-02-27T09:00+01:00", "ISSUE/HAND: back over the weekend to Friday 09:00"),
-    (cal(OFFICE), "2026-03-02T12:00+01:00", -H(0), "2026-03-02T12:00+01:00", "ISSUE: minus nothing is nothing"),
+    (
+        cal(OFFICE),
+        "2026-03-02T09:00+01:00",
+        H(8),
+        "2026-03-02T17:00+01:00",
+        "ISSUE: lands on the interval end, not Tue 09:00; OSH 0.1 (Frappe/ERPNext)",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-02T09:00+01:00",
+        H(8) + timedelta(microseconds=1),
+        "2026-03-03T09:00:00.000001+01:00",
+        "ISSUE: one microsecond more is the next day",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-06T16:00+01:00",
+        H(8),
+        "2026-03-09T16:00+01:00",
+        "HDP 42: Fri 16:00 + 8 h -> Mon 16:00",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-06T16:00+01:00",
+        H(2),
+        "2026-03-09T10:00+01:00",
+        "HDP 42: Fri 16:00 + 2 h -> Mon 10:00",
+    ),
+    (
+        cal("08:00-17:00"),
+        "2026-03-06T16:00+01:00",
+        H(4),
+        "2026-03-09T11:00+01:00",
+        "HDP 42: the published doc says Tue 11:00; Mon 11:00 is right",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-07T10:00+01:00",
+        H(1),
+        "2026-03-09T10:00+01:00",
+        "HDP 41 / GLPI #687: a Saturday ticket starts its clock Monday 09:00",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-07T10:00+01:00",
+        H(0),
+        "2026-03-07T10:00+01:00",
+        "ISSUE: add(start, 0) == start, even when closed",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-02T17:00+01:00",
+        H(1),
+        "2026-03-03T10:00+01:00",
+        "BTL 2 / biz #62: at exactly 17:00 the calendar is closed",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-03T17:00+01:00",
+        -H(8),
+        "2026-03-03T09:00+01:00",
+        "ISSUE: negative mirrors positive, landing on the interval start",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-02T09:00+01:00",
+        -H(8),
+        "2026-02-27T09:00+01:00",
+        "ISSUE/HAND: back over the weekend to Friday 09:00",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-02T12:00+01:00",
+        -H(0),
+        "2026-03-02T12:00+01:00",
+        "ISSUE: minus nothing is nothing",
+    ),
     # Split shifts.
-    (cal({"mon": ["09:00-12:00", "13:00-17:00"]}), "2026-03-02T11:00+01:00", H(2), "2026-03-02T14:00+01:00", "HAND: 1 h before lunch, 1 h after"),
-    (cal({"mon": ["09:00-12:00", "13:00-17:00"]}), "2026-03-02T09:00+01:00", H(3), "2026-03-02T12:00+01:00", "ISSUE: lands on the end of the morning interval"),
+    (
+        cal({"mon": ["09:00-12:00", "13:00-17:00"]}),
+        "2026-03-02T11:00+01:00",
+        H(2),
+        "2026-03-02T14:00+01:00",
+        "HAND: 1 h before lunch, 1 h after",
+    ),
+    (
+        cal({"mon": ["09:00-12:00", "13:00-17:00"]}),
+        "2026-03-02T09:00+01:00",
+        H(3),
+        "2026-03-02T12:00+01:00",
+        "ISSUE: lands on the end of the morning interval",
+    ),
     # Overnight shifts across a weekend (BTL vector night-weekend-skip: pandas answers Mon 01:51).
-    (cal("22:00-06:00"), "2026-03-06T23:00+01:00", H(7), "2026-03-07T06:00+01:00", "ISSUE: Friday's night shift ends Saturday 06:00"),
-    (cal("22:00-06:00"), "2026-03-06T23:00+01:00", H(8), "2026-03-09T23:00+01:00", "HAND: 7 h Friday night, 1 h Monday night"),
-    (cal("22:00-06:00"), "2026-03-05T01:51+01:00", H(56), "2026-03-14T01:51+01:00", "BTL night-weekend-skip: 4:09 + 6 shifts of 8 h + 3:51 -> Sat 01:51"),
+    (
+        cal("22:00-06:00"),
+        "2026-03-06T23:00+01:00",
+        H(7),
+        "2026-03-07T06:00+01:00",
+        "ISSUE: Friday's night shift ends Saturday 06:00",
+    ),
+    (
+        cal("22:00-06:00"),
+        "2026-03-06T23:00+01:00",
+        H(8),
+        "2026-03-09T23:00+01:00",
+        "HAND: 7 h Friday night, 1 h Monday night",
+    ),
+    (
+        cal("22:00-06:00"),
+        "2026-03-05T01:51+01:00",
+        H(56),
+        "2026-03-14T01:51+01:00",
+        "BTL night-weekend-skip: 4:09 + 6 shifts of 8 h + 3:51 -> Sat 01:51",
+    ),
     # 24/7 and 24:00 (OSH 0.4: Zammad's 23:59 gap, ERPNext's 23:59:59 gap).
-    (cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}), "2026-03-02T23:00+01:00", H(2), "2026-03-03T01:00+01:00", "OSH 0.4: no gap at midnight"),
-    (cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}), "2026-03-28T12:00+01:00", H(24), "2026-03-29T13:00+02:00", "ISSUE/TZ: real hours; Berlin springs forward 2026-03-29"),
-    (cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}, tz="UTC"), "2026-03-02T00:00+00:00", H(1000), "2026-04-12T16:00+00:00", "HAND: 1000 h = 41 d 16 h"),
+    (
+        cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}),
+        "2026-03-02T23:00+01:00",
+        H(2),
+        "2026-03-03T01:00+01:00",
+        "OSH 0.4: no gap at midnight",
+    ),
+    (
+        cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}),
+        "2026-03-28T12:00+01:00",
+        H(24),
+        "2026-03-29T13:00+02:00",
+        "ISSUE/TZ: real hours; Berlin springs forward 2026-03-29",
+    ),
+    (
+        cal({d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}, tz="UTC"),
+        "2026-03-02T00:00+00:00",
+        H(1000),
+        "2026-04-12T16:00+00:00",
+        "HAND: 1000 h = 41 d 16 h",
+    ),
     # DST, Berlin: 2026-03-29 02:00 -> 03:00; 2026-10-25 03:00 -> 02:00 (TZ).
-    (cal({"sun": ["00:00-06:00"]}), "2026-03-29T00:00+01:00", H(5), "2026-03-29T06:00+02:00", "ISSUE: 00:00-06:00 on spring-forward night is 5 real hours"),
-    (cal({"sun": ["00:00-06:00"]}), "2026-10-25T00:00+02:00", H(7), "2026-10-25T06:00+01:00", "ISSUE: and 7 real hours on fall-back night"),
-    (cal({"sun": ["02:30-04:00"]}), "2026-03-29T00:00+01:00", H(1), "2026-03-29T04:00+02:00", "ISSUE/BTL 5.3: 02:30 is in the gap, the interval starts 03:00 (biz: 03:30)"),
-    (cal({"sun": ["02:30-02:45"]}), "2026-10-25T00:00+02:00", timedelta(minutes=15), "2026-10-25T02:45+02:00", "ISSUE: in the overlap, the first occurrence"),
-    (cal({"sun": ["02:30-09:00"]}), "2026-10-25T02:30+02:00", H(7.5), "2026-10-25T09:00+01:00", "ISSUE: from the first 02:30 to 09:00 CET is 7.5 real hours"),
-    (cal({"sun": ["09:00-17:00"]}), "2026-03-29T09:00+02:00", H(8), "2026-03-29T17:00+02:00", "HDP 44: a 09-17 window on a DST day is still 8 hours"),
+    (
+        cal({"sun": ["00:00-06:00"]}),
+        "2026-03-29T00:00+01:00",
+        H(5),
+        "2026-03-29T06:00+02:00",
+        "ISSUE: 00:00-06:00 on spring-forward night is 5 real hours",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}),
+        "2026-10-25T00:00+02:00",
+        H(7),
+        "2026-10-25T06:00+01:00",
+        "ISSUE: and 7 real hours on fall-back night",
+    ),
+    (
+        cal({"sun": ["02:30-04:00"]}),
+        "2026-03-29T00:00+01:00",
+        H(1),
+        "2026-03-29T04:00+02:00",
+        "ISSUE/BTL 5.3: 02:30 is in the gap, the interval starts 03:00 (biz: 03:30)",
+    ),
+    (
+        cal({"sun": ["02:30-02:45"]}),
+        "2026-10-25T00:00+02:00",
+        timedelta(minutes=15),
+        "2026-10-25T02:45+02:00",
+        "ISSUE: in the overlap, the first occurrence",
+    ),
+    (
+        cal({"sun": ["02:30-09:00"]}),
+        "2026-10-25T02:30+02:00",
+        H(7.5),
+        "2026-10-25T09:00+01:00",
+        "ISSUE: from the first 02:30 to 09:00 CET is 7.5 real hours",
+    ),
+    (
+        cal({"sun": ["09:00-17:00"]}),
+        "2026-03-29T09:00+02:00",
+        H(8),
+        "2026-03-29T17:00+02:00",
+        "HDP 44: a 09-17 window on a DST day is still 8 hours",
+    ),
     # DST, New York: 2026-03-08 02:00 -> 03:00; 2026-11-01 02:00 -> 01:00 (TZ).
-    (cal({"sun": ["00:00-06:00"]}, tz="America/New_York"), "2026-03-08T00:00-05:00", H(5), "2026-03-08T06:00-04:00", "ISSUE/TZ: 5 real hours"),
-    (cal({"sun": ["00:00-06:00"]}, tz="America/New_York"), "2026-11-01T00:00-04:00", H(7), "2026-11-01T06:00-05:00", "ISSUE/TZ: 7 real hours"),
-    (cal({"sun": ["01:30-01:45"]}, tz="America/New_York"), "2026-11-01T00:00-04:00", timedelta(minutes=15), "2026-11-01T01:45-04:00", "ISSUE: first occurrence (EDT)"),
-    (cal({"sun": ["02:15-02:45", "03:00-04:00"]}, tz="America/New_York"), "2026-03-08T00:00-05:00", H(1), "2026-03-08T04:00-04:00", "ISSUE/BTL biz-la-gap: an interval inside the gap is empty"),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="America/New_York"),
+        "2026-03-08T00:00-05:00",
+        H(5),
+        "2026-03-08T06:00-04:00",
+        "ISSUE/TZ: 5 real hours",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="America/New_York"),
+        "2026-11-01T00:00-04:00",
+        H(7),
+        "2026-11-01T06:00-05:00",
+        "ISSUE/TZ: 7 real hours",
+    ),
+    (
+        cal({"sun": ["01:30-01:45"]}, tz="America/New_York"),
+        "2026-11-01T00:00-04:00",
+        timedelta(minutes=15),
+        "2026-11-01T01:45-04:00",
+        "ISSUE: first occurrence (EDT)",
+    ),
+    (
+        cal({"sun": ["02:15-02:45", "03:00-04:00"]}, tz="America/New_York"),
+        "2026-03-08T00:00-05:00",
+        H(1),
+        "2026-03-08T04:00-04:00",
+        "ISSUE/BTL biz-la-gap: an interval inside the gap is empty",
+    ),
     # Southern hemisphere and a 30-minute shift (TZ: Sydney 2026-10-04 02:00 -> 03:00;
     # Lord Howe 2026-04-05 02:00 -> 01:30 and 2026-10-04 02:00 -> 02:30).
-    (cal({"sun": ["00:00-06:00"]}, tz="Australia/Sydney"), "2026-10-04T00:00+10:00", H(5), "2026-10-04T06:00+11:00", "TZ: Sydney springs forward in October"),
-    (cal({"sun": ["00:00-06:00"]}, tz="Australia/Lord_Howe"), "2026-04-05T00:00+11:00", H(6.5), "2026-04-05T06:00+10:30", "TZ: Lord Howe falls back 30 minutes"),
-    (cal({"sun": ["00:00-06:00"]}, tz="Australia/Lord_Howe"), "2026-10-04T00:00+10:30", H(5.5), "2026-10-04T06:00+11:00", "TZ: and springs forward 30 minutes"),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="Australia/Sydney"),
+        "2026-10-04T00:00+10:00",
+        H(5),
+        "2026-10-04T06:00+11:00",
+        "TZ: Sydney springs forward in October",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="Australia/Lord_Howe"),
+        "2026-04-05T00:00+11:00",
+        H(6.5),
+        "2026-04-05T06:00+10:30",
+        "TZ: Lord Howe falls back 30 minutes",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="Australia/Lord_Howe"),
+        "2026-10-04T00:00+10:30",
+        H(5.5),
+        "2026-10-04T06:00+11:00",
+        "TZ: and springs forward 30 minutes",
+    ),
     # The start given in another zone than the calendar's (HDP 44).
-    (cal(OFFICE), "2026-03-02T08:00+00:00", H(1), "2026-03-02T10:00+01:00", "HDP 44: 08:00 UTC is 09:00 in Berlin"),
-    (cal(OFFICE), "2026-03-02T17:30+09:00", H(1), "2026-03-02T10:30+01:00", "HDP 44: 17:30 in Tokyo is 09:30 in Berlin"),
+    (
+        cal(OFFICE),
+        "2026-03-02T08:00+00:00",
+        H(1),
+        "2026-03-02T10:00+01:00",
+        "HDP 44: 08:00 UTC is 09:00 in Berlin",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-02T17:30+09:00",
+        H(1),
+        "2026-03-02T10:30+01:00",
+        "HDP 44: 17:30 in Tokyo is 09:30 in Berlin",
+    ),
 ]
 
 
@@ -106,11 +311,41 @@ def test_add(calendar: BusinessCalendar, start: str, duration: timedelta, expect
 
 ELAPSED_CASES = [
     (cal(OFFICE), "2026-03-02T09:00+01:00", "2026-03-03T10:00+01:00", H(9), "HAND: 8 h Monday, 1 h Tuesday"),
-    (cal(OFFICE), "2026-03-03T10:00+01:00", "2026-03-02T09:00+01:00", -H(9), "ISSUE: antisymmetric (biz: 0, businesstimedelta: +9 h; BTL 1)"),
-    (cal(OFFICE), "2026-03-07T00:00+01:00", "2026-03-08T23:59+01:00", H(0), "HAND: a weekend has no business time"),
-    (cal({"sun": ["00:00-06:00"]}), "2026-03-29T00:00+01:00", "2026-03-29T12:00+02:00", H(5), "ISSUE: spring-forward night"),
-    (cal({"sun": ["00:00-06:00"]}, tz="America/New_York"), "2026-11-01T00:00-04:00", "2026-11-02T00:00-05:00", H(7), "ISSUE/OSH 0.5: the repeated hour is real time"),
-    (cal("22:00-06:00"), "2026-03-06T00:00+01:00", "2026-03-09T00:00+01:00", H(6 + 8), "HAND: end of Thursday's shift, then Friday's"),
+    (
+        cal(OFFICE),
+        "2026-03-03T10:00+01:00",
+        "2026-03-02T09:00+01:00",
+        -H(9),
+        "ISSUE: antisymmetric (biz: 0, businesstimedelta: +9 h; BTL 1)",
+    ),
+    (
+        cal(OFFICE),
+        "2026-03-07T00:00+01:00",
+        "2026-03-08T23:59+01:00",
+        H(0),
+        "HAND: a weekend has no business time",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}),
+        "2026-03-29T00:00+01:00",
+        "2026-03-29T12:00+02:00",
+        H(5),
+        "ISSUE: spring-forward night",
+    ),
+    (
+        cal({"sun": ["00:00-06:00"]}, tz="America/New_York"),
+        "2026-11-01T00:00-04:00",
+        "2026-11-02T00:00-05:00",
+        H(7),
+        "ISSUE/OSH 0.5: the repeated hour is real time",
+    ),
+    (
+        cal("22:00-06:00"),
+        "2026-03-06T00:00+01:00",
+        "2026-03-09T00:00+01:00",
+        H(6 + 8),
+        "HAND: end of Thursday's shift, then Friday's",
+    ),
 ]
 
 
@@ -177,10 +412,10 @@ class TestHolidays:
 
     def test_holidays_from_a_python_holidays_object(self) -> None:
         """ISSUE: a holidays.HolidayBase (or a collection of dates) can be passed directly."""
-        import holidays
-
         by_object = BusinessCalendar(
-            timezone="Europe/Berlin", hours={d: [OFFICE] for d in WEEKDAYS5}, holidays=holidays.Germany()
+            timezone="Europe/Berlin",
+            hours={d: [OFFICE] for d in WEEKDAYS5},
+            holidays=holidays.country_holidays("DE"),
         )
         by_dates = BusinessCalendar(
             timezone="Europe/Berlin", hours={d: [OFFICE] for d in WEEKDAYS5}, holidays={date(2026, 4, 3)}
@@ -338,7 +573,9 @@ class TestNeverHangs:
 
     def test_the_horizon_is_configurable(self) -> None:
         """With a 30-day horizon and 8 h on Mondays, 40 h fit (Mar 30 17:00) and 48 h do not."""
-        calendar = BusinessCalendar.from_dict({"timezone": "UTC", "hours": {"mon": [OFFICE]}, "horizon_days": 30})
+        calendar = BusinessCalendar.from_dict(
+            {"timezone": "UTC", "hours": {"mon": [OFFICE]}, "horizon_days": 30}
+        )
 
         assert same_instant(at("2026-03-30T17:00+00:00"), calendar.add(at("2026-03-02T09:00+00:00"), H(40)))
         with pytest.raises(HorizonExceeded):

@@ -6,14 +6,16 @@ compares the fast engine with the slow reference on thousands of random cases.
 
 from __future__ import annotations
 
+import itertools
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from reference_calendar import ReferenceCalendar
 from strategies import FIRST, LAST, calendar_dicts, calendars, durations, instants
-
 from ticketcore import HorizonExceeded
 from ticketcore.sla import BusinessCalendar
 
@@ -131,7 +133,7 @@ def test_open_intervals_are_exactly_the_counted_time(cal: BusinessCalendar, data
         assert cal.is_open(s)
         assert cal.is_open(e - US)
         assert cal.is_open(s + (e - s) / 2)
-    for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
         assert e1 < s2
         assert not cal.is_open(e1)
         assert not cal.is_open(s2 - US)
@@ -196,8 +198,6 @@ def test_engine_agrees_with_the_slow_reference(cal: BusinessCalendar, data: st.D
 
 def test_reference_agrees_on_thousands_of_office_cases() -> None:
     """A fixed office calendar with German holidays: 3,000 random adds and elapsed values agree."""
-    import random
-
     rng = random.Random(20261122)
     cal = BusinessCalendar.from_dict(
         {

@@ -12,3 +12,8 @@ from ticketcore.sla._config import HolidaySpec as HolidaySpec
 from ticketcore.sla._config import Opening as Opening
 
 __all__ = ["WEEKDAYS", "BusinessCalendar", "Closure", "DayInterval", "HolidaySpec", "Opening"]
+
+from ticketcore._util import fixup_module_metadata
+
+fixup_module_metadata("ticketcore.sla", globals())
+del fixup_module_metadata

@@ -72,6 +72,7 @@ _UTC: Final = UTC
 _REAL_EPOCH: Final = datetime(1, 1, 1, tzinfo=_UTC)
 _WALL_EPOCH: Final = datetime(1, 1, 1)
 _US: Final = timedelta(microseconds=1)
+_MEAN_YEAR: Final = 31_556_952 * SECOND  # 365.2425 days
 
 Span = tuple[int, int]
 
@@ -407,8 +408,10 @@ class Engine:
             return self._chunks[year], self._base[year]
 
     def _locate(self, real: int) -> tuple[_Chunk, int]:
-        year = (_REAL_EPOCH + timedelta(microseconds=real)).year
-        c, base = self.chunk(year)
+        # A guess from the mean Gregorian year; the loops below correct it by one at most.
+        year = 1 + real // _MEAN_YEAR
+        found = self._chunks.get(year)
+        c, base = (found, self._base[year]) if found is not None else self.chunk(year)
         while real < c.rstart:
             c, base = self.chunk(c.year - 1)
         while real >= c.rend:
@@ -420,6 +423,10 @@ class Engine:
     def f(self, real: int) -> int:
         """``F(real)``: business time before ``real`` (relative to an invisible anchor)."""
         c, base = self._locate(real)
+        return base + self._f_in(c, real)
+
+    def _f_in(self, c: _Chunk, real: int) -> int:
+        """``F(real)`` relative to the start of chunk ``c``, which contains ``real``."""
         i = bisect_right(c.rs, real) - 1
         if i >= 0 and real < c.re[i]:
             acc = c.F0[i]
@@ -427,10 +434,10 @@ class Engine:
                 if real <= s:
                     break
                 acc += min(real, e) - s
-            return base + acc
+            return acc
         if i >= 0:
-            return base + self._wt(real + c.o[i]) + c.K[i]
-        return base + self._wt(real + c.o0) + c.K0
+            return self._wt(real + c.o[i]) + c.K[i]
+        return self._wt(real + c.o0) + c.K0
 
     def is_open(self, real: int) -> bool:
         """Whether the calendar is open at ``real``."""
@@ -443,7 +450,7 @@ class Engine:
     def forward(self, start: int, amount: int, limit: int) -> int:
         """The earliest ``t >= start`` with ``F(t) - F(start) >= amount`` (``amount > 0``)."""
         c, base = self._locate(start)
-        target = self.f(start) + amount
+        target = base + self._f_in(c, start) + amount
         while target > base + c.total:
             c, base = self.chunk(c.year + 1)
             if c.rstart > limit:
@@ -469,7 +476,7 @@ class Engine:
     def backward(self, start: int, amount: int, limit: int) -> int:
         """The latest ``t <= start`` with ``F(start) - F(t) >= amount`` (``amount > 0``)."""
         c, base = self._locate(start)
-        target = self.f(start) - amount
+        target = base + self._f_in(c, start) - amount
         while target < base:
             c, base = self.chunk(c.year - 1)
             if c.rend < limit:

@@ -1,0 +1,191 @@
+"""Benchmark: BusinessCalendar against pandas CustomBusinessHour and businesstimedelta.
+
+Workload (the calendar issue's): Mon-Fri 09:00-17:00, Europe/Berlin, German public
+holidays; 20,000 due dates (random 2026 starts at second resolution, 1-400 whole
+business hours) and 20,000 elapsed computations (random 2026 starts, spans of 0-90
+calendar days). Every peer runs on the same inputs in the same process, and the
+results are checked for agreement wherever the peer is correct:
+
+- pandas lands on the next opening when the budget runs out exactly at 17:00, where
+  ticketcore (and businesstimedelta) return 17:00; such pairs count as agreeing;
+- pandas has no elapsed API, so only due dates are compared with it.
+
+Then the cost of one ``add`` for 1, 8, 40, 400 and 8,000 business hours.
+
+Run: ``python benchmarks/bench_calendar.py`` (needs the ``bench`` extra). Use
+``--peer-sample N`` to run businesstimedelta (about 5 ms a call) on the first N cases only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from ticketcore.sla import BusinessCalendar
+
+ZONE = ZoneInfo("Europe/Berlin")
+N = 20_000
+
+
+def per_call(fn: Callable[[], object], calls: int) -> float:
+    """Microseconds per call of ``fn`` (which makes ``calls`` calls)."""
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) / calls * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer-sample", type=int, default=N, help="cases to run businesstimedelta on")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    import businesstimedelta as btd
+    import pandas as pd
+    import pytz
+
+    rng = random.Random(args.seed)
+    year_start = datetime(2026, 1, 1, tzinfo=ZONE).astimezone(UTC)
+    starts = [(year_start + timedelta(seconds=rng.randrange(365 * 86400))).astimezone(ZONE) for _ in range(N)]
+    hours = [rng.randint(1, 400) for _ in range(N)]
+    ends = [(s.astimezone(UTC) + timedelta(days=rng.uniform(0, 90))).astimezone(ZONE) for s in starts]
+
+    # Through 2039: businesstimedelta crashes when its holiday list runs out (its issues #8, #10).
+    de = holidays.country_holidays("DE", years=range(2025, 2040))
+    holiday_dates = sorted(d for d in de if isinstance(d, date))
+
+    cal = BusinessCalendar.from_dict(
+        {
+            "timezone": "Europe/Berlin",
+            "hours": {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+            "holidays": {"country": "DE"},
+        }
+    )
+    durations = [timedelta(hours=h) for h in hours]
+
+    # pandas: naive local wall time (it computes on the wall clock anyway), offsets cached per h.
+    cbh = pd.offsets.CustomBusinessHour(start="09:00", end="17:00", holidays=holiday_dates)
+    offsets = {h: h * cbh for h in set(hours)}
+    pd_starts = [pd.Timestamp(s.replace(tzinfo=None)) for s in starts]
+
+    # businesstimedelta: pytz zone, holidays as a set (its faster form).
+    pz = pytz.timezone("Europe/Berlin")
+    workday = btd.WorkDayRule(
+        start_time=datetime(2000, 1, 1, 9).time(),
+        end_time=datetime(2000, 1, 1, 17).time(),
+        working_days=[0, 1, 2, 3, 4],
+        tz=pz,
+    )
+    rules = btd.Rules([workday, btd.HolidayRule(set(holiday_dates), tz=pz)])
+    m = min(args.peer_sample, N)
+    bt_starts = [s.astimezone(pz) for s in starts[:m]]
+    bt_ends = [e.astimezone(pz) for e in ends[:m]]
+    bt_deltas = [btd.BusinessTimeDelta(rules, hours=h) for h in hours[:m]]
+
+    # Warm up every library once (ticketcore builds its per-year tables here).
+    for s, d, e in zip(starts[:2000], durations[:2000], ends[:2000], strict=True):
+        cal.add(s, d)
+        cal.elapsed(s, e)
+
+    results: dict[str, list[object]] = {}
+
+    def tc_due() -> None:
+        results["tc_due"] = [cal.add(s, d) for s, d in zip(starts, durations, strict=True)]
+
+    def tc_elapsed() -> None:
+        results["tc_el"] = [cal.elapsed(s, e) for s, e in zip(starts, ends, strict=True)]
+
+    def pd_due() -> None:
+        results["pd_due"] = [ts + offsets[h] for ts, h in zip(pd_starts, hours, strict=True)]
+
+    def bt_due() -> None:
+        results["bt_due"] = [s + d for s, d in zip(bt_starts, bt_deltas, strict=True)]
+
+    def bt_elapsed() -> None:
+        results["bt_el"] = [rules.difference(s, e) for s, e in zip(bt_starts, bt_ends, strict=True)]
+
+    timings = {
+        ("ticketcore", "due"): per_call(tc_due, N),
+        ("ticketcore", "elapsed"): per_call(tc_elapsed, N),
+        ("pandas CustomBusinessHour", "due"): per_call(pd_due, N),
+        ("businesstimedelta", "due"): per_call(bt_due, m),
+        ("businesstimedelta", "elapsed"): per_call(bt_elapsed, m),
+    }
+
+    # Agreement.
+    tc_due_list = results["tc_due"]
+    pd_agree = pd_conv = 0
+    for ours, theirs in zip(tc_due_list, results["pd_due"], strict=True):
+        assert isinstance(ours, datetime)
+        theirs_dt = theirs.to_pydatetime().replace(tzinfo=ZONE)  # type: ignore[attr-defined]
+        if ours.replace(tzinfo=None) == theirs_dt.replace(tzinfo=None):
+            pd_agree += 1
+        elif ours.replace(tzinfo=None) == theirs_dt.replace(tzinfo=None) - timedelta(hours=16) or (
+            not cal.is_open(ours)
+            and cal.next_open(ours).replace(tzinfo=None) == theirs_dt.replace(tzinfo=None)
+        ):
+            pd_conv += 1  # pandas' convention: the next opening instead of 17:00
+    bt_due_agree = sum(
+        1 for ours, theirs in zip(tc_due_list[:m], results["bt_due"], strict=True) if ours == theirs
+    )
+    bt_el_agree = sum(
+        1
+        for ours, theirs in zip(results["tc_el"][:m], results["bt_el"], strict=True)
+        # businesstimedelta keeps whole seconds only: compare ours truncated to the second.
+        if ours - timedelta(microseconds=ours.microseconds)
+        == timedelta(hours=theirs.hours, seconds=theirs.seconds)  # type: ignore[attr-defined]
+    )
+
+    print(f"Workload: {N:,} due dates and {N:,} elapsed, Mon-Fri 09-17 Europe/Berlin, DE holidays")
+    print(f"(businesstimedelta on the first {m:,} cases)\n")
+    print(f"{'library':<28}{'operation':<10}{'us/call':>10}{'x ticketcore':>14}")
+    for (lib, op), us in timings.items():
+        ratio = us / timings[("ticketcore", op)]
+        print(f"{lib:<28}{op:<10}{us:>10.2f}{ratio:>14.1f}")
+    print()
+    print(
+        f"agreement, pandas due:            {pd_agree:,} equal + {pd_conv:,} next-opening convention / {N:,}"
+    )
+    print(f"agreement, businesstimedelta due: {bt_due_agree:,} / {m:,}")
+    print(
+        f"agreement, businesstimedelta elapsed: {bt_el_agree:,} / {m:,}"
+        " (to the second: it drops microseconds)"
+    )
+
+    # Scaling with the duration: one start, prebuilt offsets, warm.
+    print("\nCost of one add by duration (us/call; ticketcore's years are built once before timing)")
+    start = datetime(2026, 3, 4, 10, 17, tzinfo=ZONE)
+    pd_start = pd.Timestamp(start.replace(tzinfo=None))
+    bt_start = start.astimezone(pz)
+    print(f"{'hours':>8}{'ticketcore':>12}{'pandas':>10}{'btd':>12}")
+    base = None
+    for h in (1, 8, 40, 400, 8000):
+        d = timedelta(hours=h)
+        cal.add(start, d)
+        reps = 20_000
+        tc = per_call(lambda d=d, reps=reps: [cal.add(start, d) for _ in range(reps)], reps)
+        off = h * cbh
+        pdv = per_call(lambda off=off: [pd_start + off for _ in range(2000)], 2000)
+        bt_reps = 3 if h >= 400 else 30
+        delta = btd.BusinessTimeDelta(rules, hours=h)
+        try:
+            us = per_call(lambda delta=delta, r=bt_reps: [bt_start + delta for _ in range(r)], bt_reps)
+            btv = f"{us:.1f}"
+        except TypeError as e:  # businesstimedelta's own failure, reported rather than hidden
+            btv = f"error: {e}"[:30]
+        if h == 8:
+            base = tc
+        print(f"{h:>8}{tc:>12.2f}{pdv:>10.1f}{btv:>12}")
+    assert base is not None
+    tc8000 = per_call(lambda: [cal.add(start, timedelta(hours=8000)) for _ in range(20_000)], 20_000)
+    print(f"\n8,000 h add / 8 h add (ticketcore): {tc8000 / base:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
