@@ -26,6 +26,7 @@ __all__ = ["BusinessCalendar"]
 
 _US: Final = timedelta(microseconds=1)
 DEFAULT_HORIZON: Final = timedelta(days=3653)  # ten years of calendar time
+_TOO_LITTLE: Final = "not enough open time within the calendar's horizon"
 _MAX_HORIZON: Final = timedelta(days=366 * 400)
 
 Hours = tuple[tuple[str, tuple[DayInterval, ...]], ...]
@@ -292,9 +293,8 @@ class BusinessCalendar:
                 t = self._engine.backward(real, -amount, real - horizon)
             else:
                 return s.astimezone(self._engine.zone)
-        except Exception as e:
-            _reraise(e, "duration", duration)
-            raise
+        except HorizonExceeded:
+            raise HorizonExceeded("duration", duration, _TOO_LITTLE) from None
         return from_real(t, self._engine.zone)
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
@@ -324,9 +324,8 @@ class BusinessCalendar:
         real = to_real(_aware(at, "at"))
         try:
             t = self._engine.next_open(real, real + self.horizon // _US)
-        except Exception as e:
-            _reraise(e, "at", at)
-            raise
+        except HorizonExceeded:
+            raise HorizonExceeded("at", at, _TOO_LITTLE) from None
         return from_real(t, self._engine.zone)
 
     def next_close(self, at: datetime) -> datetime:
@@ -344,9 +343,8 @@ class BusinessCalendar:
         try:
             start = self._engine.next_open(real, limit)
             t = self._engine.close_after(start, limit + 1)
-        except Exception as e:
-            _reraise(e, "at", at)
-            raise
+        except HorizonExceeded:
+            raise HorizonExceeded("at", at, _TOO_LITTLE) from None
         if t > limit:
             raise HorizonExceeded("at", at, "the calendar does not close within the horizon")
         return from_real(t, self._engine.zone)
@@ -388,9 +386,3 @@ class BusinessCalendar:
 
 def _wall(naive: datetime) -> int:
     return (naive - datetime(1, 1, 1)) // _US
-
-
-def _reraise(error: Exception, field: str, value: object) -> None:
-    """Name the caller's argument in a `HorizonExceeded` raised deep in the engine."""
-    if isinstance(error, HorizonExceeded):
-        raise HorizonExceeded(field, value, "not enough open time within the horizon") from None

@@ -250,11 +250,7 @@ class Opening:
 
 
 def _check_no_overlap(items: list[tuple[DayInterval, str]], period: timedelta | None) -> None:
-    """Reject overlapping intervals, naming both paths.
-
-    Each item is an interval and its path; the interval is placed at its start (a
-    day offset may already be folded into the caller's intervals via `_raise_on_overlap`).
-    """
+    """Reject overlapping intervals of one day, naming both paths."""
     spans = [(iv.start, iv.start + iv.length, path, str(iv)) for iv, path in items]
     _raise_on_overlap(spans, period=period)
 
@@ -315,11 +311,8 @@ def _check_annual(
 
 
 def _valid_month_day(month: int, day: int) -> bool:
-    try:
-        date(2000, month, day)
-    except ValueError:
-        return False
-    return True
+    """Whether (month, day) exists in some year (29 February does, in leap years)."""
+    return _valid_date(2000, month, day)
 
 
 @attrs.frozen

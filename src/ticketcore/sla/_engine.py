@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -235,7 +235,7 @@ class Engine:
         self,
         zone: ZoneInfo,
         weekly: Sequence[Sequence[Span]],
-        holidays: object,
+        holidays: Callable[[int], Iterable[date]],
         openings: Mapping[date, Sequence[Span]],
         closures: Sequence[Span],
     ) -> None:
@@ -317,9 +317,7 @@ class Engine:
         """Day numbers of the holidays in a local year."""
         found = self._holiday_days.get(year)
         if found is None:
-            get = self._holiday_source
-            assert callable(get)
-            found = frozenset(d.toordinal() - 1 for d in get(year))
+            found = frozenset(d.toordinal() - 1 for d in self._holiday_source(year))
             self._holiday_days[year] = found
         return found
 
