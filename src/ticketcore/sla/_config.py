@@ -326,7 +326,8 @@ class HolidaySpec:
     - ``dates``: explicit closed dates;
     - ``annual``: ``(month, day)`` pairs closed every year (29 February only in leap years);
     - ``source``: a host's own `holidays.HolidayBase` object, for holidays built in
-      Python. A calendar with a ``source`` cannot be converted to a dict.
+      Python. A calendar with a ``source`` cannot be converted to a dict, and reads
+      each year of it once: change the object afterwards and build a new calendar.
 
     A holiday closes the intervals that *start* on it, including a night shift that
     starts that evening; it never cuts short a shift that began the day before.
