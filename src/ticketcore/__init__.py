@@ -7,15 +7,28 @@ database or a random source. The subpackages are
 - `ticketcore.assign`: the assignment engine;
 - `ticketcore.backlog`: backlog metrics.
 
-The root package exports the version and the error hierarchy.
+The root package exports the version, the error hierarchy and the shared values
+(`Ticket`, `Priority`, `Status`); `ticketcore.conditions` holds the condition
+language that SLA policies and assignment rules share.
 """
 
 from ticketcore._errors import HorizonExceeded as HorizonExceeded
 from ticketcore._errors import InvalidInput as InvalidInput
 from ticketcore._errors import TicketcoreError as TicketcoreError
+from ticketcore._ticket import Priority as Priority
+from ticketcore._ticket import Status as Status
+from ticketcore._ticket import Ticket as Ticket
 from ticketcore._version import __version__ as __version__
 
-__all__ = ["HorizonExceeded", "InvalidInput", "TicketcoreError", "__version__"]
+__all__ = [
+    "HorizonExceeded",
+    "InvalidInput",
+    "Priority",
+    "Status",
+    "Ticket",
+    "TicketcoreError",
+    "__version__",
+]
 
 from ticketcore._util import fixup_module_metadata
 

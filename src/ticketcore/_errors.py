@@ -53,7 +53,7 @@ class InvalidInput(TicketcoreError, ValueError):
     def unknown_key(cls, field: str, key: str, allowed: Iterable[str]) -> InvalidInput:
         """Build the error for an unknown key in a dict form, suggesting the closest known key."""
         allowed = sorted(allowed)
-        close = difflib.get_close_matches(key, allowed, n=1)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return cls(field, f"one of the keys {', '.join(map(repr, allowed))}{hint}", key)
 

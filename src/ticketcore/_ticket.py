@@ -1,0 +1,198 @@
+"""The ticket as the engines see it: a small immutable value shared by SLA and assignment."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+
+__all__ = ["CustomValue", "Priority", "Status", "Ticket"]
+
+CustomValue = str | int | float | bool | None
+
+
+class Priority(enum.Enum):
+    """A ticket's priority, ordered ``LOW < NORMAL < HIGH < URGENT``.
+
+    >>> Priority.HIGH > Priority.NORMAL
+    True
+    >>> Priority.parse("urgent")
+    <Priority.URGENT: 'urgent'>
+    """
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``LOW`` up to 3 for ``URGENT``."""
+        return _PRIORITY_RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Priority):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Priority):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Priority):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Priority):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    @classmethod
+    def parse(cls, value: object, field: str = "priority") -> Priority:
+        """A `Priority` from itself or its name, raising `InvalidInput` naming ``field``."""
+        if isinstance(value, Priority):
+            return value
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInput(field, f"one of {', '.join(repr(p.value) for p in cls)}", value) from None
+
+
+_PRIORITY_RANK: Final = {p: i for i, p in enumerate(Priority)}
+
+
+class Status(enum.Enum):
+    """Where a ticket is in its life.
+
+    ``NEW`` (not yet accepted), ``OPEN`` and ``IN_PROGRESS`` (an agent is on it),
+    ``PENDING`` (waiting on the customer), ``ON_HOLD`` (waiting on a third party),
+    ``SOLVED`` (may still be reopened) and ``CLOSED`` (final).
+    """
+
+    NEW = "new"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    PENDING = "pending"
+    ON_HOLD = "on_hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @classmethod
+    def parse(cls, value: object, field: str = "status") -> Status:
+        """A `Status` from itself or its name, raising `InvalidInput` naming ``field``."""
+        if isinstance(value, Status):
+            return value
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInput(field, f"one of {', '.join(repr(s.value) for s in cls)}", value) from None
+
+    @property
+    def is_resolved(self) -> bool:
+        """Whether the ticket is solved or closed."""
+        return self in (Status.SOLVED, Status.CLOSED)
+
+
+def _to_priority(value: object) -> Priority:
+    return Priority.parse(value)
+
+
+def _to_status(value: object) -> Status:
+    return Status.parse(value)
+
+
+def _nonempty_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(attribute.name, "a non-empty string", value)
+
+
+def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise InvalidInput(attribute.name, "a non-empty string or None", value)
+
+
+def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(attribute.name, "an aware datetime", value)
+
+
+def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or not 1 <= value <= 4:
+        raise InvalidInput(attribute.name, "a support tier from 1 to 4", value)
+
+
+def _to_tags(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput("tags", "a collection of tag strings", value)
+    tags = []
+    for tag in value:
+        if not isinstance(tag, str) or not tag.strip():
+            raise InvalidInput("tags", "non-empty tag strings", tag)
+        tags.append(tag.strip().casefold())
+    return frozenset(tags)
+
+
+def _to_custom(value: object) -> tuple[tuple[str, CustomValue], ...]:
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        value = dict(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInput("custom", "a dict of custom field values", value)
+    out: list[tuple[str, CustomValue]] = []
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidInput("custom", "non-empty string keys", key)
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise InvalidInput(f"custom.{key}", "a string, number, boolean or None", item)
+        out.append((key, item))
+    return tuple(sorted(out))
+
+
+@attrs.frozen(kw_only=True)
+class Ticket:
+    """A helpdesk ticket, as far as routing and service levels care. An immutable value.
+
+    Conditions (`ticketcore.conditions`) read these fields by name. Tags are
+    normalised to lower case (``"VIP"`` and ``"vip"`` are one tag), and custom fields
+    are kept as sorted ``(name, value)`` pairs; read them with `custom_value`.
+
+    >>> from datetime import datetime, timezone
+    >>> t = Ticket(id="T-1", created=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+    ...            channel="chat", subject="Refund please", tags={"VIP"})
+    >>> sorted(t.tags), t.priority
+    (['vip'], <Priority.NORMAL: 'normal'>)
+    """
+
+    id: str = attrs.field(validator=_nonempty_str)
+    created: datetime = attrs.field(validator=_aware)
+    channel: str = attrs.field(default="email", validator=_nonempty_str)
+    department: str | None = attrs.field(default=None, validator=_optional_str)
+    priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)
+    tier: int = attrs.field(default=1, validator=_tier)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_tags)
+    subject: str = attrs.field(default="")
+    language: str | None = attrs.field(default=None, validator=_optional_str)
+    product_code: str | None = attrs.field(default=None, validator=_optional_str)
+    plan: str | None = attrs.field(default=None, validator=_optional_str)
+    custom: tuple[tuple[str, CustomValue], ...] = attrs.field(default=(), converter=_to_custom)
+    status: Status = attrs.field(default=Status.NEW, converter=_to_status)
+    assignee: str | None = attrs.field(default=None, validator=_optional_str)
+
+    @subject.validator
+    def _check_subject(self, attribute: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidInput("subject", "a string", value)
+
+    def custom_value(self, name: str) -> CustomValue:
+        """The value of a custom field, or None when the ticket does not have it."""
+        for key, value in self.custom:
+            if key == name:
+                return value
+        return None

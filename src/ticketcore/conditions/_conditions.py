@@ -1,0 +1,476 @@
+"""The condition language shared by SLA policies and assignment rules.
+
+A condition is an immutable value that says whether it matches a `Ticket`. It has two
+equal forms: a Python builder (``F.channel == "chat"``) and a JSON-compatible dict
+(``{"field": "channel", "eq": "chat"}``), with ``to_dict`` and ``from_dict`` between
+them. Conditions are checked when built: an unknown field, an operator that does not
+apply to the field, a bad value or an unsafe regular expression raises `InvalidInput`
+naming the path inside the dict.
+
+Text tests (``eq``, ``in``, ``contains``, ``word``, ``regex``) ignore case. Tags are
+lower case on the ticket too. Priorities compare in the order low < normal < high < urgent.
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from collections.abc import Iterable
+from typing import Any, ClassVar, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority, Status, Ticket
+
+__all__ = ["ALWAYS", "All", "Always", "Any_", "Condition", "F", "Field", "Not", "Test"]
+
+_TEXT: Final = frozenset({"channel", "department", "subject", "language", "product_code", "plan", "assignee"})
+_KINDS: Final = {
+    **dict.fromkeys(_TEXT, "text"),
+    "priority": "priority",
+    "tier": "number",
+    "status": "status",
+    "tags": "tags",
+}
+_OPS: Final = {
+    "text": ("eq", "in", "contains", "word", "regex", "is_set"),
+    "custom": ("eq", "in", "contains", "word", "regex", "is_set", "lt", "lte", "gt", "gte"),
+    "priority": ("eq", "in", "lt", "lte", "gt", "gte"),
+    "number": ("eq", "in", "lt", "lte", "gt", "gte"),
+    "status": ("eq", "in"),
+    "tags": ("has", "has_any", "has_all"),
+}
+_ALL_OPS: Final = tuple(dict.fromkeys(op for ops in _OPS.values() for op in ops))
+_SYMBOLS: Final = {"eq": "==", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+#: Regular expressions are at most this long, and are applied to at most this much text.
+MAX_PATTERN: Final = 256
+MAX_TEXT: Final = 10_000
+# A group that contains a quantifier and is itself quantified, as in (a+)+ or (\w*)*:
+# the shape behind catastrophic backtracking. Such patterns are refused.
+_NESTED_QUANTIFIER: Final = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+def _kind(field: str, path: str) -> str:
+    if field.startswith("custom."):
+        if len(field) == len("custom."):
+            raise InvalidInput(path, "a custom field name after 'custom.'", field)
+        return "custom"
+    kind = _KINDS.get(field)
+    if kind is None:
+        raise InvalidInput.unknown_key(path, field, [*_KINDS, "custom.<name>"])
+    return kind
+
+
+class Condition(abc.ABC):
+    """A test on a ticket. Combine with ``&`` (all), ``|`` (any) and ``~`` (not).
+
+    Build one with `F` or `Condition.from_dict`; never subclass it.
+    """
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def matches(self, ticket: Ticket) -> bool:
+        """Whether the ticket satisfies the condition."""
+
+    @abc.abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-compatible dict form; `from_dict` reads it back to an equal condition."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """A short text a person can read, such as ``channel == 'chat'``."""
+
+    def __and__(self, other: Condition) -> Condition:
+        return All((self, other))
+
+    def __or__(self, other: Condition) -> Condition:
+        return Any_((self, other))
+
+    def __invert__(self) -> Condition:
+        return Not(self)
+
+    @staticmethod
+    def from_dict(data: object, path: str = "condition") -> Condition:
+        """Read a condition from its dict form, raising `InvalidInput` naming the path.
+
+        Forms: ``{"always": true}``; ``{"all": [...]}``; ``{"any": [...]}``;
+        ``{"not": {...}}``; and ``{"field": NAME, OP: VALUE}`` where OP is one of
+        ``eq in contains word regex is_set lt lte gt gte has has_any has_all``.
+        """
+        if not isinstance(data, dict):
+            raise InvalidInput(path, "a condition dict", data)
+        if "field" not in data:
+            if len(data) != 1:
+                raise InvalidInput(
+                    path, "exactly one of 'all', 'any', 'not', 'always' or a 'field' test", data
+                )
+            ((key, value),) = data.items()
+            if key == "always":
+                if value is not True:
+                    raise InvalidInput(f"{path}.always", "true", value)
+                return ALWAYS
+            if key in ("all", "any"):
+                if not isinstance(value, list) or not value:
+                    raise InvalidInput(f"{path}.{key}", "a non-empty list of conditions", value)
+                parts = tuple(Condition.from_dict(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
+                return All(parts) if key == "all" else Any_(parts)
+            if key == "not":
+                return Not(Condition.from_dict(value, f"{path}.not"))
+            raise InvalidInput.unknown_key(f"{path}.{key}", key, ("all", "any", "not", "always", "field"))
+        field = data["field"]
+        if not isinstance(field, str):
+            raise InvalidInput(f"{path}.field", "a field name", field)
+        ops = [k for k in data if k != "field"]
+        if len(ops) != 1:
+            raise InvalidInput(path, "a 'field' and exactly one operator", data)
+        op = ops[0]
+        if op not in _ALL_OPS:
+            raise InvalidInput.unknown_key(f"{path}.{op}", op, _ALL_OPS)
+        return Test.build(field, op, data[op], path)
+
+
+def _norm_text(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(path, "a string", value)
+    return value.casefold()
+
+
+def _norm_scalar(kind: str, value: object, path: str) -> object:
+    if kind == "priority":
+        return Priority.parse(value, path)
+    if kind == "status":
+        return Status.parse(value, path)
+    if kind == "number":
+        if type(value) is not int:
+            raise InvalidInput(path, "a whole number", value)
+        return value
+    if kind == "custom":
+        if isinstance(value, str):
+            return value.casefold()
+        if isinstance(value, bool | int | float):
+            return value
+        raise InvalidInput(path, "a string, number or boolean", value)
+    return _norm_text(value, path)
+
+
+def _compile(op: str, value: str, path: str) -> re.Pattern[str]:
+    if op == "word":
+        if not value.strip():
+            raise InvalidInput(path, "a non-empty word", value)
+        return re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
+    if len(value) > MAX_PATTERN:
+        raise InvalidInput(path, f"a regular expression of at most {MAX_PATTERN} characters", value)
+    if _NESTED_QUANTIFIER.search(value):
+        raise InvalidInput(path, "a regular expression without nested quantifiers such as (a+)+", value)
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as e:
+        raise InvalidInput(path, f"a valid regular expression ({e})", value) from None
+
+
+def _dump(value: object) -> object:
+    if isinstance(value, Priority | Status):
+        return value.value
+    if isinstance(value, frozenset | tuple):
+        return sorted((_dump(v) for v in value), key=repr)
+    return value
+
+
+@attrs.frozen
+class Test(Condition):
+    """One test of one field: ``field op value``. Build it with `F` or `Condition.from_dict`."""
+
+    field: str
+    op: str
+    value: object
+    _pattern: re.Pattern[str] | None = attrs.field(default=None, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self._pattern is None and self.op in ("word", "regex") and isinstance(self.value, str):
+            object.__setattr__(self, "_pattern", _compile(self.op, self.value, f"{self.field}.{self.op}"))
+
+    @classmethod
+    def build(cls, field: str, op: str, value: object, path: str = "condition") -> Test:
+        """Check and normalise a test, raising `InvalidInput` naming ``path``."""
+        kind = _kind(field, f"{path}.field")
+        if op not in _OPS[kind]:
+            raise InvalidInput(
+                f"{path}.{op}", f"an operator for the {kind} field {field!r}: {', '.join(_OPS[kind])}", op
+            )
+        vpath = f"{path}.{op}"
+        pattern = None
+        norm: object
+        if op == "is_set":
+            if not isinstance(value, bool):
+                raise InvalidInput(vpath, "true or false", value)
+            norm = value
+        elif op in ("in", "has_any", "has_all"):
+            if not isinstance(value, list | tuple | set | frozenset) or not value:
+                raise InvalidInput(vpath, "a non-empty list", value)
+            items = list(value)
+            if op == "in":
+                norm = frozenset(_norm_scalar(kind, v, f"{vpath}[{i}]") for i, v in enumerate(items))
+            else:
+                norm = frozenset(_norm_text(v, f"{vpath}[{i}]").strip() for i, v in enumerate(items))
+        elif op == "has":
+            norm = _norm_text(value, vpath).strip()
+        elif op in ("contains", "word", "regex"):
+            if not isinstance(value, str) or not value:
+                raise InvalidInput(vpath, "a non-empty string", value)
+            norm = value if op == "regex" else value.casefold()
+            if op != "contains":
+                pattern = _compile(op, value, vpath)
+        elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise InvalidInput(vpath, "a number", value)
+            norm = value
+        else:
+            norm = _norm_scalar(kind, value, vpath)
+        return cls(field, op, norm, pattern)
+
+    def _get(self, ticket: Ticket) -> object:
+        if self.field.startswith("custom."):
+            return ticket.custom_value(self.field[7:])
+        return getattr(ticket, self.field)
+
+    def matches(self, ticket: Ticket) -> bool:  # noqa: PLR0911 - one return per operator
+        """Whether the ticket satisfies the test; a missing value never matches (but ``is_set``)."""
+        got = self._get(ticket)
+        op = self.op
+        if op == "is_set":
+            return (got is not None and got != "") is self.value
+        if got is None:
+            return False
+        if op in ("has", "has_any", "has_all"):
+            assert isinstance(got, frozenset)
+            if op == "has":
+                return self.value in got
+            assert isinstance(self.value, frozenset)
+            return bool(got & self.value) if op == "has_any" else self.value <= got
+        if isinstance(got, str):
+            got = got.casefold()
+        if op == "eq":
+            return bool(got == self.value)
+        if op == "in":
+            assert isinstance(self.value, frozenset)
+            return got in self.value
+        if op == "contains":
+            return isinstance(got, str) and isinstance(self.value, str) and self.value in got
+        if op in ("word", "regex"):
+            assert self._pattern is not None
+            return isinstance(got, str) and self._pattern.search(got[:MAX_TEXT]) is not None
+        return _compare(op, got, self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form, ``{"field": ..., op: value}``."""
+        return {"field": self.field, self.op: _dump(self.value)}
+
+    def describe(self) -> str:
+        """For example ``subject contains word 'refund'`` or ``priority >= 'high'``."""
+        shown = _dump(self.value)
+        words = {"in": "in", "contains": "contains", "word": "contains word", "regex": "matches",
+                 "has": "has tag", "has_any": "has any tag of", "has_all": "has all tags of"}  # fmt: skip
+        if self.op == "is_set":
+            return f"{self.field} is {'set' if self.value else 'not set'}"
+        return f"{self.field} {_SYMBOLS.get(self.op) or words[self.op]} {shown!r}"
+
+
+def _compare(op: str, got: object, want: object) -> bool:
+    if isinstance(want, Priority):
+        if not isinstance(got, Priority):
+            return False
+        a, b = got.rank, want.rank
+    else:
+        if not isinstance(got, int | float) or isinstance(got, bool) or not isinstance(want, int | float):
+            return False
+        a, b = got, want  # type: ignore[assignment]
+    if op == "lt":
+        return a < b
+    if op == "lte":
+        return a <= b
+    if op == "gt":
+        return a > b
+    return a >= b
+
+
+def _check_parts(instance: object, attribute: attrs.Attribute[tuple[Condition, ...]], value: object) -> None:
+    if not isinstance(value, tuple) or not value or not all(isinstance(c, Condition) for c in value):
+        raise InvalidInput(attribute.name, "a non-empty tuple of conditions", value)
+
+
+@attrs.frozen
+class All(Condition):
+    """Matches when every part matches (``a & b``)."""
+
+    parts: tuple[Condition, ...] = attrs.field(validator=_check_parts)
+
+    def matches(self, ticket: Ticket) -> bool:
+        """Whether every part matches."""
+        return all(p.matches(ticket) for p in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"all": [...]}``."""
+        return {"all": [p.to_dict() for p in self.parts]}
+
+    def describe(self) -> str:
+        """The parts joined by ``and``."""
+        return "(" + " and ".join(p.describe() for p in self.parts) + ")"
+
+
+@attrs.frozen
+class Any_(Condition):  # noqa: N801 - ``Any`` would shadow typing.Any in users' code
+    """Matches when at least one part matches (``a | b``)."""
+
+    parts: tuple[Condition, ...] = attrs.field(validator=_check_parts)
+
+    def matches(self, ticket: Ticket) -> bool:
+        """Whether any part matches."""
+        return any(p.matches(ticket) for p in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"any": [...]}``."""
+        return {"any": [p.to_dict() for p in self.parts]}
+
+    def describe(self) -> str:
+        """The parts joined by ``or``."""
+        return "(" + " or ".join(p.describe() for p in self.parts) + ")"
+
+
+@attrs.frozen
+class Not(Condition):
+    """Matches when its part does not (``~a``)."""
+
+    part: Condition
+
+    def matches(self, ticket: Ticket) -> bool:
+        """Whether the part does not match."""
+        return not self.part.matches(ticket)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"not": {...}}``."""
+        return {"not": self.part.to_dict()}
+
+    def describe(self) -> str:
+        """``not`` and the part."""
+        return f"not {self.part.describe()}"
+
+
+@attrs.frozen
+class Always(Condition):
+    """Matches every ticket: the catch-all at the end of a list of rules or policies."""
+
+    def matches(self, ticket: Ticket) -> bool:
+        """Always true."""
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"always": true}``."""
+        return {"always": True}
+
+    def describe(self) -> str:
+        """``always``."""
+        return "always"
+
+
+#: The condition that matches every ticket.
+ALWAYS: Final = Always()
+
+
+class Field:
+    """A field reference in the Python builder; its operators return `Test` conditions.
+
+    >>> from ticketcore.conditions import F
+    >>> (F.channel == "chat").to_dict()
+    {'field': 'channel', 'eq': 'chat'}
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        _kind(name, "field")
+        self.name = name
+
+    def _t(self, op: str, value: object) -> Test:
+        return Test.build(self.name, op, value, self.name)
+
+    def __eq__(self, value: object) -> Test:  # type: ignore[override]
+        return self._t("eq", value)
+
+    def __ne__(self, value: object) -> Condition:  # type: ignore[override]
+        return Not(self._t("eq", value))
+
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __lt__(self, value: object) -> Test:
+        return self._t("lt", value)
+
+    def __le__(self, value: object) -> Test:
+        return self._t("lte", value)
+
+    def __gt__(self, value: object) -> Test:
+        return self._t("gt", value)
+
+    def __ge__(self, value: object) -> Test:
+        return self._t("gte", value)
+
+    def is_in(self, values: Iterable[object]) -> Test:
+        """The field equals one of ``values``."""
+        return self._t("in", list(values))
+
+    def contains(self, text: str) -> Test:
+        """The field contains ``text`` (ignoring case)."""
+        return self._t("contains", text)
+
+    def contains_word(self, word: str) -> Test:
+        """The field contains ``word`` as a whole word (ignoring case): "refund" but not "refunded"."""
+        return self._t("word", word)
+
+    def matches(self, pattern: str) -> Test:
+        """The field matches a safe regular expression (ignoring case; length-limited)."""
+        return self._t("regex", pattern)
+
+    def is_set(self, value: bool = True) -> Test:
+        """The field has a (non-empty) value, or with ``False`` has none."""
+        return self._t("is_set", value)
+
+    def has(self, tag: str) -> Test:
+        """The tags include ``tag``."""
+        return self._t("has", tag)
+
+    def has_any(self, *tags: str) -> Test:
+        """The tags include at least one of ``tags``."""
+        return self._t("has_any", list(tags))
+
+    def has_all(self, *tags: str) -> Test:
+        """The tags include every one of ``tags``."""
+        return self._t("has_all", list(tags))
+
+
+class _Fields:
+    """The Python builder's entry point: ``F.channel``, ``F.priority``, ``F.custom("region")``."""
+
+    __slots__ = ()
+
+    channel: Final = Field("channel")
+    department: Final = Field("department")
+    priority: Final = Field("priority")
+    tier: Final = Field("tier")
+    tags: Final = Field("tags")
+    subject: Final = Field("subject")
+    language: Final = Field("language")
+    product_code: Final = Field("product_code")
+    plan: Final = Field("plan")
+    status: Final = Field("status")
+    assignee: Final = Field("assignee")
+
+    @staticmethod
+    def custom(name: str) -> Field:
+        """A custom field by name."""
+        return Field(f"custom.{name}")
+
+
+#: The Python builder: ``F.channel == "chat"``, ``F.subject.contains_word("refund")``.
+F: Final = _Fields()

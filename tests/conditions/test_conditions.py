@@ -1,0 +1,195 @@
+"""The condition language: each operator, the two forms, and errors naming the path."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ticketcore import InvalidInput, Priority, Status, Ticket
+from ticketcore.conditions import ALWAYS, Condition, F
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def ticket(**fields: Any) -> Ticket:
+    return Ticket(id="T-1", created=T0, **fields)
+
+
+# The source articles' direct rules (../shared/seeds): chat goes to Catherine, product
+# code XT372 to Miriam, a subject mentioning a refund to Adebayo.
+SEED_RULES = [
+    (F.channel == "chat", ticket(channel="chat"), True),
+    (F.channel == "chat", ticket(channel="Chat"), True),
+    (F.channel == "chat", ticket(channel="email"), False),
+    (F.product_code == "XT372", ticket(product_code="xt372"), True),
+    (F.product_code == "XT372", ticket(), False),
+    (F.subject.contains_word("refund"), ticket(subject="Refund for order 12"), True),
+    (F.subject.contains_word("refund"), ticket(subject="I was refunded twice"), False),
+    (F.subject.contains("refund"), ticket(subject="I was refunded twice"), True),
+]
+
+CASES = [
+    *SEED_RULES,
+    (F.channel.is_in(["chat", "phone"]), ticket(channel="phone"), True),
+    (F.channel != "chat", ticket(channel="phone"), True),
+    (F.priority >= "high", ticket(priority="urgent"), True),
+    (F.priority >= "high", ticket(priority="normal"), False),
+    (F.priority < Priority.HIGH, ticket(priority="low"), True),
+    (F.tier > 2, ticket(tier=3), True),
+    (F.tier <= 2, ticket(tier=3), False),
+    (F.status == "pending", ticket(status=Status.PENDING), True),
+    (F.tags.has("VIP"), ticket(tags={"vip", "crash"}), True),
+    (F.tags.has_any("crash", "outage"), ticket(tags={"crash"}), True),
+    (F.tags.has_all("crash", "outage"), ticket(tags={"crash"}), False),
+    (F.subject.matches(r"order\s+#?\d+"), ticket(subject="Where is ORDER #42?"), True),
+    (F.language.is_set(), ticket(language="de"), True),
+    (F.language.is_set(), ticket(), False),
+    (F.language.is_set(False), ticket(), True),
+    (F.department == "billing", ticket(), False),
+    (F.custom("region") == "EU", ticket(custom={"region": "eu"}), True),
+    (F.custom("seats") >= 50, ticket(custom={"seats": 120}), True),
+    (F.custom("seats") >= 50, ticket(custom={"seats": "many"}), False),
+    (F.custom("seats") >= 50, ticket(), False),
+    ((F.channel == "chat") & (F.plan == "enterprise"), ticket(channel="chat", plan="Enterprise"), True),
+    ((F.channel == "chat") | (F.plan == "enterprise"), ticket(channel="email", plan="free"), False),
+    (~(F.channel == "chat"), ticket(channel="email"), True),
+    (ALWAYS, ticket(), True),
+]
+
+
+@pytest.mark.parametrize(("condition", "subject", "expected"), CASES)
+def test_matches(condition: Condition, subject: Ticket, expected: bool) -> None:
+    """Each operator matches as documented; the dict form behaves the same."""
+    assert expected == condition.matches(subject)
+    assert expected == Condition.from_dict(condition.to_dict()).matches(subject)
+
+
+@pytest.mark.parametrize(("condition", "subject", "expected"), CASES)
+def test_round_trip(condition: Condition, subject: Ticket, expected: bool) -> None:
+    """from_dict(to_dict(c)) == c, and the dict form is JSON-compatible."""
+    data = condition.to_dict()
+
+    assert condition == Condition.from_dict(json.loads(json.dumps(data)))
+    assert data == Condition.from_dict(data).to_dict()
+
+
+def test_describe_reads_like_the_rule() -> None:
+    """describe() gives a text a person can read, for decision explanations."""
+    rule = (F.channel == "chat") & F.subject.contains_word("refund") & (F.priority >= "high")
+
+    assert (
+        "((channel == 'chat' and subject contains word 'refund') and priority >= 'high')" == rule.describe()
+    )
+
+
+LEAVES = st.sampled_from(
+    [
+        F.channel == "chat",
+        F.subject.contains_word("refund"),
+        F.priority >= "high",
+        F.tags.has("vip"),
+        F.tier.is_in([1, 2]),
+        F.custom("region") == "eu",
+        F.language.is_set(),
+        ALWAYS,
+    ]
+)
+CONDITIONS = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda p: p[0] & p[1]),
+        st.tuples(inner, inner).map(lambda p: p[0] | p[1]),
+        inner.map(lambda c: ~c),
+    ),
+    max_leaves=8,
+)
+TICKETS = st.builds(
+    ticket,
+    channel=st.sampled_from(["chat", "email"]),
+    subject=st.sampled_from(["", "refund now", "refunded"]),
+    priority=st.sampled_from(list(Priority)),
+    tags=st.sets(st.sampled_from(["vip", "crash"])),
+    tier=st.integers(1, 4),
+    custom=st.sampled_from([{}, {"region": "EU"}]),
+    language=st.sampled_from([None, "de"]),
+)
+
+
+@given(condition=CONDITIONS, subject=TICKETS)
+def test_dict_form_is_equivalent(condition: Condition, subject: Ticket) -> None:
+    """Law: the dict form round-trips and matches exactly like the Python form."""
+    back = Condition.from_dict(condition.to_dict())
+
+    assert condition == back
+    assert condition.matches(subject) == back.matches(subject)
+
+
+@given(a=CONDITIONS, b=CONDITIONS, subject=TICKETS)
+def test_combinators_are_boolean_algebra(a: Condition, b: Condition, subject: Ticket) -> None:
+    """Law: &, | and ~ behave like and, or and not (De Morgan included)."""
+    x, y = a.matches(subject), b.matches(subject)
+
+    assert (x and y) == (a & b).matches(subject)
+    assert (x or y) == (a | b).matches(subject)
+    assert (~(a & b)).matches(subject) == ((~a) | (~b)).matches(subject)
+
+
+BAD = [
+    ({"field": "chanel", "eq": "chat"}, "rules[0].when.field", "did you mean 'channel'"),
+    ({"field": "channel", "equals": "chat"}, "rules[0].when.equals", "did you mean 'eq'"),
+    ({"field": "channel"}, "rules[0].when", "exactly one operator"),
+    ({"field": "channel", "eq": "chat", "in": ["x"]}, "rules[0].when", "exactly one operator"),
+    ({"field": "tags", "eq": "vip"}, "rules[0].when.eq", "operator for the tags field"),
+    ({"field": "priority", "gte": "hihg"}, "rules[0].when.gte", "'urgent'"),
+    ({"field": "status", "eq": "waiting"}, "rules[0].when.eq", "'pending'"),
+    ({"field": "tier", "gt": "2"}, "rules[0].when.gt", "a whole number"),
+    ({"field": "channel", "in": []}, "rules[0].when.in", "non-empty list"),
+    ({"field": "channel", "in": ["chat", 3]}, "rules[0].when.in[1]", "a string"),
+    ({"field": "subject", "regex": "(a+)+$"}, "rules[0].when.regex", "nested quantifiers"),
+    ({"field": "subject", "regex": "x" * 300}, "rules[0].when.regex", "at most 256"),
+    ({"field": "subject", "regex": "("}, "rules[0].when.regex", "valid regular expression"),
+    ({"field": "custom.", "eq": "x"}, "rules[0].when.field", "custom field name"),
+    ({"field": "custom.seats", "gt": "50"}, "rules[0].when.gt", "a number"),
+    ({"all": []}, "rules[0].when.all", "non-empty list"),
+    (
+        {"all": [{"field": "channel", "eq": "chat"}, {"field": "plann", "eq": "x"}]},
+        "rules[0].when.all[1].field",
+        "plan",
+    ),
+    ({"not": {"always": False}}, "rules[0].when.not.always", "true"),
+    ({"anyy": []}, "rules[0].when.anyy", "did you mean 'any'"),
+    ({"all": [], "any": []}, "rules[0].when", "exactly one"),
+    ("channel == chat", "rules[0].when", "a condition dict"),
+]
+
+
+@pytest.mark.parametrize(("data", "field", "message"), BAD)
+def test_bad_dict_names_the_path(data: object, field: str, message: str) -> None:
+    """A typo or a bad value in a stored rule raises InvalidInput naming its path."""
+    with pytest.raises(InvalidInput, match=message) as info:
+        Condition.from_dict(data, "rules[0].when")
+
+    assert field == info.value.field
+
+
+def test_bad_python_builder_values_raise() -> None:
+    """The Python builder validates like the dict form."""
+    with pytest.raises(InvalidInput, match="priority"):
+        F.priority >= "hihg"  # noqa: B015
+    with pytest.raises(InvalidInput, match="operator for the tags field"):
+        F.tags == "vip"  # noqa: B015
+    with pytest.raises(InvalidInput, match="nested quantifiers"):
+        F.subject.matches(r"(\w+)*x")
+
+
+def test_regex_is_applied_to_a_bounded_text() -> None:
+    """A safe pattern on a huge subject is bounded by MAX_TEXT characters."""
+    rule = F.subject.matches(r"needle")
+
+    assert not rule.matches(ticket(subject="x" * 20_000 + "needle"))
+    assert rule.matches(ticket(subject="needle" + "x" * 20_000))
