@@ -12,7 +12,14 @@ import pytest
 import ticketcore
 from ticketcore.sla import BusinessCalendar
 
-PUBLIC = ["ticketcore", "ticketcore.sla", "ticketcore.conditions", "ticketcore.assign", "ticketcore.backlog"]
+PUBLIC = [
+    "ticketcore",
+    "ticketcore.sla",
+    "ticketcore.conditions",
+    "ticketcore.events",
+    "ticketcore.assign",
+    "ticketcore.backlog",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -1,17 +1,58 @@
-"""Service levels: business calendars (SLA policies, clocks and escalation ladders to come).
+"""Service levels: business calendars, SLA policies, clocks, alerts and escalation ladders.
 
 Everything here is a value or a pure function of its arguments: time comes in as
 aware datetimes, and nothing reads a clock.
 """
 
 from ticketcore.sla._calendar import BusinessCalendar as BusinessCalendar
+from ticketcore.sla._clock import Alert as Alert
+from ticketcore.sla._clock import CycleResult as CycleResult
+from ticketcore.sla._clock import SLAClock as SLAClock
+from ticketcore.sla._clock import SLAResult as SLAResult
+from ticketcore.sla._clock import TargetResult as TargetResult
+from ticketcore.sla._clock import TargetState as TargetState
+from ticketcore.sla._clock import evaluate as evaluate
 from ticketcore.sla._config import WEEKDAYS as WEEKDAYS
 from ticketcore.sla._config import Closure as Closure
 from ticketcore.sla._config import DayInterval as DayInterval
 from ticketcore.sla._config import HolidaySpec as HolidaySpec
 from ticketcore.sla._config import Opening as Opening
+from ticketcore.sla._policy import Action as Action
+from ticketcore.sla._policy import Level as Level
+from ticketcore.sla._policy import Metric as Metric
+from ticketcore.sla._policy import MoveTier as MoveTier
+from ticketcore.sla._policy import Notify as Notify
+from ticketcore.sla._policy import RaisePriority as RaisePriority
+from ticketcore.sla._policy import Reassign as Reassign
+from ticketcore.sla._policy import SLAPolicies as SLAPolicies
+from ticketcore.sla._policy import SLAPolicy as SLAPolicy
+from ticketcore.sla._policy import Target as Target
 
-__all__ = ["WEEKDAYS", "BusinessCalendar", "Closure", "DayInterval", "HolidaySpec", "Opening"]
+__all__ = [
+    "WEEKDAYS",
+    "Action",
+    "Alert",
+    "BusinessCalendar",
+    "Closure",
+    "CycleResult",
+    "DayInterval",
+    "HolidaySpec",
+    "Level",
+    "Metric",
+    "MoveTier",
+    "Notify",
+    "Opening",
+    "RaisePriority",
+    "Reassign",
+    "SLAClock",
+    "SLAPolicies",
+    "SLAPolicy",
+    "SLAResult",
+    "Target",
+    "TargetResult",
+    "TargetState",
+    "evaluate",
+]
 
 from ticketcore._util import fixup_module_metadata
 

@@ -1,0 +1,128 @@
+"""Ticket events: what a host tells the engines happened, and when.
+
+Events are frozen, keyword-only values, validated when built (an aware ``at``, a
+known status, fields that exist on `Ticket`). SLA clocks, the dispatcher and the
+backlog tracker all read the same events. Don't subclass them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Status, Ticket
+
+__all__ = ["AgentReply", "CustomerMessage", "StatusChanged", "TicketCreated", "TicketEvent", "TicketUpdated"]
+
+#: Ticket fields a `TicketUpdated` may change (``id``, ``created`` and ``status`` may not:
+#: status has its own event).
+UPDATABLE: Final = frozenset(
+    f.name for f in attrs.fields(Ticket) if f.name not in ("id", "created", "status")
+)
+
+
+def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(attribute.name, "an aware datetime", value)
+
+
+def _ticket_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(attribute.name, "a non-empty ticket id", value)
+
+
+class TicketEvent:
+    """The base of the ticket events: each has ``ticket_id`` and ``at``."""
+
+    __slots__ = ()
+    ticket_id: str
+    at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class TicketCreated(TicketEvent):
+    """A ticket was created. ``at`` is ``ticket.created``.
+
+    ``by_agent`` marks a ticket an agent opened (by phone, say): its opening comment
+    is not a reply to the customer, so it does not fulfil the first-response target.
+    """
+
+    ticket: Ticket = attrs.field()
+    by_agent: bool = False
+
+    @ticket.validator
+    def _check(self, attribute: attrs.Attribute[Ticket], value: object) -> None:
+        if not isinstance(value, Ticket):
+            raise InvalidInput("ticket", "a ticketcore.Ticket", value)
+
+    @property
+    def ticket_id(self) -> str:  # type: ignore[override]
+        """The new ticket's id."""
+        return self.ticket.id
+
+    @property
+    def at(self) -> datetime:  # type: ignore[override]
+        """When the ticket was created."""
+        return self.ticket.created
+
+
+@attrs.frozen(kw_only=True)
+class CustomerMessage(TicketEvent):
+    """The customer wrote (a reply or a new comment)."""
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    at: datetime = attrs.field(validator=_aware)
+
+
+@attrs.frozen(kw_only=True)
+class AgentReply(TicketEvent):
+    """An agent wrote. Only a ``public`` reply answers the customer; an internal note does not."""
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    at: datetime = attrs.field(validator=_aware)
+    public: bool = True
+    agent_id: str | None = None
+
+
+def _to_status(value: object) -> Status:
+    return Status.parse(value)
+
+
+@attrs.frozen(kw_only=True)
+class StatusChanged(TicketEvent):
+    """The ticket moved to ``status``."""
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    at: datetime = attrs.field(validator=_aware)
+    status: Status = attrs.field(converter=_to_status)
+
+
+def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    if isinstance(value, tuple):
+        value = dict(value)
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput("changes", "a non-empty dict of ticket fields", value)
+    for key in value:
+        if key not in UPDATABLE:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), UPDATABLE)
+    return tuple(sorted(value.items()))
+
+
+@attrs.frozen(kw_only=True)
+class TicketUpdated(TicketEvent):
+    """Some of the ticket's fields changed, for example ``{"priority": "urgent"}``."""
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    at: datetime = attrs.field(validator=_aware)
+    changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_changes)
+
+    def apply(self, ticket: Ticket) -> Ticket:
+        """The ticket with the changes made (validated like a new ticket)."""
+        try:
+            return attrs.evolve(ticket, **dict(self.changes))
+        except InvalidInput as e:
+            raise InvalidInput(f"changes.{e.field}", e.expected, e.value) from None

@@ -1,0 +1,727 @@
+"""SLA clocks: a ticket's event history in, the state of every target out.
+
+Theory of operation
+===================
+
+One state machine (`_Machine`) folds a ticket's events, one at a time, into *tracks*,
+one per target of the applicable policy. A track is a list of *cycles*; a cycle is
+a list of running spans and paused spans in real time. Business time is never added
+up in wall-clock terms: each running span records the calendar's cumulative business
+time ``F`` (see `ticketcore.sla._engine`) at its start and end, so the business time
+consumed is a sum of differences of ``F``, and a paused span simply contributes
+nothing. The instant a cycle reaches a point of its clock (its due time, a ladder
+level, the breach) is found by inverting ``F`` from the start of the running span in
+which the point falls: one calendar ``add``.
+
+Goals are looked up when results are computed, from the priority a cycle carries. A
+priority change with the default "recompute" moves that priority onto the running
+cycle, so the new goal applies from the original start (and can breach at once);
+with "restart" the running cycle is cancelled and a new one starts at the change.
+
+`evaluate` (the pure function) runs a fresh machine over the whole history and reads
+the results at ``now``. `SLAClock` keeps one machine per ticket and adds the record of
+which alerts have fired, so that each ladder level, breach and suspicious pause is
+reported exactly once. They share every line of the logic, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Status, Ticket
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    StatusChanged,
+    TicketCreated,
+    TicketEvent,
+    TicketUpdated,
+)
+from ticketcore.sla._calendar import BusinessCalendar
+from ticketcore.sla._engine import from_real, to_real
+from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Target
+
+__all__ = ["Alert", "CycleResult", "SLAClock", "SLAResult", "TargetResult", "TargetState", "evaluate"]
+
+_US: Final = timedelta(microseconds=1)
+_UTC: Final = UTC
+_OPEN: Final = -1  # the end of a span that has not ended
+
+
+class TargetState(enum.Enum):
+    """The state of a target (of its latest cycle).
+
+    ``BREACHED`` means still running past the goal; ``ACHIEVED_LATE`` means stopped
+    after the goal was exceeded. A paused cycle past its goal is ``PAUSED`` with
+    ``breached`` true. ``CANCELLED`` cycles were replaced by a restart.
+    """
+
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    PAUSED = "paused"
+    BREACHED = "breached"
+    ACHIEVED = "achieved"
+    ACHIEVED_LATE = "achieved_late"
+    CANCELLED = "cancelled"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class _Basis:
+    """Business time for one policy: the calendar's ``F``, or real time for calendar hours."""
+
+    __slots__ = ("calendar", "zone")
+
+    def __init__(self, calendar: BusinessCalendar | None) -> None:
+        self.calendar = calendar
+        self.zone = calendar.zone if calendar is not None else _UTC
+
+    def f(self, real: int) -> int:
+        return real if self.calendar is None else self.calendar._engine.f(real)
+
+    def forward(self, real: int, amount: int) -> int:
+        """The earliest instant with ``amount`` of business time after ``real`` (``amount >= 0``)."""
+        if amount <= 0 or self.calendar is None:
+            return real + max(amount, 0)
+        limit = real + self.calendar.horizon // _US
+        return self.calendar._engine.forward(real, amount, limit)
+
+    def dt(self, real: int) -> datetime:
+        return from_real(real, self.zone)  # type: ignore[arg-type]
+
+
+class _Cycle:
+    __slots__ = ("cancelled", "pauses", "priority", "spans", "start", "stop")
+
+    def __init__(self, start: int, priority: object) -> None:
+        self.start = start
+        self.priority = priority
+        self.spans: list[list[int]] = []  # [real start, F start, real end, F end]
+        self.pauses: list[list[int]] = []  # [real start, real end]
+        self.stop: int | None = None
+        self.cancelled = False
+
+    def running(self) -> bool:
+        return self.stop is None and bool(self.spans) and self.spans[-1][2] == _OPEN
+
+    def consumed(self, f_now: int) -> int:
+        total = 0
+        for _, f0, r1, f1 in self.spans:
+            total += (f1 if r1 != _OPEN else f_now) - f0
+        return total
+
+    def reach(self, basis: _Basis, x: int, f_now: int, *, project: bool) -> int | None:
+        """The first instant the cycle's clock reads ``x``, or None if it has not and cannot yet.
+
+        With ``project`` a stopped cycle is projected as if it had kept running (the
+        "was due at" of an achieved target); a paused cycle never is.
+        """
+        if x <= 0:
+            return self.start
+        cum = 0
+        for r0, f0, r1, f1 in self.spans:
+            length = (f1 - f0) if r1 != _OPEN else None
+            if length is None or x <= cum + length:
+                if r1 == _OPEN and self.stop is None:
+                    return basis.forward(r0, x - cum)
+                if length is not None and x <= cum + length:
+                    return basis.forward(r0, x - cum)
+            cum += (f1 if r1 != _OPEN else f_now) - f0
+        if self.stop is not None and project:
+            return basis.forward(self.stop, x - cum)
+        return None
+
+
+class _Track:
+    __slots__ = ("cycles", "open", "target")
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.cycles: list[_Cycle] = []
+        self.open: _Cycle | None = None
+
+    def start(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
+        cycle = _Cycle(t, priority)
+        if paused:
+            cycle.pauses.append([t, _OPEN])
+        else:
+            cycle.spans.append([t, ft, _OPEN, _OPEN])
+        self.cycles.append(cycle)
+        self.open = cycle
+
+    def stop(self, t: int, ft: int, *, cancelled: bool = False) -> None:
+        cycle = self.open
+        assert cycle is not None
+        self._close(cycle, t, ft)
+        cycle.stop = t
+        cycle.cancelled = cancelled
+        self.open = None
+
+    @staticmethod
+    def _close(cycle: _Cycle, t: int, ft: int) -> None:
+        if cycle.spans and cycle.spans[-1][2] == _OPEN:
+            cycle.spans[-1][2:] = [t, ft]
+        if cycle.pauses and cycle.pauses[-1][1] == _OPEN:
+            cycle.pauses[-1][1] = t
+
+    def set_paused(self, paused: bool, t: int, ft: int) -> None:
+        cycle = self.open
+        if cycle is None:
+            return
+        is_paused = bool(cycle.pauses) and cycle.pauses[-1][1] == _OPEN
+        if paused and not is_paused:
+            self._close(cycle, t, ft)
+            cycle.pauses.append([t, _OPEN])
+        elif not paused and is_paused:
+            cycle.pauses[-1][1] = t
+            cycle.spans.append([t, ft, _OPEN, _OPEN])
+
+    def reopen(self, t: int, ft: int, *, paused: bool) -> None:
+        """Resume the last cycle after a reopen; the solved span is recorded as a pause."""
+        cycle = self.cycles[-1]
+        assert cycle.stop is not None
+        cycle.pauses.append([cycle.stop, t])
+        cycle.stop = None
+        if paused:
+            cycle.pauses.append([t, _OPEN])
+        else:
+            cycle.spans.append([t, ft, _OPEN, _OPEN])
+        self.open = cycle
+
+
+class _Machine:
+    """One ticket's SLA state: validate an event, then fold it in (see the module docstring)."""
+
+    def __init__(self, policies: SLAPolicies, forced: SLAPolicy | None = None) -> None:
+        self.policies = policies
+        self.forced = forced
+        self.ticket: Ticket | None = None
+        self.policy: SLAPolicy | None = None
+        self.basis = _Basis(None)
+        self.tracks: list[_Track] = []
+        self.events: list[TicketEvent] = []
+        self.last = 0
+        self.by_agent = False
+        self.replied = False
+        self.last_customer: int | None = None
+        self.suspicious: list[int] = []
+
+    # -- validation ------------------------------------------------------------------
+
+    def check(self, event: object) -> int:
+        """Validate ``event`` against the state; returns its real instant. Changes nothing."""
+        if not isinstance(event, TicketEvent):
+            raise InvalidInput("event", "a ticketcore.events ticket event", event)
+        at = to_real(event.at)
+        if self.ticket is None:
+            if not isinstance(event, TicketCreated):
+                raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
+            return at
+        if isinstance(event, TicketCreated):
+            raise InvalidInput(
+                "event", f"one TicketCreated per ticket ({self.ticket.id!r} exists)", event.ticket_id
+            )
+        if event.ticket_id != self.ticket.id:
+            raise InvalidInput(
+                "ticket_id", f"the id of this clock's ticket, {self.ticket.id!r}", event.ticket_id
+            )
+        if at < self.last:
+            raise InvalidInput(
+                "at",
+                f"an instant at or after the previous event ({self.events[-1].at.isoformat()})",
+                event.at,
+            )
+        if isinstance(event, TicketUpdated):
+            event.apply(self.ticket)  # raises on bad values
+        return at
+
+    # -- folding -----------------------------------------------------------------------
+
+    def handle(self, event: TicketEvent) -> None:
+        t = self.check(event)
+        self.events.append(event)
+        self.last = t
+        if isinstance(event, TicketCreated):
+            self._created(event, t)
+            return
+        assert self.ticket is not None
+        ft = self.basis.f(t)
+        if isinstance(event, CustomerMessage):
+            self.last_customer = t
+            for track in self.tracks:
+                waiting = self.replied and track.open is None and not self.ticket.status.is_resolved
+                if track.target.metric is Metric.NEXT_RESPONSE and waiting:
+                    track.start(t, ft, self.ticket.priority, paused=self.ticket.status in track.target.pauses)
+        elif isinstance(event, AgentReply):
+            if event.public:
+                self._reply(t, ft)
+        elif isinstance(event, StatusChanged):
+            self._status(event.status, t, ft)
+        elif isinstance(event, TicketUpdated):
+            self._updated(event, t, ft)
+
+    def _created(self, event: TicketCreated, t: int) -> None:
+        ticket = event.ticket
+        self.ticket = ticket
+        self.by_agent = event.by_agent
+        self.policy = self.forced if self.forced is not None else self.policies.select(ticket)
+        self.basis = _Basis(None if self.policy is None else self.policy.calendar)
+        self.tracks = [] if self.policy is None else [_Track(target) for target in self.policy.targets]
+        ft = self.basis.f(t)
+        for track in self.tracks:
+            metric = track.target.metric
+            paused = ticket.status in track.target.pauses
+            from_creation = metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIODIC_UPDATE)
+            in_status = metric is Metric.TIME_IN_STATUS and ticket.status is track.target.status
+            if from_creation or in_status:
+                track.start(t, ft, ticket.priority, paused=paused)
+
+    def _reply(self, t: int, ft: int) -> None:
+        assert self.ticket is not None
+        self.replied = True
+        for track in self.tracks:
+            metric = track.target.metric
+            if (
+                metric in (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.PERIODIC_UPDATE)
+                and track.open is not None
+            ):
+                track.stop(t, ft)
+            if metric is Metric.PERIODIC_UPDATE and not self.ticket.status.is_resolved:
+                track.start(t, ft, self.ticket.priority, paused=self.ticket.status in track.target.pauses)
+
+    def _status(self, status: Status, t: int, ft: int) -> None:
+        assert self.ticket is not None
+        before = self.ticket.status
+        self.ticket = attrs.evolve(self.ticket, status=status)
+        solved = status.is_resolved and not before.is_resolved
+        reopened = before.is_resolved and not status.is_resolved
+        for track in self.tracks:
+            target = track.target
+            paused = status in target.pauses
+            if target.metric is Metric.TIME_IN_STATUS:
+                if track.open is not None and status is not target.status:
+                    track.stop(t, ft)
+                elif track.open is None and status is target.status:
+                    track.start(t, ft, self.ticket.priority, paused=paused)
+                continue
+            if solved and track.open is not None:
+                track.stop(t, ft)
+            elif reopened:
+                if target.metric is Metric.RESOLUTION and track.cycles:
+                    if target.on_reopen == "continue":
+                        track.reopen(t, ft, paused=paused)
+                    else:
+                        track.start(t, ft, self.ticket.priority, paused=paused)
+                elif target.metric is Metric.PERIODIC_UPDATE:
+                    track.start(t, ft, self.ticket.priority, paused=paused)
+            track.set_paused(paused, t, ft)
+        pausing = frozenset().union(*(track.target.pauses for track in self.tracks))
+        window = None if self.policy is None else self.policy.suspicious_pause
+        if (
+            window is not None
+            and status in pausing
+            and before not in pausing
+            and self.last_customer is not None
+            and t - self.last_customer <= window // _US
+        ):
+            self.suspicious.append(t)
+
+    def _updated(self, event: TicketUpdated, t: int, ft: int) -> None:
+        assert self.ticket is not None
+        before = self.ticket
+        self.ticket = event.apply(before)
+        if self.ticket.priority is not before.priority:
+            for track in self.tracks:
+                cycle = track.open
+                if cycle is None:
+                    continue
+                if track.target.on_priority_change == "restart":
+                    paused = self.ticket.status in track.target.pauses
+                    track.stop(t, ft, cancelled=True)
+                    track.start(t, ft, self.ticket.priority, paused=paused)
+                else:
+                    cycle.priority = self.ticket.priority
+        if self.forced is None:
+            policy = self.policies.select(self.ticket)
+            if policy is not self.policy and policy != self.policy:
+                self._rebuild(policy)
+
+    def _rebuild(self, policy: SLAPolicy | None) -> None:
+        """Recompute every target from the original start under a newly applicable policy."""
+        replay = _Machine(self.policies, forced=policy) if policy is not None else _Machine(_NO_POLICIES)
+        for event in self.events:
+            replay.handle(event)
+        replay.forced = None
+        self.__dict__.update(replay.__dict__)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def result(self, now: datetime) -> SLAResult:
+        return _result(self, now)
+
+
+_NO_POLICIES: Final = SLAPolicies(())
+
+
+@attrs.frozen
+class CycleResult:
+    """One cycle of a target: its start, stop, state and clock, at the time of the result.
+
+    ``due_at`` is when the goal is (or was) used up; for a stopped cycle it is where it
+    would have fallen had the clock kept running, and it is None while paused before
+    the goal. ``breach_at`` is the first instant at which more business time has elapsed
+    than the goal allows (so a reply exactly at ``due_at`` is on time).
+    """
+
+    index: int
+    state: TargetState
+    breached: bool
+    start: datetime
+    stop: datetime | None
+    goal: timedelta | None
+    due_at: datetime | None
+    breach_at: datetime | None
+    elapsed: timedelta
+    remaining: timedelta | None
+    fraction_used: float | None
+    paused: tuple[tuple[datetime, datetime | None], ...]
+
+
+@attrs.frozen
+class TargetResult:
+    """A target's result: its cycles, and the latest cycle's figures for convenience."""
+
+    name: str
+    metric: Metric
+    state: TargetState
+    cycles: tuple[CycleResult, ...]
+
+    @property
+    def current(self) -> CycleResult | None:
+        """The latest cycle, or None before the first one starts."""
+        return self.cycles[-1] if self.cycles else None
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The latest cycle's due time."""
+        return None if self.current is None else self.current.due_at
+
+    @property
+    def breach_at(self) -> datetime | None:
+        """The latest cycle's breach instant."""
+        return None if self.current is None else self.current.breach_at
+
+
+@attrs.frozen
+class SLAResult:
+    """A ticket's SLA at an instant: which policy applies and why, and every target's state.
+
+    ``policy`` is None when no policy covers the ticket (``reason`` says so). Every result
+    names the policy, its ``fingerprint`` and the calendar, so reports never mix versions.
+    """
+
+    ticket_id: str
+    at: datetime
+    policy: str | None
+    fingerprint: str | None
+    calendar: str | None
+    reason: str
+    targets: tuple[TargetResult, ...]
+    suspicious_pauses: tuple[datetime, ...]
+    explanation: str
+
+    def target(self, name: str) -> TargetResult:
+        """The result of the target called ``name``."""
+        for t in self.targets:
+            if t.name == name:
+                return t
+        raise InvalidInput("name", f"one of the targets {[t.name for t in self.targets]}", name)
+
+
+def _td(us: int) -> timedelta:
+    return timedelta(microseconds=us)
+
+
+def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f_now: int) -> CycleResult:
+    basis = machine.basis
+    goal_td = track.target.goal_for(cycle.priority)  # type: ignore[arg-type]
+    consumed = cycle.consumed(f_now)
+    paused = tuple((basis.dt(a), None if b == _OPEN else basis.dt(b)) for a, b in cycle.pauses)
+    start = basis.dt(cycle.start)
+    stop = None if cycle.stop is None else basis.dt(cycle.stop)
+    if goal_td is None:
+        return CycleResult(
+            index,
+            TargetState.NOT_APPLICABLE,
+            False,  # noqa: FBT003 - the breached flag, in field order
+            start,
+            stop,
+            None,
+            None,
+            None,
+            _td(consumed),
+            None,
+            None,
+            paused,
+        )
+    goal = goal_td // _US
+    breached = consumed > goal
+    due = cycle.reach(basis, goal, f_now, project=True)
+    breach = cycle.reach(basis, goal + 1, f_now, project=True)
+    if cycle.cancelled:
+        state = TargetState.CANCELLED
+    elif cycle.stop is not None:
+        state = TargetState.ACHIEVED_LATE if breached else TargetState.ACHIEVED
+    elif not cycle.running():
+        state = TargetState.PAUSED
+    else:
+        state = TargetState.BREACHED if breached else TargetState.RUNNING
+    return CycleResult(
+        index,
+        state,
+        breached,
+        start,
+        stop,
+        goal_td,
+        None if due is None else basis.dt(due),
+        None if breach is None else basis.dt(breach),
+        _td(consumed),
+        _td(goal - consumed),
+        consumed / goal,
+        paused,
+    )
+
+
+def _aware_now(now: object) -> datetime:
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise InvalidInput("now", "an aware datetime", now)
+    return now
+
+
+def _result(machine: _Machine, now: datetime) -> SLAResult:
+    _aware_now(now)
+    if machine.ticket is None:
+        raise InvalidInput("events", "a history that starts with TicketCreated", [])
+    real_now = to_real(now)
+    if real_now < machine.last:
+        raise InvalidInput(
+            "now", f"an instant at or after the last event ({machine.events[-1].at.isoformat()})", now
+        )
+    policy = machine.policy
+    basis = machine.basis
+    f_now = basis.f(real_now)
+    targets = []
+    for track in machine.tracks:
+        cycles = tuple(_cycle_result(machine, track, i, c, f_now) for i, c in enumerate(track.cycles))
+        if track.target.goal_for(machine.ticket.priority) is None and (not cycles or cycles[-1].goal is None):
+            state = TargetState.NOT_APPLICABLE
+        else:
+            state = cycles[-1].state if cycles else TargetState.NOT_STARTED
+        targets.append(TargetResult(track.target.name, track.target.metric, state, cycles))
+    if policy is None:
+        reason = "no policy covers this ticket"
+    else:
+        reason = f"policy {policy.name!r} is the first that covers it ({policy.when.describe()})"
+    result = SLAResult(
+        ticket_id=machine.ticket.id,
+        at=now,
+        policy=None if policy is None else policy.name,
+        fingerprint=None if policy is None else policy.fingerprint,
+        calendar=None if policy is None else policy.calendar_name,
+        reason=reason,
+        targets=tuple(targets),
+        suspicious_pauses=tuple(basis.dt(t) for t in machine.suspicious),
+        explanation="",
+    )
+    return attrs.evolve(result, explanation=_explain(machine, result))
+
+
+def _explain(machine: _Machine, result: SLAResult) -> str:
+    lines = [f"Ticket {result.ticket_id}: {result.reason}."]
+    policy = machine.policy
+    if policy is None:
+        return lines[0]
+    cal = policy.calendar
+    if cal is None:
+        lines.append(f"Calendar: {policy.calendar_name} (every hour counts).")
+    else:
+        week = f"{cal.weekly_open_time} open in a regular week"
+        lines.append(f"Calendar: {policy.calendar_name} ({cal.timezone}, {week}).")
+    for target in result.targets:
+        for cycle in target.cycles:
+            head = f"- {target.name} cycle {cycle.index + 1}: {cycle.state.value}"
+            if cycle.goal is None:
+                lines.append(f"{head}; no goal for this priority.")
+                continue
+            parts = [f"goal {cycle.goal}", f"started {cycle.start.isoformat()}", f"elapsed {cycle.elapsed}"]
+            if cycle.paused:
+                spans = ", ".join(
+                    f"{a.isoformat()} to {'now' if b is None else b.isoformat()}" for a, b in cycle.paused
+                )
+                parts.append(f"paused {spans}")
+            if cycle.due_at is not None:
+                parts.append(f"due {cycle.due_at.isoformat()}")
+            if cycle.stop is not None:
+                parts.append(f"stopped {cycle.stop.isoformat()}")
+            lines.append(f"{head}; " + "; ".join(parts) + ".")
+            if cal is not None and cycle.due_at is not None:
+                stop = cycle.stop or cycle.due_at
+                end = max(stop.astimezone(_UTC), cycle.due_at.astimezone(_UTC))
+                skipped = cal.holidays_between(
+                    cycle.start.astimezone(cal.zone).date(), end.astimezone(cal.zone).date()
+                )
+                if skipped:
+                    lines.append(
+                        "  closed on the way: " + ", ".join(f"{d.isoformat()} {n}" for d, n in skipped) + "."
+                    )
+    lines.extend(
+        f"Suspicious pause at {t.isoformat()}: a pausing status soon after a customer message."
+        for t in result.suspicious_pauses
+    )
+    return "\n".join(lines)
+
+
+def evaluate(policies: SLAPolicies, events: Iterable[TicketEvent], now: datetime) -> SLAResult:
+    """The SLA of one ticket at ``now``, from its whole event history (a pure function).
+
+    Raises:
+        InvalidInput: the history does not start with `TicketCreated`, mixes tickets, is
+            out of order, or ``now`` is naive or before the last event.
+
+    """
+    if not isinstance(policies, SLAPolicies):
+        raise InvalidInput("policies", "an SLAPolicies", policies)
+    machine = _Machine(policies)
+    for event in events:
+        machine.handle(event)
+    return machine.result(now)
+
+
+@attrs.frozen
+class Alert:
+    """Something that became due: a ladder level, a breach, or a suspicious pause.
+
+    ``due`` is the instant it became due; ``action`` is the level's action (None for a
+    breach or a suspicious pause). The key ``(policy, target, cycle, kind, level)`` is
+    reported at most once per clock.
+    """
+
+    ticket_id: str
+    kind: str
+    due: datetime
+    policy: str
+    target: str | None = None
+    cycle: int | None = None
+    level: int | None = None
+    action: Action | None = None
+
+
+class SLAClock:
+    """The sans-I/O SLA clock of one ticket: events in, alerts out, exactly once.
+
+    The host feeds every event with `handle`, asks `next_deadline` when to wake up, and
+    calls `advance` with the time when it does. Alerts that fell due before an event
+    are returned by that `handle` call, so none is lost when the host is late.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from ticketcore import Ticket
+    >>> from ticketcore.events import TicketCreated
+    >>> from ticketcore.sla import SLAPolicies, SLAPolicy, Target, Level, Notify
+    >>> policies = SLAPolicies([SLAPolicy(name="std", targets=[Target(
+    ...     name="first_response", metric="first_response", goals=timedelta(hours=1),
+    ...     ladder=[Level(Notify("lead"), fraction=0.5)])])])
+    >>> clock = SLAClock(policies)
+    >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> clock.handle(TicketCreated(ticket=Ticket(id="T-1", created=t0)))
+    ()
+    >>> clock.next_deadline().isoformat()
+    '2026-03-02T09:30:00+00:00'
+    >>> [a.kind for a in clock.advance(t0 + timedelta(hours=2))]
+    ['level', 'breach']
+    """
+
+    def __init__(self, policies: SLAPolicies) -> None:
+        if not isinstance(policies, SLAPolicies):
+            raise InvalidInput("policies", "an SLAPolicies", policies)
+        self._machine = _Machine(policies)
+        self._fired: set[tuple[object, ...]] = set()
+
+    def handle(self, event: TicketEvent) -> tuple[Alert, ...]:
+        """Feed one event; returns the alerts that fell due strictly before it.
+
+        Raises:
+            InvalidInput: a bad event (another ticket, out of order, ...); the clock is unchanged.
+
+        """
+        at = self._machine.check(event)
+        before = self._due(at - 1) if self._machine.ticket is not None else ()
+        self._machine.handle(event)
+        return before
+
+    def next_deadline(self) -> datetime | None:
+        """When the next alert falls due (possibly already past), or None if none is pending."""
+        pending = self._pending()
+        if not pending:
+            return None
+        return self._machine.basis.dt(min(real for real, _ in pending))
+
+    def advance(self, now: datetime) -> tuple[Alert, ...]:
+        """The alerts that fell due at or before ``now`` and were not reported yet, in order."""
+        real = to_real(_aware_now(now))
+        if self._machine.ticket is None:
+            return ()
+        return self._due(real)
+
+    def result(self, now: datetime) -> SLAResult:
+        """The ticket's SLA at ``now``; equal to `evaluate` over the same events."""
+        return self._machine.result(now)
+
+    def _pending(self) -> list[tuple[int, Alert]]:
+        m = self._machine
+        if m.ticket is None or m.policy is None:
+            return []
+        out: list[tuple[int, Alert]] = []
+        policy = m.policy.name
+        f_last = m.basis.f(m.last)
+        for track in m.tracks:
+            target = track.target
+            for index, cycle in enumerate(track.cycles):
+                goal_td = target.goal_for(cycle.priority)  # type: ignore[arg-type]
+                if goal_td is None or cycle.cancelled:
+                    continue
+                goal = goal_td // _US
+                points: list[tuple[int, str, int | None, Action | None]] = [
+                    (level.threshold(goal), "level", i, level.action) for i, level in enumerate(target.ladder)
+                ]
+                points.append((goal + 1, "breach", None, None))
+                for threshold, kind, level, action in points:
+                    key = (policy, target.name, index, kind, level)
+                    if key in self._fired:
+                        continue
+                    real = cycle.reach(m.basis, threshold, f_last, project=False)
+                    if real is None or (cycle.stop is not None and real >= cycle.stop):
+                        continue
+                    alert = Alert(
+                        m.ticket.id, kind, m.basis.dt(real), policy, target.name, index, level, action
+                    )
+                    out.append((real, alert))
+        out.extend(
+            (t, Alert(m.ticket.id, "suspicious_pause", m.basis.dt(t), policy))
+            for t in m.suspicious
+            if (policy, "suspicious", t) not in self._fired
+        )
+        return out
+
+    def _due(self, upto: int) -> tuple[Alert, ...]:
+        due = sorted(((real, a) for real, a in self._pending() if real <= upto), key=lambda p: p[0])
+        for real, alert in due:
+            if alert.kind == "suspicious_pause":
+                self._fired.add((alert.policy, "suspicious", real))
+            else:
+                self._fired.add((alert.policy, alert.target, alert.cycle, alert.kind, alert.level))
+        return tuple(alert for _, alert in due)
