@@ -118,8 +118,9 @@ class _Cycle:
     def reach(self, basis: _Basis, x: int, f_now: int, *, project: bool) -> int | None:
         """The first instant the cycle's clock reads ``x``, or None if it has not and cannot yet.
 
-        With ``project`` a stopped cycle is projected as if it had kept running (the
-        "was due at" of an achieved target); a paused cycle never is.
+        With ``project`` a stopped cycle is projected as if it had kept running from its
+        last running instant (the "was due at" of an achieved target; for a cycle closed
+        while paused, the due time it had before the pause); a paused cycle never is.
         """
         if x <= 0:
             return self.start
@@ -133,7 +134,8 @@ class _Cycle:
                     return basis.forward(r0, x - cum)
             cum += (f1 if r1 != _OPEN else f_now) - f0
         if self.stop is not None and project:
-            return basis.forward(self.stop, x - cum)
+            last = self.spans[-1][2] if self.spans else self.start
+            return basis.forward(last, x - cum)
         return None
 
 
@@ -206,6 +208,7 @@ class _Machine:
         self.tracks: list[_Track] = []
         self.events: list[TicketEvent] = []
         self.last = 0
+        self.created = 0
         self.by_agent = False
         self.replied = False
         self.last_customer: int | None = None
@@ -258,7 +261,10 @@ class _Machine:
                 if track.target.metric is Metric.NEXT_RESPONSE and waiting:
                     track.start(t, ft, self.ticket.priority, paused=self.ticket.status in track.target.pauses)
         elif isinstance(event, AgentReply):
-            if event.public:
+            # On an agent-created ticket the opening comment, if the host sends it as a
+            # reply at the creation instant, is not a reply to the customer (Zendesk).
+            opening = self.by_agent and not self.replied and t == self.created
+            if event.public and not opening:
                 self._reply(t, ft)
         elif isinstance(event, StatusChanged):
             self._status(event.status, t, ft)
@@ -268,6 +274,7 @@ class _Machine:
     def _created(self, event: TicketCreated, t: int) -> None:
         ticket = event.ticket
         self.ticket = ticket
+        self.created = t
         self.by_agent = event.by_agent
         self.policy = self.forced if self.forced is not None else self.policies.select(ticket)
         self.basis = _Basis(None if self.policy is None else self.policy.calendar)

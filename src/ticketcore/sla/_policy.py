@@ -286,6 +286,10 @@ def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> N
         raise InvalidInput(attribute.name, "a non-empty name", value)
 
 
+def _to_optional_status(value: object) -> Status | None:
+    return None if value is None else Status.parse(value)
+
+
 def _to_metric(value: object) -> Metric:
     if isinstance(value, Metric):
         return value
@@ -321,7 +325,7 @@ class Target:
     metric: Metric = attrs.field(converter=_to_metric)
     goals: tuple[tuple[Priority, timedelta], ...] = attrs.field(converter=_to_goals)
     pause_on: frozenset[Status] | None = attrs.field(default=None, converter=_to_statuses)
-    status: Status | None = None
+    status: Status | None = attrs.field(default=None, converter=_to_optional_status)
     on_reopen: str = "continue"
     on_priority_change: str = "recompute"
     ladder: tuple[Level, ...] = attrs.field(default=(), converter=_to_ladder)
@@ -329,8 +333,6 @@ class Target:
     def __attrs_post_init__(self) -> None:
         if (self.metric is Metric.TIME_IN_STATUS) != (self.status is not None):
             raise InvalidInput("status", "a status exactly when the metric is 'time_in_status'", self.status)
-        if self.status is not None and not isinstance(self.status, Status):
-            object.__setattr__(self, "status", Status.parse(self.status))
         if self.on_reopen not in ("continue", "restart"):
             raise InvalidInput("on_reopen", "'continue' or 'restart'", self.on_reopen)
         if self.on_priority_change not in ("recompute", "restart"):

@@ -1,0 +1,517 @@
+"""Golden cases for SLA policies and clocks, each replaying documented behaviour.
+
+Sources, abbreviated:
+
+- ISSUE: the SLA issue (#3).
+- HDP n: ../shared/reference/helpdesk-products.md, section 3, acceptance case n.
+- HDP 2.x: the same file, section 2 (product semantics).
+- OSH: ../shared/reference/open-source-helpdesks.md.
+- SEED: ../shared/seeds/ (the source articles).
+- HAND: worked out by hand in the test's docstring.
+
+The calendar is Mon-Fri 09:00-18:00 in Berlin with German holidays (9 hours a day).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from ticketcore import Priority, Ticket
+from ticketcore.conditions import F
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    StatusChanged,
+    TicketCreated,
+    TicketEvent,
+    TicketUpdated,
+)
+from ticketcore.sla import (
+    Alert,
+    BusinessCalendar,
+    Level,
+    Metric,
+    MoveTier,
+    Notify,
+    SLAClock,
+    SLAPolicies,
+    SLAPolicy,
+    Target,
+    TargetState,
+    evaluate,
+)
+
+BERLIN = BusinessCalendar.from_dict(
+    {
+        "timezone": "Europe/Berlin",
+        "hours": {d: ["09:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+        "holidays": {"country": "DE"},
+    }
+)
+H = timedelta(hours=1)
+
+
+def at(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    assert value.tzinfo is not None
+    return value
+
+
+def same(a: datetime | None, b: str) -> bool:
+    return a is not None and a.astimezone(UTC) == at(b).astimezone(UTC)
+
+
+def policies(*targets: Target, calendar: BusinessCalendar | None = BERLIN, **extra: Any) -> SLAPolicies:
+    return SLAPolicies([SLAPolicy(name="std", targets=list(targets), calendar=calendar, **extra)])
+
+
+def created(when: str, **fields: Any) -> TicketCreated:
+    by_agent = fields.pop("by_agent", False)
+    return TicketCreated(ticket=Ticket(id="T-1", created=at(when), **fields), by_agent=by_agent)
+
+
+def reply(when: str, *, public: bool = True) -> AgentReply:
+    return AgentReply(ticket_id="T-1", at=at(when), public=public)
+
+
+def customer(when: str) -> CustomerMessage:
+    return CustomerMessage(ticket_id="T-1", at=at(when))
+
+
+def status(when: str, value: str) -> StatusChanged:
+    return StatusChanged(ticket_id="T-1", at=at(when), status=value)
+
+
+def update(when: str, **changes: Any) -> TicketUpdated:
+    return TicketUpdated(ticket_id="T-1", at=at(when), changes=changes)
+
+
+FR4 = Target(name="first_response", metric=Metric.FIRST_RESPONSE, goals=4 * H)
+RES8 = Target(name="resolution", metric=Metric.RESOLUTION, goals=8 * H)
+
+
+class TestBreach:
+    def test_a_reply_after_the_due_time_but_outside_hours_is_on_time(self) -> None:
+        """ISSUE: due 18:00 (end of day); a reply at 18:30 is not late."""
+        events = [created("2026-03-02T14:00+01:00"), reply("2026-03-02T18:30+01:00")]
+
+        result = evaluate(policies(FR4), events, at("2026-03-02T19:00+01:00")).target("first_response")
+
+        assert TargetState.ACHIEVED == result.state
+        assert same(result.due_at, "2026-03-02T18:00+01:00")
+
+    def test_a_reply_at_0901_the_next_working_day_is_late(self) -> None:
+        """ISSUE: ... and one at 09:01 the next working day is; breach_at is 09:00 plus 1 us."""
+        events = [created("2026-03-02T14:00+01:00"), reply("2026-03-03T09:01+01:00")]
+
+        result = evaluate(policies(FR4), events, at("2026-03-03T10:00+01:00")).target("first_response")
+
+        assert TargetState.ACHIEVED_LATE == result.state
+        assert same(result.due_at, "2026-03-02T18:00+01:00")
+        assert same(result.breach_at, "2026-03-03T09:00:00.000001+01:00")
+
+    def test_running_past_the_goal_is_breached(self) -> None:
+        """ISSUE: breached while running; remaining goes negative, fraction above 1."""
+        result = evaluate(policies(FR4), [created("2026-03-02T14:00+01:00")], at("2026-03-03T10:00+01:00"))
+        cycle = result.target("first_response").current
+
+        assert cycle is not None
+        assert TargetState.BREACHED == cycle.state
+        assert -H == cycle.remaining
+        assert 1.25 == cycle.fraction_used
+
+
+class TestPauses:
+    def test_a_pause_across_nights_and_holidays_is_cut_out_in_business_time(self) -> None:
+        """HDP 30/31, ERPNext PR 49414: the pause never shifts the due time by wall-clock time.
+
+        HAND: 4 h used Thu 09-13 before Easter; pending until Tue 11:00 (Good Friday and
+        Easter Monday closed); 4 h remain: Tue 15:00. ERPNext would add the wall-clock hold.
+        """
+        events = [
+            created("2026-04-02T09:00+02:00"),
+            status("2026-04-02T13:00+02:00", "pending"),
+            status("2026-04-07T11:00+02:00", "open"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-04-07T12:00+02:00")).target("resolution")
+
+        assert TargetState.RUNNING == result.state
+        assert same(result.due_at, "2026-04-07T15:00+02:00")
+        cycle = result.current
+        assert cycle is not None
+        assert 5 * H == cycle.elapsed
+        assert same(cycle.paused[0][0], "2026-04-02T13:00+02:00")
+        assert same(cycle.paused[0][1], "2026-04-07T11:00+02:00")
+
+    def test_moving_between_pausing_statuses_does_not_double_count(self) -> None:
+        """HDP 30: Pending -> On-hold -> Open counts the pause once."""
+        events = [
+            created("2026-04-02T09:00+02:00"),
+            status("2026-04-02T13:00+02:00", "pending"),
+            status("2026-04-02T15:00+02:00", "on_hold"),
+            status("2026-04-07T11:00+02:00", "open"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-04-07T15:00+02:00")).target("resolution")
+
+        assert same(result.due_at, "2026-04-07T15:00+02:00")
+        assert result.current is not None
+        assert 8 * H == result.current.elapsed
+
+    def test_while_paused_there_is_no_due_time(self) -> None:
+        """HDP 2.1 (Zoho On Hold): entering on-hold hides the due time; remaining is kept."""
+        events = [created("2026-03-02T09:00+01:00"), status("2026-03-02T11:00+01:00", "on_hold")]
+
+        result = evaluate(policies(RES8), events, at("2026-03-03T12:00+01:00")).target("resolution")
+
+        assert TargetState.PAUSED == result.state
+        assert result.due_at is None
+        assert result.current is not None
+        assert 6 * H == result.current.remaining
+
+    def test_closing_straight_from_on_hold_keeps_the_old_due_time(self) -> None:
+        """HDP 2.1 / HDP 30 (Zoho): closed while on hold, the due time reported is the old one."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T11:00+01:00", "on_hold"),
+            status("2026-03-03T10:00+01:00", "closed"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-03-03T12:00+01:00")).target("resolution")
+
+        assert TargetState.ACHIEVED == result.state
+        assert same(result.due_at, "2026-03-02T17:00+01:00")
+
+    def test_first_response_does_not_pause_by_default(self) -> None:
+        """ISSUE: first response pauses on nothing; resolution on pending and on-hold."""
+        events = [created("2026-03-02T09:00+01:00"), status("2026-03-02T10:00+01:00", "pending")]
+
+        result = evaluate(policies(FR4, RES8), events, at("2026-03-02T12:00+01:00"))
+
+        assert TargetState.RUNNING == result.target("first_response").state
+        assert TargetState.PAUSED == result.target("resolution").state
+
+
+class TestPriorityChange:
+    GOALS = Target(
+        name="resolution", metric=Metric.RESOLUTION, goals={Priority.NORMAL: 8 * H, Priority.URGENT: 2 * H}
+    )
+
+    def test_recompute_from_the_original_start_can_breach_at_once(self) -> None:
+        """HDP 35a (Zendesk), ISSUE: 3 h used, the new goal is 2 h: breached, since 11:00."""
+        events = [created("2026-03-02T09:00+01:00"), update("2026-03-02T12:00+01:00", priority="urgent")]
+
+        result = evaluate(policies(self.GOALS), events, at("2026-03-02T12:00+01:00")).target("resolution")
+
+        assert TargetState.BREACHED == result.state
+        assert same(result.due_at, "2026-03-02T11:00+01:00")
+        assert same(result.breach_at, "2026-03-02T11:00:00.000001+01:00")
+
+    def test_restart_starts_a_new_cycle_at_the_change(self) -> None:
+        """HDP 35b (ServiceNow without retroactive start): the option restarts from the change."""
+        target = Target(
+            name="resolution",
+            metric=Metric.RESOLUTION,
+            goals={Priority.NORMAL: 8 * H, Priority.URGENT: 2 * H},
+            on_priority_change="restart",
+        )
+        events = [created("2026-03-02T09:00+01:00"), update("2026-03-02T12:00+01:00", priority="urgent")]
+
+        result = evaluate(policies(target), events, at("2026-03-02T12:00+01:00")).target("resolution")
+
+        assert [TargetState.CANCELLED, TargetState.RUNNING] == [c.state for c in result.cycles]
+        assert same(result.due_at, "2026-03-02T14:00+01:00")
+
+    def test_a_priority_without_a_goal_is_not_applicable(self) -> None:
+        """HDP 34: a target covers only the priorities it has goals for."""
+        events = [created("2026-03-02T09:00+01:00", priority="low")]
+
+        result = evaluate(policies(self.GOALS), events, at("2026-03-02T12:00+01:00")).target("resolution")
+
+        assert TargetState.NOT_APPLICABLE == result.state
+
+
+class TestReopen:
+    def test_reopen_continues_by_default(self) -> None:
+        """ISSUE: on reopen the resolution clock continues; 3 h used, 5 h left from Tue 10:00."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T12:00+01:00", "solved"),
+            status("2026-03-03T10:00+01:00", "open"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-03-03T11:00+01:00")).target("resolution")
+
+        assert 1 == len(result.cycles)
+        assert TargetState.RUNNING == result.state
+        assert same(result.due_at, "2026-03-03T15:00+01:00")
+
+    def test_reopen_can_restart(self) -> None:
+        """ISSUE / HDP 37: the option starts a new cycle at the reopen: 8 h from Tue 10:00 is 18:00."""
+        target = Target(name="resolution", metric=Metric.RESOLUTION, goals=8 * H, on_reopen="restart")
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T12:00+01:00", "solved"),
+            status("2026-03-03T10:00+01:00", "open"),
+        ]
+
+        result = evaluate(policies(target), events, at("2026-03-03T11:00+01:00")).target("resolution")
+
+        assert [TargetState.ACHIEVED, TargetState.RUNNING] == [c.state for c in result.cycles]
+        assert same(result.due_at, "2026-03-03T18:00+01:00")
+
+
+class TestResponses:
+    def test_several_next_response_cycles_each_keep_their_result(self) -> None:
+        """ISSUE, HDP 2.4 (JSM multi-cycle), OSH 4.1 (Zammad #3140): a repeated customer message
+        does not restart the cycle."""
+        nr = Target(name="next_response", metric=Metric.NEXT_RESPONSE, goals=H)
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            reply("2026-03-02T09:30+01:00"),
+            customer("2026-03-02T10:00+01:00"),
+            reply("2026-03-02T10:45+01:00"),
+            customer("2026-03-02T11:00+01:00"),
+            customer("2026-03-02T11:10+01:00"),
+            reply("2026-03-02T12:30+01:00"),
+            customer("2026-03-02T13:00+01:00"),
+        ]
+
+        result = evaluate(policies(FR4, nr), events, at("2026-03-02T13:20+01:00"))
+        cycles = result.target("next_response").cycles
+
+        assert TargetState.ACHIEVED == result.target("first_response").state
+        assert [TargetState.ACHIEVED, TargetState.ACHIEVED_LATE, TargetState.RUNNING] == [
+            c.state for c in cycles
+        ]
+        assert same(cycles[1].start, "2026-03-02T11:00+01:00")
+        assert same(cycles[2].due_at, "2026-03-02T14:00+01:00")
+
+    def test_an_internal_note_is_not_a_reply(self) -> None:
+        """HDP 2.2 (Zendesk): only a public agent comment fulfils first reply."""
+        events = [created("2026-03-02T09:00+01:00"), reply("2026-03-02T09:30+01:00", public=False)]
+
+        result = evaluate(policies(FR4), events, at("2026-03-02T10:00+01:00"))
+
+        assert TargetState.RUNNING == result.target("first_response").state
+
+    def test_the_opening_comment_of_an_agent_created_ticket_does_not_count(self) -> None:
+        """HDP 39 / HDP 2.2 (Zendesk): the agent's own opening comment does not fulfil first reply."""
+        events = [
+            created("2026-03-02T09:00+01:00", by_agent=True),
+            reply("2026-03-02T09:00+01:00"),
+            reply("2026-03-02T09:40+01:00"),
+        ]
+
+        result = evaluate(policies(FR4), events, at("2026-03-02T10:00+01:00")).target("first_response")
+
+        assert TargetState.ACHIEVED == result.state
+        assert result.current is not None
+        assert same(result.current.stop, "2026-03-02T09:40+01:00")
+
+    def test_periodic_update_cycles_restart_at_each_reply(self) -> None:
+        """ISSUE: an agent update at least every X while open; every reply starts the next cycle."""
+        pu = Target(name="update", metric=Metric.PERIODIC_UPDATE, goals=2 * H)
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            reply("2026-03-02T10:00+01:00"),
+            reply("2026-03-02T13:00+01:00"),
+        ]
+
+        cycles = evaluate(policies(pu), events, at("2026-03-02T14:00+01:00")).target("update").cycles
+
+        assert [TargetState.ACHIEVED, TargetState.ACHIEVED_LATE, TargetState.RUNNING] == [
+            c.state for c in cycles
+        ]
+
+
+class TestPolicySelection:
+    def test_no_policy_matches(self) -> None:
+        """ISSUE / HDP 34: a ticket no policy covers has no SLA, and the result says so."""
+        chat_only = SLAPolicies([SLAPolicy(name="chat", targets=[FR4], when=F.channel == "chat")])
+
+        result = evaluate(chat_only, [created("2026-03-02T09:00+01:00")], at("2026-03-02T10:00+01:00"))
+
+        assert result.policy is None
+        assert "no policy covers this ticket" == result.reason
+        assert () == result.targets
+
+    def test_first_matching_policy_applies_and_results_name_their_version(self) -> None:
+        """HDP 34 / ISSUE: ordered, first match; results carry policy, fingerprint and calendar."""
+        vip = SLAPolicy(
+            name="vip", targets=[FR4], when=F.tags.has("vip"), calendar=BERLIN, calendar_name="Berlin"
+        )
+        std = SLAPolicy(name="std", targets=[RES8])
+        result = evaluate(
+            SLAPolicies([vip, std]),
+            [created("2026-03-02T09:00+01:00", tags={"VIP"})],
+            at("2026-03-02T10:00+01:00"),
+        )
+
+        assert ("vip", vip.fingerprint, "Berlin") == (result.policy, result.fingerprint, result.calendar)
+        assert "tags has tag 'vip'" in result.reason
+        assert "Calendar: Berlin (Europe/Berlin" in result.explanation
+
+    def test_a_department_move_applies_the_destination_policy_from_the_start(self) -> None:
+        """HDP 40 (Zoho): moving the ticket re-applies the destination's policy (recomputed from creation)."""
+        billing = SLAPolicy(name="billing", targets=[FR4], when=F.department == "billing", calendar=BERLIN)
+        other = SLAPolicy(name="other", targets=[RES8], calendar=BERLIN)
+        events = [created("2026-03-02T09:00+01:00"), update("2026-03-02T10:00+01:00", department="billing")]
+
+        result = evaluate(SLAPolicies([billing, other]), events, at("2026-03-02T11:00+01:00"))
+
+        assert "billing" == result.policy
+        assert same(result.target("first_response").due_at, "2026-03-02T13:00+01:00")
+
+
+class TestTimeInStatus:
+    """SEED: a new email accepted within 60 minutes, a chat within 60 seconds, and a reminder
+    when a ticket has waited 48 hours on the customer (calendar hours)."""
+
+    POLICIES = SLAPolicies(
+        [
+            SLAPolicy(
+                name="chat",
+                when=F.channel == "chat",
+                targets=[
+                    Target(
+                        name="accept", metric=Metric.TIME_IN_STATUS, status="new", goals=timedelta(seconds=60)
+                    )
+                ],
+            ),
+            SLAPolicy(
+                name="email",
+                targets=[
+                    Target(
+                        name="accept", metric=Metric.TIME_IN_STATUS, status="new", goals=timedelta(minutes=60)
+                    ),
+                    Target(
+                        name="waiting",
+                        metric=Metric.TIME_IN_STATUS,
+                        status="pending",
+                        goals=timedelta(hours=48),
+                        ladder=[Level(Notify("customer"), fraction=1.0)],
+                    ),
+                ],
+            ),
+        ]
+    )
+
+    def test_a_chat_is_accepted_within_60_seconds(self) -> None:
+        """SEED: 45 seconds in New is on time."""
+        events = [
+            created("2026-03-02T10:00:00+01:00", channel="chat"),
+            status("2026-03-02T10:00:45+01:00", "open"),
+        ]
+
+        result = evaluate(self.POLICIES, events, at("2026-03-02T11:00+01:00"))
+
+        assert TargetState.ACHIEVED == result.target("accept").state
+
+    def test_an_email_accepted_after_65_minutes_is_late(self) -> None:
+        """SEED: more than 60 minutes in New."""
+        events = [created("2026-03-02T10:00+01:00"), status("2026-03-02T11:05+01:00", "open")]
+
+        result = evaluate(self.POLICIES, events, at("2026-03-02T12:00+01:00"))
+
+        assert TargetState.ACHIEVED_LATE == result.target("accept").state
+
+    def test_48_hours_waiting_on_the_customer_sends_a_reminder(self) -> None:
+        """SEED: the reminder falls due 48 real hours after the ticket went pending."""
+        clock = SLAClock(self.POLICIES)
+        clock.handle(created("2026-03-02T10:00+01:00"))
+        clock.handle(status("2026-03-02T10:30+01:00", "open"))
+        clock.handle(status("2026-03-02T12:00+01:00", "pending"))
+
+        assert same(clock.next_deadline(), "2026-03-04T12:00+01:00")
+        alerts = clock.advance(at("2026-03-04T12:00+01:00"))
+        assert [("level", "waiting", Notify("customer"))] == [(a.kind, a.target, a.action) for a in alerts]
+
+
+class TestLadder:
+    """HDP 27-29: levels relative to the due time, never while paused, rescheduled after a
+    pause, each once per cycle; nothing after the ticket is resolved.
+
+    HAND: 8 h resolution from Mon 09:00. 6 h used when pending at 15:00 (before the 80% point,
+    6.4 h). Open again Tue 09:30: 80% at 09:54, 1 h before due at 10:30, due 11:30, breach
+    just after, "2 h after" at 13:30 - but the ticket is solved at 12:00.
+    """
+
+    TARGET = Target(
+        name="resolution",
+        metric=Metric.RESOLUTION,
+        goals=8 * H,
+        ladder=[
+            Level(Notify("lead"), fraction=0.8),
+            Level(Notify("assignee"), offset=-H),
+            Level(MoveTier(), offset=2 * H),
+        ],
+    )
+    EVENTS: tuple[TicketEvent, ...] = (
+        created("2026-03-02T09:00+01:00"),
+        status("2026-03-02T15:00+01:00", "pending"),
+        status("2026-03-03T09:30+01:00", "open"),
+        status("2026-03-03T12:00+01:00", "solved"),
+    )
+    EXPECTED: tuple[tuple[str, int | None, str], ...] = (
+        ("level", 0, "2026-03-03T09:54+01:00"),
+        ("level", 1, "2026-03-03T10:30+01:00"),
+        ("breach", None, "2026-03-03T11:30:00.000001+01:00"),
+    )
+
+    def _drive(self, step: timedelta) -> list[tuple[str, int | None, datetime]]:
+        clock = SLAClock(policies(self.TARGET))
+        fired: list[Alert] = []
+        now = self.EVENTS[0].at
+        for event in self.EVENTS:
+            while now + step < event.at:
+                now += step
+                fired += clock.advance(now)
+            fired += clock.handle(event)
+        fired += clock.advance(at("2026-03-10T00:00+01:00"))
+        return [(a.kind, a.level, a.due) for a in fired]
+
+    @pytest.mark.parametrize("step", [timedelta(minutes=7), timedelta(hours=5), timedelta(days=30)])
+    def test_levels_fire_once_at_their_points_whatever_the_host_polling(self, step: timedelta) -> None:
+        """However often the host polls (or if it is late), the same alerts, each once."""
+        fired = self._drive(step)
+
+        assert [(k, lvl) for k, lvl, _ in fired] == [(k, lvl) for k, lvl, _ in self.EXPECTED]
+        for (_, _, due), (_, _, expected) in zip(fired, self.EXPECTED, strict=True):
+            assert same(due, expected)
+
+    def test_next_deadline_follows_the_ladder(self) -> None:
+        """next_deadline() names the next point; None once the ticket is resolved."""
+        clock = SLAClock(policies(self.TARGET))
+        clock.handle(self.EVENTS[0])
+
+        assert same(clock.next_deadline(), "2026-03-02T15:24+01:00")
+        clock.handle(self.EVENTS[1])
+        assert clock.next_deadline() is None  # paused: nothing can fall due
+        for event in self.EVENTS[2:]:
+            clock.handle(event)
+        clock.advance(at("2026-03-03T12:00+01:00"))
+        assert clock.next_deadline() is None
+
+
+class TestSuspiciousPauses:
+    def test_a_pause_right_after_a_customer_message_is_flagged(self) -> None:
+        """ISSUE: pending within 5 minutes of a customer message is flagged; at 10 minutes it is not."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            customer("2026-03-02T10:00+01:00"),
+            status("2026-03-02T10:02+01:00", "pending"),
+            status("2026-03-02T10:05+01:00", "open"),
+            customer("2026-03-02T11:00+01:00"),
+            status("2026-03-02T11:10+01:00", "pending"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-03-02T12:00+01:00"))
+
+        assert 1 == len(result.suspicious_pauses)
+        assert same(result.suspicious_pauses[0], "2026-03-02T10:02+01:00")
+        assert "Suspicious pause" in result.explanation
