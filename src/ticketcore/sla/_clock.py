@@ -440,7 +440,18 @@ class SLAResult:
     reason: str
     targets: tuple[TargetResult, ...]
     suspicious_pauses: tuple[datetime, ...]
-    explanation: str
+    _policy: SLAPolicy | None = attrs.field(
+        default=None, eq=False, repr=False, hash=False, alias="policy_object"
+    )
+
+    @property
+    def explanation(self) -> str:
+        """A text a person can read, computed when asked for.
+
+        It says which policy applies and why, the calendar, and per cycle the goal, start,
+        pauses, due time and the holidays skipped on the way.
+        """
+        return _explain(self._policy, self)
 
     def target(self, name: str) -> TargetResult:
         """The result of the target called ``name``."""
@@ -534,7 +545,7 @@ def _result(machine: _Machine, now: datetime) -> SLAResult:
         reason = "no policy covers this ticket"
     else:
         reason = f"policy {policy.name!r} is the first that covers it ({policy.when.describe()})"
-    result = SLAResult(
+    return SLAResult(
         ticket_id=machine.ticket.id,
         at=now,
         policy=None if policy is None else policy.name,
@@ -543,14 +554,12 @@ def _result(machine: _Machine, now: datetime) -> SLAResult:
         reason=reason,
         targets=tuple(targets),
         suspicious_pauses=tuple(basis.dt(t) for t in machine.suspicious),
-        explanation="",
+        policy_object=policy,
     )
-    return attrs.evolve(result, explanation=_explain(machine, result))
 
 
-def _explain(machine: _Machine, result: SLAResult) -> str:
+def _explain(policy: SLAPolicy | None, result: SLAResult) -> str:
     lines = [f"Ticket {result.ticket_id}: {result.reason}."]
-    policy = machine.policy
     if policy is None:
         return lines[0]
     cal = policy.calendar
