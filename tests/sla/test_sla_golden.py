@@ -125,6 +125,21 @@ class TestBreach:
 
 
 class TestPauses:
+    def test_a_pause_starting_exactly_at_the_due_time_delays_the_breach(self) -> None:
+        """ISSUE (breach = more business time than allowed): due Mon 17:00, pending from 17:00 to
+        Tue 10:00; the breach is the first microsecond of business time after the resume."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T17:00+01:00", "pending"),
+            status("2026-03-03T10:00+01:00", "open"),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-03-03T10:30+01:00")).target("resolution")
+
+        assert TargetState.BREACHED == result.state
+        assert same(result.due_at, "2026-03-02T17:00+01:00")
+        assert same(result.breach_at, "2026-03-03T10:00:00.000001+01:00")
+
     def test_a_pause_across_nights_and_holidays_is_cut_out_in_business_time(self) -> None:
         """HDP 30/31, ERPNext PR 49414: the pause never shifts the due time by wall-clock time.
 

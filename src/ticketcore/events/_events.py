@@ -120,9 +120,12 @@ class TicketUpdated(TicketEvent):
     at: datetime = attrs.field(validator=_aware)
     changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_changes)
 
-    def apply(self, ticket: Ticket) -> Ticket:
-        """The ticket with the changes made (validated like a new ticket)."""
+    def apply(self, ticket: Ticket, status: Status | None = None) -> Ticket:
+        """The ticket with the changes made (validated like a new ticket), and ``status`` if given."""
+        changes = dict(self.changes)
+        if status is not None:
+            changes["status"] = status
         try:
-            return attrs.evolve(ticket, **dict(self.changes))
+            return attrs.evolve(ticket, **changes)
         except InvalidInput as e:
             raise InvalidInput(f"changes.{e.field}", e.expected, e.value) from None

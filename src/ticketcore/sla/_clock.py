@@ -91,6 +91,10 @@ class _Basis:
         limit = real + self.calendar.horizon // _US
         return self.calendar._engine.forward(real, amount, limit)
 
+    def open_after(self, real: int) -> bool:
+        """Whether business time accrues right after ``real``."""
+        return self.calendar is None or self.calendar._engine.is_open(real)
+
     def dt(self, real: int) -> datetime:
         return from_real(real, self.zone)  # type: ignore[arg-type]
 
@@ -108,6 +112,13 @@ class _Cycle:
 
     def running(self) -> bool:
         return self.stop is None and bool(self.spans) and self.spans[-1][2] == _OPEN
+
+    def runs_at(self, real: int) -> bool:
+        """Whether the cycle's clock runs at ``real`` (inside a running span, or after the open one)."""
+        for r0, _, r1, _ in self.spans:
+            if r0 <= real and (real < r1 or (r1 == _OPEN and self.stop is None)):
+                return True
+        return False
 
     def consumed(self, f_now: int) -> int:
         total = 0
@@ -140,10 +151,12 @@ class _Cycle:
 
 
 class _Track:
-    __slots__ = ("cycles", "open", "target")
+    __slots__ = ("cycles", "metric", "open", "pauses", "target")
 
     def __init__(self, target: Target) -> None:
         self.target = target
+        self.metric = target.metric
+        self.pauses = target.pauses
         self.cycles: list[_Cycle] = []
         self.open: _Cycle | None = None
 
@@ -196,13 +209,24 @@ class _Track:
         self.open = cycle
 
 
+_REPLY_STOPS: Final = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.PERIODIC_UPDATE)
+_FROM_CREATION: Final = (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIODIC_UPDATE)
+
+
 class _Machine:
-    """One ticket's SLA state: validate an event, then fold it in (see the module docstring)."""
+    """One ticket's SLA state: validate an event, then fold it in (see the module docstring).
+
+    The ticket's status is kept in ``status``; ``ticket`` carries the other fields and is
+    brought up to date (one `attrs.evolve`) only when a condition has to read it.
+    """
 
     def __init__(self, policies: SLAPolicies, forced: SLAPolicy | None = None) -> None:
         self.policies = policies
         self.forced = forced
         self.ticket: Ticket | None = None
+        self.status = Status.NEW
+        self.checked: tuple[TicketEvent, Ticket] | None = None
+        self.f_memo = (-1, 0)
         self.policy: SLAPolicy | None = None
         self.basis = _Basis(None)
         self.tracks: list[_Track] = []
@@ -217,7 +241,7 @@ class _Machine:
     # -- validation ------------------------------------------------------------------
 
     def check(self, event: object) -> int:
-        """Validate ``event`` against the state; returns its real instant. Changes nothing."""
+        """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
         if not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
         at = to_real(event.at)
@@ -240,8 +264,25 @@ class _Machine:
                 event.at,
             )
         if isinstance(event, TicketUpdated):
-            event.apply(self.ticket)  # raises on bad values
+            # Validates the changes (raises on bad values); the result is reused by handle().
+            self.checked = (event, event.apply(self.ticket, status=self.status))
         return at
+
+    def _current(self) -> Ticket:
+        """The ticket with its current status."""
+        assert self.ticket is not None
+        if self.ticket.status is not self.status:
+            self.ticket = attrs.evolve(self.ticket, status=self.status)
+        return self.ticket
+
+    def _f(self, t: int) -> int:
+        """``F(t)``, computed at most once per instant."""
+        memo_t, memo_f = self.f_memo
+        if memo_t == t:
+            return memo_f
+        ft = self.basis.f(t)
+        self.f_memo = (t, ft)
+        return ft
 
     # -- folding -----------------------------------------------------------------------
 
@@ -251,83 +292,85 @@ class _Machine:
         self.last = t
         if isinstance(event, TicketCreated):
             self._created(event, t)
-            return
-        assert self.ticket is not None
-        ft = self.basis.f(t)
-        if isinstance(event, CustomerMessage):
-            self.last_customer = t
-            for track in self.tracks:
-                waiting = self.replied and track.open is None and not self.ticket.status.is_resolved
-                if track.target.metric is Metric.NEXT_RESPONSE and waiting:
-                    track.start(t, ft, self.ticket.priority, paused=self.ticket.status in track.target.pauses)
+        elif isinstance(event, CustomerMessage):
+            self._customer(t)
         elif isinstance(event, AgentReply):
             # On an agent-created ticket the opening comment, if the host sends it as a
             # reply at the creation instant, is not a reply to the customer (Zendesk).
             opening = self.by_agent and not self.replied and t == self.created
             if event.public and not opening:
-                self._reply(t, ft)
+                self._reply(t)
         elif isinstance(event, StatusChanged):
-            self._status(event.status, t, ft)
+            self._status(event.status, t)
         elif isinstance(event, TicketUpdated):
-            self._updated(event, t, ft)
+            self._updated(event, t)
 
     def _created(self, event: TicketCreated, t: int) -> None:
         ticket = event.ticket
         self.ticket = ticket
+        self.status = ticket.status
         self.created = t
         self.by_agent = event.by_agent
         self.policy = self.forced if self.forced is not None else self.policies.select(ticket)
         self.basis = _Basis(None if self.policy is None else self.policy.calendar)
         self.tracks = [] if self.policy is None else [_Track(target) for target in self.policy.targets]
-        ft = self.basis.f(t)
         for track in self.tracks:
-            metric = track.target.metric
-            paused = ticket.status in track.target.pauses
-            from_creation = metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIODIC_UPDATE)
+            metric = track.metric
             in_status = metric is Metric.TIME_IN_STATUS and ticket.status is track.target.status
-            if from_creation or in_status:
-                track.start(t, ft, ticket.priority, paused=paused)
+            if metric in _FROM_CREATION or in_status:
+                track.start(t, self._f(t), ticket.priority, paused=ticket.status in track.pauses)
 
-    def _reply(self, t: int, ft: int) -> None:
+    def _customer(self, t: int) -> None:
+        assert self.ticket is not None
+        self.last_customer = t
+        if not self.replied or self.status.is_resolved:
+            return
+        for track in self.tracks:
+            if track.metric is Metric.NEXT_RESPONSE and track.open is None:
+                track.start(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
+
+    def _reply(self, t: int) -> None:
         assert self.ticket is not None
         self.replied = True
         for track in self.tracks:
-            metric = track.target.metric
-            if (
-                metric in (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.PERIODIC_UPDATE)
-                and track.open is not None
-            ):
-                track.stop(t, ft)
-            if metric is Metric.PERIODIC_UPDATE and not self.ticket.status.is_resolved:
-                track.start(t, ft, self.ticket.priority, paused=self.ticket.status in track.target.pauses)
+            metric = track.metric
+            if metric in _REPLY_STOPS and track.open is not None:
+                track.stop(t, self._f(t))
+            if metric is Metric.PERIODIC_UPDATE and not self.status.is_resolved:
+                track.start(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
 
-    def _status(self, status: Status, t: int, ft: int) -> None:
+    def _status(self, status: Status, t: int) -> None:
         assert self.ticket is not None
-        before = self.ticket.status
-        self.ticket = attrs.evolve(self.ticket, status=status)
+        before = self.status
+        if status is before:
+            return
+        self.status = status
+        priority = self.ticket.priority
         solved = status.is_resolved and not before.is_resolved
         reopened = before.is_resolved and not status.is_resolved
+        pausing: set[Status] = set()
         for track in self.tracks:
             target = track.target
-            paused = status in target.pauses
-            if target.metric is Metric.TIME_IN_STATUS:
+            pausing |= track.pauses
+            paused = status in track.pauses
+            if track.metric is Metric.TIME_IN_STATUS:
                 if track.open is not None and status is not target.status:
-                    track.stop(t, ft)
+                    track.stop(t, self._f(t))
                 elif track.open is None and status is target.status:
-                    track.start(t, ft, self.ticket.priority, paused=paused)
+                    track.start(t, self._f(t), priority, paused=paused)
                 continue
             if solved and track.open is not None:
-                track.stop(t, ft)
+                track.stop(t, self._f(t))
             elif reopened:
-                if target.metric is Metric.RESOLUTION and track.cycles:
+                if track.metric is Metric.RESOLUTION and track.cycles:
                     if target.on_reopen == "continue":
-                        track.reopen(t, ft, paused=paused)
+                        track.reopen(t, self._f(t), paused=paused)
                     else:
-                        track.start(t, ft, self.ticket.priority, paused=paused)
-                elif target.metric is Metric.PERIODIC_UPDATE:
-                    track.start(t, ft, self.ticket.priority, paused=paused)
-            track.set_paused(paused, t, ft)
-        pausing = frozenset().union(*(track.target.pauses for track in self.tracks))
+                        track.start(t, self._f(t), priority, paused=paused)
+                elif track.metric is Metric.PERIODIC_UPDATE:
+                    track.start(t, self._f(t), priority, paused=paused)
+            if track.open is not None:
+                track.set_paused(paused, t, self._f(t))
         window = None if self.policy is None else self.policy.suspicious_pause
         if (
             window is not None
@@ -338,19 +381,24 @@ class _Machine:
         ):
             self.suspicious.append(t)
 
-    def _updated(self, event: TicketUpdated, t: int, ft: int) -> None:
+    def _updated(self, event: TicketUpdated, t: int) -> None:
         assert self.ticket is not None
         before = self.ticket
-        self.ticket = event.apply(before)
+        checked = self.checked
+        self.checked = None
+        if checked is not None and checked[0] is event:
+            self.ticket = checked[1]
+        else:
+            self.ticket = event.apply(before, status=self.status)
         if self.ticket.priority is not before.priority:
             for track in self.tracks:
                 cycle = track.open
                 if cycle is None:
                     continue
                 if track.target.on_priority_change == "restart":
-                    paused = self.ticket.status in track.target.pauses
-                    track.stop(t, ft, cancelled=True)
-                    track.start(t, ft, self.ticket.priority, paused=paused)
+                    paused = self.status in track.pauses
+                    track.stop(t, self._f(t), cancelled=True)
+                    track.start(t, self._f(t), self.ticket.priority, paused=paused)
                 else:
                     cycle.priority = self.ticket.priority
         if self.forced is None:
@@ -364,6 +412,7 @@ class _Machine:
         for event in self.events:
             replay.handle(event)
         replay.forced = None
+        replay.policies = self.policies
         self.__dict__.update(replay.__dict__)
 
     # -- reading ----------------------------------------------------------------------
@@ -490,7 +539,10 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
     goal = goal_td // _US
     breached = consumed > goal
     due = cycle.reach(basis, goal, f_now, project=True)
-    breach = cycle.reach(basis, goal + 1, f_now, project=True)
+    if due is not None and cycle.runs_at(due) and basis.open_after(due):
+        breach: int | None = due + 1  # the clock is running right after the due instant
+    else:
+        breach = cycle.reach(basis, goal + 1, f_now, project=True)
     if cycle.cancelled:
         state = TargetState.CANCELLED
     elif cycle.stop is not None:

@@ -434,6 +434,7 @@ class SLAPolicy:
     calendar: BusinessCalendar | None = None
     calendar_name: str = "calendar hours"
     suspicious_pause: timedelta | None = timedelta(minutes=5)
+    _fingerprint: str = attrs.field(init=False, eq=False, repr=False, hash=False, default="")
 
     def __attrs_post_init__(self) -> None:
         names = [t.name for t in self.targets]
@@ -442,12 +443,17 @@ class SLAPolicy:
                 raise InvalidInput(f"targets[{i}].name", "a name no other target of the policy has", name)
         if self.calendar is not None and not isinstance(self.calendar, BusinessCalendar):
             raise InvalidInput("calendar", "a BusinessCalendar or None", self.calendar)
+        if self.calendar is None or self.calendar.holidays.source is None:
+            text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+            object.__setattr__(self, "_fingerprint", hashlib.sha256(text.encode()).hexdigest()[:12])
 
     @property
     def fingerprint(self) -> str:
-        """A short hash of the policy's dict form: different versions never share one."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()[:12]
+        """A short hash of the policy's dict form: different versions never share one.
+
+        Empty for a policy whose calendar takes its holidays from a Python object (no dict form).
+        """
+        return self._fingerprint
 
     def covers(self, ticket: Ticket) -> bool:
         """Whether the policy's condition matches the ticket."""
