@@ -41,6 +41,7 @@ from ticketcore.sla import (
     SLAPolicy,
     Target,
     TargetState,
+    attainment,
     evaluate,
 )
 
@@ -530,3 +531,23 @@ class TestSuspiciousPauses:
         assert 1 == len(result.suspicious_pauses)
         assert same(result.suspicious_pauses[0], "2026-03-02T10:02+01:00")
         assert "Suspicious pause" in result.explanation
+
+
+class TestAttainment:
+    def test_attainment_counts_ended_cycles_per_policy_version(self) -> None:
+        """ISSUE (host flow 4): attainment over closed tickets, never mixing policy versions."""
+        on_time = [created("2026-03-02T14:00+01:00"), reply("2026-03-02T18:30+01:00")]
+        late = [created("2026-03-02T14:00+01:00"), reply("2026-03-03T09:01+01:00")]
+        open_late = [created("2026-03-02T14:00+01:00")]
+        v1, v2 = (
+            policies(FR4),
+            policies(Target(name="first_response", metric=Metric.FIRST_RESPONSE, goals=8 * H)),
+        )
+        now = at("2026-03-04T12:00+01:00")
+        results = [evaluate(v1, e, now) for e in (on_time, late, open_late)] + [evaluate(v2, late, now)]
+
+        rows = attainment(results)
+
+        assert [(1, 1, 1), (1, 0, 0)] == [(r.achieved, r.late, r.open_breached) for r in rows]
+        assert [0.5, 1.0] == [r.rate for r in rows]
+        assert rows[0].fingerprint != rows[1].fingerprint

@@ -6,11 +6,13 @@ aware datetimes, and nothing reads a clock.
 
 from ticketcore.sla._calendar import BusinessCalendar as BusinessCalendar
 from ticketcore.sla._clock import Alert as Alert
+from ticketcore.sla._clock import Attainment as Attainment
 from ticketcore.sla._clock import CycleResult as CycleResult
 from ticketcore.sla._clock import SLAClock as SLAClock
 from ticketcore.sla._clock import SLAResult as SLAResult
 from ticketcore.sla._clock import TargetResult as TargetResult
 from ticketcore.sla._clock import TargetState as TargetState
+from ticketcore.sla._clock import attainment as attainment
 from ticketcore.sla._clock import evaluate as evaluate
 from ticketcore.sla._config import WEEKDAYS as WEEKDAYS
 from ticketcore.sla._config import Closure as Closure
@@ -32,6 +34,7 @@ __all__ = [
     "WEEKDAYS",
     "Action",
     "Alert",
+    "Attainment",
     "BusinessCalendar",
     "Closure",
     "CycleResult",
@@ -51,6 +54,7 @@ __all__ = [
     "Target",
     "TargetResult",
     "TargetState",
+    "attainment",
     "evaluate",
 ]
 

@@ -27,6 +27,7 @@ reported exactly once. They share every line of the logic, so they cannot disagr
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -47,7 +48,17 @@ from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._engine import from_real, to_real
 from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Target
 
-__all__ = ["Alert", "CycleResult", "SLAClock", "SLAResult", "TargetResult", "TargetState", "evaluate"]
+__all__ = [
+    "Alert",
+    "Attainment",
+    "CycleResult",
+    "SLAClock",
+    "SLAResult",
+    "TargetResult",
+    "TargetState",
+    "attainment",
+    "evaluate",
+]
 
 _US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC
@@ -637,6 +648,13 @@ def _explain(policy: SLAPolicy | None, result: SLAResult) -> str:
             if cycle.stop is not None:
                 parts.append(f"stopped {cycle.stop.isoformat()}")
             lines.append(f"{head}; " + "; ".join(parts) + ".")
+            if cal is not None:
+                end = cycle.stop or result.at
+                worked = list(itertools.islice(cal.open_intervals(cycle.start, end), 6))
+                if worked:
+                    shown = ", ".join(f"{a:%a %d %b %H:%M}-{b:%H:%M}" for a, b in worked[:5])
+                    more = " ..." if len(worked) > 5 else ""
+                    lines.append(f"  working time counted from: {shown}{more} (less any pauses).")
             if cal is not None and cycle.due_at is not None:
                 stop = cycle.stop or cycle.due_at
                 end = max(stop.astimezone(_UTC), cycle.due_at.astimezone(_UTC))
@@ -793,3 +811,50 @@ class SLAClock:
             else:
                 self._fired.add((alert.policy, alert.target, alert.cycle, alert.kind, alert.level))
         return tuple(alert for _, alert in due)
+
+
+@attrs.frozen
+class Attainment:
+    """How often a target was met, over the cycles that ended, for one policy version.
+
+    ``rate`` is ``achieved / (achieved + late)``, None when no cycle ended.
+    """
+
+    policy: str
+    fingerprint: str
+    target: str
+    achieved: int
+    late: int
+    open_breached: int
+
+    @property
+    def rate(self) -> float | None:
+        """The share of ended cycles that met their goal."""
+        ended = self.achieved + self.late
+        return None if ended == 0 else self.achieved / ended
+
+
+def attainment(results: Iterable[SLAResult]) -> tuple[Attainment, ...]:
+    """Attainment per policy version and target over many tickets' results.
+
+    Cycles that ended count as achieved or late; cancelled and not-applicable cycles
+    do not count; cycles still open past their goal are counted apart
+    (``open_breached``). Rows are keyed by policy name *and* fingerprint, so two
+    versions of a policy are never mixed. Rows come in first-seen order.
+    """
+    rows: dict[tuple[str, str, str], list[int]] = {}
+    for result in results:
+        if not isinstance(result, SLAResult):
+            raise InvalidInput("results", "SLAResult values", result)
+        if result.policy is None:
+            continue
+        for target in result.targets:
+            row = rows.setdefault((result.policy, result.fingerprint or "", target.name), [0, 0, 0])
+            for cycle in target.cycles:
+                if cycle.state is TargetState.ACHIEVED:
+                    row[0] += 1
+                elif cycle.state is TargetState.ACHIEVED_LATE:
+                    row[1] += 1
+                elif cycle.breached and cycle.state is not TargetState.CANCELLED:
+                    row[2] += 1
+    return tuple(Attainment(p, f, t, *counts) for (p, f, t), counts in rows.items())

@@ -432,9 +432,13 @@ class SLAPolicy:
     targets: tuple[Target, ...] = attrs.field(converter=_to_targets)
     when: Condition = attrs.field(default=ALWAYS, validator=_check_condition)
     calendar: BusinessCalendar | None = None
-    calendar_name: str = "calendar hours"
+    calendar_name: str = attrs.field()
     suspicious_pause: timedelta | None = timedelta(minutes=5)
     _fingerprint: str = attrs.field(init=False, eq=False, repr=False, hash=False, default="")
+
+    @calendar_name.default
+    def _default_calendar_name(self) -> str:
+        return "calendar hours" if self.calendar is None else "business hours"
 
     def __attrs_post_init__(self) -> None:
         names = [t.name for t in self.targets]
