@@ -14,10 +14,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference_calendar import ReferenceCalendar
-from strategies import FIRST, LAST, calendar_dicts, calendars, durations, instants
 from ticketcore import HorizonExceeded
 from ticketcore.sla import BusinessCalendar
+
+from reference_calendar import ReferenceCalendar
+from strategies import FIRST, LAST, calendar_dicts, calendars, durations, instants
 
 US = timedelta(microseconds=1)
 

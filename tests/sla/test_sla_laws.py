@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sla_strategies import POLICIES, histories
 
 from ticketcore.events import StatusChanged, TicketEvent
 from ticketcore.sla import Alert, SLAClock, TargetState, evaluate
+
+from sla_strategies import POLICIES, histories
 
 
 def utc(t: datetime) -> datetime:
