@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -14,6 +14,19 @@ from ticketcore._errors import InvalidInput
 __all__ = ["CustomValue", "Priority", "Status", "Ticket"]
 
 CustomValue = str | int | float | bool | None
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _parse_member(kind: type[_E], value: object, field: str) -> _E:
+    """A member of ``kind`` from itself or its value, raising `InvalidInput` naming ``field``."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(field, f"one of {', '.join(repr(m.value) for m in kind)}", value) from None
 
 
 class Priority(enum.Enum):
@@ -62,12 +75,7 @@ class Priority(enum.Enum):
     @classmethod
     def parse(cls, value: object, field: str = "priority") -> Priority:
         """A `Priority` from itself or its name, raising `InvalidInput` naming ``field``."""
-        if isinstance(value, Priority):
-            return value
-        try:
-            return cls(value)
-        except ValueError:
-            raise InvalidInput(field, f"one of {', '.join(repr(p.value) for p in cls)}", value) from None
+        return _parse_member(cls, value, field)
 
 
 _PRIORITY_RANK: Final = {p: i for i, p in enumerate(Priority)}
@@ -94,12 +102,7 @@ class Status(enum.Enum):
     @classmethod
     def parse(cls, value: object, field: str = "status") -> Status:
         """A `Status` from itself or its name, raising `InvalidInput` naming ``field``."""
-        if isinstance(value, Status):
-            return value
-        try:
-            return cls(value)
-        except ValueError:
-            raise InvalidInput(field, f"one of {', '.join(repr(s.value) for s in cls)}", value) from None
+        return _parse_member(cls, value, field)
 
     @property
     def is_resolved(self) -> bool:

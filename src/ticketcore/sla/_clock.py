@@ -227,8 +227,8 @@ _FROM_CREATION: Final = (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIOD
 class _Machine:
     """One ticket's SLA state: validate an event, then fold it in (see the module docstring).
 
-    The ticket's status is kept in ``status``; ``ticket`` carries the other fields and is
-    brought up to date (one `attrs.evolve`) only when a condition has to read it.
+    The ticket's status is kept in ``status``; ``ticket`` carries the other fields, and its
+    status is brought up to date only when an update rebuilds it (one `attrs.evolve`).
     """
 
     def __init__(self, policies: SLAPolicies, forced: SLAPolicy | None = None) -> None:
@@ -278,13 +278,6 @@ class _Machine:
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
         return at
-
-    def _current(self) -> Ticket:
-        """The ticket with its current status."""
-        assert self.ticket is not None
-        if self.ticket.status is not self.status:
-            self.ticket = attrs.evolve(self.ticket, status=self.status)
-        return self.ticket
 
     def _f(self, t: int) -> int:
         """``F(t)``, computed at most once per instant."""
