@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -118,9 +118,17 @@ def _to_status(value: object) -> Status:
     return Status.parse(value)
 
 
-def _nonempty_str(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(attribute.name, "a non-empty string", value)
+def nonempty(expected: str = "a non-empty string") -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """An attrs validator: a non-empty string, else `InvalidInput` naming the field and ``expected``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(attribute.name, expected, value)
+
+    return check
+
+
+_nonempty_str = nonempty()
 
 
 def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
@@ -128,7 +136,8 @@ def _optional_str(instance: object, attribute: attrs.Attribute[str | None], valu
         raise InvalidInput(attribute.name, "a non-empty string or None", value)
 
 
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+def aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
+    """An attrs validator: an aware datetime, else `InvalidInput` naming the field."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidInput(attribute.name, "an aware datetime", value)
 
@@ -180,7 +189,7 @@ class Ticket:
     """
 
     id: str = attrs.field(validator=_nonempty_str)
-    created: datetime = attrs.field(validator=_aware)
+    created: datetime = attrs.field(validator=aware)
     channel: str = attrs.field(default="email", validator=_nonempty_str)
     department: str | None = attrs.field(default=None, validator=_optional_str)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)

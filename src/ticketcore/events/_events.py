@@ -14,7 +14,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Status, Ticket
+from ticketcore._ticket import Status, Ticket, aware, nonempty
 
 __all__ = ["AgentReply", "CustomerMessage", "StatusChanged", "TicketCreated", "TicketEvent", "TicketUpdated"]
 
@@ -25,14 +25,8 @@ UPDATABLE: Final = frozenset(
 )
 
 
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise InvalidInput(attribute.name, "an aware datetime", value)
-
-
-def _ticket_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(attribute.name, "a non-empty ticket id", value)
+_aware = aware
+_ticket_id = nonempty("a non-empty ticket id")
 
 
 class TicketEvent:

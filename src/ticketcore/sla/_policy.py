@@ -17,7 +17,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._ticket import Priority, Status, Ticket, nonempty
 from ticketcore.conditions import ALWAYS, Condition
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._config import _check_keys
@@ -98,9 +98,7 @@ class Action:
             raise InvalidInput(p, e.expected, e.value) from None
 
 
-def _who(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(attribute.name, "a non-empty name of a person, agent or team", value)
+_who = nonempty("a non-empty name of a person, agent or team")
 
 
 @attrs.frozen
@@ -281,9 +279,7 @@ def _to_ladder(value: object) -> tuple[Level, ...]:
     return tuple(value)
 
 
-def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidInput(attribute.name, "a non-empty name", value)
+_name = nonempty("a non-empty name")
 
 
 def _to_optional_status(value: object) -> Status | None:
