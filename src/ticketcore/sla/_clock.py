@@ -44,7 +44,7 @@ from ticketcore.events import (
     TicketEvent,
     TicketUpdated,
 )
-from ticketcore.sla._calendar import BusinessCalendar
+from ticketcore.sla._calendar import BusinessCalendar, _aware
 from ticketcore.sla._engine import from_real, to_real
 from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Target
 
@@ -137,7 +137,7 @@ class _Cycle:
             total += (f1 if r1 != _OPEN else f_now) - f0
         return total
 
-    def reach(self, basis: _Basis, x: int, f_now: int, *, project: bool) -> int | None:
+    def reach(self, basis: _Basis, x: int, *, project: bool) -> int | None:
         """The first instant the cycle's clock reads ``x``, or None if it has not and cannot yet.
 
         With ``project`` a stopped cycle is projected as if it had kept running from its
@@ -148,13 +148,11 @@ class _Cycle:
             return self.start
         cum = 0
         for r0, f0, r1, f1 in self.spans:
-            length = (f1 - f0) if r1 != _OPEN else None
-            if length is None or x <= cum + length:
-                if r1 == _OPEN and self.stop is None:
-                    return basis.forward(r0, x - cum)
-                if length is not None and x <= cum + length:
-                    return basis.forward(r0, x - cum)
-            cum += (f1 if r1 != _OPEN else f_now) - f0
+            # Only the last span of a running cycle is open (stopping closes it), and the
+            # clock runs on in it: the point lies there if it has not been passed before.
+            if r1 == _OPEN or x <= cum + f1 - f0:
+                return basis.forward(r0, x - cum)
+            cum += f1 - f0
         if self.stop is not None and project:
             last = self.spans[-1][2] if self.spans else self.start
             return basis.forward(last, x - cum)
@@ -241,6 +239,7 @@ class _Machine:
         self.policy: SLAPolicy | None = None
         self.basis = _Basis(None)
         self.tracks: list[_Track] = []
+        self.pausing = frozenset[Status]()
         self.events: list[TicketEvent] = []
         self.last = 0
         self.created = 0
@@ -291,7 +290,10 @@ class _Machine:
     # -- folding -----------------------------------------------------------------------
 
     def handle(self, event: TicketEvent) -> None:
-        t = self.check(event)
+        self.fold(event, self.check(event))
+
+    def fold(self, event: TicketEvent, t: int) -> None:
+        """Fold in an event that `check` accepted at real instant ``t``."""
         self.events.append(event)
         self.last = t
         if isinstance(event, TicketCreated):
@@ -318,6 +320,7 @@ class _Machine:
         self.policy = self.forced if self.forced is not None else self.policies.select(ticket)
         self.basis = _Basis(None if self.policy is None else self.policy.calendar)
         self.tracks = [] if self.policy is None else [_Track(target) for target in self.policy.targets]
+        self.pausing = frozenset[Status]().union(*(track.pauses for track in self.tracks))
         for track in self.tracks:
             metric = track.metric
             in_status = metric is Metric.TIME_IN_STATUS and ticket.status is track.target.status
@@ -352,10 +355,8 @@ class _Machine:
         priority = self.ticket.priority
         solved = status.is_resolved and not before.is_resolved
         reopened = before.is_resolved and not status.is_resolved
-        pausing: set[Status] = set()
         for track in self.tracks:
             target = track.target
-            pausing |= track.pauses
             paused = status in track.pauses
             if track.metric is Metric.TIME_IN_STATUS:
                 if track.open is not None and status is not target.status:
@@ -378,8 +379,8 @@ class _Machine:
         window = None if self.policy is None else self.policy.suspicious_pause
         if (
             window is not None
-            and status in pausing
-            and before not in pausing
+            and status in self.pausing
+            and before not in self.pausing
             and self.last_customer is not None
             and t - self.last_customer <= window // _US
         ):
@@ -426,6 +427,9 @@ class _Machine:
 
 
 _NO_POLICIES: Final = SLAPolicies(())
+
+# A point an SLAClock may report: (real instant, key, kind, target, cycle, level, action).
+_Point = tuple[int, tuple[object, ...], str, str | None, int | None, int | None, Action | None]
 
 
 @attrs.frozen
@@ -542,11 +546,11 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
         )
     goal = goal_td // _US
     breached = consumed > goal
-    due = cycle.reach(basis, goal, f_now, project=True)
+    due = cycle.reach(basis, goal, project=True)
     if due is not None and cycle.runs_at(due) and basis.open_after(due):
         breach: int | None = due + 1  # the clock is running right after the due instant
     else:
-        breach = cycle.reach(basis, goal + 1, f_now, project=True)
+        breach = cycle.reach(basis, goal + 1, project=True)
     if cycle.cancelled:
         state = TargetState.CANCELLED
     elif cycle.stop is not None:
@@ -571,14 +575,8 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
     )
 
 
-def _aware_now(now: object) -> datetime:
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        raise InvalidInput("now", "an aware datetime", now)
-    return now
-
-
 def _result(machine: _Machine, now: datetime) -> SLAResult:
-    _aware_now(now)
+    _aware(now, "now")
     if machine.ticket is None:
         raise InvalidInput("events", "a history that starts with TicketCreated", [])
     real_now = to_real(now)
@@ -739,7 +737,7 @@ class SLAClock:
         """
         at = self._machine.check(event)
         before = self._due(at - 1) if self._machine.ticket is not None else ()
-        self._machine.handle(event)
+        self._machine.fold(event, at)
         return before
 
     def next_deadline(self) -> datetime | None:
@@ -747,11 +745,11 @@ class SLAClock:
         pending = self._pending()
         if not pending:
             return None
-        return self._machine.basis.dt(min(real for real, _ in pending))
+        return self._machine.basis.dt(min(point[0] for point in pending))
 
     def advance(self, now: datetime) -> tuple[Alert, ...]:
         """The alerts that fell due at or before ``now`` and were not reported yet, in order."""
-        real = to_real(_aware_now(now))
+        real = to_real(_aware(now, "now"))
         if self._machine.ticket is None:
             return ()
         return self._due(real)
@@ -760,13 +758,16 @@ class SLAClock:
         """The ticket's SLA at ``now``; equal to `evaluate` over the same events."""
         return self._machine.result(now)
 
-    def _pending(self) -> list[tuple[int, Alert]]:
+    def _pending(self) -> list[_Point]:
+        """The points not reported yet, whether or not they fell due.
+
+        Plain tuples: an `Alert` (and its datetime) is built only once a point falls due.
+        """
         m = self._machine
         if m.ticket is None or m.policy is None:
             return []
-        out: list[tuple[int, Alert]] = []
+        out: list[_Point] = []
         policy = m.policy.name
-        f_last = m.basis.f(m.last)
         for track in m.tracks:
             target = track.target
             for index, cycle in enumerate(track.cycles):
@@ -779,31 +780,32 @@ class SLAClock:
                 ]
                 points.append((goal + 1, "breach", None, None))
                 for threshold, kind, level, action in points:
-                    key = (policy, target.name, index, kind, level)
+                    key: tuple[object, ...] = (policy, target.name, index, kind, level)
                     if key in self._fired:
                         continue
-                    real = cycle.reach(m.basis, threshold, f_last, project=False)
-                    if real is None or (cycle.stop is not None and real >= cycle.stop):
-                        continue
-                    alert = Alert(
-                        m.ticket.id, kind, m.basis.dt(real), policy, target.name, index, level, action
-                    )
-                    out.append((real, alert))
-        out.extend(
-            (t, Alert(m.ticket.id, "suspicious_pause", m.basis.dt(t), policy))
-            for t in m.suspicious
-            if (policy, "suspicious", t) not in self._fired
-        )
+                    real = cycle.reach(m.basis, threshold, project=False)
+                    if real is not None and (cycle.stop is None or real < cycle.stop):
+                        out.append((real, key, kind, target.name, index, level, action))
+        for t in m.suspicious:
+            pause_key: tuple[object, ...] = (policy, "suspicious", t)
+            if pause_key not in self._fired:
+                out.append((t, pause_key, "suspicious_pause", None, None, None, None))
         return out
 
     def _due(self, upto: int) -> tuple[Alert, ...]:
-        due = sorted(((real, a) for real, a in self._pending() if real <= upto), key=lambda p: p[0])
-        for real, alert in due:
-            if alert.kind == "suspicious_pause":
-                self._fired.add((alert.policy, "suspicious", real))
-            else:
-                self._fired.add((alert.policy, alert.target, alert.cycle, alert.kind, alert.level))
-        return tuple(alert for _, alert in due)
+        due = sorted((p for p in self._pending() if p[0] <= upto), key=lambda p: p[0])
+        if not due:
+            return ()
+        m = self._machine
+        assert m.ticket is not None  # else nothing is pending
+        assert m.policy is not None
+        alerts = []
+        for real, key, kind, target, cycle, level, action in due:
+            self._fired.add(key)
+            alerts.append(
+                Alert(m.ticket.id, kind, m.basis.dt(real), m.policy.name, target, cycle, level, action)
+            )
+        return tuple(alerts)
 
 
 @attrs.frozen
