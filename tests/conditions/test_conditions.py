@@ -193,3 +193,14 @@ def test_regex_is_applied_to_a_bounded_text() -> None:
 
     assert not rule.matches(ticket(subject="x" * 20_000 + "needle"))
     assert rule.matches(ticket(subject="needle" + "x" * 20_000))
+
+
+def test_a_word_test_matches_the_same_after_a_round_trip() -> None:
+    """Casefolding is not IGNORECASE ('Straße' folds to 'strasse'): the round trip keeps the word."""
+    rule = F.subject.contains_word("Straße")
+    back = Condition.from_dict(rule.to_dict())
+    subject = ticket(subject="Umzug in die Straße 5")
+
+    assert rule.matches(subject)
+    assert back.matches(subject)
+    assert rule == back

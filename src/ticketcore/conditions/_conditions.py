@@ -220,7 +220,9 @@ class Test(Condition):
         elif op in ("contains", "word", "regex"):
             if not isinstance(value, str) or not value:
                 raise InvalidInput(vpath, "a non-empty string", value)
-            norm = value if op == "regex" else value.casefold()
+            # Patterns ignore case themselves; casefolding the word would change what it
+            # matches after a round trip ("Straße" folds to "strasse").
+            norm = value.casefold() if op == "contains" else value
             if op != "contains":
                 pattern = _compile(op, value, vpath)
         elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
@@ -250,6 +252,9 @@ class Test(Condition):
                 return self.value in got
             assert isinstance(self.value, frozenset)
             return bool(got & self.value) if op == "has_any" else self.value <= got
+        if op in ("word", "regex"):  # patterns ignore case themselves: match the text as written
+            assert self._pattern is not None
+            return isinstance(got, str) and self._pattern.search(got[:MAX_TEXT]) is not None
         if isinstance(got, str):
             got = got.casefold()
         if op == "eq":
@@ -259,9 +264,6 @@ class Test(Condition):
             return got in self.value
         if op == "contains":
             return isinstance(got, str) and isinstance(self.value, str) and self.value in got
-        if op in ("word", "regex"):
-            assert self._pattern is not None
-            return isinstance(got, str) and self._pattern.search(got[:MAX_TEXT]) is not None
         return _compare(op, got, self.value)
 
     def to_dict(self) -> dict[str, Any]:
