@@ -14,6 +14,7 @@ language that SLA policies and assignment rules share.
 
 from ticketcore._errors import HorizonExceeded as HorizonExceeded
 from ticketcore._errors import InvalidInput as InvalidInput
+from ticketcore._errors import InvalidTransition as InvalidTransition
 from ticketcore._errors import TicketcoreError as TicketcoreError
 from ticketcore._ticket import Priority as Priority
 from ticketcore._ticket import Status as Status
@@ -23,6 +24,7 @@ from ticketcore._version import __version__ as __version__
 __all__ = [
     "HorizonExceeded",
     "InvalidInput",
+    "InvalidTransition",
     "Priority",
     "Status",
     "Ticket",

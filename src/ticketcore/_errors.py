@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["HorizonExceeded", "InvalidInput", "TicketcoreError"]
+__all__ = ["HorizonExceeded", "InvalidInput", "InvalidTransition", "TicketcoreError"]
 
 _MISSING = object()
 
@@ -56,6 +56,17 @@ class InvalidInput(TicketcoreError, ValueError):
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return cls(field, f"one of the keys {', '.join(map(repr, allowed))}{hint}", key)
+
+
+class InvalidTransition(InvalidInput):
+    """An event the current state does not allow.
+
+    For example a ticket id already in use, a ticket or agent the object does not
+    know, an event earlier than the one before, an escalation past tier 4.
+
+    It carries ``field``, ``expected`` and ``value`` like `InvalidInput` (and is one).
+    The object that raised it is unchanged and stays usable.
+    """
 
 
 class HorizonExceeded(TicketcoreError, ValueError):

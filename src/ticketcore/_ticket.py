@@ -10,6 +10,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._util import check_keys, dump_instant, load_instant
 
 __all__ = ["CustomValue", "Priority", "Status", "Ticket"]
 
@@ -214,3 +215,38 @@ class Ticket:
             if key == name:
                 return value
         return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-compatible dict form; fields at their default are left out.
+
+        >>> from datetime import datetime, timezone
+        >>> Ticket(id="T-1", created=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), tags={"vip"}).to_dict()
+        {'id': 'T-1', 'created': '2026-03-02T09:00:00+00:00', 'tags': ['vip']}
+        """
+        out: dict[str, Any] = {"id": self.id, "created": dump_instant(self.created)}
+        for name, default in _TICKET_DEFAULTS.items():
+            value = getattr(self, name)
+            if value == default:
+                continue
+            if isinstance(value, enum.Enum):
+                value = value.value
+            elif name == "tags":
+                value = sorted(value)
+            elif name == "custom":
+                value = dict(value)
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "ticket") -> Ticket:
+        """Read the dict form written by `to_dict`; an error names the field's path."""
+        d = check_keys(data, path, _TICKET_FIELDS, ("id", "created"))
+        d["created"] = load_instant(d["created"], f"{path}.created")
+        try:
+            return cls(**d)
+        except InvalidInput as e:
+            raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
+
+
+_TICKET_FIELDS: Final = tuple(f.name for f in attrs.fields(Ticket))
+_TICKET_DEFAULTS: Final = {f.name: f.default for f in attrs.fields(Ticket) if f.name not in ("id", "created")}

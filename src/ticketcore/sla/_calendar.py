@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._util import check_keys as _check_keys
 from ticketcore.sla._config import (
     WEEKDAYS,
     Closure,
     DayInterval,
     HolidaySpec,
     Opening,
-    _check_keys,
     _parse_interval_list,
     _raise_on_overlap,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Final, TypeGuard
 
@@ -19,6 +19,7 @@ import attrs
 import holidays as _holidays
 
 from ticketcore._errors import InvalidInput
+from ticketcore._util import check_keys as _check_keys
 
 __all__ = [
     "WEEKDAYS",
@@ -151,19 +152,6 @@ def _format_local_datetime(value: datetime) -> str:
     if value.second == 0 and value.microsecond == 0:
         return value.isoformat(timespec="minutes")
     return value.isoformat()
-
-
-def _check_keys(data: object, path: str, allowed: Collection[str], required: Iterable[str]) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput(path or "calendar", "a dict", data)
-    prefix = f"{path}." if path else ""
-    for key in data:
-        if key not in allowed:
-            raise InvalidInput.unknown_key(f"{prefix}{key}", str(key), allowed)
-    for key in required:
-        if key not in data:
-            raise InvalidInput(f"{prefix}{key}", "a value (the key is required)")
-    return dict(data)
 
 
 def _check_naive(instance: Closure, attribute: attrs.Attribute[datetime], value: object) -> None:

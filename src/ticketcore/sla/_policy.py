@@ -18,9 +18,9 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket, nonempty
+from ticketcore._util import check_keys as _check_keys
 from ticketcore.conditions import ALWAYS, Condition
 from ticketcore.sla._calendar import BusinessCalendar
-from ticketcore.sla._config import _check_keys
 
 __all__ = [
     "Action",

@@ -1,0 +1,1220 @@
+"""The dispatcher: a sans-I/O state machine that decides who gets each ticket.
+
+Theory of operation
+-------------------
+The host feeds events in (`Dispatcher.handle`) and gets decisions out; the
+dispatcher never reads a clock or stores anything itself. Its state is:
+
+- the agents, in the order they were added;
+- every ticket it knows, each in exactly one *place*: ``assigned`` (to an agent),
+  ``backlog`` (waiting in a pool's backlog) or ``unassigned`` (left alone, with the
+  reason). A solved ticket stays with its owner, so that a reopen returns it to
+  them; a closed ticket is final and forgotten;
+- each agent's *load*: their assigned tickets whose status counts (`Routing.counted`);
+- each pool's rotation: who it assigned to last and where they stood, when it last
+  gave each agent a ticket (a sequence number, not a time, so equal times never tie),
+  and the weighted cycle's credits;
+- the backlogs: per pool, one heap per language the pool must match (a single heap
+  when it does not), ordered by the pool's `BacklogOrder` with the ticket id as the
+  last tie-break. Every ticket in one heap has the same set of eligible agents, so a
+  head that finds nobody blocks its heap for the pass without wrongly blocking tickets
+  behind it, and a pass costs a heap operation per ticket handed out, however long
+  the backlog. Stale heap entries (a ticket that left the backlog, or was re-keyed)
+  are dropped lazily when they reach the top.
+
+Loads and backlogs are derived data: `to_dict` writes the tickets, agents, rotations
+and routing, and `from_dict` rebuilds the rest, so a restored dispatcher makes the
+same decisions as one that never stopped.
+
+Every handler validates its event completely before it changes anything, so an
+event that raises leaves the dispatcher as it was.
+
+Capacity frees (a ticket solved, closed or moved to a status that does not count, an
+agent online, a cap raised, an agent added) trigger a backlog *pass* restricted to
+the agents concerned; `Tick` and `RoutingChanged` trigger a pass over everyone. A
+pass goes through the pools in routing order and, in each, hands out the heads of its
+heaps in backlog order while someone eligible remains (at most ``backlog_limit``
+tickets per agent per pass).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._ticket import Status, Ticket
+from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore.assign._decisions import (
+    Assigned,
+    Decision,
+    Escalated,
+    Explanation,
+    LeftUnassigned,
+    Queued,
+    ReturnedToPool,
+)
+from ticketcore.assign._events import (
+    AgentAdded,
+    AgentChanged,
+    AgentRemoved,
+    PresenceChanged,
+    RoutingChanged,
+    Tick,
+    TicketEscalated,
+    TicketTransferred,
+)
+from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule
+from ticketcore.assign._strategies import Selection
+from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.sla import SLAPolicies, evaluate
+
+__all__ = ["Dispatcher", "PoolRotation", "Rotation", "choose"]
+
+ASSIGNED: Final = "assigned"
+BACKLOG: Final = "backlog"
+UNASSIGNED: Final = "unassigned"
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_US: Final = timedelta(microseconds=1)
+_ONLINE: Final = Presence.ONLINE
+_STATE_VERSION: Final = 1
+
+
+def _strategy_name(pool: Pool) -> str:
+    form = pool.strategy.to_dict()
+    return form if isinstance(form, str) else pool.strategy.name
+
+
+def _micros(at: datetime) -> int:
+    return (at - _EPOCH) // _US
+
+
+@attrs.frozen(kw_only=True)
+class PoolRotation:
+    """One pool's rotation state.
+
+    The last assignee and their position, when the pool last gave each agent a ticket
+    (``assigned``: agent id to sequence number), and the weighted cycle's ``credits``.
+    """
+
+    last: str | None = None
+    index: int = -1
+    assigned: tuple[tuple[str, int], ...] = ()
+    credits: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-compatible dict form."""
+        return {
+            "last": self.last,
+            "index": self.index,
+            "assigned": dict(self.assigned),
+            "credits": dict(self.credits),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "rotation") -> PoolRotation:
+        """Read the dict form."""
+        d = check_keys(data, path, ("last", "index", "assigned", "credits"), ())
+        for key in ("assigned", "credits"):
+            value = d.get(key, {})
+            if not isinstance(value, Mapping) or not all(
+                isinstance(k, str) and type(v) is int for k, v in value.items()
+            ):
+                raise InvalidInput(f"{path}.{key}", "a dict from agent id to a whole number", value)
+            d[key] = tuple(sorted(value.items()))
+        last, index = d.get("last"), d.get("index", -1)
+        if last is not None and not isinstance(last, str):
+            raise InvalidInput(f"{path}.last", "an agent id or None", last)
+        if type(index) is not int:
+            raise InvalidInput(f"{path}.index", "a whole number", index)
+        return cls(last=last, index=index, assigned=d["assigned"], credits=d["credits"])
+
+
+@attrs.frozen(kw_only=True)
+class Rotation:
+    """Every pool's rotation state plus the assignment counter: what `choose` takes and gives back."""
+
+    pools: tuple[tuple[str, PoolRotation], ...] = ()
+    counter: int = 0
+
+    def pool(self, name: str) -> PoolRotation:
+        """The rotation of pool ``name`` (a fresh one if it has none yet)."""
+        return dict(self.pools).get(name, PoolRotation())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-compatible dict form."""
+        return {"pools": {name: r.to_dict() for name, r in self.pools}, "counter": self.counter}
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "rotation") -> Rotation:
+        """Read the dict form."""
+        d = check_keys(data, path, ("pools", "counter"), ())
+        pools = d.get("pools", {})
+        if not isinstance(pools, Mapping):
+            raise InvalidInput(f"{path}.pools", "a dict from pool name to rotation", pools)
+        counter = d.get("counter", 0)
+        if type(counter) is not int or counter < 0:
+            raise InvalidInput(f"{path}.counter", "a whole number, at least 0", counter)
+        return cls(
+            pools=tuple(
+                sorted((str(k), PoolRotation.from_dict(v, f"{path}.pools.{k}")) for k, v in pools.items())
+            ),
+            counter=counter,
+        )
+
+
+class _Rot:
+    __slots__ = ("credit", "index", "last", "seq")
+
+    def __init__(self) -> None:
+        self.last: str | None = None
+        self.index = -1
+        self.seq: dict[str, int] = {}
+        self.credit: dict[str, int] = {}
+
+
+class _Rec:
+    """A ticket as the dispatcher keeps it (mutable, private)."""
+
+    __slots__ = ("agent", "answered", "arrival", "place", "pool", "reason", "status", "ticket", "version")
+
+    def __init__(self, ticket: Ticket, arrival: int) -> None:
+        self.ticket = ticket
+        self.status = ticket.status
+        self.place = UNASSIGNED
+        self.agent: str | None = None
+        self.pool: str | None = None
+        self.reason: str | None = None
+        self.answered = False
+        self.arrival = arrival
+        self.version = 0
+
+    def current(self) -> Ticket:
+        t = self.ticket
+        if t.status is not self.status or t.assignee != self.agent:
+            t = self.ticket = attrs.evolve(t, status=self.status, assignee=self.agent)
+        return t
+
+
+def _any(rec: _Rec) -> bool:
+    return True
+
+
+def _unanswered(rec: _Rec) -> bool:
+    return not rec.answered and not rec.status.is_resolved
+
+
+class _View:
+    """The `PoolView` a strategy reads."""
+
+    __slots__ = ("agents", "loads", "pool", "rot")
+
+    def __init__(self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot) -> None:
+        self.agents = agents
+        self.loads = loads
+        self.pool = pool
+        self.rot = rot
+
+    def load(self, agent_id: str) -> int:
+        return self.loads.get(agent_id, 0)
+
+    def cap(self, agent_id: str) -> int | None:
+        cap = self.agents[agent_id].cap
+        return self.pool.cap if cap is None else cap
+
+    def weight(self, agent_id: str) -> int:
+        return self.agents[agent_id].weight
+
+    def last_assigned(self, agent_id: str) -> int:
+        return self.rot.seq.get(agent_id, -1)
+
+    def credit(self, agent_id: str) -> int:
+        return self.rot.credit.get(agent_id, 0)
+
+    @property
+    def pointer(self) -> tuple[str | None, int]:
+        return self.rot.last, self.rot.index
+
+
+def _check_agents_known(routing: Routing, agents: Mapping[str, Agent], path: str) -> None:
+    for i, rule in enumerate(routing.rules):
+        if rule.agent is not None and rule.agent not in agents:
+            raise InvalidInput.unknown_key(f"{path}.rules[{i}].agent", rule.agent, agents)
+    for i, pool in enumerate(routing.pools):
+        for agent in pool.agents or ():
+            if agent not in agents:
+                raise InvalidInput.unknown_key(f"{path}.pools[{i}].agents", agent, agents)
+
+
+class Dispatcher:
+    """Decides who gets each ticket, one event at a time, without I/O.
+
+    >>> from datetime import datetime, timezone
+    >>> from ticketcore import Ticket
+    >>> from ticketcore.assign import Agent, Pool, Routing, Rule
+    >>> from ticketcore.conditions import F
+    >>> from ticketcore.events import TicketCreated
+    >>> routing = Routing(
+    ...     rules=[Rule(name="chat to Catherine", when=F.channel == "chat", agent="catherine")],
+    ...     pools=[Pool(name="support", cap=5)],
+    ...     default_pool="support",
+    ... )
+    >>> d = Dispatcher(routing, [Agent(id="catherine"), Agent(id="miriam")])
+    >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> [decision] = d.handle(TicketCreated(ticket=Ticket(id="T-1", created=at)))
+    >>> decision.agent_id, decision.explanation.route, decision.explanation.tiebreak
+    ('catherine', 'default pool', "next in rotation first in the pool's order")
+    >>> [decision] = d.handle(TicketCreated(ticket=Ticket(id="T-2", created=at, channel="chat")))
+    >>> decision.agent_id, decision.explanation.route
+    ('catherine', "rule 'chat to Catherine'")
+
+    Events: the ticket events of `ticketcore.events` and the dispatcher's own
+    (`AgentAdded`, `AgentRemoved`, `AgentChanged`, `PresenceChanged`,
+    `TicketTransferred`, `TicketEscalated`, `Tick`, `RoutingChanged`). Events must come
+    in time order (equal times are fine).
+
+    Errors: `InvalidTransition` for an event the state does not allow (a ticket id in
+    use, an unknown ticket or agent, an event earlier than the last one, an escalation
+    past tier 4), `InvalidInput` for a bad value. Either way the dispatcher is
+    unchanged and stays usable.
+    """
+
+    def __init__(
+        self, routing: Routing, agents: Iterable[Agent] = (), *, sla: SLAPolicies | None = None
+    ) -> None:
+        if not isinstance(routing, Routing):
+            raise InvalidInput("routing", "a ticketcore.assign.Routing", routing)
+        if sla is not None and not isinstance(sla, SLAPolicies):
+            raise InvalidInput("sla", "a ticketcore.sla.SLAPolicies or None", sla)
+        table: dict[str, Agent] = {}
+        for i, agent in enumerate(agents):
+            if not isinstance(agent, Agent):
+                raise InvalidInput(f"agents[{i}]", "a ticketcore.assign.Agent", agent)
+            if agent.id in table:
+                raise InvalidInput(f"agents[{i}].id", "an id no other agent has", agent.id)
+            table[agent.id] = agent
+        _check_agents_known(routing, table, "routing")
+        self._check_due(routing, sla)
+        self._routing = routing
+        self._sla = sla
+        self._agents = table
+        self._tickets: dict[str, _Rec] = {}
+        self._load: dict[str, int] = {}
+        self._rot: dict[str, _Rot] = {}
+        self._counter = 0
+        self._arrivals = 0
+        self._now: datetime | None = None
+        self._queues: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+        self._members: dict[str, list[str]] = {}
+        self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._pools_of: dict[str, list[Pool]] = {}
+        self._pool_by_name: dict[str, Pool] = {}
+        self._counted = routing.counted
+        self._index()
+
+    @staticmethod
+    def _check_due(routing: Routing, sla: SLAPolicies | None) -> None:
+        if sla is None:
+            for i, pool in enumerate(routing.pools):
+                if pool.backlog_order is BacklogOrder.DUE:
+                    raise InvalidInput(
+                        f"routing.pools[{i}].backlog_order",
+                        "an order other than 'due' when no sla is given",
+                        "due",
+                    )
+
+    # ------------------------------------------------------------------ indexes
+
+    def _index(self) -> None:
+        """Recompute pool membership (static filters) after agents or routing change."""
+        agents = self._agents
+        self._pool_by_name = {p.name: p for p in self._routing.pools}
+        self._pools_of = {a: [] for a in agents}
+        by_id = sorted(agents)
+        for pool in self._routing.pools:
+            if pool.agents is not None:
+                base = list(pool.agents)
+            elif pool.department is not None:
+                dept = pool.department.casefold()
+                base = [a for a in by_id if dept in agents[a].departments]
+            else:
+                base = by_id
+            members: list[str] = []
+            excluded: list[tuple[str, str]] = []
+            for a in base:
+                agent = agents.get(a)
+                if agent is None:
+                    excluded.append((a, "not a current agent"))
+                elif pool.tier is not None and agent.tier != pool.tier:
+                    excluded.append((a, f"tier {agent.tier}, not {pool.tier}"))
+                elif pool.skills and not pool.skills <= agent.skills:
+                    missing = sorted(pool.skills - agent.skills)
+                    excluded.append((a, "missing skill " + ", ".join(map(repr, missing))))
+                else:
+                    members.append(a)
+                    self._pools_of[a].append(pool)
+            self._members[pool.name] = members
+            self._excluded[pool.name] = tuple(excluded)
+            self._rot.setdefault(pool.name, _Rot())
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def routing(self) -> Routing:
+        """The routing in force."""
+        return self._routing
+
+    @property
+    def agents(self) -> tuple[Agent, ...]:
+        """The agents, in the order they were added."""
+        return tuple(self._agents.values())
+
+    @property
+    def now(self) -> datetime | None:
+        """The time of the last event handled, or None before the first."""
+        return self._now
+
+    def load(self, agent_id: str) -> int:
+        """The agent's counted open tickets."""
+        self._agent(agent_id, "agent_id")
+        return self._load.get(agent_id, 0)
+
+    def ticket(self, ticket_id: str) -> Ticket:
+        """The ticket as the dispatcher knows it now (status and assignee up to date)."""
+        return self._rec(ticket_id).current()
+
+    def place(self, ticket_id: str) -> tuple[str, str | None]:
+        """Where the ticket is.
+
+        ``("assigned", agent)``, ``("backlog", pool)`` or ``("unassigned", reason)``.
+        """
+        rec = self._rec(ticket_id)
+        if rec.place == ASSIGNED:
+            return ASSIGNED, rec.agent
+        if rec.place == BACKLOG:
+            return BACKLOG, rec.pool
+        return UNASSIGNED, rec.reason
+
+    def tickets(self) -> tuple[str, ...]:
+        """The ids of the tickets the dispatcher knows (closed tickets are forgotten), oldest first."""
+        return tuple(self._tickets)
+
+    def backlog(self, pool: str) -> tuple[str, ...]:
+        """The ids of the tickets waiting in ``pool``'s backlog, in the order they will be handed out.
+
+        When the pool matches languages, tickets of different languages wait in separate
+        lines; this merges them by the pool's order.
+        """
+        if pool not in self._pool_by_name:
+            raise InvalidInput.unknown_key("pool", pool, self._pool_by_name)
+        live = [e for q in self._queues.get(pool, {}).values() for e in q if self._live(e, pool)]
+        return tuple(e[-1] for e in sorted(live))
+
+    def rotation(self) -> Rotation:
+        """Every pool's rotation state, as a value."""
+        return Rotation(
+            pools=tuple(
+                (
+                    name,
+                    PoolRotation(
+                        last=r.last,
+                        index=r.index,
+                        assigned=tuple(sorted(r.seq.items())),
+                        credits=tuple(sorted(r.credit.items())),
+                    ),
+                )
+                for name, r in sorted(self._rot.items())
+            ),
+            counter=self._counter,
+        )
+
+    def _rec(self, ticket_id: str) -> _Rec:
+        rec = self._tickets.get(ticket_id)
+        if rec is None:
+            raise InvalidTransition("ticket_id", "a ticket the dispatcher knows", ticket_id)
+        return rec
+
+    def _agent(self, agent_id: str, field: str) -> Agent:
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            raise InvalidTransition(field, "an agent the dispatcher knows", agent_id)
+        return agent
+
+    # ------------------------------------------------------------------ handling
+
+    def handle(self, event: object) -> tuple[Decision, ...]:
+        """Take one event; return the decisions it caused, in order (often none or one)."""
+        at = getattr(event, "at", None)
+        if not isinstance(at, datetime):
+            raise InvalidInput("event", "a ticket or dispatcher event", event)
+        if self._now is not None and at < self._now:
+            raise InvalidTransition(
+                "at", f"a time at or after the last event's ({self._now.isoformat()})", at
+            )
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise InvalidInput("event", "a ticket or dispatcher event", event)
+        out: list[Decision] = []
+        handler(self, event, out)
+        self._now = at
+        return tuple(out)
+
+    def _created(self, event: TicketCreated, out: list[Decision]) -> None:
+        ticket = event.ticket
+        if ticket.id in self._tickets:
+            raise InvalidTransition("ticket.id", "an id no other ticket has", ticket.id)
+        if ticket.assignee is not None:
+            self._agent(ticket.assignee, "ticket.assignee")
+        self._arrivals += 1
+        rec = _Rec(ticket, self._arrivals)
+        self._tickets[ticket.id] = rec
+        at = ticket.created
+        if ticket.assignee is not None:
+            self._give(
+                rec,
+                ticket.assignee,
+                at,
+                cause="created",
+                why=Explanation(route="assigned by the host"),
+                out=out,
+            )
+            return
+        if rec.status.is_resolved:
+            rec.reason = "created resolved"
+            return
+        self._route(rec, at, "created", "create", out)
+
+    def _updated(self, event: TicketUpdated, out: list[Decision]) -> None:
+        rec = self._rec(event.ticket_id)
+        if "assignee" in dict(event.changes):
+            raise InvalidInput(
+                "changes.assignee", "a TicketTransferred event to change the assignee", event.changes
+            )
+        old = rec.ticket
+        new = event.apply(old, rec.status)  # validates before anything changes
+        gained = (new.tags - old.tags) & self._routing.escalation_tags
+        rec.ticket = new
+        if rec.status.is_resolved:
+            return
+        at = event.at
+        if gained and new.tier < 4:
+            tag = sorted(gained)[0]
+            if self._routing.tier_pool(new.tier + 1) is not None:
+                self._escalate(rec, new.tier + 1, at, reason=f"tag {tag!r}", cause="escalation", out=out)
+                return
+        if rec.place == BACKLOG:
+            self._enqueue(
+                rec, self._pool_by_name[rec.pool or ""]
+            )  # re-key: priority or fields may have changed
+        rule = self._first_rule(rec, "update")
+        if rule is None:
+            return
+        if rule.agent is not None and rule.agent == rec.agent and rec.place == ASSIGNED:
+            return
+        if rule.pool is not None and rec.place == ASSIGNED and rec.pool == rule.pool:
+            return
+        if rule.pool is not None and rec.place == BACKLOG and rec.pool == rule.pool:
+            return
+        self._route(rec, at, "updated", "update", out)
+
+    def _status(self, event: StatusChanged, out: list[Decision]) -> None:
+        rec = self._rec(event.ticket_id)
+        old, new = rec.status, event.status
+        if old is new:
+            return
+        at = event.at
+        counted = self._counted
+        rec.status = new
+        owner = rec.agent if rec.place == ASSIGNED else None
+        if owner is not None:
+            was, now = old in counted, new in counted
+            if was and not now:
+                self._load[owner] -= 1
+            elif now and not was:
+                self._load[owner] = self._load.get(owner, 0) + 1
+        if new.is_resolved and rec.place == BACKLOG:
+            rec.place = UNASSIGNED
+            rec.reason = f"{new.value} while waiting in the backlog"
+            rec.version += 1
+        elif old.is_resolved and not new.is_resolved and rec.place == UNASSIGNED:
+            self._route(rec, at, "reopened", "create", out)
+        if new is Status.CLOSED:
+            del self._tickets[rec.ticket.id]
+        if owner is not None and old in counted and new not in counted:
+            if new.is_resolved:
+                self._closure(owner, at, out)
+            self._drain(at, {owner}, out)
+
+    def _reply(self, event: AgentReply, out: list[Decision]) -> None:
+        rec = self._rec(event.ticket_id)
+        if event.public:
+            rec.answered = True
+
+    def _message(self, event: CustomerMessage, out: list[Decision]) -> None:
+        self._rec(event.ticket_id)
+
+    def _transferred(self, event: TicketTransferred, out: list[Decision]) -> None:
+        rec = self._rec(event.ticket_id)
+        self._agent(event.to_agent, "to_agent")
+        if rec.place == ASSIGNED and rec.agent == event.to_agent:
+            return
+        previous = rec.agent if rec.place == ASSIGNED else None
+        by = f" by {event.by!r}" if event.by else ""
+        self._give(
+            rec,
+            event.to_agent,
+            event.at,
+            cause="transfer",
+            why=Explanation(route=f"transferred{by}"),
+            out=out,
+        )
+        if previous is not None:
+            self._drain(event.at, {previous}, out)
+
+    def _escalated(self, event: TicketEscalated, out: list[Decision]) -> None:
+        rec = self._rec(event.ticket_id)
+        if rec.status.is_resolved:
+            raise InvalidTransition("ticket_id", "an unresolved ticket to escalate", event.ticket_id)
+        tier = rec.ticket.tier
+        to = tier + 1 if event.to_tier is None else event.to_tier
+        if to > 4 or to <= tier:
+            raise InvalidTransition(
+                "to_tier", f"a tier above the ticket's tier {tier}, at most 4", event.to_tier
+            )
+        if self._routing.tier_pool(to) is None:
+            raise InvalidTransition("to_tier", "a tier that routing.tiers names a pool for", to)
+        self._escalate(rec, to, event.at, reason=event.reason, cause="escalation", out=out)
+
+    def _escalate(
+        self, rec: _Rec, to: int, at: datetime, *, reason: str, cause: str, out: list[Decision]
+    ) -> None:
+        frm = rec.ticket.tier
+        rec.ticket = attrs.evolve(rec.ticket, tier=to)
+        out.append(
+            Escalated(ticket_id=rec.ticket.id, at=at, cause=cause, from_tier=frm, to_tier=to, reason=reason)
+        )
+        previous = rec.agent if rec.place == ASSIGNED else None
+        pool = self._pool_by_name[self._routing.tier_pool(to) or ""]
+        self._to_pool(rec, pool, at, cause=cause, route=f"tier {to} pool (escalated: {reason})", out=out)
+        if previous is not None and previous != rec.agent:
+            self._drain(at, {previous}, out)
+
+    def _agent_added(self, event: AgentAdded, out: list[Decision]) -> None:
+        agent = event.agent
+        if agent.id in self._agents:
+            raise InvalidTransition("agent.id", "an id no other agent has", agent.id)
+        self._agents[agent.id] = agent
+        self._index()
+        self._drain(event.at, {agent.id}, out)
+
+    def _agent_removed(self, event: AgentRemoved, out: list[Decision]) -> None:
+        self._agent(event.agent_id, "agent_id")
+        del self._agents[event.agent_id]
+        self._load.pop(event.agent_id, None)
+        self._index()
+        self._return(
+            event.agent_id,
+            event.at,
+            cause="agent_removed",
+            reason="the agent was removed",
+            which=_any,
+            out=out,
+        )
+
+    def _agent_changed(self, event: AgentChanged, out: list[Decision]) -> None:
+        old = self._agent(event.agent.id, "agent.id")
+        self._agents[old.id] = event.agent
+        self._index()
+        self._presence_moved(old, event.agent, event.at, out)
+        self._drain(event.at, {old.id}, out)
+
+    def _presence(self, event: PresenceChanged, out: list[Decision]) -> None:
+        old = self._agent(event.agent_id, "agent_id")
+        if old.presence is event.presence:
+            return
+        new = attrs.evolve(old, presence=event.presence)
+        self._agents[old.id] = new
+        self._presence_moved(old, new, event.at, out)
+        if new.presence is _ONLINE:
+            self._drain(event.at, {old.id}, out)
+
+    def _presence_moved(self, old: Agent, new: Agent, at: datetime, out: list[Decision]) -> None:
+        if (
+            self._routing.return_on_offline
+            and new.presence is Presence.OFFLINE
+            and old.presence is not Presence.OFFLINE
+        ):
+            self._return(
+                new.id,
+                at,
+                cause="agent_offline",
+                reason="the agent went offline before answering",
+                which=_unanswered,
+                out=out,
+            )
+
+    def _tick(self, event: Tick, out: list[Decision]) -> None:
+        self._drain(event.at, None, out)
+
+    def _routing_changed(self, event: RoutingChanged, out: list[Decision]) -> None:
+        routing = event.routing
+        _check_agents_known(routing, self._agents, "routing")
+        self._check_due(routing, self._sla)
+        self._routing = routing
+        self._counted = routing.counted
+        self._index()
+        for name in list(self._rot):
+            if name not in self._pool_by_name:
+                del self._rot[name]
+        self._load = {}
+        for rec in self._tickets.values():
+            if rec.place == ASSIGNED and rec.agent is not None and rec.status in self._counted:
+                self._load[rec.agent] = self._load.get(rec.agent, 0) + 1
+        waiting = [rec for rec in self._tickets.values() if rec.place == BACKLOG]
+        self._queues = {}
+        for rec in waiting:
+            pool = self._pool_by_name.get(rec.pool or "")
+            if pool is not None and pool.backlog:
+                self._enqueue(rec, pool)
+            else:
+                rec.place = UNASSIGNED
+                rec.version += 1
+                self._route(rec, event.at, "routing_changed", "create", out)
+        self._drain(event.at, None, out)
+
+    # ------------------------------------------------------------------ routing
+
+    def _first_rule(self, rec: _Rec, kind: str) -> Rule | None:
+        ticket = rec.current() if kind == "update" else rec.ticket
+        for rule in self._routing.rules:
+            if kind in rule.on and rule.when.matches(ticket):
+                return rule
+        return None
+
+    def _route(self, rec: _Rec, at: datetime, cause: str, kind: str, out: list[Decision]) -> None:
+        """Send a ticket through the rules, tier pools and default pool."""
+        routing = self._routing
+        ticket = rec.ticket
+        passed: list[tuple[str, str]] = []
+        if kind == "create" and routing.escalation_tags and ticket.tier < 4:
+            hit = sorted(ticket.tags & routing.escalation_tags)
+            if hit:
+                if routing.tier_pool(ticket.tier + 1) is not None:
+                    self._escalate(rec, ticket.tier + 1, at, reason=f"tag {hit[0]!r}", cause=cause, out=out)
+                    return
+                passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
+        ticket = rec.current() if kind == "update" else ticket
+        returning = cause in ("agent_removed", "agent_offline")
+        for rule in routing.rules:
+            if kind not in rule.on or not rule.when.matches(ticket):
+                continue
+            route = f"rule {rule.name!r}"
+            if rule.agent is not None:
+                agent = self._agents.get(rule.agent)
+                if agent is None:
+                    passed.append((rule.name, f"agent {rule.agent!r} is not a current agent"))
+                    continue
+                if rule.respect_availability or returning:
+                    why = self._direct_check(agent)
+                    if why is not None:
+                        passed.append((rule.name, f"agent {rule.agent!r} {why}"))
+                        continue
+                if rec.place == ASSIGNED and rec.agent == agent.id:
+                    return
+                self._give(
+                    rec,
+                    agent.id,
+                    at,
+                    cause=cause,
+                    why=Explanation(route=route, rules_passed=tuple(passed)),
+                    out=out,
+                )
+                return
+            if rule.tier is not None:
+                if rule.tier != rec.ticket.tier:
+                    rec.ticket = attrs.evolve(rec.ticket, tier=rule.tier)
+                name = routing.tier_pool(rule.tier) or ""
+            else:
+                name = rule.pool or ""
+            self._to_pool(
+                rec,
+                self._pool_by_name[name],
+                at,
+                cause=cause,
+                route=route,
+                out=out,
+                rules_passed=tuple(passed),
+            )
+            return
+        if kind == "update":
+            return  # every matching update rule fell through: the ticket stays where it is
+        fallback = routing.tier_pool(rec.ticket.tier)
+        route = f"tier {rec.ticket.tier} pool"
+        if fallback is None:
+            fallback, route = routing.default_pool, "default pool"
+        if fallback is None:
+            self._leave(
+                rec,
+                at,
+                cause=cause,
+                reason="no rule matched, and there is no pool for its tier and no default pool",
+                why=Explanation(route="none", rules_passed=tuple(passed)),
+                out=out,
+            )
+            return
+        self._to_pool(
+            rec,
+            self._pool_by_name[fallback],
+            at,
+            cause=cause,
+            route=route,
+            out=out,
+            rules_passed=tuple(passed),
+        )
+
+    def _direct_check(self, agent: Agent) -> str | None:
+        if agent.presence is not _ONLINE:
+            return f"is {agent.presence.value}"
+        load = self._load.get(agent.id, 0)
+        if agent.cap is not None and load >= agent.cap:
+            return f"is at cap {load}/{agent.cap}"
+        return None
+
+    def _select(
+        self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
+    ) -> Selection:
+        agents = self._agents
+        loads = self._load
+        offline_ok = pool.assign_offline
+        shifts = pool.check_shift
+        lang = ticket.language.casefold() if pool.match_language and ticket.language else None
+        pool_cap = pool.cap
+        limit = pool.backlog_limit if counts is not None else None
+
+        def check(a: str) -> str | None:
+            agent = agents[a]
+            if not offline_ok and agent.presence is not _ONLINE:
+                return str(agent.presence.value)
+            if shifts and agent.shift is not None and not agent.shift.is_open(at):
+                return "outside shift"
+            if lang is not None and lang not in agent.languages:
+                return f"does not speak {lang!r}"
+            cap = pool_cap if agent.cap is None else agent.cap
+            if cap is not None:
+                load = loads.get(a, 0)
+                if load >= cap:
+                    return f"at cap {load}/{cap}"
+            if limit is not None and counts is not None and counts.get(a, 0) >= limit:
+                return f"backlog limit {limit} reached this pass"
+            return None
+
+        members = self._members[pool.name]
+        if not members:
+            return Selection(None, (), 0, "the pool has no members")
+        view = _View(agents, loads, pool, self._rot[pool.name])
+        return pool.strategy.select(members, check, view)
+
+    def _to_pool(
+        self,
+        rec: _Rec,
+        pool: Pool,
+        at: datetime,
+        *,
+        cause: str,
+        route: str,
+        out: list[Decision],
+        rules_passed: tuple[tuple[str, str], ...] = (),
+    ) -> bool:
+        sel = self._select(pool, rec.ticket, at)
+        passed = self._excluded[pool.name] + sel.passed if self._excluded[pool.name] else sel.passed
+        why = Explanation(
+            route=route,
+            rules_passed=rules_passed,
+            pool=pool.name,
+            strategy=_strategy_name(pool),
+            passed=passed,
+            eligible=sel.eligible,
+            tiebreak=sel.tiebreak,
+        )
+        if sel.chosen is not None:
+            self._give(rec, sel.chosen, at, cause=cause, why=why, out=out, pool=pool, sel=sel)
+            return True
+        if pool.backlog:
+            if rec.place == ASSIGNED:
+                self._unload(rec)
+            rec.place = BACKLOG
+            rec.pool = pool.name
+            rec.agent = None
+            rec.reason = None
+            self._enqueue(rec, pool)
+            out.append(Queued(ticket_id=rec.ticket.id, at=at, cause=cause, pool=pool.name, explanation=why))
+        else:
+            self._leave(
+                rec, at, cause=cause, reason=f"nobody in pool {pool.name!r} could take it", why=why, out=out
+            )
+        return False
+
+    def _leave(
+        self, rec: _Rec, at: datetime, *, cause: str, reason: str, why: Explanation, out: list[Decision]
+    ) -> None:
+        if rec.place == ASSIGNED:
+            self._unload(rec)
+        rec.place = UNASSIGNED
+        rec.agent = None
+        rec.reason = reason
+        rec.version += 1
+        out.append(
+            LeftUnassigned(ticket_id=rec.ticket.id, at=at, cause=cause, reason=reason, explanation=why)
+        )
+
+    def _unload(self, rec: _Rec) -> None:
+        if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
+            self._load[rec.agent] -= 1
+
+    def _give(
+        self,
+        rec: _Rec,
+        agent: str,
+        at: datetime,
+        *,
+        cause: str,
+        why: Explanation,
+        out: list[Decision],
+        pool: Pool | None = None,
+        sel: Selection | None = None,
+    ) -> None:
+        previous = rec.agent if rec.place == ASSIGNED else None
+        if previous is not None:
+            self._unload(rec)
+        rec.place = ASSIGNED
+        rec.agent = agent
+        rec.reason = None
+        rec.answered = False
+        rec.version += 1
+        if pool is not None:
+            rec.pool = pool.name
+            rot = self._rot[pool.name]
+            self._counter += 1
+            rot.seq[agent] = self._counter
+            rot.last = agent
+            rot.index = self._members[pool.name].index(agent)
+            if sel is not None and sel.credits is not None:
+                rot.credit.update(sel.credits)
+        else:
+            rec.pool = None
+        if rec.status in self._counted:
+            self._load[agent] = self._load.get(agent, 0) + 1
+        out.append(
+            Assigned(
+                ticket_id=rec.ticket.id,
+                at=at,
+                cause=cause,
+                agent_id=agent,
+                previous=previous,
+                explanation=why,
+            )
+        )
+
+    def _return(
+        self, agent_id: str, at: datetime, *, cause: str, reason: str, which: Any, out: list[Decision]
+    ) -> None:
+        mine = [r for r in self._tickets.values() if r.place == ASSIGNED and r.agent == agent_id and which(r)]
+        for rec in mine:
+            self._unload(rec)
+            rec.place = UNASSIGNED
+            rec.agent = None
+            rec.reason = reason
+            rec.version += 1
+            out.append(
+                ReturnedToPool(ticket_id=rec.ticket.id, at=at, cause=cause, agent_id=agent_id, reason=reason)
+            )
+            if rec.status.is_resolved:
+                continue
+            self._route(rec, at, cause, "create", out)
+
+    # ------------------------------------------------------------------ backlog
+
+    def _key(self, rec: _Rec, pool: Pool) -> tuple[Any, ...]:
+        t = rec.ticket
+        created = _micros(t.created)
+        order = pool.backlog_order
+        if order is BacklogOrder.CREATED:
+            return (created, t.id)
+        if order is BacklogOrder.PRIORITY:
+            return (-t.priority.rank, created, t.id)
+        due = self._due(rec.current())
+        return (due is None, _micros(due) if due is not None else created, created, t.id)
+
+    def _due(self, ticket: Ticket) -> datetime | None:
+        assert self._sla is not None  # checked when the routing was accepted
+        result = evaluate(self._sla, [TicketCreated(ticket=ticket)], ticket.created)
+        dues = [t.due_at for t in result.targets if t.due_at is not None]
+        return min(dues, key=_micros) if dues else None
+
+    def _enqueue(self, rec: _Rec, pool: Pool) -> None:
+        rec.version += 1
+        lang = rec.ticket.language.casefold() if pool.match_language and rec.ticket.language else ""
+        queue = self._queues.setdefault(pool.name, {}).setdefault(lang, [])
+        heapq.heappush(queue, (self._key(rec, pool), rec.version, rec.ticket.id))
+
+    def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
+        rec = self._tickets.get(entry[-1])
+        return rec is not None and rec.place == BACKLOG and rec.pool == pool and rec.version == entry[1]
+
+    def _head(self, queue: list[tuple[Any, ...]], pool: str) -> _Rec | None:
+        while queue:
+            entry = queue[0]
+            if self._live(entry, pool):
+                return self._tickets[entry[-1]]
+            heapq.heappop(queue)
+        return None
+
+    def _ready(self, agent_id: str, pool: Pool, at: datetime) -> bool:
+        """Whether the agent could take some ticket from the pool now (ignoring language)."""
+        agent = self._agents.get(agent_id)
+        if agent is None:
+            return False
+        if not pool.assign_offline and agent.presence is not _ONLINE:
+            return False
+        if pool.check_shift and agent.shift is not None and not agent.shift.is_open(at):
+            return False
+        cap = pool.cap if agent.cap is None else agent.cap
+        return cap is None or self._load.get(agent_id, 0) < cap
+
+    def _drain(self, at: datetime, trigger: set[str] | None, out: list[Decision]) -> None:
+        """A backlog pass, for the agents in ``trigger`` (None: everyone)."""
+        if not self._queues:
+            return
+        wanted: set[str] | None = None
+        if trigger is not None:
+            wanted = {
+                pool.name
+                for a in trigger
+                for pool in self._pools_of.get(a, ())
+                if pool.name in self._queues and self._ready(a, pool, at)
+            }
+            if not wanted:
+                return
+        for pool in self._routing.pools:
+            queues = self._queues.get(pool.name)
+            if not queues or (wanted is not None and pool.name not in wanted):
+                continue
+            counts: dict[str, int] = {}
+            blocked: set[str] = set()
+            while True:
+                best: tuple[Any, ...] | None = None
+                best_lang = ""
+                for lang, queue in queues.items():
+                    if lang in blocked:
+                        continue
+                    if self._head(queue, pool.name) is None:
+                        continue
+                    if best is None or queue[0] < best:
+                        best, best_lang = queue[0], lang
+                if best is None:
+                    break
+                rec = self._tickets[best[-1]]
+                if self._to_pool_from_backlog(rec, pool, at, counts=counts, out=out):
+                    heapq.heappop(queues[best_lang])
+                else:
+                    blocked.add(best_lang)
+            for lang in [k for k, q in queues.items() if not q]:
+                del queues[lang]
+            if not queues:
+                del self._queues[pool.name]
+
+    def _to_pool_from_backlog(
+        self, rec: _Rec, pool: Pool, at: datetime, *, counts: dict[str, int], out: list[Decision]
+    ) -> bool:
+        sel = self._select(pool, rec.ticket, at, counts)
+        if sel.chosen is None:
+            return False
+        passed = self._excluded[pool.name] + sel.passed
+        why = Explanation(
+            route="backlog pass",
+            pool=pool.name,
+            strategy=_strategy_name(pool),
+            passed=passed,
+            eligible=sel.eligible,
+            tiebreak=sel.tiebreak,
+        )
+        self._give(rec, sel.chosen, at, cause="backlog", why=why, out=out, pool=pool, sel=sel)
+        counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
+        return True
+
+    def _closure(self, owner: str, at: datetime, out: list[Decision]) -> None:
+        """Assign on closure: the owner of a closed ticket gets the first backlog ticket they can take."""
+        agent = self._agents.get(owner)
+        if agent is None:
+            return
+        best: tuple[Any, ...] | None = None
+        where: tuple[Pool, str] | None = None
+        for pool in self._pools_of.get(owner, ()):
+            if not pool.assign_on_closure or not self._ready(owner, pool, at):
+                continue
+            for lang, queue in self._queues.get(pool.name, {}).items():
+                if lang and lang not in agent.languages:
+                    continue
+                if self._head(queue, pool.name) is not None and (best is None or queue[0] < best):
+                    best, where = queue[0], (pool, lang)
+        if best is None or where is None:
+            return
+        pool, lang = where
+        heapq.heappop(self._queues[pool.name][lang])
+        rec = self._tickets[best[-1]]
+        why = Explanation(
+            route="assign on closure",
+            pool=pool.name,
+            strategy=_strategy_name(pool),
+            eligible=1,
+            tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
+        )
+        self._give(rec, owner, at, cause="closure", why=why, out=out, pool=pool)
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole state as a JSON-compatible dict; `from_dict` restores it exactly."""
+        tickets = []
+        for rec in self._tickets.values():
+            entry: dict[str, Any] = {"ticket": rec.current().to_dict(), "place": rec.place}
+            if rec.pool is not None:
+                entry["pool"] = rec.pool
+            if rec.reason is not None:
+                entry["reason"] = rec.reason
+            if rec.answered:
+                entry["answered"] = True
+            tickets.append(entry)
+        return {
+            "version": _STATE_VERSION,
+            "routing": self._routing.to_dict(),
+            "agents": [a.to_dict() for a in self._agents.values()],
+            "tickets": tickets,
+            "rotation": self.rotation().to_dict(),
+            "arrivals": self._arrivals,
+            "now": None if self._now is None else dump_instant(self._now),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object, *, sla: SLAPolicies | None = None) -> Dispatcher:
+        """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
+        keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
+        d = check_keys(data, "state", keys, keys)
+        if d["version"] != _STATE_VERSION:
+            raise InvalidInput("state.version", f"state version {_STATE_VERSION}", d["version"])
+        routing = Routing.from_dict(d["routing"], "state.routing")
+        if not isinstance(d["agents"], list) or not isinstance(d["tickets"], list):
+            raise InvalidInput("state", "lists of agents and tickets", data)
+        agents = [Agent.from_dict(a, f"state.agents[{i}]") for i, a in enumerate(d["agents"])]
+        self = cls(routing, agents, sla=sla)
+        rotation = Rotation.from_dict(d["rotation"], "state.rotation")
+        self._restore_rotation(rotation)
+        arrivals = d["arrivals"]
+        if type(arrivals) is not int or arrivals < len(d["tickets"]):
+            raise InvalidInput("state.arrivals", "a whole number, at least the number of tickets", arrivals)
+        self._arrivals = arrivals
+        self._now = None if d["now"] is None else load_instant(d["now"], "state.now")
+        start = arrivals - len(d["tickets"])
+        for i, item in enumerate(d["tickets"]):
+            path = f"state.tickets[{i}]"
+            e = check_keys(item, path, ("ticket", "place", "pool", "reason", "answered"), ("ticket", "place"))
+            ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
+            rec = _Rec(ticket, start + i + 1)
+            place = e["place"]
+            if place not in (ASSIGNED, BACKLOG, UNASSIGNED):
+                raise InvalidInput(f"{path}.place", "'assigned', 'backlog' or 'unassigned'", place)
+            rec.place = place
+            rec.agent = ticket.assignee if place == ASSIGNED else None
+            rec.pool = e.get("pool")
+            rec.reason = e.get("reason")
+            rec.answered = bool(e.get("answered", False))
+            if place == ASSIGNED and rec.agent not in self._agents:
+                raise InvalidInput(f"{path}.ticket.assignee", "an agent of the state", rec.agent)
+            if place == BACKLOG and rec.pool not in self._pool_by_name:
+                raise InvalidInput(f"{path}.pool", "a pool of the routing", rec.pool)
+            self._tickets[ticket.id] = rec
+            if place == ASSIGNED and rec.agent is not None and rec.status in self._counted:
+                self._load[rec.agent] = self._load.get(rec.agent, 0) + 1
+        for rec in self._tickets.values():
+            if rec.place == BACKLOG:
+                self._enqueue(rec, self._pool_by_name[rec.pool or ""])
+        return self
+
+    def _restore_rotation(self, rotation: Rotation) -> None:
+        self._counter = rotation.counter
+        for name, pr in rotation.pools:
+            rot = self._rot.setdefault(name, _Rot())
+            rot.last, rot.index = pr.last, pr.index
+            rot.seq = dict(pr.assigned)
+            rot.credit = dict(pr.credits)
+
+
+_HANDLERS: Final[dict[type, Any]] = {
+    TicketCreated: Dispatcher._created,
+    TicketUpdated: Dispatcher._updated,
+    StatusChanged: Dispatcher._status,
+    AgentReply: Dispatcher._reply,
+    CustomerMessage: Dispatcher._message,
+    TicketTransferred: Dispatcher._transferred,
+    TicketEscalated: Dispatcher._escalated,
+    AgentAdded: Dispatcher._agent_added,
+    AgentRemoved: Dispatcher._agent_removed,
+    AgentChanged: Dispatcher._agent_changed,
+    PresenceChanged: Dispatcher._presence,
+    Tick: Dispatcher._tick,
+    RoutingChanged: Dispatcher._routing_changed,
+}
+
+
+def choose(
+    ticket: Ticket,
+    routing: Routing,
+    agents: Sequence[Agent],
+    loads: Mapping[str, int],
+    rotation: Rotation | None = None,
+    *,
+    at: datetime | None = None,
+    sla: SLAPolicies | None = None,
+) -> tuple[Decision, Rotation]:
+    """The same choice the `Dispatcher` makes, as a pure function, for hosts that keep their own state.
+
+    Give the ticket, the routing, the agents with their current ``loads`` (counted open
+    tickets per agent id; missing means 0) and the rotation state from the last call
+    (None at first). Get back the decision (`Assigned`, `Queued`: it would wait in the
+    pool's backlog, or `LeftUnassigned`) and the new rotation state to keep. ``at``
+    (default: the ticket's creation) is the moment of the decision, for shifts.
+
+    >>> from datetime import datetime, timezone
+    >>> from ticketcore import Ticket
+    >>> from ticketcore.assign import Agent, LeastLoaded, Pool, Routing
+    >>> routing = Routing(pools=[Pool(name="all", strategy=LeastLoaded(), cap=10)], default_pool="all")
+    >>> agents = [Agent(id="a"), Agent(id="b"), Agent(id="c")]
+    >>> t = Ticket(id="T-1", created=datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    >>> decision, rotation = choose(t, routing, agents, {"a": 5, "b": 9, "c": 3})
+    >>> decision.agent_id, decision.explanation.tiebreak
+    ('c', 'least loaded (3 open)')
+    """
+    if not isinstance(ticket, Ticket):
+        raise InvalidInput("ticket", "a ticketcore.Ticket", ticket)
+    d = Dispatcher(routing, agents, sla=sla)
+    for agent_id, load in loads.items():
+        d._agent(agent_id, f"loads[{agent_id!r}]")
+        if type(load) is not int or load < 0:
+            raise InvalidInput(f"loads[{agent_id!r}]", "a whole number, at least 0", load)
+        d._load[agent_id] = load
+    if rotation is not None:
+        if not isinstance(rotation, Rotation):
+            raise InvalidInput("rotation", "a ticketcore.assign.Rotation or None", rotation)
+        d._restore_rotation(rotation)
+    when = ticket.created if at is None else at
+    rec = _Rec(attrs.evolve(ticket, assignee=None), 1)
+    d._tickets[ticket.id] = rec
+    out: list[Decision] = []
+    d._route(rec, when, "created", "create", out)
+    decision = next(x for x in reversed(out) if not isinstance(x, Escalated))
+    return decision, d.rotation()

@@ -1,0 +1,137 @@
+"""Events only the dispatcher reads: agents, presence, transfers, escalations, ticks.
+
+The ticket events (`ticketcore.events`: created, updated, status changed, replies)
+are shared with the SLA clock. All events are frozen, keyword-only values validated
+when built, and carry the instant ``at`` they happened. Don't subclass them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import aware, nonempty
+from ticketcore.assign._model import Agent, Presence, Routing
+
+__all__ = [
+    "AgentAdded",
+    "AgentChanged",
+    "AgentRemoved",
+    "DispatcherEvent",
+    "PresenceChanged",
+    "RoutingChanged",
+    "Tick",
+    "TicketEscalated",
+    "TicketTransferred",
+]
+
+_agent_id = nonempty("a non-empty agent id")
+_ticket_id = nonempty("a non-empty ticket id")
+
+
+class DispatcherEvent:
+    """The base of the dispatcher's own events: each has ``at``."""
+
+    __slots__ = ()
+    at: datetime
+
+
+def _agent(instance: object, attribute: attrs.Attribute[Agent], value: object) -> None:
+    if not isinstance(value, Agent):
+        raise InvalidInput("agent", "a ticketcore.assign.Agent", value)
+
+
+def _to_presence(value: object) -> Presence:
+    return Presence.parse(value)
+
+
+@attrs.frozen(kw_only=True)
+class AgentAdded(DispatcherEvent):
+    """An agent joined. They may take backlog tickets at once."""
+
+    at: datetime = attrs.field(validator=aware)
+    agent: Agent = attrs.field(validator=_agent)
+
+
+@attrs.frozen(kw_only=True)
+class AgentRemoved(DispatcherEvent):
+    """An agent left. Their unresolved tickets go back to routing."""
+
+    at: datetime = attrs.field(validator=aware)
+    agent_id: str = attrs.field(validator=_agent_id)
+
+
+@attrs.frozen(kw_only=True)
+class AgentChanged(DispatcherEvent):
+    """An agent's record changed (skills, cap, shift, presence ...); ``agent.id`` names them."""
+
+    at: datetime = attrs.field(validator=aware)
+    agent: Agent = attrs.field(validator=_agent)
+
+
+@attrs.frozen(kw_only=True)
+class PresenceChanged(DispatcherEvent):
+    """An agent came online, went away or went offline."""
+
+    at: datetime = attrs.field(validator=aware)
+    agent_id: str = attrs.field(validator=_agent_id)
+    presence: Presence = attrs.field(converter=_to_presence)
+
+
+@attrs.frozen(kw_only=True)
+class TicketTransferred(DispatcherEvent):
+    """A person moved a ticket to ``to_agent`` (a hand-off, or a manual assignment).
+
+    A manual move may go to an agent who is offline or at the cap; that agent then gets
+    nothing automatic until back under it. ``by`` names who did it, for the record.
+    """
+
+    at: datetime = attrs.field(validator=aware)
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    to_agent: str = attrs.field(validator=_agent_id)
+    by: str | None = None
+
+
+def _to_tier(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (type(value) is not int or not 2 <= value <= 4):
+        raise InvalidInput("to_tier", "a support tier from 2 to 4, or None for the next tier", value)
+
+
+@attrs.frozen(kw_only=True)
+class TicketEscalated(DispatcherEvent):
+    """Move a ticket up to ``to_tier`` (None: the next tier) and re-route it to that tier's pool.
+
+    Feed it from an SLA ladder's `ticketcore.sla.MoveTier` alert, from a person, or from
+    anything else; ``reason`` is kept in the record.
+    """
+
+    at: datetime = attrs.field(validator=aware)
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    to_tier: int | None = attrs.field(default=None, validator=_to_tier)
+    reason: str = "escalated by hand"
+
+
+@attrs.frozen(kw_only=True)
+class Tick(DispatcherEvent):
+    """A periodic pass: hand out backlog tickets to agents with room (and whose shift began)."""
+
+    at: datetime = attrs.field(validator=aware)
+
+
+def _routing(instance: object, attribute: attrs.Attribute[Routing], value: object) -> None:
+    if not isinstance(value, Routing):
+        raise InvalidInput("routing", "a ticketcore.assign.Routing", value)
+
+
+@attrs.frozen(kw_only=True)
+class RoutingChanged(DispatcherEvent):
+    """The admin changed the rules, pools or options. Tickets already assigned stay put.
+
+    Backlog tickets of a pool that no longer exists go back to routing; the rest of the
+    backlog is re-ordered under the new options and handed out where there is room.
+    """
+
+    at: datetime = attrs.field(validator=aware)
+    routing: Routing = attrs.field(validator=_routing)

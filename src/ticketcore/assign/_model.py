@@ -1,0 +1,536 @@
+"""The assignment model: agents, pools, direct rules and the routing that holds them.
+
+All of these are frozen attrs values with a JSON-compatible dict form (`to_dict` /
+`from_dict`, an error naming the path of a bad key or value). Don't subclass them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Status, _parse_member, nonempty
+from ticketcore._util import check_keys
+from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
+from ticketcore.conditions import ALWAYS, Condition
+from ticketcore.sla import BusinessCalendar
+
+__all__ = ["Agent", "BacklogOrder", "Pool", "Presence", "Routing", "Rule"]
+
+
+class Presence(enum.Enum):
+    """Whether an agent is at work: ``ONLINE``, ``AWAY`` or ``OFFLINE``.
+
+    The host decides what each means (an idle timeout, a manual toggle, a logged-in
+    session) and tells the dispatcher with `PresenceChanged`. Only ``ONLINE`` agents get
+    tickets automatically unless a pool says ``assign_offline=True``.
+    """
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+    __hash__ = object.__hash__
+
+    @classmethod
+    def parse(cls, value: object, field: str = "presence") -> Presence:
+        """A `Presence` from itself or its name, raising `InvalidInput` naming ``field``."""
+        return _parse_member(cls, value, field)
+
+
+class BacklogOrder(enum.Enum):
+    """The order in which a pool's backlog is handed out.
+
+    ``CREATED`` (oldest first, the default), ``PRIORITY`` (highest priority first, then
+    oldest) and ``DUE`` (earliest SLA due time first: the earliest due time of the
+    ticket's SLA targets under the `ticketcore.sla.SLAPolicies` given to the
+    `Dispatcher`, computed from creation with the ticket's current fields; tickets
+    without an SLA go last, oldest first). Ties go to the ticket id.
+    """
+
+    CREATED = "created"
+    PRIORITY = "priority"
+    DUE = "due"
+
+    __hash__ = object.__hash__
+
+    @classmethod
+    def parse(cls, value: object, field: str = "backlog_order") -> BacklogOrder:
+        """A `BacklogOrder` from itself or its name, raising `InvalidInput` naming ``field``."""
+        return _parse_member(cls, value, field)
+
+
+_id = nonempty("a non-empty agent id")
+_name = nonempty("a non-empty name")
+
+
+def _str_set(value: object, field: str) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput(field, "a collection of strings", value)
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidInput(field, "non-empty strings", item)
+        out.append(item.strip().casefold())
+    return frozenset(out)
+
+
+def _to_departments(value: object) -> frozenset[str]:
+    return _str_set(value, "departments")
+
+
+def _to_skills(value: object) -> frozenset[str]:
+    return _str_set(value, "skills")
+
+
+def _to_languages(value: object) -> frozenset[str]:
+    return _str_set(value, "languages")
+
+
+def _to_escalation_tags(value: object) -> frozenset[str]:
+    return _str_set(value, "escalation_tags")
+
+
+def _tier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or not 1 <= value <= 4:
+        raise InvalidInput(attribute.name, "a support tier from 1 to 4", value)
+
+
+def _opt_tier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _tier(instance, attribute, value)
+
+
+def _cap(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (type(value) is not int or value < 1):
+        raise InvalidInput(attribute.name, "a whole number, at least 1, or None for no limit", value)
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or value < 1:
+        raise InvalidInput(attribute.name, "a whole number, at least 1", value)
+
+
+def _to_presence(value: object) -> Presence:
+    return Presence.parse(value)
+
+
+def _shift(instance: object, attribute: attrs.Attribute[BusinessCalendar | None], value: object) -> None:
+    if value is not None and not isinstance(value, BusinessCalendar):
+        raise InvalidInput("shift", "a ticketcore.sla.BusinessCalendar or None", value)
+
+
+def _wrap(path: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except InvalidInput as e:
+        raise InvalidInput(f"{path}.{e.field}" if e.field else path, e.expected, e.value) from None
+
+
+def _sorted(values: frozenset[str]) -> list[str]:
+    return sorted(values)
+
+
+@attrs.frozen(kw_only=True)
+class Agent:
+    """A person who takes tickets.
+
+    ``skills`` and ``languages`` are case-insensitive (kept in lower case). ``cap`` is a
+    personal cap on counted open tickets that overrides the pool's; ``weight`` is the
+    agent's share under the `Weighted` strategy; ``shift`` is a `BusinessCalendar` of
+    the hours they work (pools that check shifts pass over an agent outside it).
+
+    >>> Agent(id="miriam", skills={"Billing"}, languages={"de", "en"}).skills
+    frozenset({'billing'})
+    """
+
+    id: str = attrs.field(validator=_id)
+    departments: frozenset[str] = attrs.field(default=frozenset(), converter=_to_departments)
+    tier: int = attrs.field(default=1, validator=_tier)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_to_skills)
+    languages: frozenset[str] = attrs.field(default=frozenset(), converter=_to_languages)
+    presence: Presence = attrs.field(default=Presence.ONLINE, converter=_to_presence)
+    cap: int | None = attrs.field(default=None, validator=_cap)
+    weight: int = attrs.field(default=1, validator=_positive)
+    shift: BusinessCalendar | None = attrs.field(default=None, validator=_shift)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form; fields at their default are left out."""
+        out: dict[str, Any] = {"id": self.id}
+        for name, default in _AGENT_DEFAULTS.items():
+            value = getattr(self, name)
+            if value == default:
+                continue
+            if isinstance(value, frozenset):
+                value = _sorted(value)
+            elif isinstance(value, Presence):
+                value = value.value
+            elif isinstance(value, BusinessCalendar):
+                value = value.to_dict()
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "agent") -> Agent:
+        """Read the dict form; an error names the path of the bad key or value."""
+        d = check_keys(data, path, _AGENT_FIELDS, ("id",))
+        if d.get("shift") is not None:
+            d["shift"] = _wrap(f"{path}.shift", BusinessCalendar.from_dict, d["shift"])
+        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+
+
+_AGENT_FIELDS: Final = tuple(f.name for f in attrs.fields(Agent))
+_AGENT_DEFAULTS: Final = {f.name: f.default for f in attrs.fields(Agent) if f.name != "id"}
+
+
+def _members(value: object) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput("agents", "a list of agent ids, or None", value)
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise InvalidInput("agents", "non-empty agent ids", item)
+        if item in out:
+            raise InvalidInput("agents", "each agent at most once", item)
+        out.append(item)
+    if not out:
+        raise InvalidInput("agents", "at least one agent id, or None for every agent", value)
+    return tuple(out)
+
+
+def _strategy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Strategy):
+        raise InvalidInput("strategy", "a selection strategy such as Sequential() or LeastLoaded()", value)
+
+
+def _optional_name(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise InvalidInput(attribute.name, "a non-empty string or None", value)
+
+
+def _to_order(value: object) -> BacklogOrder:
+    return _parse_member(BacklogOrder, value, "backlog_order")
+
+
+@attrs.frozen(kw_only=True)
+class Pool:
+    """A set of agents who share tickets, and how they share them.
+
+    Membership, in a stable order that the strategies rely on:
+
+    - ``agents``: exactly these agents, in the order given (the order they were added);
+    - otherwise every agent, or those in ``department`` when it is set, in the order of
+      their ids (Zoho uses alphabetical order for departments and teams).
+
+    Filters pass a member over, with the reason recorded in the decision: ``tier``
+    (the agent's tier must equal it), ``skills`` (the agent must have all of them),
+    ``match_language`` (the agent must speak the ticket's language, when it has one) and
+    ``check_shift`` (an agent with a shift calendar must be on shift at the moment of the
+    decision; an agent without one always is).
+
+    Options, per pool as in Zoho's per-department preferences:
+
+    - ``strategy``: how one of the eligible agents is chosen (default `Sequential`);
+    - ``cap``: the most counted open tickets an agent may hold (an agent's own ``cap``
+      overrides it); an agent is eligible while their load is strictly below it;
+    - ``assign_offline``: include away and offline agents (default False: online only);
+    - ``backlog``: a ticket that finds nobody waits in the pool's backlog and is handed
+      out as capacity frees (default False: it is left unassigned, with the reason);
+    - ``backlog_order``, ``backlog_limit`` (the most backlog tickets one agent gets in one
+      pass, or None) and ``assign_on_closure`` (a ticket's closure gives the freed slot
+      to its owner first).
+    """
+
+    name: str = attrs.field(validator=_name)
+    agents: tuple[str, ...] | None = attrs.field(default=None, converter=_members)
+    department: str | None = attrs.field(default=None, validator=_optional_name)
+    tier: int | None = attrs.field(default=None, validator=_opt_tier)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_to_skills)
+    match_language: bool = False
+    check_shift: bool = True
+    strategy: Strategy = attrs.field(default=SEQUENTIAL, validator=_strategy)
+    cap: int | None = attrs.field(default=None, validator=_cap)
+    assign_offline: bool = False
+    backlog: bool = False
+    backlog_order: BacklogOrder = attrs.field(default=BacklogOrder.CREATED, converter=_to_order)
+    backlog_limit: int | None = attrs.field(default=None, validator=_cap)
+    assign_on_closure: bool = False
+
+    @strategy.validator
+    def _check_strategy(self, attribute: attrs.Attribute[Strategy], value: Strategy) -> None:
+        if value.needs_cap and self.cap is None:
+            raise InvalidInput("cap", f"a pool cap, which the {value.name} strategy needs", None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form; fields at their default are left out."""
+        out: dict[str, Any] = {"name": self.name}
+        for name, default in _POOL_DEFAULTS.items():
+            value = getattr(self, name)
+            if value == default:
+                continue
+            if isinstance(value, frozenset):
+                value = _sorted(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, BacklogOrder):
+                value = value.value
+            elif isinstance(value, Strategy):
+                value = value.to_dict()
+            out[name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "pool") -> Pool:
+        """Read the dict form; an error names the path of the bad key or value."""
+        d = check_keys(data, path, _POOL_FIELDS, ("name",))
+        if "strategy" in d:
+            d["strategy"] = strategy_from_dict(d["strategy"], f"{path}.strategy")
+        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+
+
+_POOL_FIELDS: Final = tuple(f.name for f in attrs.fields(Pool))
+_POOL_DEFAULTS: Final = {f.name: f.default for f in attrs.fields(Pool) if f.name != "name"}
+
+_EVENTS: Final = frozenset({"create", "update"})
+
+
+def _to_on(value: object) -> frozenset[str]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        raise InvalidInput("on", "a collection of 'create' and 'update'", value)
+    out = frozenset(value)
+    if not out or not out <= _EVENTS:
+        raise InvalidInput("on", "a non-empty collection of 'create' and 'update'", sorted(map(str, out)))
+    return out
+
+
+def _condition(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Condition):
+        raise InvalidInput("when", "a ticketcore.conditions.Condition", value)
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A direct-assignment rule: when ``when`` matches a ticket, send it to one target.
+
+    The target is exactly one of ``agent`` (an agent id), ``pool`` (a pool name) or
+    ``tier`` (the pool `Routing.tiers` names for that tier; the ticket moves to the tier).
+    ``on`` says when the rule runs: on ``"create"`` (the default), on ``"update"``, or both.
+
+    By default a rule to an agent assigns even when that agent is offline or at the cap,
+    since the admin asked for exactly that agent; ``respect_availability=True`` makes it
+    check both and fall through to the next rule instead.
+
+    >>> from ticketcore.conditions import F
+    >>> Rule(name="chat to Catherine", when=F.channel == "chat", agent="catherine").to_dict()
+    {'name': 'chat to Catherine', 'when': {'field': 'channel', 'eq': 'chat'}, 'agent': 'catherine'}
+    """
+
+    name: str = attrs.field(validator=_name)
+    when: Condition = attrs.field(default=ALWAYS, validator=_condition)
+    agent: str | None = attrs.field(default=None, validator=_optional_name)
+    pool: str | None = attrs.field(default=None, validator=_optional_name)
+    tier: int | None = attrs.field(default=None, validator=_opt_tier)
+    on: frozenset[str] = attrs.field(default=frozenset({"create"}), converter=_to_on)
+    respect_availability: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        targets = [t for t in (self.agent, self.pool, self.tier) if t is not None]
+        if len(targets) != 1:
+            raise InvalidInput("target", "exactly one of 'agent', 'pool' or 'tier'", targets)
+
+    @property
+    def target(self) -> str:
+        """The target in words: ``agent 'x'``, ``pool 'y'`` or ``tier 2``."""
+        if self.agent is not None:
+            return f"agent {self.agent!r}"
+        if self.pool is not None:
+            return f"pool {self.pool!r}"
+        return f"tier {self.tier}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form; fields at their default are left out."""
+        out: dict[str, Any] = {"name": self.name, "when": self.when.to_dict()}
+        for key in ("agent", "pool", "tier"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.on != {"create"}:
+            out["on"] = sorted(self.on)
+        if self.respect_availability:
+            out["respect_availability"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "rule") -> Rule:
+        """Read the dict form; an error names the path of the bad key or value."""
+        d = check_keys(data, path, _RULE_FIELDS, ("name",))
+        if "when" in d:
+            d["when"] = Condition.from_dict(d["when"], f"{path}.when")
+        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+
+
+_RULE_FIELDS: Final = tuple(f.name for f in attrs.fields(Rule))
+
+
+def _to_rules(value: object) -> tuple[Rule, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
+        raise InvalidInput("rules", "a list of Rule", value)
+    out = tuple(value)
+    seen: set[str] = set()
+    for i, rule in enumerate(out):
+        if not isinstance(rule, Rule):
+            raise InvalidInput(f"rules[{i}]", "a Rule", rule)
+        if rule.name in seen:
+            raise InvalidInput(f"rules[{i}].name", "a name no other rule has", rule.name)
+        seen.add(rule.name)
+    return out
+
+
+def _to_pools(value: object) -> tuple[Pool, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
+        raise InvalidInput("pools", "a list of Pool", value)
+    out = tuple(value)
+    seen: set[str] = set()
+    for i, pool in enumerate(out):
+        if not isinstance(pool, Pool):
+            raise InvalidInput(f"pools[{i}]", "a Pool", pool)
+        if pool.name in seen:
+            raise InvalidInput(f"pools[{i}].name", "a name no other pool has", pool.name)
+        seen.add(pool.name)
+    return out
+
+
+def _to_tiers(value: object) -> tuple[tuple[int, str], ...]:
+    if isinstance(value, tuple):
+        value = dict(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInput("tiers", "a dict from tier (1-4) to pool name", value)
+    out = []
+    for key, name in value.items():
+        tier = int(key) if isinstance(key, str) and key.isdigit() else key
+        if type(tier) is not int or not 1 <= tier <= 4:
+            raise InvalidInput(f"tiers.{key}", "a support tier from 1 to 4", key)
+        if not isinstance(name, str) or not name:
+            raise InvalidInput(f"tiers.{key}", "a pool name", name)
+        out.append((tier, name))
+    return tuple(sorted(out))
+
+
+def _to_statuses(value: object) -> frozenset[Status]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput("counted", "a collection of statuses", value)
+    out = frozenset(Status.parse(v, "counted") for v in value)
+    if not out or any(s.is_resolved for s in out):
+        got = sorted(s.value for s in out)
+        raise InvalidInput("counted", "unresolved statuses (solved and closed tickets never count)", got)
+    return out
+
+
+#: The statuses that count toward an agent's load by default: new, open and in progress
+#: (Zendesk's choice); pending and on-hold tickets stay assigned but do not count.
+DEFAULT_COUNTED: Final = frozenset({Status.NEW, Status.OPEN, Status.IN_PROGRESS})
+
+
+@attrs.frozen(kw_only=True)
+class Routing:
+    """The whole assignment configuration: rules, pools, tiers and the shared options.
+
+    How a new ticket is routed:
+
+    1. a ticket carrying one of ``escalation_tags`` (such as ``"crash"``) moves up one
+       tier at once and goes to that tier's pool;
+    2. otherwise the first rule (in order) with ``"create"`` in its ``on`` that matches
+       sends it to its target;
+    3. otherwise it goes to the pool ``tiers`` names for its tier, if any;
+    4. otherwise to ``default_pool``, if set;
+    5. otherwise it is left unassigned, with that reason. Never to "everyone".
+
+    ``counted`` is the set of statuses that count toward an agent's load (default: new,
+    open and in progress). ``return_on_offline``: when an agent goes offline, their
+    tickets that have had no public reply yet go back to routing (default False: an
+    agent keeps their tickets).
+    """
+
+    rules: tuple[Rule, ...] = attrs.field(default=(), converter=_to_rules)
+    pools: tuple[Pool, ...] = attrs.field(default=(), converter=_to_pools)
+    tiers: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_to_tiers)
+    default_pool: str | None = attrs.field(default=None, validator=_optional_name)
+    escalation_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_escalation_tags)
+    counted: frozenset[Status] = attrs.field(default=DEFAULT_COUNTED, converter=_to_statuses)
+    return_on_offline: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        names = {p.name for p in self.pools}
+        for i, rule in enumerate(self.rules):
+            if rule.pool is not None and rule.pool not in names:
+                raise InvalidInput.unknown_key(f"rules[{i}].pool", rule.pool, names)
+            if rule.tier is not None and rule.tier not in dict(self.tiers):
+                known = sorted(dict(self.tiers))
+                raise InvalidInput(
+                    f"rules[{i}].tier", f"a tier that 'tiers' names a pool for ({known})", rule.tier
+                )
+        for tier, name in self.tiers:
+            if name not in names:
+                raise InvalidInput.unknown_key(f"tiers.{tier}", name, names)
+        if self.default_pool is not None and self.default_pool not in names:
+            raise InvalidInput.unknown_key("default_pool", self.default_pool, names)
+
+    def pool(self, name: str) -> Pool:
+        """The pool called ``name``."""
+        for pool in self.pools:
+            if pool.name == name:
+                return pool
+        raise InvalidInput.unknown_key("pool", name, [p.name for p in self.pools])
+
+    def tier_pool(self, tier: int) -> str | None:
+        """The name of the pool for support tier ``tier``, or None."""
+        return dict(self.tiers).get(tier)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-compatible dict form; options at their default are left out."""
+        out: dict[str, Any] = {
+            "rules": [r.to_dict() for r in self.rules],
+            "pools": [p.to_dict() for p in self.pools],
+        }
+        if self.tiers:
+            out["tiers"] = {str(t): name for t, name in self.tiers}
+        if self.default_pool is not None:
+            out["default_pool"] = self.default_pool
+        if self.escalation_tags:
+            out["escalation_tags"] = sorted(self.escalation_tags)
+        if self.counted != DEFAULT_COUNTED:
+            out["counted"] = sorted(s.value for s in self.counted)
+        if self.return_on_offline:
+            out["return_on_offline"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "routing") -> Routing:
+        """Read the dict form; an error names the path of the bad key or value.
+
+        >>> from ticketcore import InvalidInput
+        >>> try:
+        ...     Routing.from_dict({"pools": [{"name": "all", "cap": 5}], "default_pol": "all"})
+        ... except InvalidInput as e:
+        ...     print(e.field, "|", e.expected.split("(")[-1])
+        routing.default_pol | did you mean 'default_pool'?)
+        """
+        d = check_keys(data, path, _ROUTING_FIELDS, ())
+        rules = d.get("rules", [])
+        pools = d.get("pools", [])
+        for key, value in (("rules", rules), ("pools", pools)):
+            if not isinstance(value, list | tuple):
+                raise InvalidInput(f"{path}.{key}", "a list", value)
+        d["rules"] = [Rule.from_dict(r, f"{path}.rules[{i}]") for i, r in enumerate(rules)]
+        d["pools"] = [Pool.from_dict(p, f"{path}.pools[{i}]") for i, p in enumerate(pools)]
+        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+
+
+_ROUTING_FIELDS: Final = tuple(f.name for f in attrs.fields(Routing))

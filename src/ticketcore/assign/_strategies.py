@@ -1,0 +1,311 @@
+"""Selection strategies: how a pool chooses one of its eligible agents.
+
+Each strategy is a small immutable object with one method, `Strategy.select`. It gets
+the pool's members in the pool's stable order, a ``check`` function that says why an
+agent is not eligible (or None when they are), and a read-only view of the pool's
+rotation state (loads, caps, weights, when each agent last got a ticket from this
+pool, the round-robin pointer). It returns a `Selection`: who was chosen, everyone it
+passed over with the reason, and the tie-break that decided, in words.
+
+The rotation state is kept per pool: "longest idle" means "longest since this pool
+last gave them a ticket" (Zendesk keeps it per channel, Chatwoot per inbox).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Final, Protocol
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+
+__all__ = [
+    "SEQUENTIAL",
+    "LeastLoaded",
+    "LongestIdle",
+    "PoolView",
+    "Selection",
+    "Sequential",
+    "SpareCapacity",
+    "Strategy",
+    "Weighted",
+    "strategy_from_dict",
+]
+
+
+class PoolView(Protocol):
+    """What a strategy may read about a pool's agents and its rotation."""
+
+    def load(self, agent_id: str) -> int:
+        """The agent's counted open tickets."""
+
+    def cap(self, agent_id: str) -> int | None:
+        """The agent's cap in this pool (their own, else the pool's), or None."""
+
+    def weight(self, agent_id: str) -> int:
+        """The agent's weight (at least 1)."""
+
+    def last_assigned(self, agent_id: str) -> int:
+        """The sequence number of this pool's last assignment to the agent; -1 if never."""
+
+    def credit(self, agent_id: str) -> int:
+        """The agent's credit in the weighted cycle (0 to start with)."""
+
+    @property
+    def pointer(self) -> tuple[str | None, int]:
+        """The agent this pool assigned to last and their position then; ``(None, -1)`` at first."""
+
+
+@attrs.frozen
+class Selection:
+    """A strategy's answer.
+
+    ``chosen`` is the agent id or None; ``passed`` lists ``(agent_id, reason)`` for every
+    member considered and passed over, in the order considered; ``eligible`` counts the
+    eligible members seen; ``tiebreak`` says in words what decided; ``credits`` carries
+    the weighted cycle's new credits (other strategies leave it None).
+    """
+
+    chosen: str | None
+    passed: tuple[tuple[str, str], ...]
+    eligible: int
+    tiebreak: str
+    credits: tuple[tuple[str, int], ...] | None = None
+
+
+Check = Callable[[str], "str | None"]
+
+
+class Strategy(abc.ABC):
+    """The base of the selection strategies. Subclass it for a strategy of your own.
+
+    A strategy must be deterministic: the same members, checks and view give the
+    same `Selection`.
+    """
+
+    #: The strategy's name in the dict form.
+    name: ClassVar[str] = ""
+    #: Whether the strategy needs a cap on the pool (spare capacity does).
+    needs_cap: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """Choose one eligible member, or None, and say why."""
+
+    def to_dict(self) -> str | dict[str, Any]:
+        """The dict form: the strategy's name."""
+        return self.name
+
+
+def _scan(members: Sequence[str], check: Check) -> tuple[list[str], list[tuple[str, str]]]:
+    eligible: list[str] = []
+    passed: list[tuple[str, str]] = []
+    for agent in members:
+        why = check(agent)
+        if why is None:
+            eligible.append(agent)
+        else:
+            passed.append((agent, why))
+    return eligible, passed
+
+
+@attrs.frozen
+class Sequential(Strategy):
+    """Strict rotation in the pool's fixed order (round robin).
+
+    The pool remembers who got its last ticket; the next ticket goes to the first
+    eligible member after them, wrapping round. A member who is passed over (offline,
+    at the cap, ...) loses that turn only: the rotation moves on to whoever got the
+    ticket and reaches the skipped member again on its next round. They are not paid
+    back later, which keeps the order fixed; use `LongestIdle` if an agent who was away
+    should be first in line when back. When the last assignee has left the pool, the
+    rotation goes on from the position they held.
+
+    Unlike load balancing, it never favours an agent who closes tickets quickly (the
+    Zoho community's complaint about load-based round robin).
+    """
+
+    name: ClassVar[str] = "sequential"
+
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """The first eligible member after the last assignee."""
+        n = len(members)
+        last, index = view.pointer
+        if last is not None and last in members:
+            start = members.index(last) + 1
+        else:
+            start = index if index >= 0 else 0
+        passed: list[tuple[str, str]] = []
+        for k in range(n):
+            agent = members[(start + k) % n]
+            why = check(agent)
+            if why is None:
+                after = f"after {last!r}" if last is not None else "first in the pool's order"
+                return Selection(agent, tuple(passed), 1, f"next in rotation {after}")
+            passed.append((agent, why))
+        return Selection(None, tuple(passed), 0, "nobody eligible")
+
+
+#: The default strategy, `Sequential()`.
+SEQUENTIAL: Final = Sequential()
+
+
+def _idle_key(view: PoolView) -> Callable[[str], int]:
+    return view.last_assigned
+
+
+def _idle_words(view: PoolView, agent: str, others: int) -> str:
+    seq = view.last_assigned(agent)
+    if seq < 0:
+        return f"never assigned by this pool; first in pool order among {others + 1} tied"
+    return f"longest since last assignment (#{seq})"
+
+
+@attrs.frozen
+class LongestIdle(Strategy):
+    """The eligible member this pool assigned to least recently (never counts as longest).
+
+    The fairest rotation when agents drop in and out: an agent who was offline is first
+    in line when back, and nobody loses a turn for being skipped (Chatwoot's queue,
+    Zendesk's round robin, ServiceNow's "Last Assigned"). Ties, only among members
+    never assigned, go to pool order.
+    """
+
+    name: ClassVar[str] = "longest_idle"
+
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """The least recently assigned eligible member."""
+        eligible, passed = _scan(members, check)
+        if not eligible:
+            return Selection(None, tuple(passed), 0, "nobody eligible")
+        best = min(eligible, key=view.last_assigned)  # min keeps the first of equals
+        ties = sum(1 for a in eligible if view.last_assigned(a) == view.last_assigned(best)) - 1
+        return Selection(best, tuple(passed), len(eligible), _idle_words(view, best, ties))
+
+
+@attrs.frozen
+class LeastLoaded(Strategy):
+    """The eligible member with the fewest counted open tickets (load balancing).
+
+    Fills the least loaded agent up to the others, then rotates among the equals. Ties
+    go to the longest idle, then to pool order. With loads 5, 9 and 3 the third agent
+    gets tickets until it has 5, then the first and third alternate up to 9, and the
+    second gets nothing until then (Zoho's load-based example).
+    """
+
+    name: ClassVar[str] = "least_loaded"
+
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """The least loaded eligible member."""
+        eligible, passed = _scan(members, check)
+        if not eligible:
+            return Selection(None, tuple(passed), 0, "nobody eligible")
+        load = view.load
+        low = min(load(a) for a in eligible)
+        tied = [a for a in eligible if load(a) == low]
+        if len(tied) == 1:
+            return Selection(tied[0], tuple(passed), len(eligible), f"least loaded ({low} open)")
+        best = min(tied, key=view.last_assigned)
+        words = f"least loaded ({low} open, {len(tied)} tied); {_idle_words(view, best, 0)}"
+        return Selection(best, tuple(passed), len(eligible), words)
+
+
+@attrs.frozen
+class SpareCapacity(Strategy):
+    """The eligible member with the most spare capacity, ``cap - load``.
+
+    With ``percentage=True`` spare capacity is a share of the cap, ``(cap - load) /
+    cap``: an agent with 1 of 2 (50% spare) beats one with 8 of 10 (20% spare), where
+    the numeric method picks the latter (Zendesk's example). Ties go to the longest
+    idle, then to pool order. Needs a cap on the pool.
+    """
+
+    name: ClassVar[str] = "spare_capacity"
+    needs_cap: ClassVar[bool] = True
+    percentage: bool = False
+
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """The eligible member with the most spare capacity."""
+        eligible, passed = _scan(members, check)
+        if not eligible:
+            return Selection(None, tuple(passed), 0, "nobody eligible")
+
+        def spare(agent: str) -> tuple[int, int]:
+            cap = view.cap(agent) or 1
+            return (cap - view.load(agent), cap if self.percentage else 1)
+
+        def better(a: tuple[int, int], b: tuple[int, int]) -> int:
+            # compare fractions exactly: a0/a1 against b0/b1
+            return (a[0] * b[1] > b[0] * a[1]) - (a[0] * b[1] < b[0] * a[1])
+
+        best_val = spare(eligible[0])
+        tied = [eligible[0]]
+        for agent in eligible[1:]:
+            val = spare(agent)
+            cmp = better(val, best_val)
+            if cmp > 0:
+                best_val, tied = val, [agent]
+            elif cmp == 0:
+                tied.append(agent)
+        best = min(tied, key=view.last_assigned)
+        unit = f"{best_val[0]}/{best_val[1]} of cap spare" if self.percentage else f"{best_val[0]} spare"
+        words = f"most spare capacity ({unit})"
+        if len(tied) > 1:
+            words += f", {len(tied)} tied; {_idle_words(view, best, 0)}"
+        return Selection(best, tuple(passed), len(eligible), words)
+
+    def to_dict(self) -> str:
+        """``"spare_capacity"`` or ``"spare_percentage"``."""
+        return "spare_percentage" if self.percentage else "spare_capacity"
+
+
+@attrs.frozen
+class Weighted(Strategy):
+    """A deterministic cycle in proportion to the agents' weights (smooth weighted round robin).
+
+    Each ticket, every eligible member gains their weight in credit; the one with the
+    most credit (ties to pool order) gets the ticket and gives back the eligible
+    members' total weight. With weights 1 and 3, every four tickets give one to the
+    first and three to the second, interleaved (B, A, B, B) rather than in a block. A
+    member who is not eligible gains nothing, so nobody comes back from a break with a
+    burst owed to them.
+    """
+
+    name: ClassVar[str] = "weighted"
+
+    def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
+        """The eligible member with the most credit after this round's gain."""
+        eligible, passed = _scan(members, check)
+        if not eligible:
+            return Selection(None, tuple(passed), 0, "nobody eligible")
+        credits = {a: view.credit(a) + view.weight(a) for a in eligible}
+        best = max(eligible, key=credits.__getitem__)  # max keeps the first of equals
+        total = sum(view.weight(a) for a in eligible)
+        words = f"most credit in the weighted cycle ({credits[best]} of total weight {total})"
+        credits[best] -= total
+        return Selection(best, tuple(passed), len(eligible), words, tuple(sorted(credits.items())))
+
+
+_BY_NAME: Final[Mapping[str, Strategy]] = {
+    "sequential": SEQUENTIAL,
+    "longest_idle": LongestIdle(),
+    "least_loaded": LeastLoaded(),
+    "spare_capacity": SpareCapacity(),
+    "spare_percentage": SpareCapacity(percentage=True),
+    "weighted": Weighted(),
+}
+
+
+def strategy_from_dict(data: object, path: str = "strategy") -> Strategy:
+    """A built-in strategy from its dict form, its name.
+
+    The names: ``"sequential"``, ``"longest_idle"``, ``"least_loaded"``,
+    ``"spare_capacity"``, ``"spare_percentage"`` and ``"weighted"``.
+    """
+    if not isinstance(data, str) or data not in _BY_NAME:
+        if isinstance(data, str):
+            raise InvalidInput.unknown_key(path, data, _BY_NAME)
+        raise InvalidInput(path, "a strategy name", data)
+    return _BY_NAME[data]
