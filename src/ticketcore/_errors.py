@@ -50,12 +50,17 @@ class InvalidInput(TicketcoreError, ValueError):
         super().__init__(f"{field}: expected {expected}, got {got}")
 
     @classmethod
-    def unknown_key(cls, field: str, key: str, allowed: Iterable[str]) -> InvalidInput:
-        """Build the error for an unknown key in a dict form, suggesting the closest known key."""
+    def unknown_key(cls, field: str, key: str, allowed: Iterable[str], what: str = "keys") -> InvalidInput:
+        """Build the error for an unknown name (a key of a dict form, an agent id ...).
+
+        The message lists the known names (up to twelve) and suggests the closest one.
+        """
         allowed = sorted(allowed)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return cls(field, f"one of the keys {', '.join(map(repr, allowed))}{hint}", key)
+        if len(allowed) > 12:
+            return cls(field, f"one of the {len(allowed)} known {what}{hint}", key)
+        return cls(field, f"one of the {what} {', '.join(map(repr, allowed))}{hint}", key)
 
 
 class InvalidTransition(InvalidInput):

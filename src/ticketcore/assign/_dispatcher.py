@@ -244,11 +244,11 @@ class _View:
 def _check_agents_known(routing: Routing, agents: Mapping[str, Agent], path: str) -> None:
     for i, rule in enumerate(routing.rules):
         if rule.agent is not None and rule.agent not in agents:
-            raise InvalidInput.unknown_key(f"{path}.rules[{i}].agent", rule.agent, agents)
+            raise InvalidInput.unknown_key(f"{path}.rules[{i}].agent", rule.agent, agents, "agent ids")
     for i, pool in enumerate(routing.pools):
         for agent in pool.agents or ():
             if agent not in agents:
-                raise InvalidInput.unknown_key(f"{path}.pools[{i}].agents", agent, agents)
+                raise InvalidInput.unknown_key(f"{path}.pools[{i}].agents", agent, agents, "agent ids")
 
 
 class Dispatcher:
@@ -411,7 +411,7 @@ class Dispatcher:
         lines; this merges them by the pool's order.
         """
         if pool not in self._pool_by_name:
-            raise InvalidInput.unknown_key("pool", pool, self._pool_by_name)
+            raise InvalidInput.unknown_key("pool", pool, self._pool_by_name, "pool names")
         live = [e for q in self._queues.get(pool, {}).values() for e in q if self._live(e, pool)]
         return tuple(e[-1] for e in sorted(live))
 

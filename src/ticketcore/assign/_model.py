@@ -470,7 +470,7 @@ class Routing:
         names = {p.name for p in self.pools}
         for i, rule in enumerate(self.rules):
             if rule.pool is not None and rule.pool not in names:
-                raise InvalidInput.unknown_key(f"rules[{i}].pool", rule.pool, names)
+                raise InvalidInput.unknown_key(f"rules[{i}].pool", rule.pool, names, "pool names")
             if rule.tier is not None and rule.tier not in dict(self.tiers):
                 known = sorted(dict(self.tiers))
                 raise InvalidInput(
@@ -478,16 +478,16 @@ class Routing:
                 )
         for tier, name in self.tiers:
             if name not in names:
-                raise InvalidInput.unknown_key(f"tiers.{tier}", name, names)
+                raise InvalidInput.unknown_key(f"tiers.{tier}", name, names, "pool names")
         if self.default_pool is not None and self.default_pool not in names:
-            raise InvalidInput.unknown_key("default_pool", self.default_pool, names)
+            raise InvalidInput.unknown_key("default_pool", self.default_pool, names, "pool names")
 
     def pool(self, name: str) -> Pool:
         """The pool called ``name``."""
         for pool in self.pools:
             if pool.name == name:
                 return pool
-        raise InvalidInput.unknown_key("pool", name, [p.name for p in self.pools])
+        raise InvalidInput.unknown_key("pool", name, [p.name for p in self.pools], "pool names")
 
     def tier_pool(self, tier: int) -> str | None:
         """The name of the pool for support tier ``tier``, or None."""

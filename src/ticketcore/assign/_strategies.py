@@ -306,6 +306,6 @@ def strategy_from_dict(data: object, path: str = "strategy") -> Strategy:
     """
     if not isinstance(data, str) or data not in _BY_NAME:
         if isinstance(data, str):
-            raise InvalidInput.unknown_key(path, data, _BY_NAME)
+            raise InvalidInput.unknown_key(path, data, _BY_NAME, "strategy names")
         raise InvalidInput(path, "a strategy name", data)
     return _BY_NAME[data]

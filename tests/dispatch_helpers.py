@@ -1,0 +1,53 @@
+"""Shared helpers for the assignment tests: tickets, events and a driver (h11's style)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ticketcore import Status, Ticket
+from ticketcore.assign import Assigned, Decision, Dispatcher, LeftUnassigned, Queued
+from ticketcore.events import StatusChanged, TicketCreated
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+def at(minutes: float) -> datetime:
+    """``T0`` plus some minutes."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def new(ticket_id: str, minute: float = 0, **fields: Any) -> TicketCreated:
+    """A `TicketCreated` for a ticket created ``minute`` minutes after ``T0``."""
+    return TicketCreated(ticket=Ticket(id=ticket_id, created=at(minute), **fields))
+
+
+def status(ticket_id: str, value: str, minute: float = 0) -> StatusChanged:
+    """A `StatusChanged` at ``minute``."""
+    return StatusChanged(ticket_id=ticket_id, at=at(minute), status=Status(value))
+
+
+def drive(d: Dispatcher, events: Iterable[object]) -> list[Decision]:
+    """Feed every event and collect every decision, in order."""
+    out: list[Decision] = []
+    for event in events:
+        out.extend(d.handle(event))
+    return out
+
+
+def owners(decisions: Iterable[Decision]) -> list[str | None]:
+    """For each routing decision, the agent it went to (None: queued or left unassigned)."""
+    out: list[str | None] = []
+    for d in decisions:
+        if isinstance(d, Assigned):
+            out.append(d.agent_id)
+        elif isinstance(d, Queued | LeftUnassigned):
+            out.append(None)
+    return out
+
+
+def one(decisions: Iterable[Decision]) -> Decision:
+    """The only decision."""
+    (only,) = tuple(decisions)
+    return only
