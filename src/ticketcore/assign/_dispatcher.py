@@ -69,7 +69,7 @@ from ticketcore.assign._events import (
     TicketTransferred,
 )
 from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule
-from ticketcore.assign._strategies import Selection
+from ticketcore.assign._strategies import Check, Selection
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
 from ticketcore.sla import SLAPolicies, evaluate
 
@@ -82,6 +82,7 @@ UNASSIGNED: Final = "unassigned"
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
+_PRESENCE_WORDS: Final = {p: p.value for p in Presence}
 _STATE_VERSION: Final = 1
 
 
@@ -221,7 +222,7 @@ class _View:
         self.rot = rot
 
     def load(self, agent_id: str) -> int:
-        return self.loads.get(agent_id, 0)
+        return self.loads[agent_id]
 
     def cap(self, agent_id: str) -> int | None:
         cap = self.agents[agent_id].cap
@@ -314,6 +315,9 @@ class Dispatcher:
         self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
         self._pools_of: dict[str, list[Pool]] = {}
         self._pool_by_name: dict[str, Pool] = {}
+        self._has_shift: dict[str, bool] = {}
+        self._strategy_names: dict[str, str] = {}
+        self._reasons: dict[str, dict[str, str | None]] = {}
         self._counted = routing.counted
         self._index()
 
@@ -360,7 +364,49 @@ class Dispatcher:
                     self._pools_of[a].append(pool)
             self._members[pool.name] = members
             self._excluded[pool.name] = tuple(excluded)
+            self._strategy_names[pool.name] = _strategy_name(pool)
+            self._has_shift[pool.name] = pool.check_shift and any(
+                agents[a].shift is not None for a in members
+            )
             self._rot.setdefault(pool.name, _Rot())
+        self._load = {a: self._load.get(a, 0) for a in agents}
+        self._refresh_all()
+
+    # The reason table: for each pool and member, why they cannot take any ticket now
+    # (presence, cap), or None. Kept up to date on every load or agent change, so that a
+    # selection reads it with C-level ``map`` instead of checking agents one by one.
+
+    def _reason(self, agent_id: str, pool: Pool) -> str | None:
+        agent = self._agents[agent_id]
+        if not pool.assign_offline and agent.presence is not _ONLINE:
+            return _PRESENCE_WORDS[agent.presence]
+        cap = pool.cap if agent.cap is None else agent.cap
+        if cap is not None:
+            load = self._load[agent_id]
+            if load >= cap:
+                return f"at cap {load}/{cap}"
+        return None
+
+    def _refresh(self, agent_id: str) -> None:
+        for pool in self._pools_of[agent_id]:
+            self._reasons[pool.name][agent_id] = self._reason(agent_id, pool)
+
+    def _refresh_all(self) -> None:
+        self._reasons = {
+            pool.name: {a: self._reason(a, pool) for a in self._members[pool.name]}
+            for pool in self._routing.pools
+        }
+
+    def _bump(self, agent_id: str, delta: int) -> None:
+        self._load[agent_id] += delta
+        self._refresh(agent_id)
+
+    def _recount(self) -> None:
+        self._load = dict.fromkeys(self._agents, 0)
+        for rec in self._tickets.values():
+            if rec.place == ASSIGNED and rec.agent in self._load and rec.status in self._counted:
+                self._load[rec.agent] += 1
+        self._refresh_all()
 
     # ------------------------------------------------------------------ reading
 
@@ -534,9 +580,9 @@ class Dispatcher:
         if owner is not None:
             was, now = old in counted, new in counted
             if was and not now:
-                self._load[owner] -= 1
+                self._bump(owner, -1)
             elif now and not was:
-                self._load[owner] = self._load.get(owner, 0) + 1
+                self._bump(owner, 1)
         if new.is_resolved and rec.place == BACKLOG:
             rec.place = UNASSIGNED
             rec.reason = f"{new.value} while waiting in the backlog"
@@ -615,7 +661,6 @@ class Dispatcher:
     def _agent_removed(self, event: AgentRemoved, out: list[Decision]) -> None:
         self._agent(event.agent_id, "agent_id")
         del self._agents[event.agent_id]
-        self._load.pop(event.agent_id, None)
         self._index()
         self._return(
             event.agent_id,
@@ -639,6 +684,7 @@ class Dispatcher:
             return
         new = attrs.evolve(old, presence=event.presence)
         self._agents[old.id] = new
+        self._refresh(old.id)
         self._presence_moved(old, new, event.at, out)
         if new.presence is _ONLINE:
             self._drain(event.at, {old.id}, out)
@@ -671,10 +717,7 @@ class Dispatcher:
         for name in list(self._rot):
             if name not in self._pool_by_name:
                 del self._rot[name]
-        self._load = {}
-        for rec in self._tickets.values():
-            if rec.place == ASSIGNED and rec.agent is not None and rec.status in self._counted:
-                self._load[rec.agent] = self._load.get(rec.agent, 0) + 1
+        self._recount()
         waiting = [rec for rec in self._tickets.values() if rec.place == BACKLOG]
         self._queues = {}
         for rec in waiting:
@@ -788,35 +831,33 @@ class Dispatcher:
     def _select(
         self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
     ) -> Selection:
-        agents = self._agents
-        loads = self._load
-        offline_ok = pool.assign_offline
-        shifts = pool.check_shift
-        lang = ticket.language.casefold() if pool.match_language and ticket.language else None
-        pool_cap = pool.cap
-        limit = pool.backlog_limit if counts is not None else None
-
-        def check(a: str) -> str | None:
-            agent = agents[a]
-            if not offline_ok and agent.presence is not _ONLINE:
-                return str(agent.presence.value)
-            if shifts and agent.shift is not None and not agent.shift.is_open(at):
-                return "outside shift"
-            if lang is not None and lang not in agent.languages:
-                return f"does not speak {lang!r}"
-            cap = pool_cap if agent.cap is None else agent.cap
-            if cap is not None:
-                load = loads.get(a, 0)
-                if load >= cap:
-                    return f"at cap {load}/{cap}"
-            if limit is not None and counts is not None and counts.get(a, 0) >= limit:
-                return f"backlog limit {limit} reached this pass"
-            return None
-
         members = self._members[pool.name]
         if not members:
             return Selection(None, (), 0, "the pool has no members")
-        view = _View(agents, loads, pool, self._rot[pool.name])
+        reasons = self._reasons[pool.name]
+        lang = ticket.language.casefold() if pool.match_language and ticket.language else None
+        shifts = self._has_shift[pool.name]
+        limit = pool.backlog_limit if counts is not None else None
+        check: Check
+        if lang is None and not shifts and limit is None:
+            check = reasons.__getitem__  # C-level: the common case costs no Python call per agent
+        else:
+            agents = self._agents
+
+            def check(a: str) -> str | None:
+                why = reasons[a]
+                if why is not None:
+                    return why
+                agent = agents[a]
+                if shifts and agent.shift is not None and not agent.shift.is_open(at):
+                    return "outside shift"
+                if lang is not None and lang not in agent.languages:
+                    return f"does not speak {lang!r}"
+                if limit is not None and counts is not None and counts.get(a, 0) >= limit:
+                    return f"backlog limit {limit} reached this pass"
+                return None
+
+        view = _View(self._agents, self._load, pool, self._rot[pool.name])
         return pool.strategy.select(members, check, view)
 
     def _to_pool(
@@ -836,7 +877,7 @@ class Dispatcher:
             route=route,
             rules_passed=rules_passed,
             pool=pool.name,
-            strategy=_strategy_name(pool),
+            strategy=self._strategy_names[pool.name],
             passed=passed,
             eligible=sel.eligible,
             tiebreak=sel.tiebreak,
@@ -874,7 +915,7 @@ class Dispatcher:
 
     def _unload(self, rec: _Rec) -> None:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
-            self._load[rec.agent] -= 1
+            self._bump(rec.agent, -1)
 
     def _give(
         self,
@@ -908,7 +949,7 @@ class Dispatcher:
         else:
             rec.pool = None
         if rec.status in self._counted:
-            self._load[agent] = self._load.get(agent, 0) + 1
+            self._bump(agent, 1)
         out.append(
             Assigned(
                 ticket_id=rec.ticket.id,
@@ -977,14 +1018,9 @@ class Dispatcher:
     def _ready(self, agent_id: str, pool: Pool, at: datetime) -> bool:
         """Whether the agent could take some ticket from the pool now (ignoring language)."""
         agent = self._agents.get(agent_id)
-        if agent is None:
+        if agent is None or self._reasons[pool.name].get(agent_id, "") is not None:
             return False
-        if not pool.assign_offline and agent.presence is not _ONLINE:
-            return False
-        if pool.check_shift and agent.shift is not None and not agent.shift.is_open(at):
-            return False
-        cap = pool.cap if agent.cap is None else agent.cap
-        return cap is None or self._load.get(agent_id, 0) < cap
+        return not (pool.check_shift and agent.shift is not None and not agent.shift.is_open(at))
 
     def _drain(self, at: datetime, trigger: set[str] | None, out: list[Decision]) -> None:
         """A backlog pass, for the agents in ``trigger`` (None: everyone)."""
@@ -1021,6 +1057,10 @@ class Dispatcher:
                 rec = self._tickets[best[-1]]
                 if self._to_pool_from_backlog(rec, pool, at, counts=counts, out=out):
                     heapq.heappop(queues[best_lang])
+                    # A pass for some agents ends when none of them has room left: everyone
+                    # else was already unable to take these tickets before the event.
+                    if trigger is not None and not any(self._ready(a, pool, at) for a in trigger):
+                        break
                 else:
                     blocked.add(best_lang)
             for lang in [k for k, q in queues.items() if not q]:
@@ -1038,7 +1078,7 @@ class Dispatcher:
         why = Explanation(
             route="backlog pass",
             pool=pool.name,
-            strategy=_strategy_name(pool),
+            strategy=self._strategy_names[pool.name],
             passed=passed,
             eligible=sel.eligible,
             tiebreak=sel.tiebreak,
@@ -1070,7 +1110,7 @@ class Dispatcher:
         why = Explanation(
             route="assign on closure",
             pool=pool.name,
-            strategy=_strategy_name(pool),
+            strategy=self._strategy_names[pool.name],
             eligible=1,
             tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
         )
@@ -1138,8 +1178,7 @@ class Dispatcher:
             if place == BACKLOG and rec.pool not in self._pool_by_name:
                 raise InvalidInput(f"{path}.pool", "a pool of the routing", rec.pool)
             self._tickets[ticket.id] = rec
-            if place == ASSIGNED and rec.agent is not None and rec.status in self._counted:
-                self._load[rec.agent] = self._load.get(rec.agent, 0) + 1
+        self._recount()
         for rec in self._tickets.values():
             if rec.place == BACKLOG:
                 self._enqueue(rec, self._pool_by_name[rec.pool or ""])
@@ -1207,6 +1246,7 @@ def choose(
         if type(load) is not int or load < 0:
             raise InvalidInput(f"loads[{agent_id!r}]", "a whole number, at least 0", load)
         d._load[agent_id] = load
+    d._refresh_all()
     if rotation is not None:
         if not isinstance(rotation, Rotation):
             raise InvalidInput("rotation", "a ticketcore.assign.Rotation or None", rotation)

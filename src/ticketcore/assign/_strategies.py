@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import is_, is_not
 from typing import Any, ClassVar, Final, Protocol
 
 import attrs
@@ -99,16 +101,16 @@ class Strategy(abc.ABC):
         return self.name
 
 
-def _scan(members: Sequence[str], check: Check) -> tuple[list[str], list[tuple[str, str]]]:
-    eligible: list[str] = []
-    passed: list[tuple[str, str]] = []
-    for agent in members:
-        why = check(agent)
-        if why is None:
-            eligible.append(agent)
-        else:
-            passed.append((agent, why))
-    return eligible, passed
+def _scan(members: Sequence[str], check: Check) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Check every member: the eligible ones, and ``(agent, why)`` for the rest.
+
+    Written with ``map``/``compress`` so that, when ``check`` is a C-level lookup (the
+    dispatcher's reason table), no Python code runs per agent.
+    """
+    whys = list(map(check, members))
+    eligible = list(compress(members, map(is_, whys, repeat(None))))
+    passed = tuple(compress(zip(members, whys, strict=True), map(is_not, whys, repeat(None))))
+    return eligible, passed  # type: ignore[return-value]
 
 
 @attrs.frozen
@@ -131,21 +133,21 @@ class Sequential(Strategy):
 
     def select(self, members: Sequence[str], check: Check, view: PoolView) -> Selection:
         """The first eligible member after the last assignee."""
-        n = len(members)
         last, index = view.pointer
         if last is not None and last in members:
             start = members.index(last) + 1
         else:
             start = index if index >= 0 else 0
-        passed: list[tuple[str, str]] = []
-        for k in range(n):
-            agent = members[(start + k) % n]
-            why = check(agent)
-            if why is None:
-                after = f"after {last!r}" if last is not None else "first in the pool's order"
-                return Selection(agent, tuple(passed), 1, f"next in rotation {after}")
-            passed.append((agent, why))
-        return Selection(None, tuple(passed), 0, "nobody eligible")
+        start %= len(members)
+        order = [*members[start:], *members[:start]]
+        whys = list(map(check, order))
+        try:
+            k = whys.index(None)
+        except ValueError:
+            return Selection(None, tuple(zip(order, whys, strict=True)), 0, "nobody eligible")  # type: ignore[arg-type]
+        after = f"after {last!r}" if last is not None else "first in the pool's order"
+        passed = tuple(zip(order[:k], whys[:k], strict=True))
+        return Selection(order[k], passed, 1, f"next in rotation {after}")  # type: ignore[arg-type]
 
 
 #: The default strategy, `Sequential()`.
@@ -179,10 +181,10 @@ class LongestIdle(Strategy):
         """The least recently assigned eligible member."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, tuple(passed), 0, "nobody eligible")
+            return Selection(None, passed, 0, "nobody eligible")
         best = min(eligible, key=view.last_assigned)  # min keeps the first of equals
         ties = sum(1 for a in eligible if view.last_assigned(a) == view.last_assigned(best)) - 1
-        return Selection(best, tuple(passed), len(eligible), _idle_words(view, best, ties))
+        return Selection(best, passed, len(eligible), _idle_words(view, best, ties))
 
 
 @attrs.frozen
@@ -201,15 +203,15 @@ class LeastLoaded(Strategy):
         """The least loaded eligible member."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, tuple(passed), 0, "nobody eligible")
+            return Selection(None, passed, 0, "nobody eligible")
         load = view.load
         low = min(load(a) for a in eligible)
         tied = [a for a in eligible if load(a) == low]
         if len(tied) == 1:
-            return Selection(tied[0], tuple(passed), len(eligible), f"least loaded ({low} open)")
+            return Selection(tied[0], passed, len(eligible), f"least loaded ({low} open)")
         best = min(tied, key=view.last_assigned)
         words = f"least loaded ({low} open, {len(tied)} tied); {_idle_words(view, best, 0)}"
-        return Selection(best, tuple(passed), len(eligible), words)
+        return Selection(best, passed, len(eligible), words)
 
 
 @attrs.frozen
@@ -230,7 +232,7 @@ class SpareCapacity(Strategy):
         """The eligible member with the most spare capacity."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, tuple(passed), 0, "nobody eligible")
+            return Selection(None, passed, 0, "nobody eligible")
 
         def spare(agent: str) -> tuple[int, int]:
             cap = view.cap(agent) or 1
@@ -254,7 +256,7 @@ class SpareCapacity(Strategy):
         words = f"most spare capacity ({unit})"
         if len(tied) > 1:
             words += f", {len(tied)} tied; {_idle_words(view, best, 0)}"
-        return Selection(best, tuple(passed), len(eligible), words)
+        return Selection(best, passed, len(eligible), words)
 
     def to_dict(self) -> str:
         """``"spare_capacity"`` or ``"spare_percentage"``."""
@@ -279,13 +281,13 @@ class Weighted(Strategy):
         """The eligible member with the most credit after this round's gain."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, tuple(passed), 0, "nobody eligible")
+            return Selection(None, passed, 0, "nobody eligible")
         credits = {a: view.credit(a) + view.weight(a) for a in eligible}
         best = max(eligible, key=credits.__getitem__)  # max keeps the first of equals
         total = sum(view.weight(a) for a in eligible)
         words = f"most credit in the weighted cycle ({credits[best]} of total weight {total})"
         credits[best] -= total
-        return Selection(best, tuple(passed), len(eligible), words, tuple(sorted(credits.items())))
+        return Selection(best, passed, len(eligible), words, tuple(sorted(credits.items())))
 
 
 _BY_NAME: Final[Mapping[str, Strategy]] = {

@@ -14,6 +14,7 @@ lower case on the ticket too. Priorities compare in the order low < normal < hig
 from __future__ import annotations
 
 import abc
+import operator
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar, Final
@@ -187,10 +188,14 @@ class Test(Condition):
     op: str
     value: object
     _pattern: re.Pattern[str] | None = attrs.field(default=None, eq=False, repr=False, hash=False)
+    _fn: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if self._pattern is None and self.op in ("word", "regex") and isinstance(self.value, str):
             object.__setattr__(self, "_pattern", _compile(self.op, self.value, f"{self.field}.{self.op}"))
+        if self.op == "eq" and not self.field.startswith("custom.") and isinstance(self.value, str):
+            # The common rule (``channel == "chat"``) as one closure: no operator dispatch per call.
+            object.__setattr__(self, "_fn", _EqText(self.field, self.value))
 
     @classmethod
     def build(cls, field: str, op: str, value: object, path: str = "condition") -> Test:
@@ -240,6 +245,8 @@ class Test(Condition):
 
     def matches(self, ticket: Ticket) -> bool:  # noqa: PLR0911 - one return per operator
         """Whether the ticket satisfies the test; a missing value never matches (but ``is_set``)."""
+        if self._fn is not None:
+            return self._fn(ticket)  # type: ignore[no-any-return]
         got = self._get(ticket)
         op = self.op
         if op == "is_set":
@@ -278,6 +285,23 @@ class Test(Condition):
         if self.op == "is_set":
             return f"{self.field} is {'set' if self.value else 'not set'}"
         return f"{self.field} {_SYMBOLS.get(self.op) or words[self.op]} {shown!r}"
+
+
+class _EqText:
+    """A text equality test without operator dispatch (a plain class, so it pickles)."""
+
+    __slots__ = ("get", "want")
+
+    def __init__(self, field: str, want: str) -> None:
+        self.get = operator.attrgetter(field)
+        self.want = want
+
+    def __call__(self, ticket: Ticket) -> bool:
+        got = self.get(ticket)
+        return isinstance(got, str) and got.casefold() == self.want
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_EqText, (self.get.__reduce__()[1][0], self.want))
 
 
 def _compare(op: str, got: object, want: object) -> bool:
