@@ -584,9 +584,7 @@ class Dispatcher:
             elif now and not was:
                 self._bump(owner, 1)
         if new.is_resolved and rec.place == BACKLOG:
-            rec.place = UNASSIGNED
-            rec.reason = f"{new.value} while waiting in the backlog"
-            rec.version += 1
+            self._unplace(rec, f"{new.value} while waiting in the backlog")
         elif old.is_resolved and not new.is_resolved and rec.place == UNASSIGNED:
             self._route(rec, at, "reopened", "create", out)
         if new is Status.CLOSED:
@@ -725,8 +723,7 @@ class Dispatcher:
             if pool is not None and pool.backlog:
                 self._enqueue(rec, pool)
             else:
-                rec.place = UNASSIGNED
-                rec.version += 1
+                self._unplace(rec, "its pool no longer has a backlog")
                 self._route(rec, event.at, "routing_changed", "create", out)
         self._drain(event.at, None, out)
 
@@ -903,15 +900,19 @@ class Dispatcher:
     def _leave(
         self, rec: _Rec, at: datetime, *, cause: str, reason: str, why: Explanation, out: list[Decision]
     ) -> None:
+        self._unplace(rec, reason)
+        out.append(
+            LeftUnassigned(ticket_id=rec.ticket.id, at=at, cause=cause, reason=reason, explanation=why)
+        )
+
+    def _unplace(self, rec: _Rec, reason: str) -> None:
+        """Take the ticket from its agent or backlog: it is unassigned, for ``reason``."""
         if rec.place == ASSIGNED:
             self._unload(rec)
         rec.place = UNASSIGNED
         rec.agent = None
         rec.reason = reason
-        rec.version += 1
-        out.append(
-            LeftUnassigned(ticket_id=rec.ticket.id, at=at, cause=cause, reason=reason, explanation=why)
-        )
+        rec.version += 1  # any backlog entry for it is now stale
 
     def _unload(self, rec: _Rec) -> None:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
@@ -966,11 +967,7 @@ class Dispatcher:
     ) -> None:
         mine = [r for r in self._tickets.values() if r.place == ASSIGNED and r.agent == agent_id and which(r)]
         for rec in mine:
-            self._unload(rec)
-            rec.place = UNASSIGNED
-            rec.agent = None
-            rec.reason = reason
-            rec.version += 1
+            self._unplace(rec, reason)
             out.append(
                 ReturnedToPool(ticket_id=rec.ticket.id, at=at, cause=cause, agent_id=agent_id, reason=reason)
             )

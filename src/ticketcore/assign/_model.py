@@ -131,8 +131,23 @@ def _wrap(path: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise InvalidInput(f"{path}.{e.field}" if e.field else path, e.expected, e.value) from None
 
 
-def _sorted(values: frozenset[str]) -> list[str]:
-    return sorted(values)
+def _dump(obj: object, key: str, defaults: Mapping[str, object]) -> dict[str, Any]:
+    """The dict form of an Agent or Pool: ``key`` first, then every field not at its default."""
+    out: dict[str, Any] = {key: getattr(obj, key)}
+    for name, default in defaults.items():
+        value = getattr(obj, name)
+        if value == default:
+            continue
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, BusinessCalendar | Strategy):
+            value = value.to_dict()
+        out[name] = value
+    return out
 
 
 @attrs.frozen(kw_only=True)
@@ -160,19 +175,7 @@ class Agent:
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""
-        out: dict[str, Any] = {"id": self.id}
-        for name, default in _AGENT_DEFAULTS.items():
-            value = getattr(self, name)
-            if value == default:
-                continue
-            if isinstance(value, frozenset):
-                value = _sorted(value)
-            elif isinstance(value, Presence):
-                value = value.value
-            elif isinstance(value, BusinessCalendar):
-                value = value.to_dict()
-            out[name] = value
-        return out
+        return _dump(self, "id", _AGENT_DEFAULTS)
 
     @classmethod
     def from_dict(cls, data: object, path: str = "agent") -> Agent:
@@ -269,21 +272,7 @@ class Pool:
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""
-        out: dict[str, Any] = {"name": self.name}
-        for name, default in _POOL_DEFAULTS.items():
-            value = getattr(self, name)
-            if value == default:
-                continue
-            if isinstance(value, frozenset):
-                value = _sorted(value)
-            elif isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, BacklogOrder):
-                value = value.value
-            elif isinstance(value, Strategy):
-                value = value.to_dict()
-            out[name] = value
-        return out
+        return _dump(self, "name", _POOL_DEFAULTS)
 
     @classmethod
     def from_dict(cls, data: object, path: str = "pool") -> Pool:
