@@ -1,0 +1,149 @@
+"""The dispatcher against a slow, obviously correct reference, on random event streams.
+
+The reference recounts every load from the tickets, checks every agent from scratch for
+every ticket, keeps the backlog as a plain sorted list and hands it out after every
+event until nobody can take its head. The dispatcher keeps incremental reason tables,
+heaps and restricted passes; both must pick the same agent for every ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ticketcore import Status, Ticket
+from ticketcore.assign import (
+    Agent,
+    Assigned,
+    Dispatcher,
+    LeastLoaded,
+    LongestIdle,
+    Pool,
+    PresenceChanged,
+    Queued,
+    Routing,
+    Sequential,
+    Strategy,
+)
+from ticketcore.events import StatusChanged, TicketCreated
+
+from dispatch_helpers import T0
+
+IDS = ["a", "b", "c", "d"]
+
+
+class Reference:
+    """One pool, every check from scratch."""
+
+    def __init__(self, strategy: str, cap: int, backlog: bool) -> None:
+        self.strategy = strategy
+        self.cap = cap
+        self.backlog_on = backlog
+        self.online = dict.fromkeys(IDS, True)
+        self.owner: dict[str, str] = {}
+        self.solved: set[str] = set()
+        self.backlog: list[tuple[int, str]] = []
+        self.last = -1
+        self.last_at: dict[str, int] = {}
+        self.counter = 0
+
+    def load(self, agent: str) -> int:
+        return sum(1 for t, a in self.owner.items() if a == agent and t not in self.solved)
+
+    def eligible(self) -> list[str]:
+        return [a for a in IDS if self.online[a] and self.load(a) < self.cap]
+
+    def pick(self) -> str | None:
+        ok = self.eligible()
+        if not ok:
+            return None
+        if self.strategy == "sequential":
+            for k in range(1, len(IDS) + 1):
+                agent = IDS[(self.last + k) % len(IDS)]
+                if agent in ok:
+                    return agent
+        idle = {a: self.last_at.get(a, -1) for a in ok}
+        if self.strategy == "longest_idle":
+            return min(ok, key=lambda a: (idle[a], IDS.index(a)))
+        return min(ok, key=lambda a: (self.load(a), idle[a], IDS.index(a)))
+
+    def give(self, ticket: str, agent: str) -> None:
+        self.owner[ticket] = agent
+        self.last = IDS.index(agent)
+        self.counter += 1
+        self.last_at[agent] = self.counter
+
+    def drain(self) -> None:
+        while self.backlog:
+            agent = self.pick()
+            if agent is None:
+                return
+            _, ticket = self.backlog.pop(0)
+            self.give(ticket, agent)
+
+    def create(self, ticket: str, n: int) -> str | None:
+        agent = self.pick()
+        if agent is not None:
+            self.give(ticket, agent)
+        elif self.backlog_on:
+            self.backlog.append((n, ticket))
+            self.backlog.sort()
+        return agent
+
+
+@given(
+    strategy=st.sampled_from(["sequential", "longest_idle", "least_loaded"]),
+    cap=st.integers(1, 3),
+    backlog=st.booleans(),
+    steps=st.lists(
+        st.tuples(st.sampled_from(["create", "solve", "presence"]), st.integers(0, 50), st.sampled_from(IDS)),
+        max_size=80,
+    ),
+)
+def test_dispatcher_agrees_with_the_reference(
+    strategy: str, cap: int, backlog: bool, steps: list[tuple[str, int, str]]
+) -> None:
+    """Every ticket goes to the same agent (or waits) in both, after every event."""
+    strategies: dict[str, Strategy] = {
+        "sequential": Sequential(),
+        "longest_idle": LongestIdle(),
+        "least_loaded": LeastLoaded(),
+    }
+    pool = Pool(name="p", agents=IDS, strategy=strategies[strategy], cap=cap, backlog=backlog)
+    d = Dispatcher(Routing(pools=[pool], default_pool="p"), [Agent(id=a) for a in IDS])
+    ref = Reference(strategy, cap, backlog)
+    created: list[str] = []
+    for n, (kind, pick, agent) in enumerate(steps):
+        at = T0 + timedelta(minutes=n)
+        if kind == "create":
+            tid = f"T{n:03d}"
+            created.append(tid)
+            want = ref.create(tid, n)
+            (decision,) = d.handle(TicketCreated(ticket=Ticket(id=tid, created=at)))
+            got = decision.agent_id if isinstance(decision, Assigned) else None
+            assert got == want
+            assert isinstance(decision, Assigned | Queued) or not backlog
+        elif kind == "solve":
+            open_ = [t for t in created if t not in ref.solved]
+            if not open_:
+                continue
+            tid = open_[pick % len(open_)]
+            ref.solved.add(tid)
+            ref.backlog = [e for e in ref.backlog if e[1] != tid]
+            d.handle(StatusChanged(ticket_id=tid, at=at, status=Status.SOLVED))
+        else:
+            ref.online[agent] = not ref.online[agent]
+            presence = "online" if ref.online[agent] else "offline"
+            d.handle(PresenceChanged(agent_id=agent, at=at, presence=presence))
+        ref.drain()
+        for tid in created:
+            if tid in ref.solved:
+                continue
+            where = d.place(tid)
+            if tid in ref.owner:
+                assert where == ("assigned", ref.owner[tid]), tid
+            else:
+                assert where[0] == ("backlog" if backlog else "unassigned"), tid
+        assert d.backlog("p") == tuple(t for _, t in ref.backlog)
