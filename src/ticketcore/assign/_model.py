@@ -368,32 +368,27 @@ class Rule:
 _RULE_FIELDS: Final = tuple(f.name for f in attrs.fields(Rule))
 
 
-def _to_rules(value: object) -> tuple[Rule, ...]:
+def _named_list(value: object, field: str, kind: type[Any], noun: str) -> tuple[Any, ...]:
+    """A tuple of ``kind`` values with distinct ``name``s, or `InvalidInput` naming ``field[i]``."""
     if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
-        raise InvalidInput("rules", "a list of Rule", value)
+        raise InvalidInput(field, f"a list of {kind.__name__}", value)
     out = tuple(value)
     seen: set[str] = set()
-    for i, rule in enumerate(out):
-        if not isinstance(rule, Rule):
-            raise InvalidInput(f"rules[{i}]", "a Rule", rule)
-        if rule.name in seen:
-            raise InvalidInput(f"rules[{i}].name", "a name no other rule has", rule.name)
-        seen.add(rule.name)
+    for i, item in enumerate(out):
+        if not isinstance(item, kind):
+            raise InvalidInput(f"{field}[{i}]", f"a {kind.__name__}", item)
+        if item.name in seen:
+            raise InvalidInput(f"{field}[{i}].name", f"a name no other {noun} has", item.name)
+        seen.add(item.name)
     return out
+
+
+def _to_rules(value: object) -> tuple[Rule, ...]:
+    return _named_list(value, "rules", Rule, "rule")
 
 
 def _to_pools(value: object) -> tuple[Pool, ...]:
-    if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
-        raise InvalidInput("pools", "a list of Pool", value)
-    out = tuple(value)
-    seen: set[str] = set()
-    for i, pool in enumerate(out):
-        if not isinstance(pool, Pool):
-            raise InvalidInput(f"pools[{i}]", "a Pool", pool)
-        if pool.name in seen:
-            raise InvalidInput(f"pools[{i}].name", "a name no other pool has", pool.name)
-        seen.add(pool.name)
-    return out
+    return _named_list(value, "pools", Pool, "pool")
 
 
 def _to_tiers(value: object) -> tuple[tuple[int, str], ...]:
