@@ -778,44 +778,29 @@ class Dispatcher:
             if rule.tier is not None:
                 if rule.tier != rec.ticket.tier:
                     rec.ticket = attrs.evolve(rec.ticket, tier=rule.tier)
-                name = routing.tier_pool(rule.tier) or ""
+                target = routing.tier_pool(rule.tier)
             else:
-                name = rule.pool or ""
-            self._to_pool(
-                rec,
-                self._pool_by_name[name],
-                at,
-                cause=cause,
-                route=route,
-                out=out,
-                rules_passed=tuple(passed),
-            )
-            return
-        if kind == "update":
-            return  # every matching update rule fell through: the ticket stays where it is
-        fallback = routing.tier_pool(rec.ticket.tier)
-        route = f"tier {rec.ticket.tier} pool"
-        if fallback is None:
-            fallback, route = routing.default_pool, "default pool"
-        if fallback is None:
-            self._leave(
-                rec,
-                at,
-                cause=cause,
-                reason="no rule matched, and there is no pool for its tier and no default pool",
-                why=Explanation(route="none", rules_passed=tuple(passed)),
-                out=out,
-            )
-            return
-        self._to_pool(
-            rec,
-            self._pool_by_name[fallback],
-            at,
-            cause=cause,
-            route=route,
-            out=out,
-            rules_passed=tuple(passed),
-        )
+                target = rule.pool
+            break
+        else:
+            if kind == "update":
+                return  # every matching update rule fell through: the ticket stays where it is
+            target = routing.tier_pool(rec.ticket.tier)
+            route = f"tier {rec.ticket.tier} pool"
+            if target is None:
+                target, route = routing.default_pool, "default pool"
+            if target is None:
+                self._leave(
+                    rec,
+                    at,
+                    cause=cause,
+                    reason="no rule matched, and there is no pool for its tier and no default pool",
+                    why=Explanation(route="none", rules_passed=tuple(passed)),
+                    out=out,
+                )
+                return
+        pool = self._pool_by_name[target or ""]  # Routing checked that rule and tier pools exist
+        self._to_pool(rec, pool, at, cause=cause, route=route, out=out, rules_passed=tuple(passed))
 
     def _direct_check(self, agent: Agent) -> str | None:
         if agent.presence is not _ONLINE:
@@ -857,6 +842,21 @@ class Dispatcher:
         view = _View(self._agents, self._load, pool, self._rot[pool.name])
         return pool.strategy.select(members, check, view)
 
+    def _explain(
+        self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
+    ) -> Explanation:
+        """A pool's choice in words: the members its filters exclude come first, then those passed over."""
+        excluded = self._excluded[pool.name]
+        return Explanation(
+            route=route,
+            rules_passed=rules_passed,
+            pool=pool.name,
+            strategy=self._strategy_names[pool.name],
+            passed=excluded + sel.passed if excluded else sel.passed,
+            eligible=sel.eligible,
+            tiebreak=sel.tiebreak,
+        )
+
     def _to_pool(
         self,
         rec: _Rec,
@@ -867,21 +867,12 @@ class Dispatcher:
         route: str,
         out: list[Decision],
         rules_passed: tuple[tuple[str, str], ...] = (),
-    ) -> bool:
+    ) -> None:
         sel = self._select(pool, rec.ticket, at)
-        passed = self._excluded[pool.name] + sel.passed if self._excluded[pool.name] else sel.passed
-        why = Explanation(
-            route=route,
-            rules_passed=rules_passed,
-            pool=pool.name,
-            strategy=self._strategy_names[pool.name],
-            passed=passed,
-            eligible=sel.eligible,
-            tiebreak=sel.tiebreak,
-        )
+        why = self._explain(pool, sel, route, rules_passed)
         if sel.chosen is not None:
             self._give(rec, sel.chosen, at, cause=cause, why=why, out=out, pool=pool, sel=sel)
-            return True
+            return
         if pool.backlog:
             if rec.place == ASSIGNED:
                 self._unload(rec)
@@ -895,7 +886,6 @@ class Dispatcher:
             self._leave(
                 rec, at, cause=cause, reason=f"nobody in pool {pool.name!r} could take it", why=why, out=out
             )
-        return False
 
     def _leave(
         self, rec: _Rec, at: datetime, *, cause: str, reason: str, why: Explanation, out: list[Decision]
@@ -1071,15 +1061,7 @@ class Dispatcher:
         sel = self._select(pool, rec.ticket, at, counts)
         if sel.chosen is None:
             return False
-        passed = self._excluded[pool.name] + sel.passed
-        why = Explanation(
-            route="backlog pass",
-            pool=pool.name,
-            strategy=self._strategy_names[pool.name],
-            passed=passed,
-            eligible=sel.eligible,
-            tiebreak=sel.tiebreak,
-        )
+        why = self._explain(pool, sel, "backlog pass")
         self._give(rec, sel.chosen, at, cause="backlog", why=why, out=out, pool=pool, sel=sel)
         counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
         return True

@@ -218,7 +218,7 @@ def _optional_name(instance: object, attribute: attrs.Attribute[str | None], val
 
 
 def _to_order(value: object) -> BacklogOrder:
-    return _parse_member(BacklogOrder, value, "backlog_order")
+    return BacklogOrder.parse(value)
 
 
 @attrs.frozen(kw_only=True)
