@@ -1,0 +1,218 @@
+"""The batch way in: ticket records (dicts or objects) to a `BacklogReport`."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore.backlog._ledger import Ledger
+from ticketcore.backlog._options import BacklogOptions
+from ticketcore.backlog._report import BacklogReport, build
+from ticketcore.sla._calendar import BusinessCalendar
+from ticketcore.sla._clock import SLAResult, TargetState
+
+__all__ = ["TicketRecord", "backlog_report", "duration_us", "instant", "sla_stops"]
+
+#: The keys of a record dict that are not group fields.
+RESERVED: Final = frozenset({"id", "created", "solved", "reopened", "transferred", "escalated", "sla"})
+
+
+def _to_instants(value: object) -> tuple[datetime, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, datetime):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return (value,)  # type: ignore[return-value]  # rejected by the record check with its path
+
+
+@attrs.frozen(kw_only=True)
+class TicketRecord:
+    """One ticket's history, as a report needs it.
+
+    ``solved`` and ``reopened`` alternate after ``created``: solved, reopened, solved ...
+    (a ticket reopened and not solved again has as many reopens as solves).
+    ``transferred`` and ``escalated`` are the instants of those events; ``fields`` holds
+    the values to group by (channel, department, assignee ...), as they are now;
+    ``sla`` is the ticket's `ticketcore.sla.SLAResult`, if any. A plain dict with the same
+    keys, and the group fields at the top level, is read the same way.
+    """
+
+    id: str
+    created: datetime
+    solved: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
+    reopened: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
+    transferred: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
+    escalated: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
+    fields: Mapping[str, Hashable] = attrs.field(factory=dict, converter=dict)
+    sla: SLAResult | None = None
+
+
+_US: Final = timedelta(microseconds=1)
+
+
+def duration_us(calendar: BusinessCalendar | None, start: datetime, end: datetime) -> int:
+    """Microseconds from ``start`` to ``end``: calendar time, or ``calendar``'s business time.
+
+    Calendar time is taken between the instants in UTC: Python subtracts two datetimes
+    of one zone by their wall clocks, which is an hour off across a DST change.
+    """
+    span = end.astimezone(UTC) - start.astimezone(UTC) if calendar is None else calendar.elapsed(start, end)
+    return span // _US
+
+
+def sla_stops(result: SLAResult) -> list[tuple[float, str, bool]]:
+    """The SLA cycles of ``result`` that ended: (instant, target, late)."""
+    ended = (TargetState.ACHIEVED, TargetState.ACHIEVED_LATE)
+    return [
+        (cycle.stop.timestamp(), target.name, cycle.state is TargetState.ACHIEVED_LATE)
+        for target in result.targets
+        for cycle in target.cycles
+        if cycle.stop is not None and cycle.state in ended
+    ]
+
+
+def instant(value: object, path: str) -> datetime:
+    """``value`` if it is an aware datetime, else `InvalidInput` naming ``path``."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(path, "an aware datetime", value)
+    return value
+
+
+class _Reader:
+    """Reads one record's parts, with errors that name ``records[i]`` and the ticket id."""
+
+    def __init__(self, options: BacklogOptions) -> None:
+        self.by = options.by
+
+    def read(
+        self, i: int, record: object
+    ) -> tuple[str, datetime, tuple[Any, ...], list[tuple[str, object]], Any]:
+        path = f"records[{i}]"
+        if isinstance(record, Mapping):
+            get = record.get
+            fields: Mapping[str, Any] | None = record
+        else:
+            obj = record
+
+            def get(name: str, default: object = None) -> Any:
+                return getattr(obj, name, default)
+
+            fields = getattr(record, "fields", None) if isinstance(record, TicketRecord) else None
+        ticket_id = get("id")
+        if not isinstance(ticket_id, str) or not ticket_id:
+            raise InvalidInput(f"{path}.id", "a non-empty ticket id", ticket_id)
+        path = f"records[{i}] ({ticket_id!r})"
+        created = instant(get("created"), f"{path}.created")
+        group = []
+        for field in self.by:
+            if fields is not None:
+                if field not in fields:
+                    known = sorted(k for k in fields if k not in RESERVED)
+                    raise InvalidInput.unknown_key(f"{path}.{field}", field, known, "group fields")
+                group.append(fields[field])
+            else:
+                missing = object()
+                value = getattr(record, field, missing)
+                if value is missing:
+                    raise InvalidInput(f"{path}.{field}", "a field the record has, to group by", None)
+                group.append(value)
+        lists = []
+        for name in ("solved", "reopened", "transferred", "escalated"):
+            values = _to_instants(get(name))
+            lists.append(tuple(instant(v, f"{path}.{name}[{k}]") for k, v in enumerate(values)))
+        solved, reopened = lists[0], lists[1]
+        if not (len(solved) - 1 <= len(reopened) <= len(solved)):
+            raise InvalidInput(
+                f"{path}.reopened",
+                f"as many reopens as solves, or one fewer (the ticket has {len(solved)} solve(s))",
+                reopened,
+            )
+        previous, previous_name = created, "created"
+        for k, at in enumerate(_alternate(solved, reopened)):
+            name = ("solved", "reopened")[k % 2]
+            if at < previous:
+                raise InvalidInput(
+                    f"{path}.{name}[{k // 2}]", f"an instant no earlier than {previous_name} {previous}", at
+                )
+            previous, previous_name = at, name
+        for name, values in (("transferred", lists[2]), ("escalated", lists[3])):
+            for k, at in enumerate(values):
+                if at < created:
+                    raise InvalidInput(
+                        f"{path}.{name}[{k}]", f"an instant no earlier than created {created}", at
+                    )
+        sla = get("sla")
+        if sla is not None and not isinstance(sla, SLAResult):
+            raise InvalidInput(f"{path}.sla", "a ticketcore.sla.SLAResult or None", sla)
+        return ticket_id, created, tuple(lists), list(zip(self.by, group, strict=True)), sla
+
+
+def _alternate(solved: Sequence[datetime], reopened: Sequence[datetime]) -> list[datetime]:
+    out: list[datetime] = []
+    for k, s in enumerate(solved):
+        out.append(s)
+        if k < len(reopened):
+            out.append(reopened[k])
+    return out
+
+
+def backlog_report(
+    records: Iterable[object], options: BacklogOptions | None = None, *, through: datetime | None = None
+) -> BacklogReport:
+    """The weekly backlog report of a history given as ticket records.
+
+    ``records`` are `TicketRecord` values, dicts with the same keys (and the group
+    fields at the top level, as ``DataFrame.to_dict("records")`` gives them), or other
+    objects with those attributes. The report runs from the week of the first creation
+    to the week of ``through`` (default: the week of the last event). Errors name the
+    record (its index and id) and the field.
+
+    >>> from datetime import datetime, timezone
+    >>> d = lambda day, h=9: datetime(2026, 3, day, h, tzinfo=timezone.utc)
+    >>> report = backlog_report([
+    ...     {"id": "A", "created": d(2), "solved": d(3)},
+    ...     {"id": "B", "created": d(4), "solved": d(10)},
+    ...     {"id": "C", "created": d(5)},
+    ... ])
+    >>> [(r.week.isoformat(), r.created, r.solved, r.unresolved, r.ratio) for r in report.rows]
+    [('2026-03-02', 3, 1, 2, 2.0), ('2026-03-09', 0, 1, 1, 1.0)]
+    """
+    options = BacklogOptions() if options is None else options
+    if not isinstance(options, BacklogOptions):
+        raise InvalidInput("options", "a ticketcore.backlog.BacklogOptions", options)
+    if through is not None:
+        through = instant(through, "through")
+    ledger = Ledger(options)
+    calendar = options.calendar
+    reader = _Reader(options)
+    seen: dict[str, int] = {}
+    for i, record in enumerate(records):
+        ticket_id, created, (solved, reopened, transferred, escalated), group, sla = reader.read(i, record)
+        if ticket_id in seen:
+            raise InvalidInput(
+                f"records[{i}].id", f"an id not used before (records[{seen[ticket_id]}] has it)", ticket_id
+            )
+        seen[ticket_id] = i
+        ticket = ledger.ticket(tuple(v for _, v in group), created.timestamp())
+        moved = sorted(t.timestamp() for t in transferred)
+        raised = sorted(t.timestamp() for t in escalated)
+        for t in (*moved, *raised):
+            ledger.seen(ledger.weeks.index(t))
+        for k, s in enumerate(solved):
+            ts = s.timestamp()
+            counts = (bisect_right(moved, ts), bisect_right(raised, ts))
+            ledger.solve(ticket, ts, duration_us(calendar, created, s), counts, 1)
+            if k < len(reopened):
+                ledger.reopen(ticket, reopened[k].timestamp(), 1)
+        if sla is not None:
+            for ts, target, late in sla_stops(sla):
+                ledger.attained(ticket, ts, target, late, 1)
+    last = None if through is None else options._weeks.index(through.timestamp())
+    return build(ledger, last)

@@ -1,0 +1,236 @@
+"""The incremental way in: a sans-I/O tracker fed ticket events one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import datetime
+from typing import Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Ticket
+from ticketcore.assign._decisions import Assigned, Decision
+from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
+from ticketcore.backlog._ledger import Ledger
+from ticketcore.backlog._ledger import Ticket as _Entry
+from ticketcore.backlog._options import BacklogOptions
+from ticketcore.backlog._records import duration_us, instant, sla_stops
+from ticketcore.backlog._report import BacklogReport, build
+from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.sla._clock import SLAResult
+
+__all__ = ["BacklogTracker"]
+
+_TICKET_FIELDS: Final = frozenset(f.name for f in attrs.fields(Ticket))
+
+
+def _value(ticket: Ticket, field: str) -> Hashable:
+    if field in _TICKET_FIELDS:
+        value: Hashable = getattr(ticket, field)
+        return value
+    return ticket.custom_value(field.removeprefix("custom."))
+
+
+class _State:
+    """One ticket as the tracker follows it."""
+
+    __slots__ = (
+        "entry",
+        "escalations",
+        "history",
+        "last",
+        "resolved",
+        "sla",
+        "solved_at",
+        "ticket",
+        "transfers",
+    )
+
+    def __init__(self, ticket: Ticket, entry: _Entry, at: float) -> None:
+        self.ticket = ticket
+        self.entry = entry
+        self.last = at
+        self.resolved = False
+        self.solved_at = 0.0
+        self.transfers = 0
+        self.escalations = 0
+        # What was written for the ticket, to write again under a new group:
+        # ("solve", ts, duration, transfers, escalations) and ("reopen", ts).
+        self.history: list[tuple[str, float, int, int, int]] = []
+        self.sla: list[tuple[float, str, bool]] = []
+
+
+class BacklogTracker:
+    """Backlog figures kept up to date event by event, with a report for any week so far.
+
+    Feed it what happens, in each ticket's own time order (tickets may interleave
+    freely): `ticketcore.events.TicketCreated`, `~ticketcore.events.StatusChanged` (into
+    solved or closed is a solve, out of them a reopen), `~ticketcore.events.TicketUpdated`
+    (a change of a grouped field moves the ticket to its new group, history and all),
+    `ticketcore.assign.TicketTransferred` and `~ticketcore.assign.TicketEscalated`, the
+    dispatcher's `~ticketcore.assign.Assigned` decisions (the new assignee), and each
+    ticket's latest `ticketcore.sla.SLAResult` (it replaces the one before). Replies,
+    customer messages and the dispatcher's other events and decisions are accepted and
+    change nothing, so a host may feed its whole stream.
+
+    Each event costs constant time, however long the history; moving a ticket to
+    another group costs time in proportion to its own solves and reopens. A report for
+    the same history equals what `ticketcore.backlog.backlog_report` gives from records.
+
+    >>> from datetime import datetime, timezone
+    >>> from ticketcore import Ticket
+    >>> from ticketcore.events import StatusChanged, TicketCreated
+    >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> tracker = BacklogTracker(BacklogOptions(by="channel"))
+    >>> tracker.handle(TicketCreated(ticket=Ticket(id="T-1", created=at, channel="chat")))
+    >>> tracker.handle(StatusChanged(ticket_id="T-1", at=at.replace(hour=10), status="solved"))
+    >>> [(r.group, r.created, r.solved, str(r.resolution_median)) for r in tracker.report().rows]
+    [((), 1, 1, '1:00:00'), ((('channel', 'chat'),), 1, 1, '1:00:00')]
+    """
+
+    def __init__(self, options: BacklogOptions | None = None) -> None:
+        options = BacklogOptions() if options is None else options
+        if not isinstance(options, BacklogOptions):
+            raise InvalidInput("options", "a ticketcore.backlog.BacklogOptions", options)
+        self._options = options
+        self._ledger = Ledger(options)
+        self._tickets: dict[str, _State] = {}
+
+    @property
+    def options(self) -> BacklogOptions:
+        """The options the tracker counts with."""
+        return self._options
+
+    def __len__(self) -> int:
+        """The number of tickets seen."""
+        return len(self._tickets)
+
+    def handle(self, event: object) -> None:
+        """Take one event (or decision, or SLA result) into account.
+
+        Raises `InvalidInput` naming the field for an unknown ticket, a second creation,
+        an event earlier than the ticket's previous one, or a type it does not know; the
+        tracker is then unchanged.
+        """
+        if isinstance(event, TicketCreated):
+            self._created(event.ticket)
+        elif isinstance(event, StatusChanged):
+            state, ts = self._known(event.ticket_id, event.at)
+            if event.status.is_resolved and not state.resolved:
+                self._solve(state, ts, event.at)
+            elif not event.status.is_resolved and state.resolved:
+                state.resolved = False
+                state.history.append(("reopen", ts, 0, 0, 0))
+                self._ledger.reopen(state.entry, ts, 1)
+            state.last = ts
+        elif isinstance(event, TicketUpdated):
+            state, ts = self._known(event.ticket_id, event.at)
+            ticket = event.apply(state.ticket)
+            self._regroup(state, ticket)
+            state.last = ts
+        elif isinstance(event, TicketTransferred):
+            state, ts = self._known(event.ticket_id, event.at)
+            self._regroup(state, attrs.evolve(state.ticket, assignee=event.to_agent))
+            state.transfers += 1
+            self._counted(state, ts, transfers=1)
+        elif isinstance(event, TicketEscalated):
+            state, ts = self._known(event.ticket_id, event.at)
+            tier = event.to_tier if event.to_tier is not None else min(4, state.ticket.tier + 1)
+            self._regroup(state, attrs.evolve(state.ticket, tier=tier))
+            state.escalations += 1
+            self._counted(state, ts, escalations=1)
+        elif isinstance(event, Assigned):
+            state, ts = self._known(event.ticket_id, event.at)
+            self._regroup(state, attrs.evolve(state.ticket, assignee=event.agent_id))
+            state.last = ts
+        elif isinstance(event, SLAResult):
+            found = self._tickets.get(event.ticket_id)
+            if found is None:
+                raise InvalidInput("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
+            self._sla(found, sla_stops(event))
+        elif not isinstance(event, (AgentReply, CustomerMessage, DispatcherEvent, Decision)):
+            raise InvalidInput(
+                "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
+            )
+
+    def report(self, through: datetime | None = None) -> BacklogReport:
+        """The report from the first week to the week of ``through`` (default: of the last event)."""
+        last = None
+        if through is not None:
+            last = self._options._weeks.index(instant(through, "through").timestamp())
+        return build(self._ledger, last)
+
+    # -- the steps ----------------------------------------------------------------------
+
+    def _created(self, ticket: Ticket) -> None:
+        if ticket.id in self._tickets:
+            raise InvalidInput("ticket.id", "an id not created before", ticket.id)
+        group = tuple(_value(ticket, f) for f in self._options.by)
+        ts = ticket.created.timestamp()
+        state = _State(ticket, self._ledger.ticket(group, ts), ts)
+        self._tickets[ticket.id] = state
+        if ticket.status.is_resolved:  # imported already solved: solved as it was created
+            self._solve(state, ts, ticket.created)
+
+    def _known(self, ticket_id: str, at: datetime) -> tuple[_State, float]:
+        state = self._tickets.get(ticket_id)
+        if state is None:
+            raise InvalidInput("ticket_id", "a ticket the tracker has seen created", ticket_id)
+        ts = at.timestamp()
+        if ts < state.last:
+            raise InvalidInput(
+                "at", f"an instant no earlier than the ticket's previous event ({state.last})", at
+            )
+        return state, ts
+
+    def _solve(self, state: _State, ts: float, at: datetime) -> None:
+        duration = duration_us(self._options.calendar, state.ticket.created, at)
+        state.resolved = True
+        state.solved_at = ts
+        state.history.append(("solve", ts, duration, state.transfers, state.escalations))
+        self._ledger.solve(state.entry, ts, duration, (state.transfers, state.escalations), 1)
+
+    def _counted(self, state: _State, ts: float, *, transfers: int = 0, escalations: int = 0) -> None:
+        """A transfer or escalation: its week is seen; at the very instant of a solve it counts for it."""
+        ledger = self._ledger
+        w = ledger.weeks.index(ts)
+        ledger.seen(w)
+        if state.resolved and state.solved_at == ts:
+            kind, at, duration, moved, raised = state.history[-1]
+            state.history[-1] = (kind, at, duration, moved + transfers, raised + escalations)
+            series = state.entry.series
+            series.transfers[w] = series.transfers.get(w, 0) + transfers
+            series.escalations[w] = series.escalations.get(w, 0) + escalations
+        state.last = ts
+
+    def _regroup(self, state: _State, ticket: Ticket) -> None:
+        group = tuple(_value(ticket, f) for f in self._options.by)
+        entry = state.entry
+        if group != entry.group:
+            self._write(state, -1)
+            series = self._ledger.groups.get(group)
+            if series is None:
+                series = self._ledger.groups[group] = type(entry.series)()
+            entry.series = series
+            entry.group = group
+            self._write(state, 1)
+        state.ticket = ticket
+
+    def _write(self, state: _State, sign: int) -> None:
+        ledger, entry = self._ledger, state.entry
+        ledger.created(entry, sign)
+        for kind, ts, duration, moved, raised in state.history:
+            if kind == "solve":
+                ledger.solve(entry, ts, duration, (moved, raised), sign)
+            else:
+                ledger.reopen(entry, ts, sign)
+        for ts, target, late in state.sla:
+            ledger.attained(entry, ts, target, late, sign)
+
+    def _sla(self, state: _State, stops: list[tuple[float, str, bool]]) -> None:
+        for ts, target, late in state.sla:
+            self._ledger.attained(state.entry, ts, target, late, -1)
+        state.sla = stops
+        for ts, target, late in stops:
+            self._ledger.attained(state.entry, ts, target, late, 1)
