@@ -230,8 +230,7 @@ def reference(
                 for r, s in solves
             ]
             row: dict[str, Any] = {"week": start.date().isoformat(), "total": not key}
-            if key:
-                row.update(zip(options.by, key, strict=True))
+            row.update(zip(options.by, key or (None,) * len(options.by), strict=True))
             row.update(
                 created=sum(inside(r["created"]) for r in mine),
                 solved=len(solves),

@@ -32,6 +32,12 @@ def _to_instants(value: object) -> tuple[datetime, ...]:
     return (value,)  # type: ignore[return-value]  # rejected by the record check with its path
 
 
+def _to_fields(value: Mapping[str, Hashable]) -> dict[str, Hashable]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput("fields", "a dict of the fields to group by", value)
+    return dict(value)
+
+
 @attrs.frozen(kw_only=True)
 class TicketRecord:
     """One ticket's history, as a report needs it.
@@ -50,7 +56,7 @@ class TicketRecord:
     reopened: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
     transferred: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
     escalated: tuple[datetime, ...] = attrs.field(default=(), converter=_to_instants)
-    fields: Mapping[str, Hashable] = attrs.field(factory=dict, converter=dict)
+    fields: Mapping[str, Hashable] = attrs.field(factory=dict, converter=_to_fields)
     sla: SLAResult | None = None
 
 

@@ -157,8 +157,19 @@ class BacklogReport:
         return total[-1].trend if total else None
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per week and group, ready for ``pandas.DataFrame(records)``."""
-        return [r.to_record() for r in self.rows]
+        """One flat dict per week and group, ready for ``pandas.DataFrame(records)``.
+
+        Every row has the same keys (SLA columns aside, which appear for the targets
+        seen); the total rows have ``total`` true and None in the group fields.
+        """
+        blank = dict.fromkeys(self.options.by)
+        out = []
+        for r in self.rows:
+            record = r.to_record()
+            if not r.group and blank:
+                record = {"week": record.pop("week"), "total": record.pop("total"), **blank, **record}
+            out.append(record)
+        return out
 
     def text(self) -> str:
         """The report as a text table: all tickets, then each group."""

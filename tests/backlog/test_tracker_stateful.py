@@ -1,0 +1,132 @@
+"""A Hypothesis state machine feeds the tracker events and checks it after every step (ISSUE #5).
+
+After every step the tracker's report equals the batch report built from the records
+of the same history so far, and an event the tracker refuses leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from ticketcore import InvalidInput, Ticket
+from ticketcore.assign import TicketEscalated, TicketTransferred
+from ticketcore.backlog import BacklogOptions, BacklogTracker, backlog_report
+from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
+
+from backlog_helpers import BASE
+
+OPTIONS = BacklogOptions(timezone="Europe/Berlin", by=("channel", "assignee"))
+
+
+class TrackerMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tracker = BacklogTracker(OPTIONS)
+        self.now = BASE
+        self.records: dict[str, dict[str, Any]] = {}
+
+    def later(self, minutes: int) -> datetime:
+        self.now += timedelta(minutes=minutes)
+        return self.now
+
+    @rule(minutes=st.integers(0, 4000), channel=st.sampled_from(["email", "chat"]))
+    def create(self, minutes: int, channel: str) -> None:
+        at = self.later(minutes)
+        ticket_id = f"T{len(self.records)}"
+        self.tracker.handle(TicketCreated(ticket=Ticket(id=ticket_id, created=at, channel=channel)))
+        self.records[ticket_id] = {
+            "id": ticket_id,
+            "created": at,
+            "solved": [],
+            "reopened": [],
+            "transferred": [],
+            "escalated": [],
+            "channel": channel,
+            "assignee": None,
+        }
+
+    def _pick(self, data: st.DataObject, *, resolved: bool | None = None) -> dict[str, Any] | None:
+        pool = [
+            r
+            for r in self.records.values()
+            if resolved is None or (len(r["solved"]) > len(r["reopened"])) == resolved
+        ]
+        return data.draw(st.sampled_from(pool)) if pool else None
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(0, 6000))
+    def solve(self, data: st.DataObject, minutes: int) -> None:
+        record = self._pick(data, resolved=False)
+        if record is not None:
+            at = self.later(minutes)
+            self.tracker.handle(StatusChanged(ticket_id=record["id"], at=at, status="solved"))
+            record["solved"].append(at)
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(0, 6000))
+    def reopen(self, data: st.DataObject, minutes: int) -> None:
+        record = self._pick(data, resolved=True)
+        if record is not None:
+            at = self.later(minutes)
+            self.tracker.handle(StatusChanged(ticket_id=record["id"], at=at, status="open"))
+            record["reopened"].append(at)
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(1, 600), agent=st.sampled_from(["ann", "bob"]))
+    def transfer(self, data: st.DataObject, minutes: int, agent: str) -> None:
+        record = self._pick(data)
+        assert record is not None
+        at = self.later(minutes)
+        self.tracker.handle(TicketTransferred(at=at, ticket_id=record["id"], to_agent=agent))
+        record["transferred"].append(at)
+        record["assignee"] = agent
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(1, 600))
+    def escalate(self, data: st.DataObject, minutes: int) -> None:
+        record = self._pick(data)
+        assert record is not None
+        at = self.later(minutes)
+        self.tracker.handle(TicketEscalated(at=at, ticket_id=record["id"]))
+        record["escalated"].append(at)
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(0, 600), channel=st.sampled_from(["email", "chat", "phone"]))
+    def move_channel(self, data: st.DataObject, minutes: int, channel: str) -> None:
+        record = self._pick(data)
+        assert record is not None
+        at = self.later(minutes)
+        self.tracker.handle(TicketUpdated(ticket_id=record["id"], at=at, changes={"channel": channel}))
+        record["channel"] = channel
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data())
+    def refused(self, data: st.DataObject) -> None:
+        record = self._pick(data)
+        assert record is not None
+        before = self.tracker.report()
+        early = record["created"] - timedelta(minutes=1)
+        for event in (
+            StatusChanged(ticket_id=record["id"], at=early, status="solved"),
+            TicketCreated(ticket=Ticket(id=record["id"], created=self.now)),
+            StatusChanged(ticket_id="nobody", at=self.now, status="solved"),
+        ):
+            try:
+                self.tracker.handle(event)
+            except InvalidInput:
+                pass
+            else:
+                raise AssertionError(f"accepted {event}")
+        assert self.tracker.report() == before
+
+    @invariant()
+    def agrees_with_the_batch_report(self) -> None:
+        assert self.tracker.report() == backlog_report(self.records.values(), OPTIONS)
+        assert len(self.tracker) == len(self.records)
+
+
+TestTracker = TrackerMachine.TestCase
