@@ -29,10 +29,12 @@ from collections.abc import Hashable
 
 from ticketcore.backlog._options import AGE_LIMITS, BacklogOptions, _Weeks
 
-__all__ = ["Ledger", "Series", "Ticket"]
+__all__ = ["INF", "Ledger", "Series", "Ticket"]
 
 _LIMITS = tuple(limit.total_seconds() for limit in AGE_LIMITS)
-_INF = 1 << 62
+#: A week past every real one: a span that has not ended ends there.
+INF = 1 << 62
+_INF = INF
 
 
 class Series:
@@ -88,24 +90,28 @@ class Ledger:
         self.first: int | None = None
         self.last: int | None = None
 
-    def ticket(self, group: tuple[Hashable, ...], created: float) -> Ticket:
-        """Start a ticket created at ``created``: its creation counts in its week."""
+    def series(self, group: tuple[Hashable, ...]) -> Series:
+        """The series of ``group``, new if need be."""
         series = self.groups.get(group)
         if series is None:
             series = self.groups[group] = Series()
-        weeks = self.weeks
-        w = weeks.index(created)
-        turns = [w]
-        t = w
+        return series
+
+    def turns(self, created: float, week: int) -> tuple[int, ...]:
+        """The weeks where the age bucket of a ticket created at ``created`` (in ``week``) changes.
+
+        Bucket k runs from ``turns[k]`` up to ``turns[k + 1]``: the first week whose end is
+        at least 1, 3 and 7 days after the creation. A week lasts 167 to 169 hours, so
+        that week is the creation's, the next or the one after.
+        """
+        end_ts = self.weeks.end_ts
+        e0, e1 = end_ts(week), end_ts(week + 1)
+        turns = [week]
         for limit in _LIMITS:
             due = created + limit
-            while weeks.end_ts(t) < due:
-                t += 1
-            turns.append(t)
-        turns.append(_INF)
-        ticket = Ticket(series, group, created, w, tuple(turns))
-        self.created(ticket, 1)
-        return ticket
+            turns.append(week if e0 >= due else week + 1 if e1 >= due else week + 2)
+        turns.append(INF)
+        return tuple(turns)
 
     def seen(self, w: int) -> None:
         """Widen the span of weeks to hold ``w``."""
@@ -135,6 +141,18 @@ class Ledger:
             diff[lo] = diff.get(lo, 0) + sign
             if hi != _INF:
                 diff[hi] = diff.get(hi, 0) - sign
+
+    def interval(self, series: Series, turns: tuple[int, ...], start: int, end: int) -> None:
+        """Add one to the backlog of the weeks from ``start`` up to ``end`` (a whole span at once)."""
+        ages = series.ages
+        for k in range(4):
+            lo = turns[k] if turns[k] > start else start
+            hi = turns[k + 1] if turns[k + 1] < end else end
+            if lo < hi:
+                diff = ages[k]
+                diff[lo] = diff.get(lo, 0) + 1
+                if hi != _INF:
+                    diff[hi] = diff.get(hi, 0) - 1
 
     def solve(self, ticket: Ticket, ts: float, duration: int, counts: tuple[int, int], sign: int) -> None:
         """Count a solve at ``ts``, and close the open span there.

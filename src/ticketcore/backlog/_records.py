@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore.backlog._ledger import Ledger
+from ticketcore.backlog._ledger import INF, Ledger
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._report import BacklogReport, build
 from ticketcore.sla._calendar import BusinessCalendar
@@ -63,14 +65,19 @@ class TicketRecord:
 _US: Final = timedelta(microseconds=1)
 
 
-def duration_us(calendar: BusinessCalendar | None, start: datetime, end: datetime) -> int:
-    """Microseconds from ``start`` to ``end``: calendar time, or ``calendar``'s business time.
+def duration_us(
+    calendar: BusinessCalendar | None, start: datetime, end: datetime, start_ts: float, end_ts: float
+) -> int:
+    """Microseconds from ``start`` to ``end`` (whose timestamps are given too).
 
-    Calendar time is taken between the instants in UTC: Python subtracts two datetimes
-    of one zone by their wall clocks, which is an hour off across a DST change.
+    Calendar time comes from the POSIX timestamps, which are exact to the microsecond
+    until 2106 (their rounding errors stay under half a microsecond); subtracting the
+    datetimes instead would be wrong across a DST change, since Python subtracts two
+    datetimes of one zone by their wall clocks. Business time is ``calendar``'s.
     """
-    span = end.astimezone(UTC) - start.astimezone(UTC) if calendar is None else calendar.elapsed(start, end)
-    return span // _US
+    if calendar is None:
+        return round((end_ts - start_ts) * 1e6)
+    return calendar.elapsed(start, end) // _US
 
 
 def sla_stops(result: SLAResult) -> list[tuple[float, str, bool]]:
@@ -196,29 +203,147 @@ def backlog_report(
     if through is not None:
         through = instant(through, "through")
     ledger = Ledger(options)
+    _fold(ledger, records)
+    last = None if through is None else options._weeks.index(through.timestamp())
+    return build(ledger, last)
+
+
+def _as_list(value: object) -> Sequence[Any]:
+    if value is None:
+        return ()
+    if type(value) is list or type(value) is tuple:
+        return value
+    return (value,)
+
+
+def _checked(
+    ticket_id: object, created: datetime, lists: tuple[Sequence[Any], ...], sla: object
+) -> tuple[float, list[float], float, list[float]] | None:
+    """Cheap checks of one record's parts: its timestamps, or None if any check fails.
+
+    ``lists`` holds the solves, reopens, transfers and escalations. The result is the
+    creation, the lifecycle (solve, reopen, solve ...), the last of those, and the
+    transfers and escalations, all as POSIX timestamps.
+    """
+    solved, reopened, moved, raised = lists
+    c = created.timestamp()
+    lifecycle = [
+        x.timestamp()
+        for x in (_alternate(solved, reopened) if reopened else solved)
+        if x.utcoffset() is not None
+    ]
+    stamps = (
+        [x.timestamp() for x in (*moved, *raised) if x.utcoffset() is not None] if moved or raised else []
+    )
+    ok = (
+        created.utcoffset() is not None
+        and type(ticket_id) is str
+        and ticket_id != ""
+        and len(solved) - 1 <= len(reopened) <= len(solved)
+        and len(lifecycle) == len(solved) + len(reopened)
+        and len(stamps) == len(moved) + len(raised)
+        and (not stamps or min(stamps) >= c)
+        and (sla is None or isinstance(sla, SLAResult))
+        and (
+            (lifecycle[0] >= c if lifecycle else True)
+            if len(lifecycle) < 2
+            else all(a <= b for a, b in itertools.pairwise([c, *lifecycle]))
+        )
+    )
+    return (c, lifecycle, lifecycle[-1] if lifecycle else c, stamps) if ok else None
+
+
+def _fold(ledger: Ledger, records: Iterable[object]) -> None:
+    """Write every record into the ledger: each unresolved span whole, in one pass.
+
+    Plain dicts take a fast path with cheap checks; anything those checks do not pass
+    goes through `_Reader.read`, which raises the precise error. Other records are read
+    by `_Reader.read` first.
+    """
+    options = ledger.options
+    by = options.by
+    single = by[0] if len(by) == 1 else None
     calendar = options.calendar
     reader = _Reader(options)
+    index = ledger.weeks.index
+    groups = ledger.groups
     seen: dict[str, int] = {}
+    first, last = math.inf, -math.inf
     for i, record in enumerate(records):
-        ticket_id, created, (solved, reopened, transferred, escalated), group, sla = reader.read(i, record)
+        try:
+            if type(record) is dict:
+                ticket_id = record["id"]
+                created = record["created"]
+                key = (record[single],) if single is not None else tuple(record[f] for f in by)
+                solved = _as_list(record.get("solved"))
+                reopened = record.get("reopened")
+                reopened = () if reopened is None else _as_list(reopened)
+                moved = record.get("transferred")
+                moved = () if moved is None else _as_list(moved)
+                raised = record.get("escalated")
+                raised = () if raised is None else _as_list(raised)
+                sla = record.get("sla")
+            else:
+                ticket_id, created, (solved, reopened, moved, raised), group, sla = reader.read(i, record)
+                key = tuple(v for _, v in group)
+            checked = _checked(ticket_id, created, (solved, reopened, moved, raised), sla)
+            series = groups.get(key)
+        except (KeyError, TypeError, AttributeError):
+            checked = None
+        if checked is None:
+            reader.read(i, record)  # raises the error that names the record and field
+            raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
+        c, lifecycle, previous, others = checked
         if ticket_id in seen:
             raise InvalidInput(
                 f"records[{i}].id", f"an id not used before (records[{seen[ticket_id]}] has it)", ticket_id
             )
         seen[ticket_id] = i
-        ticket = ledger.ticket(tuple(v for _, v in group), created.timestamp())
-        moved = sorted(t.timestamp() for t in transferred)
-        raised = sorted(t.timestamp() for t in escalated)
-        for t in (*moved, *raised):
-            ledger.seen(ledger.weeks.index(t))
-        for k, s in enumerate(solved):
-            ts = s.timestamp()
-            counts = (bisect_right(moved, ts), bisect_right(raised, ts))
-            ledger.solve(ticket, ts, duration_us(calendar, created, s), counts, 1)
-            if k < len(reopened):
-                ledger.reopen(ticket, reopened[k].timestamp(), 1)
+        if series is None:
+            series = ledger.series(key)
+        first = min(first, c)
+        last = max(last, previous)
+        if others and max(others) > last:
+            last = max(others)
+        w = index(c)
+        counts = series.created
+        counts[w] = counts.get(w, 0) + 1
+        turns = None
+        start: int | None = w
+        moved_ts = sorted(x.timestamp() for x in moved) if moved else ()
+        raised_ts = sorted(x.timestamp() for x in raised) if raised else ()
+        for k, ts in enumerate(lifecycle):
+            wk = index(ts)
+            if k % 2:  # a reopen
+                counts = series.reopened
+                counts[wk] = counts.get(wk, 0) + 1
+                start = wk
+                continue
+            if start is not None and start < wk:
+                if turns is None:
+                    turns = ledger.turns(c, w)
+                ledger.interval(series, turns, start, wk)
+            start = None
+            counts = series.solved
+            counts[wk] = counts.get(wk, 0) + 1
+            duration = (
+                round((ts - c) * 1e6)
+                if calendar is None
+                else duration_us(calendar, created, solved[k // 2], c, ts)
+            )
+            series.durations.setdefault(wk, []).append(duration)
+            if moved_ts:
+                counts = series.transfers
+                counts[wk] = counts.get(wk, 0) + bisect_right(moved_ts, ts)
+            if raised_ts:
+                counts = series.escalations
+                counts[wk] = counts.get(wk, 0) + bisect_right(raised_ts, ts)
+        if start is not None:
+            ledger.interval(series, turns or ledger.turns(c, w), start, INF)
         if sla is not None:
             for ts, target, late in sla_stops(sla):
-                ledger.attained(ticket, ts, target, late, 1)
-    last = None if through is None else options._weeks.index(through.timestamp())
-    return build(ledger, last)
+                row = series.sla.setdefault((index(ts), target), [0, 0])
+                row[late] += 1
+    if first <= last:
+        ledger.seen(index(first))
+        ledger.seen(index(last))

@@ -12,7 +12,7 @@ from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Ticket
 from ticketcore.assign._decisions import Assigned, Decision
 from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
-from ticketcore.backlog._ledger import Ledger
+from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._records import duration_us, instant, sla_stops
@@ -32,33 +32,34 @@ def _value(ticket: Ticket, field: str) -> Hashable:
     return ticket.custom_value(field.removeprefix("custom."))
 
 
-class _State:
-    """One ticket as the tracker follows it."""
+class _State(_Entry):
+    """One ticket as the tracker follows it: the ledger's entry and the tracker's own facts.
 
-    __slots__ = (
-        "entry",
-        "escalations",
-        "history",
-        "last",
-        "resolved",
-        "sla",
-        "solved_at",
-        "ticket",
-        "transfers",
-    )
+    One object per ticket, and lists made only when needed: a host with a million
+    tickets open keeps a million of these, and the cyclic garbage collector visits
+    every container object that lives.
+    """
 
-    def __init__(self, ticket: Ticket, entry: _Entry, at: float) -> None:
+    __slots__ = ("escalations", "history", "last", "resolved", "sla", "solved_at", "ticket", "transfers")
+
+    def __init__(
+        self, ticket: Ticket, series: Series, group: tuple[Hashable, ...], at: float, ledger: Ledger
+    ) -> None:
+        week = ledger.weeks.index(at)
+        super().__init__(series, group, at, week, ledger.turns(at, week))
         self.ticket = ticket
-        self.entry = entry
         self.last = at
         self.resolved = False
         self.solved_at = 0.0
         self.transfers = 0
         self.escalations = 0
         # What was written for the ticket, to write again under a new group:
-        # ("solve", ts, duration, transfers, escalations) and ("reopen", ts).
-        self.history: list[tuple[str, float, int, int, int]] = []
-        self.sla: list[tuple[float, str, bool]] = []
+        # ("solve", ts, duration, transfers, escalations) and ("reopen", ts, 0, 0, 0).
+        self.history: list[tuple[str, float, int, int, int]] | None = None
+        self.sla: list[tuple[float, str, bool]] = _NO_STOPS
+
+
+_NO_STOPS: Final[list[tuple[float, str, bool]]] = []
 
 
 class BacklogTracker:
@@ -121,8 +122,8 @@ class BacklogTracker:
                 self._solve(state, ts, event.at)
             elif not event.status.is_resolved and state.resolved:
                 state.resolved = False
-                state.history.append(("reopen", ts, 0, 0, 0))
-                self._ledger.reopen(state.entry, ts, 1)
+                self._remember(state, ("reopen", ts, 0, 0, 0))
+                self._ledger.reopen(state, ts, 1)
             state.last = ts
         elif isinstance(event, TicketUpdated):
             state, ts = self._known(event.ticket_id, event.at)
@@ -168,7 +169,9 @@ class BacklogTracker:
             raise InvalidInput("ticket.id", "an id not created before", ticket.id)
         group = tuple(_value(ticket, f) for f in self._options.by)
         ts = ticket.created.timestamp()
-        state = _State(ticket, self._ledger.ticket(group, ts), ts)
+        ledger = self._ledger
+        state = _State(ticket, ledger.series(group), group, ts, ledger)
+        ledger.created(state, 1)
         self._tickets[ticket.id] = state
         if ticket.status.is_resolved:  # imported already solved: solved as it was created
             self._solve(state, ts, ticket.created)
@@ -185,52 +188,56 @@ class BacklogTracker:
         return state, ts
 
     def _solve(self, state: _State, ts: float, at: datetime) -> None:
-        duration = duration_us(self._options.calendar, state.ticket.created, at)
+        duration = duration_us(self._options.calendar, state.ticket.created, at, state.created, ts)
         state.resolved = True
         state.solved_at = ts
-        state.history.append(("solve", ts, duration, state.transfers, state.escalations))
-        self._ledger.solve(state.entry, ts, duration, (state.transfers, state.escalations), 1)
+        self._remember(state, ("solve", ts, duration, state.transfers, state.escalations))
+        self._ledger.solve(state, ts, duration, (state.transfers, state.escalations), 1)
+
+    @staticmethod
+    def _remember(state: _State, step: tuple[str, float, int, int, int]) -> None:
+        if state.history is None:
+            state.history = [step]
+        else:
+            state.history.append(step)
 
     def _counted(self, state: _State, ts: float, *, transfers: int = 0, escalations: int = 0) -> None:
         """A transfer or escalation: its week is seen; at the very instant of a solve it counts for it."""
         ledger = self._ledger
         w = ledger.weeks.index(ts)
         ledger.seen(w)
-        if state.resolved and state.solved_at == ts:
+        if state.resolved and state.solved_at == ts and state.history:
             kind, at, duration, moved, raised = state.history[-1]
             state.history[-1] = (kind, at, duration, moved + transfers, raised + escalations)
-            series = state.entry.series
+            series = state.series
             series.transfers[w] = series.transfers.get(w, 0) + transfers
             series.escalations[w] = series.escalations.get(w, 0) + escalations
         state.last = ts
 
     def _regroup(self, state: _State, ticket: Ticket) -> None:
         group = tuple(_value(ticket, f) for f in self._options.by)
-        entry = state.entry
-        if group != entry.group:
+        if group != state.group:
             self._write(state, -1)
-            series = self._ledger.groups.get(group)
-            if series is None:
-                series = self._ledger.groups[group] = type(entry.series)()
-            entry.series = series
-            entry.group = group
+            state.series = self._ledger.series(group)
+            state.group = group
             self._write(state, 1)
         state.ticket = ticket
 
     def _write(self, state: _State, sign: int) -> None:
-        ledger, entry = self._ledger, state.entry
-        ledger.created(entry, sign)
-        for kind, ts, duration, moved, raised in state.history:
+        ledger = self._ledger
+        ledger.created(state, sign)
+        for kind, ts, duration, moved, raised in state.history or ():
             if kind == "solve":
-                ledger.solve(entry, ts, duration, (moved, raised), sign)
+                ledger.solve(state, ts, duration, (moved, raised), sign)
             else:
-                ledger.reopen(entry, ts, sign)
+                ledger.reopen(state, ts, sign)
         for ts, target, late in state.sla:
-            ledger.attained(entry, ts, target, late, sign)
+            ledger.attained(state, ts, target, late, sign)
 
     def _sla(self, state: _State, stops: list[tuple[float, str, bool]]) -> None:
+        """Replace the ticket's SLA stops by those of its latest result."""
         for ts, target, late in state.sla:
-            self._ledger.attained(state.entry, ts, target, late, -1)
+            self._ledger.attained(state, ts, target, late, -1)
         state.sla = stops
         for ts, target, late in stops:
-            self._ledger.attained(state.entry, ts, target, late, 1)
+            self._ledger.attained(state, ts, target, late, 1)
