@@ -88,6 +88,18 @@ POLICIES = SLAPolicies(
                     on_priority_change="restart",
                     pause_on=["pending"],
                 ),
+                Target(
+                    name="resolution_retroactive",
+                    metric=Metric.RESOLUTION,
+                    goals=GOALS,
+                    on_priority_change="retroactive",
+                ),
+                Target(
+                    name="resolution_retroactive_start",
+                    metric=Metric.RESOLUTION,
+                    goals=GOALS,
+                    on_priority_change="retroactive_start",
+                ),
                 Target(name="waiting", metric=Metric.TIME_IN_STATUS, status="pending", goals=48 * H),
             ],
         ),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 from ticketcore import Priority, Ticket
@@ -40,6 +41,7 @@ from ticketcore.sla import (
     SLAPolicies,
     SLAPolicy,
     Target,
+    TargetResult,
     TargetState,
     attainment,
     evaluate,
@@ -241,6 +243,41 @@ class TestPriorityChange:
 
         assert [TargetState.CANCELLED, TargetState.RUNNING] == [c.state for c in result.cycles]
         assert same(result.due_at, "2026-03-02T14:00+01:00")
+
+    def _retro(self, mode: str) -> TargetResult:
+        target = attrs.evolve(self.GOALS, on_priority_change=mode)
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T10:00+01:00", "pending"),
+            status("2026-03-02T11:00+01:00", "open"),
+            update("2026-03-02T11:30+01:00", priority="urgent"),
+        ]
+        return evaluate(policies(target), events, at("2026-03-02T11:45+01:00")).target("resolution")
+
+    def test_retroactive_start_and_pause_keeps_the_pause(self) -> None:
+        """HDP 35c (ServiceNow retroactive start + pause): the old cycle is cancelled and a new
+        one attached from 09:00 with the pause 10:00-11:00 carried: 1 h 30 min ran, the 2 h
+        goal falls at 12:00, as with recompute."""
+        result = self._retro("retroactive")
+
+        assert [TargetState.CANCELLED, TargetState.RUNNING] == [c.state for c in result.cycles]
+        new = result.cycles[1]
+        assert same(new.start, "2026-03-02T09:00+01:00")
+        assert same(new.due_at, "2026-03-02T12:00+01:00")
+        assert timedelta(minutes=105) == new.elapsed
+        assert [(p0, p1) for p0, p1 in new.paused] == [
+            (at("2026-03-02T10:00+01:00"), at("2026-03-02T11:00+01:00"))
+        ]
+        assert self._retro("recompute").due_at == new.due_at
+
+    def test_retroactive_start_without_pause_counts_the_paused_hour(self) -> None:
+        """HDP 35c (ServiceNow retroactive start, no retroactive pause): from 09:00 with the
+        hour on pending counted, 2 h ran out at 11:00: breached at attach."""
+        result = self._retro("retroactive_start")
+
+        assert [TargetState.CANCELLED, TargetState.BREACHED] == [c.state for c in result.cycles]
+        assert same(result.due_at, "2026-03-02T11:00+01:00")
+        assert timedelta(minutes=165) == result.cycles[1].elapsed
 
     def test_a_priority_without_a_goal_is_not_applicable(self) -> None:
         """HDP 34: a target covers only the priorities it has goals for."""

@@ -144,3 +144,28 @@ def test_alerts_fire_exactly_once_however_the_host_polls(
         dues = [utc(a.due) for a in fired]
         assert dues == sorted(dues)  # delivered in the order they fell due
         assert all(due <= utc(now) for due in dues)
+
+
+@given(history=histories())
+def test_retroactive_start_and_pause_due_like_recompute(history: tuple[list[TicketEvent], datetime]) -> None:
+    """Law (HDP 35a / 35c): ServiceNow's retroactive start with retroactive pause and a
+    recompute from the original start agree on the current due and breach times; they
+    differ only in the history (a cancelled cycle per priority change). Without the
+    retroactive pause, the clock never reads less."""
+    events, now = history
+    result = evaluate(POLICIES, events, now)
+    if result.policy != "office":
+        return
+    recompute = result.target("resolution")
+    retro = result.target("resolution_retroactive")
+    counting = result.target("resolution_retroactive_start")
+    assert (recompute.due_at, recompute.breach_at, recompute.state) == (
+        retro.due_at,
+        retro.breach_at,
+        retro.state,
+    )
+    assert [c.state for c in retro.cycles if c.state is not TargetState.CANCELLED] == [
+        c.state for c in recompute.cycles
+    ]
+    if counting.current is not None and retro.current is not None:
+        assert counting.current.elapsed >= retro.current.elapsed

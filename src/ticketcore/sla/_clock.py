@@ -205,6 +205,34 @@ class _Track:
             cycle.pauses[-1][1] = t
             cycle.spans.append([t, ft, _OPEN, _OPEN])
 
+    def attach(
+        self, old: _Cycle, basis: _Basis, t: int, priority: object, *, paused: bool, keep_pauses: bool
+    ) -> None:
+        """Attach a new cycle at ``t`` that starts where ``old`` (just cancelled) started.
+
+        ServiceNow's retroactive start: with ``keep_pauses`` (its "retroactive pause") the
+        new cycle has the old one's running spans and pauses, so only the time that ran
+        counts; without, everything since the old start counts, paused time included.
+        """
+        cycle = _Cycle(old.start, priority)
+        if keep_pauses:
+            cycle.spans = [list(span) for span in old.spans]
+            cycle.pauses = [list(pause) for pause in old.pauses]
+        else:
+            cycle.spans = [[old.start, basis.f(old.start), t, basis.f(t)]]
+        ft = basis.f(t)
+        if paused:
+            if cycle.pauses and cycle.pauses[-1][1] == t:
+                cycle.pauses[-1][1] = _OPEN
+            else:
+                cycle.pauses.append([t, _OPEN])
+        elif cycle.spans and cycle.spans[-1][2] == t:
+            cycle.spans[-1][2:] = [_OPEN, _OPEN]
+        else:
+            cycle.spans.append([t, ft, _OPEN, _OPEN])
+        self.cycles.append(cycle)
+        self.open = cycle
+
     def reopen(self, t: int, ft: int, *, paused: bool) -> None:
         """Resume the last cycle after a reopen; the solved span is recorded as a pause."""
         cycle = self.cycles[-1]
@@ -400,12 +428,23 @@ class _Machine:
                 cycle = track.open
                 if cycle is None:
                     continue
-                if track.target.on_priority_change == "restart":
-                    paused = self.status in track.pauses
-                    track.stop(t, self._f(t), cancelled=True)
+                mode = track.target.on_priority_change
+                if mode == "recompute":
+                    cycle.priority = self.ticket.priority
+                    continue
+                paused = self.status in track.pauses
+                track.stop(t, self._f(t), cancelled=True)
+                if mode == "restart":
                     track.start(t, self._f(t), self.ticket.priority, paused=paused)
                 else:
-                    cycle.priority = self.ticket.priority
+                    track.attach(
+                        cycle,
+                        self.basis,
+                        t,
+                        self.ticket.priority,
+                        paused=paused,
+                        keep_pauses=mode == "retroactive",
+                    )
         if self.forced is None:
             policy = self.policies.select(self.ticket)
             if policy is not self.policy and policy != self.policy:

@@ -101,6 +101,9 @@ class Action:
 _who = nonempty("a non-empty name of a person, agent or team")
 
 
+_PRIORITY_MODES: Final = ("recompute", "restart", "retroactive", "retroactive_start")
+
+
 @attrs.frozen
 class Notify(Action):
     """Tell someone (``"assignee"``, ``"team-lead"``, an agent id ...)."""
@@ -312,7 +315,12 @@ class Target:
             reopen; ``"restart"`` starts a new cycle at the reopen.
         on_priority_change: ``"recompute"`` (default) applies the new priority's goal
             to the running cycle from its original start (which can mean breached at
-            once); ``"restart"`` ends the cycle and starts a new one at the change.
+            once); ``"restart"`` ends the cycle and starts a new one at the change;
+            ``"retroactive"`` cancels the cycle and attaches a new one from the original
+            start that keeps the pauses so far (ServiceNow's retroactive start and
+            pause: the same due time as ``"recompute"``, with the history ServiceNow
+            shows); ``"retroactive_start"`` does the same but counts the time paused so
+            far as elapsed (retroactive start without retroactive pause).
         ladder: Escalation levels (`Level`).
 
     """
@@ -331,8 +339,12 @@ class Target:
             raise InvalidInput("status", "a status exactly when the metric is 'time_in_status'", self.status)
         if self.on_reopen not in ("continue", "restart"):
             raise InvalidInput("on_reopen", "'continue' or 'restart'", self.on_reopen)
-        if self.on_priority_change not in ("recompute", "restart"):
-            raise InvalidInput("on_priority_change", "'recompute' or 'restart'", self.on_priority_change)
+        if self.on_priority_change not in _PRIORITY_MODES:
+            raise InvalidInput(
+                "on_priority_change",
+                f"one of {', '.join(map(repr, _PRIORITY_MODES))}",
+                self.on_priority_change,
+            )
 
     @property
     def pauses(self) -> frozenset[Status]:
