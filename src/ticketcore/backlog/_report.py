@@ -15,6 +15,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions
+from ticketcore.sla._clock import met_share
 
 __all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures"]
 
@@ -47,8 +48,7 @@ class SLAWeek:
     @property
     def rate(self) -> float | None:
         """The share that met the goal; None when no cycle ended."""
-        ended = self.achieved + self.late
-        return None if ended == 0 else self.achieved / ended
+        return met_share(self.achieved, self.late)
 
 
 @attrs.frozen

@@ -58,6 +58,7 @@ __all__ = [
     "TargetState",
     "attainment",
     "evaluate",
+    "met_share",
 ]
 
 _US: Final = timedelta(microseconds=1)
@@ -864,8 +865,13 @@ class Attainment:
     @property
     def rate(self) -> float | None:
         """The share of ended cycles that met their goal."""
-        ended = self.achieved + self.late
-        return None if ended == 0 else self.achieved / ended
+        return met_share(self.achieved, self.late)
+
+
+def met_share(achieved: int, late: int) -> float | None:
+    """``achieved / (achieved + late)``: the share of ended cycles on time; None when none ended."""
+    ended = achieved + late
+    return None if ended == 0 else achieved / ended
 
 
 def attainment(results: Iterable[SLAResult]) -> tuple[Attainment, ...]:
