@@ -34,7 +34,6 @@ __all__ = ["INF", "Ledger", "Series", "Ticket"]
 _LIMITS = tuple(limit.total_seconds() for limit in AGE_LIMITS)
 #: A week past every real one: a span that has not ended ends there.
 INF = 1 << 62
-_INF = INF
 
 
 class Series:
@@ -126,33 +125,25 @@ class Ledger:
         created = ticket.series.created
         created[w] = created.get(w, 0) + sign
         self.seen(w)
-        self.span(ticket, w, sign)
+        self.interval(ticket.series, ticket.turns, w, INF, sign)
 
-    def span(self, ticket: Ticket, w: int, sign: int) -> None:
-        """Add ``sign`` to the backlog of every week from ``w`` on, in the right age bucket."""
-        turns = ticket.turns
-        ages = ticket.series.ages
-        for k in range(4):
-            hi = turns[k + 1]
-            if hi <= w:
-                continue
-            lo = turns[k] if turns[k] > w else w
-            diff = ages[k]
-            diff[lo] = diff.get(lo, 0) + sign
-            if hi != _INF:
-                diff[hi] = diff.get(hi, 0) - sign
+    @staticmethod
+    def interval(series: Series, turns: tuple[int, ...], start: int, end: int, sign: int) -> None:
+        """Add ``sign`` to the backlog of the weeks from ``start`` up to ``end``, in their age buckets.
 
-    def interval(self, series: Series, turns: tuple[int, ...], start: int, end: int) -> None:
-        """Add one to the backlog of the weeks from ``start`` up to ``end`` (a whole span at once)."""
+        ``end`` is `INF` for a span still open: the tracker writes a span in two halves,
+        ``[a, INF)`` when it opens and ``[b, INF)`` with the opposite sign when it closes;
+        the batch writes ``[a, b)`` whole.
+        """
         ages = series.ages
         for k in range(4):
             lo = turns[k] if turns[k] > start else start
             hi = turns[k + 1] if turns[k + 1] < end else end
             if lo < hi:
                 diff = ages[k]
-                diff[lo] = diff.get(lo, 0) + 1
-                if hi != _INF:
-                    diff[hi] = diff.get(hi, 0) - 1
+                diff[lo] = diff.get(lo, 0) + sign
+                if hi != INF:
+                    diff[hi] = diff.get(hi, 0) - sign
 
     def solve(self, ticket: Ticket, ts: float, duration: int, counts: tuple[int, int], sign: int) -> None:
         """Count a solve at ``ts``, and close the open span there.
@@ -171,7 +162,7 @@ class Ledger:
         else:
             series.removed.setdefault(w, Counter())[duration] += 1
         self.seen(w)
-        self.span(ticket, w, -sign)
+        self.interval(series, ticket.turns, w, INF, -sign)
 
     def reopen(self, ticket: Ticket, ts: float, sign: int) -> None:
         """Count a reopen at ``ts`` and open a span there."""
@@ -179,10 +170,10 @@ class Ledger:
         series = ticket.series
         series.reopened[w] = series.reopened.get(w, 0) + sign
         self.seen(w)
-        self.span(ticket, w, sign)
+        self.interval(series, ticket.turns, w, INF, sign)
 
-    def attained(self, ticket: Ticket, ts: float, target: str, late: bool, sign: int) -> None:
-        """Count an SLA cycle of ``target`` that ended at ``ts``, on time or late."""
+    def attained(self, series: Series, ts: float, target: str, late: bool, sign: int) -> None:
+        """Count an SLA cycle of ``target`` that ended at ``ts``, on time or late, in ``series``."""
         w = self.weeks.index(ts)
-        row = ticket.series.sla.setdefault((w, target), [0, 0])
+        row = series.sla.setdefault((w, target), [0, 0])
         row[late] += sign

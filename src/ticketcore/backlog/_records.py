@@ -24,14 +24,18 @@ __all__ = ["TicketRecord", "backlog_report", "duration_us", "instant", "sla_stop
 RESERVED: Final = frozenset({"id", "created", "solved", "reopened", "transferred", "escalated", "sla"})
 
 
-def _to_instants(value: object) -> tuple[datetime, ...]:
+def _as_list(value: object) -> Sequence[Any]:
+    """None as no instants, a list or tuple as it is, anything else as one instant."""
     if value is None:
         return ()
-    if isinstance(value, datetime):
-        return (value,)
-    if isinstance(value, (list, tuple)):
-        return tuple(value)
-    return (value,)  # type: ignore[return-value]  # rejected by the record check with its path
+    if type(value) is list or type(value) is tuple:
+        return value
+    return (value,)
+
+
+def _to_instants(value: object) -> tuple[datetime, ...]:
+    # Anything not a datetime is rejected by the record check, with its path.
+    return tuple(_as_list(value))
 
 
 def _to_fields(value: Mapping[str, Hashable]) -> dict[str, Hashable]:
@@ -208,14 +212,6 @@ def backlog_report(
     return build(ledger, last)
 
 
-def _as_list(value: object) -> Sequence[Any]:
-    if value is None:
-        return ()
-    if type(value) is list or type(value) is tuple:
-        return value
-    return (value,)
-
-
 def _checked(
     ticket_id: object, created: datetime, lists: tuple[Sequence[Any], ...], sla: object
 ) -> tuple[float, list[float], float, list[float]] | None:
@@ -276,12 +272,10 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 created = record["created"]
                 key = (record[single],) if single is not None else tuple(record[f] for f in by)
                 solved = _as_list(record.get("solved"))
-                reopened = record.get("reopened")
-                reopened = () if reopened is None else _as_list(reopened)
-                moved = record.get("transferred")
-                moved = () if moved is None else _as_list(moved)
-                raised = record.get("escalated")
-                raised = () if raised is None else _as_list(raised)
+                # Most records have none of these: skip the call for a missing one.
+                reopened = () if (got := record.get("reopened")) is None else _as_list(got)
+                moved = () if (got := record.get("transferred")) is None else _as_list(got)
+                raised = () if (got := record.get("escalated")) is None else _as_list(got)
                 sla = record.get("sla")
             else:
                 ticket_id, created, (solved, reopened, moved, raised), group, sla = reader.read(i, record)
@@ -302,16 +296,14 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
         if series is None:
             series = ledger.series(key)
         first = min(first, c)
-        last = max(last, previous)
-        if others and max(others) > last:
-            last = max(others)
+        last = max(last, previous, *others) if others else max(last, previous)
         w = index(c)
         counts = series.created
         counts[w] = counts.get(w, 0) + 1
         turns = None
         start: int | None = w
-        moved_ts = sorted(x.timestamp() for x in moved) if moved else ()
-        raised_ts = sorted(x.timestamp() for x in raised) if raised else ()
+        moved_ts = sorted(others[: len(moved)]) if moved else ()
+        raised_ts = sorted(others[len(moved) :]) if raised else ()
         for k, ts in enumerate(lifecycle):
             wk = index(ts)
             if k % 2:  # a reopen
@@ -322,10 +314,11 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             if start is not None and start < wk:
                 if turns is None:
                     turns = ledger.turns(c, w)
-                ledger.interval(series, turns, start, wk)
+                ledger.interval(series, turns, start, wk, 1)
             start = None
             counts = series.solved
             counts[wk] = counts.get(wk, 0) + 1
+            # duration_us inlined for the calendar-time case: this is the hot loop.
             duration = (
                 round((ts - c) * 1e6)
                 if calendar is None
@@ -339,11 +332,10 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 counts = series.escalations
                 counts[wk] = counts.get(wk, 0) + bisect_right(raised_ts, ts)
         if start is not None:
-            ledger.interval(series, turns or ledger.turns(c, w), start, INF)
+            ledger.interval(series, turns or ledger.turns(c, w), start, INF, 1)
         if sla is not None:
             for ts, target, late in sla_stops(sla):
-                row = series.sla.setdefault((index(ts), target), [0, 0])
-                row[late] += 1
+                ledger.attained(series, ts, target, late, 1)
     if first <= last:
         ledger.seen(index(first))
         ledger.seen(index(last))

@@ -40,7 +40,7 @@ class _State(_Entry):
     every container object that lives.
     """
 
-    __slots__ = ("escalations", "history", "last", "resolved", "sla", "solved_at", "ticket", "transfers")
+    __slots__ = ("escalations", "history", "last", "sla", "ticket", "transfers")
 
     def __init__(
         self, ticket: Ticket, series: Series, group: tuple[Hashable, ...], at: float, ledger: Ledger
@@ -49,14 +49,17 @@ class _State(_Entry):
         super().__init__(series, group, at, week, ledger.turns(at, week))
         self.ticket = ticket
         self.last = at
-        self.resolved = False
-        self.solved_at = 0.0
         self.transfers = 0
         self.escalations = 0
         # What was written for the ticket, to write again under a new group:
         # ("solve", ts, duration, transfers, escalations) and ("reopen", ts, 0, 0, 0).
         self.history: list[tuple[str, float, int, int, int]] | None = None
         self.sla: list[tuple[float, str, bool]] = _NO_STOPS
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the ticket's last lifecycle step is a solve."""
+        return self.history is not None and self.history[-1][0] == "solve"
 
 
 _NO_STOPS: Final[list[tuple[float, str, bool]]] = []
@@ -121,7 +124,6 @@ class BacklogTracker:
             if event.status.is_resolved and not state.resolved:
                 self._solve(state, ts, event.at)
             elif not event.status.is_resolved and state.resolved:
-                state.resolved = False
                 self._remember(state, ("reopen", ts, 0, 0, 0))
                 self._ledger.reopen(state, ts, 1)
             state.last = ts
@@ -189,8 +191,6 @@ class BacklogTracker:
 
     def _solve(self, state: _State, ts: float, at: datetime) -> None:
         duration = duration_us(self._options.calendar, state.ticket.created, at, state.created, ts)
-        state.resolved = True
-        state.solved_at = ts
         self._remember(state, ("solve", ts, duration, state.transfers, state.escalations))
         self._ledger.solve(state, ts, duration, (state.transfers, state.escalations), 1)
 
@@ -206,7 +206,7 @@ class BacklogTracker:
         ledger = self._ledger
         w = ledger.weeks.index(ts)
         ledger.seen(w)
-        if state.resolved and state.solved_at == ts and state.history:
+        if state.resolved and state.history is not None and state.history[-1][1] == ts:
             kind, at, duration, moved, raised = state.history[-1]
             state.history[-1] = (kind, at, duration, moved + transfers, raised + escalations)
             series = state.series
@@ -232,12 +232,12 @@ class BacklogTracker:
             else:
                 ledger.reopen(state, ts, sign)
         for ts, target, late in state.sla:
-            ledger.attained(state, ts, target, late, sign)
+            ledger.attained(state.series, ts, target, late, sign)
 
     def _sla(self, state: _State, stops: list[tuple[float, str, bool]]) -> None:
         """Replace the ticket's SLA stops by those of its latest result."""
         for ts, target, late in state.sla:
-            self._ledger.attained(state, ts, target, late, -1)
+            self._ledger.attained(state.series, ts, target, late, -1)
         state.sla = stops
         for ts, target, late in stops:
-            self._ledger.attained(state, ts, target, late, 1)
+            self._ledger.attained(state.series, ts, target, late, 1)
