@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ticketcore._errors import InvalidInput
 
-__all__ = ["check_keys", "dump_instant", "fixup_module_metadata", "load_instant"]
+__all__ = ["check_keys", "dump_instant", "fixup_module_metadata", "load_instant", "wrap"]
 
 
 def fixup_module_metadata(module_name: str, namespace: dict[str, Any]) -> None:
@@ -41,6 +41,14 @@ def check_keys(data: object, path: str, allowed: Collection[str], required: Iter
         if key not in data:
             raise InvalidInput(f"{prefix}{key}", "a value (the key is required)")
     return dict(data)
+
+
+def wrap(path: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, with the field of any `InvalidInput` it raises put under ``path``."""
+    try:
+        return fn(*args, **kwargs)
+    except InvalidInput as e:
+        raise InvalidInput(f"{path}.{e.field}" if e.field else path, e.expected, e.value) from None
 
 
 def dump_instant(value: datetime) -> str:

@@ -15,6 +15,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, _parse_member, nonempty
 from ticketcore._util import check_keys
+from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
 from ticketcore.sla import BusinessCalendar
@@ -122,13 +123,6 @@ def _to_presence(value: object) -> Presence:
 def _shift(instance: object, attribute: attrs.Attribute[BusinessCalendar | None], value: object) -> None:
     if value is not None and not isinstance(value, BusinessCalendar):
         raise InvalidInput("shift", "a ticketcore.sla.BusinessCalendar or None", value)
-
-
-def _wrap(path: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except InvalidInput as e:
-        raise InvalidInput(f"{path}.{e.field}" if e.field else path, e.expected, e.value) from None
 
 
 def _dump(obj: object, key: str, defaults: Mapping[str, object]) -> dict[str, Any]:
