@@ -1,5 +1,9 @@
 """``python -m ticketcore``: the command line.
 
+``simulate`` runs a scenario (by default the built-in one: the team of the source
+articles) through the real dispatcher, SLA clocks and backlog tracker, and prints a
+report; ``--compare`` runs several strategies on the same tickets.
+
 ``demo`` prints real due dates from a real calendar (Munich office hours with
 Bavarian public holidays), for tickets created at awkward moments. The instants are
 fixed, so the output is the same on every machine and every day.
@@ -8,10 +12,17 @@ fixed, so the output is the same on every machine and every day.
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+from ticketcore._errors import TicketcoreError
+from ticketcore.simulate import Comparison, Scenario, SimulationResult, compare, simulate
+from ticketcore.simulate._defaults import default_scenario
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["main"]
@@ -55,15 +66,160 @@ def demo(out: list[str]) -> None:
             out.append(f"  closed on the way: {names}")
 
 
+def _load_scenario(path: str | None) -> Scenario:
+    if path is None:
+        return default_scenario()
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    if file.suffix.lower() == ".toml":
+        return Scenario.from_toml(text)
+    if file.suffix.lower() == ".json":
+        return Scenario.from_json(text)
+    raise SystemExit(f"error: --scenario: expected a .toml or .json file, got {path!r}")
+
+
+def _progress_bar(stream: Any) -> Callable[[float], None] | None:
+    """A progress bar on an interactive terminal; None (quiet) otherwise."""
+    if not stream.isatty():
+        return None
+
+    def show(share: float) -> None:
+        filled = int(share * 30)
+        stream.write(f"\r  simulating [{'#' * filled}{'.' * (30 - filled)}] {100 * share:3.0f}%")
+        stream.flush()
+
+    return show
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    keys: list[str] = []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=keys)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _tables(result: SimulationResult, *, tickets: bool) -> dict[str, list[dict[str, Any]]]:
+    tables = result.tables()
+    if not tickets:
+        del tables["tickets"]
+    return tables
+
+
+def _plot(path: str, results: Sequence[SimulationResult]) -> None:
+    try:
+        import matplotlib as mpl  # noqa: PLC0415 - optional: the 'plot' extra
+
+        mpl.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        raise SystemExit("error: --plot needs matplotlib: pip install 'ticketcore[plot]'") from None
+    fig, (backlog, waits, loads) = plt.subplots(3, 1, figsize=(9, 11))
+    for r in results:
+        label = r.strategy or "as configured"
+        backlog.plot([q.at for q in r.queue], [q.unresolved for q in r.queue], label=label)
+        minutes = [t.wait / timedelta(minutes=1) for t in r.tickets or () if t.wait is not None]
+        waits.hist(minutes, bins=60, histtype="step", label=label)
+    backlog.set(title="Unresolved tickets, hourly", ylabel="tickets")
+    waits.set(title="Wait for an agent", xlabel="minutes", ylabel="tickets", yscale="log")
+    width = 0.8 / len(results)
+    for i, r in enumerate(results):
+        xs = [j + i * width for j in range(len(r.agents))]
+        loads.bar(xs, [a.mean_load for a in r.agents], width=width, label=r.strategy or "as configured")
+    first = results[0]
+    loads.set_xticks(
+        [j + 0.4 - width / 2 for j in range(len(first.agents))], [a.agent_id for a in first.agents]
+    )
+    loads.set(title="Mean load per agent", ylabel="open tickets")
+    for ax in (backlog, waits, loads):
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _simulate(args: argparse.Namespace, out: list[str]) -> None:
+    scenario = _load_scenario(args.scenario)
+    changes: dict[str, Any] = {}
+    if args.days is not None:
+        changes["days"] = args.days
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if changes:
+        scenario = scenario.replace(**changes)
+    keep = args.plot is not None or args.csv is not None
+    progress = _progress_bar(sys.stderr)
+    runs: list[SimulationResult]
+    if args.compare:
+        names = [n.strip() for n in args.compare.split(",") if n.strip()]
+        comparison: Comparison | None = compare(scenario, names, records=keep, progress=progress)
+        assert comparison is not None
+        runs = list(comparison.results)
+    else:
+        comparison = None
+        runs = [simulate(scenario, args.strategy, records=keep, progress=progress)]
+    if progress is not None:
+        sys.stderr.write("\r" + " " * 60 + "\r")
+    if args.csv is not None:
+        folder = Path(args.csv)
+        folder.mkdir(parents=True, exist_ok=True)
+        if comparison is not None:
+            _write_csv(folder / "comparison.csv", comparison.to_records())
+        for r in runs:
+            prefix = f"{r.strategy}-" if comparison is not None else ""
+            for name, rows in _tables(r, tickets=True).items():
+                _write_csv(folder / f"{prefix}{name}.csv", rows)
+    if args.plot is not None:
+        _plot(args.plot, runs)
+    if args.json:
+        if comparison is not None:
+            data: Any = {
+                "comparison": comparison.to_records(),
+                "runs": {r.strategy: _tables(r, tickets=False) for r in runs},
+            }
+        else:
+            data = _tables(runs[0], tickets=False)
+        out.append(json.dumps(data, indent=1, allow_nan=False))
+    elif comparison is not None:
+        out.append(f"Scenario {scenario.name!r}: {len(runs)} strategies on the same tickets")
+        out.append(comparison.text())
+    else:
+        out.append(runs[0].text())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m ticketcore", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="print due dates from a real business calendar")
+    sim = sub.add_parser(
+        "simulate",
+        help="simulate a support team (the built-in scenario by default) and print a report",
+        description="Run a scenario through the real dispatcher, SLA clocks and backlog tracker.",
+    )
+    sim.add_argument("--scenario", metavar="FILE", help="a scenario in TOML or JSON (default: built in)")
+    sim.add_argument("--days", type=float, help="how many days to simulate")
+    sim.add_argument("--seed", type=int, help="the random seed (same seed, same run)")
+    sim.add_argument("--strategy", help="a strategy variant of the scenario, or a built-in strategy name")
+    sim.add_argument("--compare", metavar="A,B,C", help="run these strategies on the same tickets")
+    sim.add_argument("--json", action="store_true", help="print machine-readable JSON instead of the report")
+    sim.add_argument("--csv", metavar="DIR", help="write every table as CSV files into DIR")
+    sim.add_argument("--plot", metavar="FILE.png", help="plot backlog, waits and load (needs matplotlib)")
     args = parser.parse_args(argv)
     lines: list[str] = []
-    if args.command == "demo":
-        demo(lines)
+    try:
+        if args.command == "demo":
+            demo(lines)
+        else:
+            _simulate(args, lines)
+    except TicketcoreError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 2
+    except OSError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 2
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

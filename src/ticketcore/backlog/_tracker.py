@@ -9,7 +9,7 @@ from typing import Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Ticket
+from ticketcore._ticket import Status, Ticket
 from ticketcore.assign._decisions import Assigned, Decision
 from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
@@ -76,7 +76,9 @@ class BacklogTracker:
     dispatcher's `~ticketcore.assign.Assigned` decisions (the new assignee), and each
     ticket's latest `ticketcore.sla.SLAResult` (it replaces the one before). Replies,
     customer messages and the dispatcher's other events and decisions are accepted and
-    change nothing, so a host may feed its whole stream.
+    change nothing, so a host may feed its whole stream. A *closed* ticket is final, as
+    in the dispatcher: the tracker forgets it (its figures stay), so memory follows the
+    tickets still open, and a later event for it is refused as one for an unknown ticket.
 
     Each event costs constant time, however long the history; moving a ticket to
     another group costs time in proportion to its own solves and reopens. A report for
@@ -100,6 +102,8 @@ class BacklogTracker:
         self._options = options
         self._ledger = Ledger(options)
         self._tickets: dict[str, _State] = {}
+        # Only a breakdown by assignee needs a ticket's assignee kept up to date.
+        self._by_assignee = "assignee" in options.by
 
     @property
     def options(self) -> BacklogOptions:
@@ -127,6 +131,8 @@ class BacklogTracker:
                 self._remember(state, ("reopen", ts, 0, 0, 0))
                 self._ledger.reopen(state, ts, 1)
             state.last = ts
+            if event.status is Status.CLOSED:  # final: nothing can change it, so forget it
+                del self._tickets[event.ticket_id]
         elif isinstance(event, TicketUpdated):
             state, ts = self._known(event.ticket_id, event.at)
             ticket = event.apply(state.ticket)
@@ -134,7 +140,8 @@ class BacklogTracker:
             state.last = ts
         elif isinstance(event, TicketTransferred):
             state, ts = self._known(event.ticket_id, event.at)
-            self._regroup(state, attrs.evolve(state.ticket, assignee=event.to_agent))
+            if self._by_assignee:
+                self._regroup(state, attrs.evolve(state.ticket, assignee=event.to_agent))
             state.transfers += 1
             self._counted(state, ts, transfers=1)
         elif isinstance(event, TicketEscalated):
@@ -145,7 +152,8 @@ class BacklogTracker:
             self._counted(state, ts, escalations=1)
         elif isinstance(event, Assigned):
             state, ts = self._known(event.ticket_id, event.at)
-            self._regroup(state, attrs.evolve(state.ticket, assignee=event.agent_id))
+            if self._by_assignee:
+                self._regroup(state, attrs.evolve(state.ticket, assignee=event.agent_id))
             state.last = ts
         elif isinstance(event, SLAResult):
             found = self._tickets.get(event.ticket_id)

@@ -767,6 +767,8 @@ class SLAClock:
             raise InvalidInput("policies", "an SLAPolicies", policies)
         self._machine = _Machine(policies)
         self._fired: set[tuple[object, ...]] = set()
+        # Every point of the current state, fired or not; None once an event changed the state.
+        self._points: list[_Point] | None = None
 
     def handle(self, event: TicketEvent) -> tuple[Alert, ...]:
         """Feed one event; returns the alerts that fell due strictly before it.
@@ -777,6 +779,7 @@ class SLAClock:
         """
         at = self._machine.check(event)
         before = self._due(at - 1) if self._machine.ticket is not None else ()
+        self._points = None
         self._machine.fold(event, at)
         return before
 
@@ -802,7 +805,15 @@ class SLAClock:
         """The points not reported yet, whether or not they fell due.
 
         Plain tuples: an `Alert` (and its datetime) is built only once a point falls due.
+        The points of a state are computed once, when first asked for after an event.
         """
+        if self._points is None:
+            self._points = self._all_points()
+        fired = self._fired
+        return [p for p in self._points if p[1] not in fired]
+
+    def _all_points(self) -> list[_Point]:
+        """Every point of the current state, reported or not."""
         m = self._machine
         if m.ticket is None or m.policy is None:
             return []
@@ -821,15 +832,12 @@ class SLAClock:
                 points.append((goal + 1, "breach", None, None))
                 for threshold, kind, level, action in points:
                     key: tuple[object, ...] = (policy, target.name, index, kind, level)
-                    if key in self._fired:
-                        continue
                     real = cycle.reach(m.basis, threshold, project=False)
                     if real is not None and (cycle.stop is None or real < cycle.stop):
                         out.append((real, key, kind, target.name, index, level, action))
         for t in m.suspicious:
             pause_key: tuple[object, ...] = (policy, "suspicious", t)
-            if pause_key not in self._fired:
-                out.append((t, pause_key, "suspicious_pause", None, None, None, None))
+            out.append((t, pause_key, "suspicious_pause", None, None, None, None))
         return out
 
     def _due(self, upto: int) -> tuple[Alert, ...]:

@@ -1,0 +1,71 @@
+"""Simulation: run a scenario through the real dispatcher, SLA clocks and backlog tracker.
+
+A `Scenario` (arrivals, agents, handling times, customers, and the policies under test)
+runs with `simulate`, or several strategy variants of it side by side with `compare`,
+on the same tickets. `erlang_c` gives the textbook M/M/c figures to check a run against.
+
+>>> from ticketcore.simulate import Scenario, simulate
+>>> scenario = Scenario.from_dict({
+...     "days": 7, "seed": 3,
+...     "arrivals": {"per_day": 200, "channels": {"chat": 0.8, "email": 0.2}},
+...     "agents": {"count": 3},
+...     "handling": {"*": {"solve": {"exponential": "30m"}, "first_response": {"exponential": "2m"}}},
+...     "routing": {"pools": [{"name": "support", "cap": 2, "backlog": True}], "default_pool": "support"},
+... })
+>>> result = simulate(scenario, "least_loaded")
+>>> result.created == sum(w.created for w in result.backlog.series())
+True
+"""
+
+from ticketcore.simulate._distributions import Distribution as Distribution
+from ticketcore.simulate._distributions import Empirical as Empirical
+from ticketcore.simulate._distributions import Exponential as Exponential
+from ticketcore.simulate._distributions import Fixed as Fixed
+from ticketcore.simulate._distributions import LogNormal as LogNormal
+from ticketcore.simulate._distributions import distribution_from_dict as distribution_from_dict
+from ticketcore.simulate._engine import MAX_REPLIES as MAX_REPLIES
+from ticketcore.simulate._engine import compare as compare
+from ticketcore.simulate._engine import simulate as simulate
+from ticketcore.simulate._results import AgentFigures as AgentFigures
+from ticketcore.simulate._results import Comparison as Comparison
+from ticketcore.simulate._results import QueueSample as QueueSample
+from ticketcore.simulate._results import SimulationResult as SimulationResult
+from ticketcore.simulate._results import SLAFigures as SLAFigures
+from ticketcore.simulate._results import Summary as Summary
+from ticketcore.simulate._results import TicketOutcome as TicketOutcome
+from ticketcore.simulate._scenario import Arrivals as Arrivals
+from ticketcore.simulate._scenario import Customers as Customers
+from ticketcore.simulate._scenario import Handling as Handling
+from ticketcore.simulate._scenario import Scenario as Scenario
+from ticketcore.simulate._theory import ErlangC as ErlangC
+from ticketcore.simulate._theory import erlang_c as erlang_c
+
+__all__ = [
+    "MAX_REPLIES",
+    "AgentFigures",
+    "Arrivals",
+    "Comparison",
+    "Customers",
+    "Distribution",
+    "Empirical",
+    "ErlangC",
+    "Exponential",
+    "Fixed",
+    "Handling",
+    "LogNormal",
+    "QueueSample",
+    "SLAFigures",
+    "Scenario",
+    "SimulationResult",
+    "Summary",
+    "TicketOutcome",
+    "compare",
+    "distribution_from_dict",
+    "erlang_c",
+    "simulate",
+]
+
+from ticketcore._util import fixup_module_metadata
+
+fixup_module_metadata("ticketcore.simulate", globals())
+del fixup_module_metadata

@@ -1,0 +1,204 @@
+"""Random durations: exponential, log-normal, empirical and fixed.
+
+Each distribution is a frozen value with a dict form and draws whole microseconds from
+a `random.Random` the caller passes in, so a run is reproducible from its seed alone.
+The dict forms name the kind as the only key::
+
+    {"exponential": "5m"}                         # the mean
+    {"lognormal": {"mean": "8m", "sigma": 0.6}}   # the mean and the log's standard deviation
+    {"empirical": ["1m", "2m", "10m"]}            # equally likely observed values
+    {"fixed": "30s"}
+
+Durations are text such as ``"45s"``, ``"8m"``, ``"4h"``, ``"2d"``, or a number of minutes,
+as in the SLA policies.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._util import check_keys
+from ticketcore.sla._policy import _duration_text, _format_duration
+
+__all__ = ["Distribution", "Empirical", "Exponential", "Fixed", "LogNormal", "distribution_from_dict"]
+
+_US: Final = timedelta(microseconds=1)
+
+
+def _duration(value: object, path: str) -> timedelta:
+    """A duration of at least zero from its text or number of minutes."""
+    d = value if isinstance(value, timedelta) else _duration_text(value, path)
+    if d < timedelta(0):
+        raise InvalidInput(path, "a duration of zero or more", value)
+    return d
+
+
+def _exp_mean(value: object) -> timedelta:
+    return _duration(value, "exponential")
+
+
+def _lognormal_mean(value: object) -> timedelta:
+    return _duration(value, "lognormal.mean")
+
+
+def _fixed(value: object) -> timedelta:
+    return _duration(value, "fixed")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+    if value <= timedelta(0):
+        raise InvalidInput(attribute.name, "a duration above zero", value)
+
+
+class Distribution:
+    """The base of the duration distributions: `sample` draws, `mean` is the expectation."""
+
+    __slots__ = ()
+
+    def sample(self, rng: random.Random) -> int:
+        """One draw, in whole microseconds (never negative)."""
+        raise NotImplementedError
+
+    @property
+    def mean(self) -> timedelta:
+        """The expected value."""
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form (see the module's documentation)."""
+        raise NotImplementedError
+
+
+@attrs.frozen
+class Exponential(Distribution):
+    """Exponentially distributed with the given mean (memoryless: the M in M/M/c)."""
+
+    mean_value: timedelta = attrs.field(converter=_exp_mean, validator=_positive, alias="mean")
+
+    def sample(self, rng: random.Random) -> int:
+        """One draw, in whole microseconds."""
+        return round(rng.expovariate(1.0) * (self.mean_value / _US))
+
+    @property
+    def mean(self) -> timedelta:
+        """The mean."""
+        return self.mean_value
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"exponential": mean}``."""
+        return {"exponential": _format_duration(self.mean_value)}
+
+
+def _sigma(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+        raise InvalidInput("lognormal.sigma", "a number from 0 to 10", value)
+
+
+@attrs.frozen
+class LogNormal(Distribution):
+    """Log-normally distributed with the given mean and ``sigma``, the log's standard deviation.
+
+    The long right tail of real handling times: most tickets are quick, a few take long.
+    ``mu`` is chosen so that the mean is exactly ``mean``: ``mu = ln(mean) - sigma² / 2``.
+    """
+
+    mean_value: timedelta = attrs.field(converter=_lognormal_mean, validator=_positive, alias="mean")
+    sigma: float = attrs.field(validator=_sigma)
+
+    def sample(self, rng: random.Random) -> int:
+        """One draw, in whole microseconds."""
+        mu = math.log(self.mean_value / _US) - self.sigma * self.sigma / 2
+        return round(rng.lognormvariate(mu, self.sigma))
+
+    @property
+    def mean(self) -> timedelta:
+        """The mean."""
+        return self.mean_value
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"lognormal": {"mean": ..., "sigma": ...}}``."""
+        return {"lognormal": {"mean": _format_duration(self.mean_value), "sigma": self.sigma}}
+
+
+def _to_values(value: object) -> tuple[timedelta, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        raise InvalidInput("empirical", "a non-empty list of durations", value)
+    out = tuple(_duration(v, f"empirical[{i}]") for i, v in enumerate(value))
+    if not out:
+        raise InvalidInput("empirical", "a non-empty list of durations", value)
+    return out
+
+
+@attrs.frozen
+class Empirical(Distribution):
+    """Observed durations, each equally likely (resampling a helpdesk's own history)."""
+
+    values: tuple[timedelta, ...] = attrs.field(converter=_to_values)
+    _us: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_us", tuple(v // _US for v in self.values))
+
+    def sample(self, rng: random.Random) -> int:
+        """One of the values, uniformly."""
+        return self._us[math.floor(rng.random() * len(self._us))]
+
+    @property
+    def mean(self) -> timedelta:
+        """The mean of the values."""
+        return timedelta(microseconds=sum(self._us) / len(self._us))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"empirical": [...]}``."""
+        return {"empirical": [_format_duration(v) for v in self.values]}
+
+
+@attrs.frozen
+class Fixed(Distribution):
+    """Always the same duration (zero for "at once")."""
+
+    value: timedelta = attrs.field(converter=_fixed)
+
+    def sample(self, rng: random.Random) -> int:
+        """The value; draws nothing."""
+        return self.value // _US
+
+    @property
+    def mean(self) -> timedelta:
+        """The value."""
+        return self.value
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"fixed": value}``."""
+        return {"fixed": _format_duration(self.value)}
+
+
+_KINDS: Final = ("exponential", "lognormal", "empirical", "fixed")
+
+
+def distribution_from_dict(data: object, path: str = "distribution") -> Distribution:
+    """A distribution from its dict form, raising `InvalidInput` naming ``path`` on a mistake."""
+    if isinstance(data, Distribution):
+        return data
+    d = check_keys(data, path, _KINDS, ())
+    if len(d) != 1:
+        raise InvalidInput(path, "exactly one of 'exponential', 'lognormal', 'empirical', 'fixed'", data)
+    ((kind, value),) = d.items()
+    try:
+        if kind == "exponential":
+            return Exponential(value)
+        if kind == "lognormal":
+            spec = check_keys(value, f"{path}.lognormal", ("mean", "sigma"), ("mean", "sigma"))
+            return LogNormal(spec["mean"], spec["sigma"])
+        if kind == "empirical":
+            return Empirical(value)
+        return Fixed(value)
+    except InvalidInput as e:
+        field = e.field if e.field.startswith(path) else f"{path}.{e.field}"
+        raise InvalidInput(field, e.expected, e.value) from None

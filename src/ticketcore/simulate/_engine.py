@@ -1,0 +1,770 @@
+"""The discrete-event loop: a heap of timed events feeding the real engines.
+
+Theory of operation
+-------------------
+Time is integer microseconds since the epoch (UTC), so ordering and arithmetic are
+exact and the same on every machine; a datetime is made only for the events the
+engines read. The heap holds ``(t, seq, kind, ticket, data)``; ``seq`` grows by one
+per push, so ties come out in the order they were scheduled and a run is a pure
+function of its scenario, strategy and seed.
+
+Arrivals are a non-homogeneous Poisson process: unit-rate exponential gaps in
+*cumulative intensity* ``Λ(t)``, mapped back to time through the piecewise-linear
+``Λ`` built once per local hour of the run (exact, no thinning, no loop over minutes).
+Each ticket draws everything about itself (fields, work, customer behaviour) when it
+arrives, from one stream in arrival order: every strategy sees the same tickets with
+the same work (common random numbers).
+
+Each ticket's agent work is a list of steps ``(offset, kind)`` counted from when an
+agent gets it. The ticket keeps a ``base`` (the instant its steps count from) and a
+``gen`` (generation): a step on the heap whose generation is stale is dropped. When
+the ticket loses its agent the work stops; when it gets one again, ``base`` moves on
+by the time it waited, and the next step is scheduled anew.
+
+Every ticket event goes to the `Dispatcher`, to the ticket's `SLAClock` (when the
+scenario has SLA policies) and to the `BacklogTracker`; decisions and alerts go back
+into the loop (an escalation ladder's tier move is a `TicketEscalated` the dispatcher
+re-routes). A closed ticket is forgotten by all three, so without per-ticket records
+memory does not grow with the number of tickets.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from bisect import bisect_right
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from itertools import accumulate
+from typing import Any, Final
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore.assign._decisions import Assigned, LeftUnassigned, Queued, ReturnedToPool
+from ticketcore.assign._dispatcher import Dispatcher
+from ticketcore.assign._events import Tick, TicketEscalated, TicketTransferred
+from ticketcore.backlog._options import BacklogOptions
+from ticketcore.backlog._tracker import BacklogTracker
+from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.simulate._results import (
+    AgentFigures,
+    Comparison,
+    Histogram,
+    QueueSample,
+    SimulationResult,
+    SLAFigures,
+    TicketOutcome,
+    jain,
+)
+from ticketcore.simulate._scenario import Handling, Scenario
+from ticketcore.sla._clock import Alert, SLAClock, TargetState, attainment
+from ticketcore.sla._policy import MoveTier, RaisePriority, Reassign
+
+__all__ = ["compare", "simulate"]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_HOUR: Final = 3_600_000_000
+_DAY: Final = 24 * _HOUR
+#: How many times a customer may write back in one conversation.
+MAX_REPLIES: Final = 5
+
+# Heap event kinds, in the order they run when due at the same instant and scheduled together.
+_ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
+# Step kinds.
+_REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
+
+
+def _us(dt: datetime) -> int:
+    return (dt - _EPOCH) // timedelta(microseconds=1)
+
+
+class _Intensity:
+    """``Λ(t)``: the expected number of arrivals from the start, piecewise linear per local hour."""
+
+    def __init__(self, scenario: Scenario, start: int, end: int) -> None:
+        zone = scenario.zone
+        arrivals = scenario.arrivals
+        weekly = sum(sum(day) for day in arrivals.profile)
+        per_hour = arrivals.per_day * 7 / weekly  # tickets per hour per unit of weight
+        times = [start]
+        rates: list[float] = []  # arrivals per microsecond in [times[i], times[i + 1])
+        t = start
+        while t < end:
+            local = datetime.fromtimestamp(t / 1e6, zone)
+            into_hour = (local.minute * 60 + local.second) * 1_000_000 + local.microsecond
+            nxt = min(end, t + _HOUR - into_hour)
+            rates.append(arrivals.profile[local.weekday()][local.hour] * per_hour / _HOUR)
+            times.append(nxt)
+            t = nxt
+        self.times = times
+        self.rates = rates
+        self.cum = [0.0, *accumulate(r * (b - a) for r, a, b in zip(rates, times, times[1:], strict=False))]
+        self.total = self.cum[-1]
+
+    def invert(self, level: float) -> int | None:
+        """The instant at which ``Λ`` reaches ``level``, or None past the end."""
+        if level >= self.total:
+            return None
+        i = bisect_right(self.cum, level) - 1  # cum[i] <= level < cum[i + 1], so rates[i] > 0
+        return self.times[i] + math.ceil((level - self.cum[i]) / self.rates[i])
+
+
+def _cumulative(pairs: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    names = [name for name, _ in pairs]
+    return names, list(accumulate(w for _, w in pairs))
+
+
+class _Work:
+    """A ticket's own draws: its agent steps, and whether and when it reopens."""
+
+    __slots__ = ("reopen_at", "reopen_steps", "steps")
+
+    def __init__(
+        self, steps: list[tuple[int, str]], reopen_at: int | None, reopen_steps: list[tuple[int, str]]
+    ):
+        self.steps = steps
+        self.reopen_at = reopen_at
+        self.reopen_steps = reopen_steps
+
+
+class _Tk:
+    """A ticket in flight (mutable, private)."""
+
+    __slots__ = (
+        "agent",
+        "answered",
+        "assigned",
+        "base",
+        "clock",
+        "closed",
+        "created",
+        "escalations",
+        "first_reply",
+        "gen",
+        "id",
+        "next",
+        "priority",
+        "reopened",
+        "sla_at",
+        "solved",
+        "steps",
+        "ticket",
+        "transfers",
+        "unassigned_since",
+        "work",
+    )
+
+    def __init__(self, ticket: Ticket, created: int, work: _Work, clock: SLAClock | None) -> None:
+        self.id = ticket.id
+        self.ticket = ticket
+        self.priority = ticket.priority
+        self.created = created
+        self.work = work
+        self.steps = work.steps
+        self.next = 0
+        self.base: int | None = None
+        self.gen = 0
+        self.agent: str | None = None
+        self.unassigned_since: int | None = created
+        self.assigned: int | None = None
+        self.first_reply: int | None = None
+        self.solved: int | None = None
+        self.answered = True
+        self.reopened = 0
+        self.transfers = 0
+        self.escalations = 0
+        self.clock = clock
+        self.sla_at: int | None = None
+        self.closed = False
+
+
+class _Run:
+    def __init__(
+        self,
+        scenario: Scenario,
+        strategy: str | None,
+        *,
+        records: bool,
+        progress: Callable[[float], None] | None,
+    ) -> None:
+        self.scenario = scenario
+        self.strategy = strategy
+        self.records = records
+        self.progress = progress
+        self.zone = zone = scenario.zone
+        self.start_dt = datetime.combine(scenario.start, time(), zone)
+        self.start = _us(self.start_dt)
+        # Whole days are local calendar days (four weeks end at local midnight, DST or not).
+        whole = math.floor(scenario.days)
+        last_midnight = datetime.combine(scenario.start + timedelta(days=whole), time(), zone)
+        self.end = _us(last_midnight) + round((scenario.days - whole) * _DAY)
+        self.dispatcher = Dispatcher(scenario.routing_for(strategy), scenario.agents)
+        self.sla = scenario.sla if scenario.sla.policies else None
+        self.tracker = BacklogTracker(BacklogOptions(timezone=zone, by=scenario.backlog_by))
+        self.rng = random.Random(f"ticketcore/{scenario.seed}/arrivals")  # noqa: S311 - a simulation, not a secret
+        self.intensity = _Intensity(scenario, self.start, self.end)
+        self.level = 0.0
+        self.serial = 0
+        self.width = 7
+        a = scenario.arrivals
+        self.channels = _cumulative(a.channels)
+        self.priorities = _cumulative(a.priorities)
+        self.languages = _cumulative(a.languages) if a.languages else None
+        self.plans = _cumulative(a.plans) if a.plans else None
+        self.handling: dict[tuple[str, Priority], Handling] = {}
+        self.heap: list[tuple[int, int, int, Any, Any]] = []
+        self.seq = 0
+        self.now = self.start
+        self.tickets: dict[str, _Tk] = {}
+        # Figures.
+        self.wait = Histogram()
+        self.first_response = Histogram()
+        self.resolution = Histogram()
+        self.created = self.solves = self.left = self.waited = 0
+        self.unresolved = 0
+        self.waiting: set[str] = set()
+        self.queue_area = 0
+        self.queue_since = self.start
+        self.queue_max = 0
+        self.samples: list[QueueSample] = []
+        self.assigned_counts = {a.id: 0 for a in scenario.agents}
+        self.loads = dict.fromkeys(self.assigned_counts, 0)
+        self.load_since = dict.fromkeys(self.assigned_counts, self.start)
+        self.load_area = dict.fromkeys(self.assigned_counts, 0)
+        self.busy_area = dict.fromkeys(self.assigned_counts, 0)
+        self.peak = dict.fromkeys(self.assigned_counts, 0)
+        self.sla_rows: dict[tuple[str, str, str], list[int]] = {}
+        self.alerts: dict[str, int] = {}
+        self.outcomes: list[TicketOutcome] = []
+
+    # -- the loop -------------------------------------------------------------------
+
+    def push(self, t: int, kind: int, tk: Any = None, data: Any = None) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (t, self.seq, kind, tk, data))
+
+    def run(self) -> SimulationResult:
+        self._next_arrival()
+        self.push(self.start + _HOUR, _SAMPLE)
+        self._shifts()
+        heap, end = self.heap, self.end
+        pop = heapq.heappop
+        report_every = max(1, (end - self.start) // 200)
+        next_report = self.start + report_every
+        while heap and heap[0][0] < end:
+            t, _, kind, tk, data = pop(heap)
+            self.now = t
+            if kind == _STEP:
+                if data[0] == tk.gen and not tk.closed:
+                    self._step(tk, data[1])
+            elif kind == _ARRIVAL:
+                self._arrive(data)
+            elif kind == _REOPEN:
+                self._reopen(tk)
+            elif kind == _CLOSE:
+                if (
+                    not tk.closed
+                    and tk.solved is not None
+                    and tk.next >= len(tk.steps)
+                    and data == tk.reopened
+                ):
+                    self._close(tk)
+            elif kind == _SLA:
+                if not tk.closed and tk.sla_at == data:
+                    tk.sla_at = None
+                    self._alerts(tk, tk.clock.advance(self._dt(t)))
+                    self._deadline(tk)
+            elif kind == _SAMPLE:
+                self.samples.append(
+                    QueueSample(self._dt(t).astimezone(self.zone), len(self.waiting), self.unresolved)
+                )
+                self.push(t + _HOUR, _SAMPLE)
+            else:
+                self._tick(data)
+            if self.progress is not None and t >= next_report:
+                self.progress((t - self.start) / (end - self.start))
+                next_report = t + report_every
+        self.now = end
+        return self._result()
+
+    def _dt(self, t: int) -> datetime:
+        """The instant ``t`` in UTC (aware arithmetic in a zone would be wall-clock arithmetic)."""
+        return _EPOCH + timedelta(microseconds=t)
+
+    # -- arrivals ------------------------------------------------------------------
+
+    def _next_arrival(self) -> None:
+        self.level += self.rng.expovariate(1.0)
+        t = self.intensity.invert(self.level)
+        if t is not None and t < self.end:
+            self.push(t, _ARRIVAL, None, t)
+
+    def _pick(self, table: tuple[list[str], list[float]]) -> str:
+        names, cum = table
+        return names[bisect_right(cum, self.rng.random() * cum[-1])]
+
+    def _arrive(self, t: int) -> None:
+        rng = self.rng
+        self.serial += 1
+        channel = self._pick(self.channels)
+        priority = Priority(self._pick(self.priorities))
+        language = None if self.languages is None else self._pick(self.languages)
+        plan = None if self.plans is None else self._pick(self.plans)
+        tags = frozenset(tag for tag, p in self.scenario.arrivals.tags if rng.random() < p)
+        ticket = Ticket(
+            id=f"T{self.serial:0{self.width}d}",
+            created=self._dt(t),
+            channel=channel,
+            priority=priority,
+            language=language,
+            plan=plan,
+            tags=tags,
+        )
+        work = self._draw_work(channel, priority)
+        clock = SLAClock(self.sla) if self.sla is not None else None
+        tk = _Tk(ticket, t, work, clock)
+        self.tickets[tk.id] = tk
+        self.created += 1
+        self.unresolved += 1
+        self._next_arrival()
+        self._feed(tk, TicketCreated(ticket=ticket))
+
+    def _draw_work(self, channel: str, priority: Priority) -> _Work:
+        key = (channel, priority)
+        handling = self.handling.get(key)
+        if handling is None:
+            handling = self.handling[key] = self.scenario.handling_for(channel, priority)
+        rng = self.rng
+        customers = self.scenario.customers
+        answer = handling.next_response or handling.first_response
+        solve = handling.solve.sample(rng)
+        first = min(handling.first_response.sample(rng), solve)
+        steps: list[tuple[int, str]] = [(first, _REPLY)]
+        at = first
+        for _ in range(MAX_REPLIES):
+            if not rng.random() < customers.reply_probability:
+                break
+            message = at + customers.reply_delay.sample(rng)
+            reply = message + answer.sample(rng)
+            if message >= solve:
+                break
+            steps.append((message, _MESSAGE))
+            if reply >= solve:
+                break
+            steps.append((reply, _ANSWER))
+            at = reply
+        steps.append((solve, _SOLVE))
+        reopen_at = None
+        reopen_steps: list[tuple[int, str]] = []
+        if rng.random() < customers.reopen_probability:
+            delay = customers.reopen_delay.sample(rng)
+            again = (handling.resolve or handling.solve).sample(rng)
+            reply = min(answer.sample(rng), again)
+            if delay < customers.close_after // timedelta(microseconds=1):
+                reopen_at = delay
+                reopen_steps = [(reply, _ANSWER), (again, _SOLVE)]
+        return _Work(steps, reopen_at, reopen_steps)
+
+    # -- feeding the engines ---------------------------------------------------------
+
+    def _feed(self, tk: _Tk, event: Any) -> None:
+        """One event to the dispatcher, the ticket's SLA clock and the backlog tracker."""
+        decisions = self.dispatcher.handle(event)
+        if not isinstance(event, AgentReply | CustomerMessage):  # the tracker ignores these
+            self.tracker.handle(event)
+        if tk.clock is not None and not isinstance(event, TicketTransferred | TicketEscalated):
+            self._alerts(tk, tk.clock.handle(event))
+            self._deadline(tk)
+        owner = tk.agent
+        for decision in decisions:
+            self._decision(decision)
+        if owner is not None:
+            self._load(owner)
+        if tk.agent is not None and tk.agent != owner:
+            self._load(tk.agent)
+
+    def _decision(self, decision: Any) -> None:
+        tk = self.tickets[decision.ticket_id]
+        now = self.now
+        if isinstance(decision, Assigned):
+            self.tracker.handle(decision)
+            self._unwait(tk)
+            previous = tk.agent
+            tk.agent = decision.agent_id
+            self.assigned_counts[decision.agent_id] += 1
+            if tk.assigned is None:
+                tk.assigned = now
+                self.wait.add(now - tk.created)
+                if now > tk.created:
+                    self.waited += 1
+            if tk.unassigned_since is not None:
+                if tk.base is None:
+                    tk.base = now
+                else:
+                    tk.base += now - tk.unassigned_since
+                tk.unassigned_since = None
+            if previous is not None:
+                self._load(previous)
+            self._load(decision.agent_id)
+            self._schedule(tk)
+        elif isinstance(decision, Queued):
+            self._wait(tk)
+        elif isinstance(decision, ReturnedToPool):
+            tk.agent = None
+            tk.gen += 1
+            tk.unassigned_since = now
+            self._load(decision.agent_id)
+        elif isinstance(decision, LeftUnassigned):
+            self._unwait(tk)
+            if tk.agent is None and tk.assigned is None:
+                self.left += 1
+        # Escalated (by a tag on creation) changes nothing here: the routing decision follows.
+
+    def _wait(self, tk: _Tk) -> None:
+        if tk.id not in self.waiting:
+            self._queue_mark()
+            self.waiting.add(tk.id)
+            self.queue_max = max(self.queue_max, len(self.waiting))
+
+    def _unwait(self, tk: _Tk) -> None:
+        if tk.id in self.waiting:
+            self._queue_mark()
+            self.waiting.discard(tk.id)
+
+    def _queue_mark(self) -> None:
+        self.queue_area += len(self.waiting) * (self.now - self.queue_since)
+        self.queue_since = self.now
+
+    def _load(self, agent_id: str) -> None:
+        new = self.dispatcher.load(agent_id)
+        old = self.loads[agent_id]
+        if new != old:
+            span = self.now - self.load_since[agent_id]
+            self.load_area[agent_id] += old * span
+            if old:
+                self.busy_area[agent_id] += span
+            self.load_since[agent_id] = self.now
+            self.loads[agent_id] = new
+            self.peak[agent_id] = max(self.peak[agent_id], new)
+
+    # -- work ------------------------------------------------------------------------
+
+    def _schedule(self, tk: _Tk) -> None:
+        """Schedule the ticket's next step for its current agent (a new generation)."""
+        tk.gen += 1
+        if tk.next < len(tk.steps) and tk.base is not None:
+            offset, kind = tk.steps[tk.next]
+            self.push(max(self.now, tk.base + offset), _STEP, tk, (tk.gen, kind))
+
+    def _step(self, tk: _Tk, kind: str) -> None:
+        tk.next += 1
+        at = self._dt(self.now)
+        if kind == _MESSAGE:
+            tk.answered = False
+            self._feed(tk, CustomerMessage(ticket_id=tk.id, at=at))
+        elif kind in (_REPLY, _ANSWER):
+            self._reply(tk, at)
+        else:
+            if not tk.answered or tk.first_reply is None:
+                self._reply(tk, at)
+            self._solve(tk, at)
+        if tk.next < len(tk.steps) and not tk.closed:
+            offset, kind = tk.steps[tk.next]
+            self.push(max(self.now, tk.base + offset), _STEP, tk, (tk.gen, kind))  # type: ignore[operator]
+
+    def _reply(self, tk: _Tk, at: datetime) -> None:
+        tk.answered = True
+        self._feed(tk, AgentReply(ticket_id=tk.id, at=at, agent_id=tk.agent))
+        if tk.first_reply is None:
+            tk.first_reply = self.now
+            self.first_response.add(self.now - tk.created)
+            self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.OPEN))
+
+    def _solve(self, tk: _Tk, at: datetime) -> None:
+        self.solves += 1
+        self.unresolved -= 1
+        tk.solved = self.now
+        self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.SOLVED))
+        work = tk.work
+        close = self.now + self.scenario.customers.close_after // timedelta(microseconds=1)
+        if work.reopen_at is not None and not tk.reopened:
+            self.push(self.now + work.reopen_at, _REOPEN, tk)
+        else:
+            self.resolution.add(self.now - tk.created)
+            self.push(close, _CLOSE, tk, tk.reopened)
+
+    def _reopen(self, tk: _Tk) -> None:
+        tk.reopened += 1
+        self.unresolved += 1
+        at = self._dt(self.now)
+        tk.answered = False
+        tk.steps = tk.work.reopen_steps
+        tk.next = 0
+        self._feed(tk, CustomerMessage(ticket_id=tk.id, at=at))
+        self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.OPEN))
+        if tk.agent is not None:
+            tk.base = self.now
+            self._schedule(tk)
+        else:  # the agent left meanwhile: the routing decision above placed it anew
+            tk.base = None
+            tk.unassigned_since = self.now
+
+    def _close(self, tk: _Tk) -> None:
+        at = self._dt(self.now)
+        sla = self._sla_final(tk, at)  # before the close: the tracker forgets closed tickets
+        self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.CLOSED))
+        self._finish(tk, sla, closed=True)
+
+    def _sla_final(self, tk: _Tk, at: datetime) -> tuple[tuple[str, str, bool], ...]:
+        """Count the ticket's final SLA result, give it to the tracker, and return each target's end state."""
+        sla: tuple[tuple[str, str, bool], ...] = ()
+        if tk.clock is not None:
+            result = tk.clock.result(at)
+            self.tracker.handle(result)
+            priority = tk.priority.value
+            for row in attainment([result]):
+                counts = self.sla_rows.setdefault((row.policy, row.target, priority), [0, 0, 0])
+                counts[0] += row.achieved
+                counts[1] += row.late
+                counts[2] += row.open_breached
+            sla = tuple(
+                (
+                    t.name,
+                    t.state.value,
+                    any(c.breached and c.state is not TargetState.CANCELLED for c in t.cycles),
+                )
+                for t in result.targets
+            )
+            tk.clock = None
+        return sla
+
+    def _finish(self, tk: _Tk, sla: tuple[tuple[str, str, bool], ...], *, closed: bool) -> None:
+        tk.closed = True
+        self._unwait(tk)
+        if self.records:
+            end = self.now
+            self.outcomes.append(
+                TicketOutcome(
+                    ticket_id=tk.id,
+                    created=tk.ticket.created,
+                    channel=tk.ticket.channel,
+                    priority=tk.priority.value,
+                    language=tk.ticket.language,
+                    plan=tk.ticket.plan,
+                    agent=tk.agent,
+                    wait=None if tk.assigned is None else timedelta(microseconds=tk.assigned - tk.created),
+                    first_response=None
+                    if tk.first_reply is None
+                    else timedelta(microseconds=tk.first_reply - tk.created),
+                    resolution=None
+                    if tk.solved is None or tk.next < len(tk.steps) or (tk.solved > end)
+                    else timedelta(microseconds=tk.solved - tk.created),
+                    reopened=tk.reopened,
+                    transfers=tk.transfers,
+                    escalations=tk.escalations,
+                    closed=closed,
+                    sla=sla,
+                )
+            )
+        del self.tickets[tk.id]
+
+    # -- SLA -------------------------------------------------------------------------
+
+    def _deadline(self, tk: _Tk) -> None:
+        assert tk.clock is not None
+        due = tk.clock.next_deadline()
+        if due is None:
+            return
+        t = max(self.now, _us(due))
+        if t != tk.sla_at:
+            tk.sla_at = t
+            self.push(t, _SLA, tk, t)
+
+    def _alerts(self, tk: _Tk, alerts: tuple[Alert, ...]) -> None:
+        for alert in alerts:
+            action = alert.action
+            name = alert.kind if action is None else type(action).__name__.lower()
+            self.alerts[name] = self.alerts.get(name, 0) + 1
+            if tk.closed or (tk.solved is not None and tk.next >= len(tk.steps)):
+                continue
+            at = self._dt(self.now)
+            if isinstance(action, MoveTier):
+                tier = self.dispatcher.ticket(tk.id).tier
+                tier_to = tier + 1 if action.to is None else action.to
+                if tier_to <= tier or tier_to > 4 or self.dispatcher.routing.tier_pool(tier_to) is None:
+                    continue
+                tk.escalations += 1
+                self._feed(
+                    tk, TicketEscalated(at=at, ticket_id=tk.id, to_tier=tier_to, reason=f"SLA {alert.target}")
+                )
+            elif isinstance(action, Reassign):
+                if action.to in self.assigned_counts and action.to != tk.agent:
+                    tk.transfers += 1
+                    self._transfer(tk, action.to, at)
+            elif isinstance(action, RaisePriority):
+                ranks = list(Priority)
+                to = action.to or ranks[min(len(ranks) - 1, tk.priority.rank + 1)]
+                if to > tk.priority:
+                    tk.priority = to
+                    self._feed(tk, TicketUpdated(ticket_id=tk.id, at=at, changes={"priority": to}))
+
+    def _transfer(self, tk: _Tk, to: str, at: datetime) -> None:
+        previous = tk.agent
+        self._feed(tk, TicketTransferred(at=at, ticket_id=tk.id, to_agent=to, by="sla"))
+        self._unwait(tk)
+        tk.agent = to
+        if tk.unassigned_since is not None:
+            tk.base = self.now if tk.base is None else tk.base + (self.now - tk.unassigned_since)
+            tk.unassigned_since = None
+        if previous is not None:
+            self._load(previous)
+        self._load(to)
+        self._schedule(tk)
+
+    # -- shifts ----------------------------------------------------------------------
+
+    def _shifts(self) -> None:
+        """A backlog pass each time a shift opens, per distinct shift calendar."""
+        calendars = {a.shift for a in self.scenario.agents if a.shift is not None}
+        for calendar in sorted(calendars, key=repr):
+            self._next_shift(calendar, self.start_dt)
+
+    def _next_shift(self, calendar: Any, after: datetime) -> None:
+        opens = calendar.next_open(calendar.next_close(after) if calendar.is_open(after) else after)
+        self.push(max(self.now, _us(opens)), _SHIFT, None, calendar)
+
+    def _tick(self, calendar: Any) -> None:
+        at = self._dt(self.now)
+        for decision in self.dispatcher.handle(Tick(at=at)):
+            self._decision(decision)
+        self._next_shift(calendar, at)
+
+    # -- the result ------------------------------------------------------------------
+
+    def _result(self) -> SimulationResult:
+        end = self.end
+        end_dt = self._dt(end).astimezone(self.zone)
+        for tk in list(self.tickets.values()):
+            self._finish(tk, self._sla_final(tk, end_dt), closed=False)
+        self._queue_mark()
+        span = end - self.start
+        agents = []
+        caps = self._caps()
+        for agent_id in self.assigned_counts:
+            since = self.load_since[agent_id]
+            area = self.load_area[agent_id] + self.loads[agent_id] * (end - since)
+            busy = self.busy_area[agent_id] + (end - since if self.loads[agent_id] else 0)
+            mean = area / span
+            cap = caps.get(agent_id)
+            agents.append(
+                AgentFigures(
+                    agent_id,
+                    self.assigned_counts[agent_id],
+                    self.peak[agent_id],
+                    mean,
+                    None if not cap else mean / cap,
+                    busy / span,
+                )
+            )
+        sla = tuple(
+            SLAFigures(policy, target, priority, *counts)
+            for (policy, target, priority), counts in sorted(
+                self.sla_rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -Priority(kv[0][2]).rank)
+            )
+        )
+        return SimulationResult(
+            scenario=self.scenario.name,
+            strategy=self.strategy,
+            seed=self.scenario.seed,
+            start=self.start_dt,
+            end=end_dt,
+            created=self.created,
+            solved=self.solves,
+            unresolved=self.unresolved,
+            left_unassigned=self.left,
+            waited=self.waited,
+            wait=self.wait.summary(),
+            first_response=self.first_response.summary(),
+            resolution=self.resolution.summary(),
+            agents=tuple(agents),
+            fairness=jain(self.assigned_counts),
+            sla=sla,
+            alerts=tuple(sorted(self.alerts.items())),
+            queue=tuple(self.samples),
+            queue_mean=self.queue_area / span,
+            queue_max=self.queue_max,
+            backlog=self.tracker.report(through=end_dt - timedelta(microseconds=1)),
+            tickets=tuple(sorted(self.outcomes, key=lambda o: o.ticket_id)) if self.records else None,
+        )
+
+    def _caps(self) -> dict[str, int]:
+        """Each agent's cap: their own, else that of the first pool they are in."""
+        routing = self.dispatcher.routing
+        out: dict[str, int] = {}
+        for agent in self.scenario.agents:
+            if agent.cap is not None:
+                out[agent.id] = agent.cap
+                continue
+            for pool in routing.pools:
+                members = pool.agents
+                if pool.cap is not None and (members is None or agent.id in members):
+                    out[agent.id] = pool.cap
+                    break
+        return out
+
+
+def simulate(
+    scenario: Scenario,
+    strategy: str | None = None,
+    *,
+    records: bool = True,
+    progress: Callable[[float], None] | None = None,
+) -> SimulationResult:
+    """Run ``scenario`` with one strategy variant (default: the scenario's ``strategy``).
+
+    ``records=False`` keeps no per-ticket records, and memory stays flat however many
+    tickets the run has. ``progress``, when given, is called now and then with the share
+    of simulated time done (from 0 to 1); the library itself prints nothing.
+
+    Raises:
+        InvalidInput: a scenario that is not a `Scenario`, or an unknown strategy name.
+
+    """
+    if not isinstance(scenario, Scenario):
+        raise InvalidInput("scenario", "a ticketcore.simulate.Scenario", scenario)
+    if strategy is None:
+        strategy = scenario.strategy
+    scenario.routing_for(strategy)  # an unknown name raises here, before any work
+    return _Run(scenario, strategy, records=records, progress=progress).run()
+
+
+def compare(
+    scenario: Scenario,
+    strategies: list[str] | tuple[str, ...],
+    *,
+    records: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> Comparison:
+    """Run several strategy variants on the same tickets (common random numbers).
+
+    ``progress`` gets the share done over all the runs together.
+    """
+    if not isinstance(scenario, Scenario):
+        raise InvalidInput("scenario", "a ticketcore.simulate.Scenario", scenario)
+    names: object = strategies
+    if isinstance(names, str) or not strategies:
+        raise InvalidInput("strategies", "a non-empty list of strategy names", strategies)
+    for name in strategies:
+        scenario.routing_for(name)
+    results = []
+    for i, name in enumerate(strategies):
+        part = None
+        if progress is not None:
+            report = progress
+
+            def part(share: float, i: int = i, report: Callable[[float], None] = report) -> None:
+                report((i + share) / len(strategies))
+
+        results.append(simulate(scenario, name, records=records, progress=part))
+    return Comparison(tuple(results))

@@ -1,0 +1,550 @@
+"""Scenarios: what a simulation runs, as frozen values with a JSON- and TOML-compatible dict form.
+
+A scenario says who arrives (`Arrivals`), who works (agents, from `ticketcore.assign`), how
+long the work takes (`Handling`, per channel and priority), what customers do (`Customers`),
+and the policies under test: the routing, named strategy variants of it, and SLA policies.
+`Scenario.from_toml` and `Scenario.from_json` read text, never files: the host (or the
+command line) reads the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority
+from ticketcore._util import check_keys, wrap
+from ticketcore.assign._model import Agent, Pool, Routing
+from ticketcore.assign._strategies import _BY_NAME as _STRATEGY_NAMES
+from ticketcore.simulate._distributions import (
+    Distribution,
+    Exponential,
+    Fixed,
+    _duration,
+    distribution_from_dict,
+)
+from ticketcore.sla._calendar import _check_timezone
+from ticketcore.sla._config import WEEKDAYS
+from ticketcore.sla._policy import SLAPolicies, _format_duration
+
+__all__ = ["Arrivals", "Customers", "Handling", "Scenario"]
+
+
+def _mix(value: object, field: str) -> tuple[tuple[str, float], ...]:
+    """``{"chat": 0.8, "email": 0.2}`` as pairs; weights are relative and need not sum to 1."""
+    if isinstance(value, tuple) and all(isinstance(p, tuple) for p in value):
+        value = dict(value)
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput(field, "a non-empty mapping of values to weights", value)
+    out = []
+    for key, weight in value.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidInput(field, "non-empty names as keys", key)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight < math.inf:
+            raise InvalidInput(f"{field}.{key}", "a weight of zero or more", weight)
+        out.append((key, float(weight)))
+    if sum(w for _, w in out) <= 0:
+        raise InvalidInput(field, "at least one weight above zero", value)
+    return tuple(out)
+
+
+def _opt_mix(value: object, field: str) -> tuple[tuple[str, float], ...]:
+    return () if value is None or value in ({}, ()) else _mix(value, field)
+
+
+def _probabilities(value: object) -> tuple[tuple[str, float], ...]:
+    pairs = _opt_mix(value, "arrivals.tags")
+    for tag, p in pairs:
+        if p > 1:
+            raise InvalidInput(f"arrivals.tags.{tag}", "a probability from 0 to 1", p)
+    return pairs
+
+
+def _to_profile(value: object) -> tuple[tuple[float, ...], ...]:
+    """24 relative rates per weekday, Monday first, from ``{"daily": [...], "mon": [...]}``."""
+    if value is None:
+        return ((1.0,) * 24,) * 7
+    if isinstance(value, tuple) and len(value) == 7:
+        value = dict(zip(WEEKDAYS, value, strict=True))
+    d = check_keys(value, "arrivals.profile", ("daily", *WEEKDAYS), ())
+    days: list[tuple[float, ...]] = []
+    for day in WEEKDAYS:
+        key = day if day in d else "daily"
+        if key not in d:
+            raise InvalidInput(f"arrivals.profile.{day}", "24 hourly weights (or a 'daily' list)")
+        hours = d[key]
+        field = f"arrivals.profile.{key}"
+        if isinstance(hours, str) or not isinstance(hours, list | tuple) or len(hours) != 24:
+            raise InvalidInput(field, "a list of 24 hourly weights", hours)
+        for i, w in enumerate(hours):
+            if isinstance(w, bool) or not isinstance(w, int | float) or not 0 <= w < math.inf:
+                raise InvalidInput(f"{field}[{i}]", "a weight of zero or more", w)
+        days.append(tuple(float(w) for w in hours))
+    if not any(any(day) for day in days):
+        raise InvalidInput("arrivals.profile", "at least one hour with a weight above zero", value)
+    return tuple(days)
+
+
+def _channels(value: object) -> tuple[tuple[str, float], ...]:
+    return _mix(value, "arrivals.channels")
+
+
+def _priorities(value: object) -> tuple[tuple[str, float], ...]:
+    return _mix(value, "arrivals.priorities")
+
+
+def _languages(value: object) -> tuple[tuple[str, float], ...]:
+    return _opt_mix(value, "arrivals.languages")
+
+
+def _plans(value: object) -> tuple[tuple[str, float], ...]:
+    return _opt_mix(value, "arrivals.plans")
+
+
+def _per_day(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise InvalidInput("arrivals.per_day", "a number of tickets per day above zero", value)
+
+
+@attrs.frozen
+class Arrivals:
+    """Who arrives and when: a Poisson process whose rate varies by hour of the week.
+
+    ``per_day`` is the mean number of tickets per day over a week; ``profile`` spreads the
+    week's tickets over its 168 hours in proportion to the weights (24 per weekday, Monday
+    first, in the scenario's time zone; flat by default). Each ticket draws its channel,
+    priority, language and plan from the mixes (relative weights) and gets each tag of
+    ``tags`` with that tag's probability.
+    """
+
+    per_day: float = attrs.field(validator=_per_day)
+    profile: tuple[tuple[float, ...], ...] = attrs.field(default=None, converter=_to_profile)
+    channels: tuple[tuple[str, float], ...] = attrs.field(default=(("email", 1.0),), converter=_channels)
+    priorities: tuple[tuple[str, float], ...] = attrs.field(default=(("normal", 1.0),), converter=_priorities)
+    languages: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_languages)
+    plans: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_plans)
+    tags: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_probabilities)
+
+    def __attrs_post_init__(self) -> None:
+        for name, _ in self.priorities:
+            Priority.parse(name, f"arrivals.priorities.{name}")
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "arrivals") -> Arrivals:
+        """Read the dict form; an error names the bad key."""
+        d = check_keys(data, path, _ARRIVAL_FIELDS, ("per_day",))
+        return cls(**d)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form read by `from_dict`."""
+        out: dict[str, Any] = {"per_day": self.per_day}
+        if len(set(self.profile)) == 1:
+            if set(self.profile[0]) != {1.0}:
+                out["profile"] = {"daily": list(self.profile[0])}
+        else:
+            out["profile"] = {day: list(h) for day, h in zip(WEEKDAYS, self.profile, strict=True)}
+        for key in ("channels", "priorities", "languages", "plans", "tags"):
+            pairs = getattr(self, key)
+            if pairs:
+                out[key] = dict(pairs)
+        return out
+
+
+_ARRIVAL_FIELDS: Final = tuple(f.name for f in attrs.fields(Arrivals))
+
+
+def _solve(value: object) -> Distribution:
+    return distribution_from_dict(value, "solve")
+
+
+def _first_response(value: object) -> Distribution:
+    return distribution_from_dict(value, "first_response")
+
+
+def _next_response(value: object) -> Distribution | None:
+    return None if value is None else distribution_from_dict(value, "next_response")
+
+
+def _resolve(value: object) -> Distribution | None:
+    return None if value is None else distribution_from_dict(value, "resolve")
+
+
+def _reply_delay(value: object) -> Distribution:
+    return distribution_from_dict(value, "customers.reply_delay")
+
+
+def _reopen_delay(value: object) -> Distribution:
+    return distribution_from_dict(value, "customers.reopen_delay")
+
+
+def _close_after(value: object) -> timedelta:
+    return _duration(value, "customers.close_after")
+
+
+@attrs.frozen
+class Handling:
+    """How long agents take: to the first reply, to later replies, and to solve the ticket.
+
+    All are counted from the moment the agent gets the ticket. ``solve`` is how long the
+    ticket holds its place in the agent's load; the first reply comes at
+    ``min(first_response, solve)``. ``next_response`` (default: ``first_response``) is
+    the time to answer each later customer message. ``resolve`` (default: ``solve``) is
+    the time to solve a reopened ticket again.
+    """
+
+    solve: Distribution = attrs.field(converter=_solve)
+    first_response: Distribution = attrs.field(default=Fixed(timedelta(0)), converter=_first_response)
+    next_response: Distribution | None = attrs.field(default=None, converter=_next_response)
+    resolve: Distribution | None = attrs.field(default=None, converter=_resolve)
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "handling") -> Handling:
+        """Read ``{"solve": ..., "first_response": ..., ...}`` (distributions in their dict form)."""
+        d = check_keys(data, path, _HANDLING_FIELDS, ("solve",))
+        return wrap(path, cls, **d)  # type: ignore[no-any-return]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form read by `from_dict`."""
+        out = {"solve": self.solve.to_dict(), "first_response": self.first_response.to_dict()}
+        for key in ("next_response", "resolve"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value.to_dict()
+        return out
+
+
+_HANDLING_FIELDS: Final = tuple(f.name for f in attrs.fields(Handling))
+
+
+def _to_handling(value: object) -> tuple[tuple[str, Handling], ...]:
+    """``{"*": ..., "chat": ..., "email/urgent": ..., "*/high": ...}``: keys ``channel[/priority]``."""
+    if isinstance(value, tuple):
+        value = dict(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInput("handling", "a mapping of 'channel/priority' patterns to handling", value)
+    if "*" not in value:
+        raise InvalidInput("handling.*", "a default entry under '*' (the handling of any ticket)")
+    out = []
+    for key, spec in value.items():
+        path = f"handling.{key}"
+        if not isinstance(key, str) or key.count("/") > 1 or not all(key.split("/")):
+            raise InvalidInput(path, "a pattern 'channel', 'channel/priority' or '*/priority'", key)
+        if "/" in key:
+            priority = key.split("/")[1]
+            if priority != "*":
+                Priority.parse(priority, path)
+        out.append((key, spec if isinstance(spec, Handling) else Handling.from_dict(spec, path)))
+    return tuple(out)
+
+
+def _probability(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InvalidInput(f"customers.{attribute.name}", "a probability from 0 to 1", value)
+
+
+@attrs.frozen
+class Customers:
+    """What customers do.
+
+    After each agent reply before the ticket is solved, the customer writes back with
+    ``reply_probability`` after a ``reply_delay`` (the agent then answers within the
+    handling's ``next_response``). After a solve, the customer reopens it once with
+    ``reopen_probability`` after a ``reopen_delay``, if that comes before the ticket
+    closes; a solved ticket closes ``close_after`` its last solve (Zendesk's four days).
+    """
+
+    reply_probability: float = attrs.field(default=0.0, validator=_probability)
+    reply_delay: Distribution = attrs.field(
+        default=Exponential(timedelta(minutes=10)), converter=_reply_delay
+    )
+    reopen_probability: float = attrs.field(default=0.0, validator=_probability)
+    reopen_delay: Distribution = attrs.field(default=Exponential(timedelta(days=1)), converter=_reopen_delay)
+    close_after: timedelta = attrs.field(default=timedelta(days=4), converter=_close_after)
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "customers") -> Customers:
+        """Read the dict form; an error names the bad key."""
+        d = check_keys(data, path, _CUSTOMER_FIELDS, ())
+        return cls(**d)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form read by `from_dict`."""
+        return {
+            "reply_probability": self.reply_probability,
+            "reply_delay": self.reply_delay.to_dict(),
+            "reopen_probability": self.reopen_probability,
+            "reopen_delay": self.reopen_delay.to_dict(),
+            "close_after": _format_duration(self.close_after),
+        }
+
+
+_CUSTOMER_FIELDS: Final = tuple(f.name for f in attrs.fields(Customers))
+
+_POOL_OVERRIDES: Final = tuple(f.name for f in attrs.fields(Pool) if f.name not in ("name", "agents"))
+
+
+def _to_agents(value: object) -> tuple[Agent, ...]:
+    """A list of agents (values or dicts), or ``{"count": n, ...fields every agent shares}``."""
+    if isinstance(value, Mapping):
+        d = dict(value)
+        count = d.pop("count", None)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100_000:
+            raise InvalidInput("agents.count", "a number of agents from 1 to 100,000", count)
+        if "id" in d:
+            raise InvalidInput(
+                "agents.id", "no id with 'count' (agents are named agent1, agent2, ...)", d["id"]
+            )
+        width = len(str(count))
+        return tuple(
+            Agent.from_dict({"id": f"agent{i:0{width}d}", **d}, "agents") for i in range(1, count + 1)
+        )
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+        raise InvalidInput("agents", "a non-empty list of agents, or {'count': n, ...}", value)
+    out = tuple(
+        a if isinstance(a, Agent) else Agent.from_dict(a, f"agents[{i}]") for i, a in enumerate(value)
+    )
+    ids = [a.id for a in out]
+    for i, agent_id in enumerate(ids):
+        if agent_id in ids[:i]:
+            raise InvalidInput(f"agents[{i}].id", "an id no other agent has", agent_id)
+    return out
+
+
+def _to_routing(value: object) -> Routing:
+    if value is None:
+        return Routing(pools=[Pool(name="support", backlog=True)], default_pool="support")
+    return value if isinstance(value, Routing) else Routing.from_dict(value)
+
+
+def _to_sla(value: object) -> SLAPolicies:
+    if value is None:
+        return SLAPolicies(())
+    return value if isinstance(value, SLAPolicies) else wrap("sla", SLAPolicies.from_dict, value)
+
+
+def _to_strategies(value: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """``{name: {pool field: value}}``: each variant overrides those fields in every pool."""
+    if value is None:
+        return ()
+    if isinstance(value, tuple):
+        value = {name: dict(fields) for name, fields in value}
+    if not isinstance(value, Mapping):
+        raise InvalidInput("strategies", "a mapping of variant names to pool settings", value)
+    out = []
+    for name, fields in value.items():
+        path = f"strategies.{name}"
+        if not isinstance(name, str) or not name or "," in name:
+            raise InvalidInput("strategies", "variant names without commas", name)
+        d = check_keys(fields, path, _POOL_OVERRIDES, ())
+        if "strategy" in d and not isinstance(d["strategy"], str):
+            d["strategy"] = d["strategy"].to_dict()
+        out.append((name, tuple(d.items())))
+    return tuple(out)
+
+
+def _to_arrivals(value: object) -> Arrivals:
+    return value if isinstance(value, Arrivals) else Arrivals.from_dict(value)
+
+
+def _to_customers(value: object) -> Customers:
+    return value if isinstance(value, Customers) else Customers.from_dict(value)
+
+
+def _to_date(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput("start", "a date like '2026-03-02'", value)
+
+
+def _to_seed(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput("seed", "a whole number of zero or more", value)
+    return value
+
+
+def _days(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 36_600:
+        raise InvalidInput("days", "a number of days above zero (at most 36,600)", value)
+
+
+def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(attribute.name, "a non-empty name", value)
+
+
+def _to_by(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+        raise InvalidInput("backlog_by", "a list of ticket field names", value)
+    return tuple(value)
+
+
+@attrs.frozen
+class Scenario:
+    """Everything one simulation run needs, as a value.
+
+    The run starts at local midnight of ``start`` in ``timezone`` and lasts ``days``.
+    ``routing`` is the assignment under test (by default one pool, ``support``, of every
+    agent, with the backlog on); ``strategies`` are named variants of it, each a set of
+    pool settings (``strategy``, ``cap``, ``backlog_order`` ...) applied to every pool;
+    the name of a built-in strategy (``sequential``, ``least_loaded`` ...) is a variant
+    too. ``strategy`` names the variant a run uses when none is asked for (None: the
+    routing as it is). ``sla`` holds the SLA policies, escalation ladders included;
+    ``backlog_by`` the ticket fields of the weekly backlog's breakdown.
+
+    The same ``seed`` gives the same run on any machine. Variants of one scenario see
+    the same tickets (the same arrivals and the same work in each ticket): common random
+    numbers, so differences come from the policies, not from luck.
+    """
+
+    arrivals: Arrivals = attrs.field(converter=_to_arrivals)
+    agents: tuple[Agent, ...] = attrs.field(converter=_to_agents)
+    handling: tuple[tuple[str, Handling], ...] = attrs.field(converter=_to_handling)
+    name: str = attrs.field(default="scenario", validator=_name)
+    seed: int = attrs.field(default=1, converter=_to_seed)
+    days: float = attrs.field(default=28.0, validator=_days)
+    start: date = attrs.field(default=date(2026, 3, 2), converter=_to_date)
+    timezone: str = attrs.field(default="UTC", validator=_check_timezone)
+    customers: Customers = attrs.field(default=Customers(), converter=_to_customers)
+    routing: Routing = attrs.field(default=None, converter=_to_routing)
+    strategies: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = attrs.field(
+        default=None, converter=_to_strategies
+    )
+    strategy: str | None = None
+    sla: SLAPolicies = attrs.field(default=None, converter=_to_sla)
+    backlog_by: tuple[str, ...] = attrs.field(default=("channel",), converter=_to_by)
+
+    def __attrs_post_init__(self) -> None:
+        known = {a.id for a in self.agents}
+        for pool in self.routing.pools:
+            for agent_id in pool.agents or ():
+                if agent_id not in known:
+                    raise InvalidInput.unknown_key(
+                        f"routing.pools.{pool.name}.agents", agent_id, known, "agents"
+                    )
+        for rule in self.routing.rules:
+            if rule.agent is not None and rule.agent not in known:
+                raise InvalidInput.unknown_key(
+                    f"routing.rules.{rule.name}.agent", rule.agent, known, "agents"
+                )
+        for name in self.variants:
+            self.routing_for(name)  # every variant must make a valid routing
+        if self.strategy is not None and self.strategy not in self.variants:
+            raise InvalidInput.unknown_key("strategy", self.strategy, self.variants, "strategies")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The scenario's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The names a run can use: the scenario's own variants, then the built-in strategies."""
+        own = tuple(name for name, _ in self.strategies)
+        return own + tuple(name for name in _STRATEGY_NAMES if name not in own)
+
+    def routing_for(self, variant: str | None) -> Routing:
+        """The routing of a variant (None: the routing as it is).
+
+        Raises:
+            InvalidInput: an unknown variant name (with the closest known name), or a
+                variant that makes an invalid pool.
+
+        """
+        if variant is None:
+            return self.routing
+        own = dict(self.strategies)
+        if variant in own:
+            fields = dict(own[variant])
+        elif variant in _STRATEGY_NAMES:
+            fields = {"strategy": variant}
+        else:
+            raise InvalidInput.unknown_key("strategy", variant, self.variants, "strategies")
+        path = f"strategies.{variant}"
+        pools = [Pool.from_dict({**p.to_dict(), **fields}, path) for p in self.routing.pools]
+        return attrs.evolve(self.routing, pools=pools)
+
+    def handling_for(self, channel: str, priority: Priority) -> Handling:
+        """The most specific handling entry: ``channel/priority``, ``channel``, ``*/priority``, ``*``."""
+        table = dict(self.handling)
+        for key in (f"{channel}/{priority.value}", channel, f"{channel}/*", f"*/{priority.value}", "*"):
+            if key in table:
+                return table[key]
+        raise AssertionError("'*' is always present")  # pragma: no cover
+
+    @classmethod
+    def from_dict(cls, data: object) -> Scenario:
+        """Read the dict form (the shape of a TOML or JSON scenario file).
+
+        Raises:
+            InvalidInput: naming the path of the bad key or value, such as
+                ``handling.chat.solve.lognormal.sigma`` or ``arrivals.per_dya``.
+
+        """
+        d = check_keys(data, "", _SCENARIO_FIELDS, ("arrivals", "agents", "handling"))
+        return cls(**d)
+
+    @classmethod
+    def from_toml(cls, text: str) -> Scenario:
+        """Read a scenario from TOML text (the host reads the file)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise InvalidInput("scenario", f"valid TOML ({e})", text[:60]) from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Scenario:
+        """Read a scenario from JSON text (the host reads the file)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InvalidInput("scenario", f"valid JSON ({e})", text[:60]) from None
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dict form read by `from_dict` (JSON-compatible; agents as a list)."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "seed": self.seed,
+            "days": self.days,
+            "start": self.start.isoformat(),
+            "timezone": self.timezone,
+            "arrivals": self.arrivals.to_dict(),
+            "agents": [a.to_dict() for a in self.agents],
+            "handling": {key: h.to_dict() for key, h in self.handling},
+            "customers": self.customers.to_dict(),
+            "routing": self.routing.to_dict(),
+            "backlog_by": list(self.backlog_by),
+        }
+        if self.strategies:
+            out["strategies"] = {name: dict(fields) for name, fields in self.strategies}
+        if self.strategy is not None:
+            out["strategy"] = self.strategy
+        if self.sla.policies:
+            out["sla"] = self.sla.to_dict()
+        return out
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed, checked like a new scenario (``days``, ``seed`` ...)."""
+        for key in changes:
+            if key not in _SCENARIO_FIELDS:
+                raise InvalidInput.unknown_key(key, key, _SCENARIO_FIELDS, "scenario fields")
+        return attrs.evolve(self, **changes)
+
+
+_SCENARIO_FIELDS: Final = tuple(f.name for f in attrs.fields(Scenario))
