@@ -441,10 +441,10 @@ class Scenario:
                 raise InvalidInput.unknown_key(
                     f"routing.rules.{rule.name}.agent", rule.agent, known, "agents"
                 )
-        for name in self.variants:
-            self.routing_for(name)  # every variant must make a valid routing
-        if self.strategy is not None and self.strategy not in self.variants:
-            raise InvalidInput.unknown_key("strategy", self.strategy, self.variants, "strategies")
+        for name, _ in self.strategies:
+            self.routing_for(name)  # every variant of the scenario's own must make a valid routing
+        if self.strategy is not None:
+            self.routing_for(self.strategy)
 
     @property
     def zone(self) -> ZoneInfo:
