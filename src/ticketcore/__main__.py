@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ticketcore._errors import TicketcoreError
-from ticketcore.simulate import Comparison, Scenario, SimulationResult, compare, simulate
-from ticketcore.simulate._defaults import default_scenario
+from ticketcore.simulate import Comparison, Scenario, SimulationResult, compare, default_scenario, simulate
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["main"]

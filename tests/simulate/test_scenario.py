@@ -9,14 +9,15 @@ import pytest
 
 from ticketcore import InvalidInput, Priority
 from ticketcore.simulate import (
+    DEFAULT_SCENARIO,
     Empirical,
     Exponential,
     Fixed,
     LogNormal,
     Scenario,
+    default_scenario,
     distribution_from_dict,
 )
-from ticketcore.simulate._defaults import DEFAULT_SCENARIO, default_scenario
 
 SMALL: dict[str, Any] = {
     "arrivals": {"per_day": 100},

@@ -111,7 +111,7 @@ class BacklogTracker:
         return self._options
 
     def __len__(self) -> int:
-        """The number of tickets seen."""
+        """The number of tickets followed: seen created and not closed yet."""
         return len(self._tickets)
 
     def handle(self, event: object) -> None:

@@ -17,6 +17,8 @@ on the same tickets. `erlang_c` gives the textbook M/M/c figures to check a run 
 True
 """
 
+from ticketcore.simulate._defaults import DEFAULT_SCENARIO as DEFAULT_SCENARIO
+from ticketcore.simulate._defaults import default_scenario as default_scenario
 from ticketcore.simulate._distributions import Distribution as Distribution
 from ticketcore.simulate._distributions import Empirical as Empirical
 from ticketcore.simulate._distributions import Exponential as Exponential
@@ -41,6 +43,7 @@ from ticketcore.simulate._theory import ErlangC as ErlangC
 from ticketcore.simulate._theory import erlang_c as erlang_c
 
 __all__ = [
+    "DEFAULT_SCENARIO",
     "MAX_REPLIES",
     "AgentFigures",
     "Arrivals",
@@ -60,6 +63,7 @@ __all__ = [
     "Summary",
     "TicketOutcome",
     "compare",
+    "default_scenario",
     "distribution_from_dict",
     "erlang_c",
     "simulate",

@@ -1,0 +1,116 @@
+"""Benchmark: the simulator, with the full policy logic, against a bare SimPy M/M/c model.
+
+Workload (the simulation issue's): 1,000,000 tickets, 50 agents each capped at one
+ticket, Poisson arrivals (200 an hour) and exponential handling (12 minutes on average):
+an M/M/c queue at 80% load. ticketcore runs it through the real `Dispatcher` (pool, cap,
+backlog, explanations), the `BacklogTracker` (weekly report) and the per-ticket work plan,
+without per-ticket records. SimPy runs the textbook model of the same queue: a `Resource`
+of 50 and one process per customer. Both print their mean wait next to Erlang C.
+
+Then memory: peak traced memory (tracemalloc) for runs of increasing length without
+per-ticket records; flat means the peak does not grow with the number of tickets.
+
+Run: ``python benchmarks/bench_simulate.py [--tickets N]``. Needs the ``bench`` extra (SimPy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import time
+import tracemalloc
+from datetime import timedelta
+
+import simpy
+
+from ticketcore.simulate import Scenario, erlang_c, simulate
+
+AGENTS = 50
+PER_HOUR = 200.0
+MINUTES = 12.0
+
+
+def scenario(tickets: int) -> Scenario:
+    days = tickets / (PER_HOUR * 24)
+    return Scenario.from_dict(
+        {
+            "seed": 1,
+            "days": days,
+            "arrivals": {"per_day": PER_HOUR * 24},
+            "agents": {"count": AGENTS},
+            "handling": {"*": {"solve": {"exponential": f"{MINUTES}m"}}},
+            "customers": {"close_after": "0s"},
+            "routing": {"pools": [{"name": "all", "cap": 1, "backlog": True}], "default_pool": "all"},
+        }
+    )
+
+
+def simpy_mmc(tickets: int, seed: int) -> tuple[int, float]:
+    """The bare model: returns the number served and the mean wait in seconds."""
+    env = simpy.Environment()
+    desk = simpy.Resource(env, capacity=AGENTS)
+    rng = random.Random(seed)
+    waited = [0, 0.0]
+    end = tickets / PER_HOUR  # hours
+
+    def customer() -> object:
+        arrived = env.now
+        with desk.request() as request:
+            yield request
+            waited[0] += 1
+            waited[1] += env.now - arrived
+            yield env.timeout(rng.expovariate(60 / MINUTES))
+
+    def source() -> object:
+        while True:
+            yield env.timeout(rng.expovariate(PER_HOUR))
+            env.process(customer())
+
+    env.process(source())
+    env.run(until=end)
+    return waited[0], waited[1] / waited[0] * 3600
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    args = parser.parse_args()
+    n = args.tickets
+    theory = erlang_c(PER_HOUR, timedelta(minutes=MINUTES), AGENTS)
+    print(f"M/M/{AGENTS}: {PER_HOUR:g} tickets an hour, {MINUTES:g} minutes each, about {n:,} tickets")
+    print(f"  Erlang C: P(wait) {theory.p_wait:.4f}, mean wait {theory.mean_wait.total_seconds():.1f} s")
+
+    gc.collect()
+    start = time.perf_counter()
+    served, mean_wait = simpy_mmc(n, 1)
+    bare = time.perf_counter() - start
+    per = bare / served * 1e6
+    print(f"SimPy (bare M/M/c)        {bare:8.2f} s  {per:7.1f} µs/ticket   mean wait {mean_wait:6.1f} s")
+
+    gc.collect()
+    start = time.perf_counter()
+    result = simulate(scenario(n), records=False)
+    ours = time.perf_counter() - start
+    wait = result.wait.mean.total_seconds() if result.wait.mean else 0.0
+    print(
+        f"ticketcore (full logic)   {ours:8.2f} s  {ours / result.created * 1e6:7.1f} µs/ticket   "
+        f"mean wait {wait:6.1f} s, P(wait) {result.waited_share:.4f}"
+    )
+    print(f"ratio ticketcore / SimPy: {ours / bare:.2f}   (target: at most 1)")
+
+    print("memory without per-ticket records (tracemalloc peak):")
+    peaks = []
+    for size in (n // 40, n // 10, n // 4):
+        gc.collect()
+        tracemalloc.start()
+        simulate(scenario(size), records=False)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        peaks.append(peak)
+        print(f"  {size:>9,} tickets: {peak / 2**20:7.1f} MiB")
+    print(f"  largest / smallest: {peaks[-1] / peaks[0]:.2f} for 10x the tickets")
+
+
+if __name__ == "__main__":
+    main()
