@@ -389,25 +389,13 @@ class _Run:
         now = self.now
         if isinstance(decision, Assigned):
             self.tracker.handle(decision)
-            self._unwait(tk)
-            previous = tk.agent
-            tk.agent = decision.agent_id
             self.assigned_counts[decision.agent_id] += 1
             if tk.assigned is None:
                 tk.assigned = now
                 self.wait.add(now - tk.created)
                 if now > tk.created:
                     self.waited += 1
-            if tk.unassigned_since is not None:
-                if tk.base is None:
-                    tk.base = now
-                else:
-                    tk.base += now - tk.unassigned_since
-                tk.unassigned_since = None
-            if previous is not None:
-                self._load(previous)
-            self._load(decision.agent_id)
-            self._schedule(tk)
+            self._hand_to(tk, decision.agent_id)
         elif isinstance(decision, Queued):
             self._wait(tk)
         elif isinstance(decision, ReturnedToPool):
@@ -543,7 +531,6 @@ class _Run:
         tk.closed = True
         self._unwait(tk)
         if self.records:
-            end = self.now
             self.outcomes.append(
                 TicketOutcome(
                     ticket_id=tk.id,
@@ -558,7 +545,7 @@ class _Run:
                     if tk.first_reply is None
                     else timedelta(microseconds=tk.first_reply - tk.created),
                     resolution=None
-                    if tk.solved is None or tk.next < len(tk.steps) or (tk.solved > end)
+                    if tk.solved is None or tk.next < len(tk.steps)
                     else timedelta(microseconds=tk.solved - tk.created),
                     reopened=tk.reopened,
                     transfers=tk.transfers,
@@ -610,16 +597,24 @@ class _Run:
                     self._feed(tk, TicketUpdated(ticket_id=tk.id, at=at, changes={"priority": to}))
 
     def _transfer(self, tk: _Tk, to: str, at: datetime) -> None:
-        previous = tk.agent
         self._feed(tk, TicketTransferred(at=at, ticket_id=tk.id, to_agent=to, by="sla"))
+        self._hand_to(tk, to)
+
+    def _hand_to(self, tk: _Tk, agent_id: str) -> None:
+        """The ticket's new agent (assigned or transferred): its work resumes with them.
+
+        Work paused while the ticket had no agent, so ``base`` moves on by that time.
+        """
+        now = self.now
         self._unwait(tk)
-        tk.agent = to
+        previous = tk.agent
+        tk.agent = agent_id
         if tk.unassigned_since is not None:
-            tk.base = self.now if tk.base is None else tk.base + (self.now - tk.unassigned_since)
+            tk.base = now if tk.base is None else tk.base + (now - tk.unassigned_since)
             tk.unassigned_since = None
         if previous is not None:
             self._load(previous)
-        self._load(to)
+        self._load(agent_id)
         self._schedule(tk)
 
     # -- shifts ----------------------------------------------------------------------

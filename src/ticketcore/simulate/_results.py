@@ -14,6 +14,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore.backlog._report import BacklogReport
+from ticketcore.sla._clock import met_share
 
 __all__ = [
     "AgentFigures",
@@ -88,10 +89,6 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else value / timedelta(seconds=1)
 
 
-def _text(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 @attrs.frozen
 class Summary:
     """A distribution of durations: count, mean and nearest-rank percentiles.
@@ -156,8 +153,7 @@ class SLAFigures:
     @property
     def rate(self) -> float | None:
         """``achieved / (achieved + late)``; None when no cycle ended."""
-        ended = self.achieved + self.late
-        return None if ended == 0 else self.achieved / ended
+        return met_share(self.achieved, self.late)
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict, with the rate."""
@@ -311,8 +307,7 @@ class SimulationResult:
         out["fairness"] = self.fairness
         out["queue_mean"] = self.queue_mean
         out["queue_max"] = self.queue_max
-        ended = sum(f.achieved + f.late for f in self.sla)
-        out["sla_met"] = None if not ended else sum(f.achieved for f in self.sla) / ended
+        out["sla_met"] = met_share(sum(f.achieved for f in self.sla), sum(f.late for f in self.sla))
         weeks = self.backlog.series()
         out["backlog_ratio_last_week"] = weeks[-1].ratio if weeks else None
         return out
