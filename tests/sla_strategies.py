@@ -6,17 +6,28 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from ticketcore import Priority, Ticket
+from ticketcore import InvalidInput, Priority, Ticket
 from ticketcore.conditions import F
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
+    DueDateSet,
     StatusChanged,
     TicketCreated,
     TicketEvent,
     TicketUpdated,
 )
-from ticketcore.sla import BusinessCalendar, Level, Metric, MoveTier, Notify, SLAPolicies, SLAPolicy, Target
+from ticketcore.sla import (
+    BusinessCalendar,
+    Level,
+    Metric,
+    MoveTier,
+    Notify,
+    SLAClock,
+    SLAPolicies,
+    SLAPolicy,
+    Target,
+)
 
 H = timedelta(hours=1)
 OFFICE = BusinessCalendar.from_dict(
@@ -53,6 +64,12 @@ POLICIES = SLAPolicies(
                 ),
                 Target(name="next_response", metric=Metric.NEXT_RESPONSE, goals=timedelta(minutes=15)),
                 Target(
+                    name="next_response_first",
+                    metric=Metric.NEXT_RESPONSE,
+                    goals=timedelta(minutes=15),
+                    repeat="first_only",
+                ),
+                Target(
                     name="accept", metric=Metric.TIME_IN_STATUS, status="new", goals=timedelta(seconds=60)
                 ),
             ],
@@ -70,7 +87,7 @@ POLICIES = SLAPolicies(
                     ladder=LADDER,
                     on_reopen="restart",
                 ),
-                Target(name="update", metric=Metric.PERIODIC_UPDATE, goals=4 * H),
+                Target(name="update", metric=Metric.PERIODIC_UPDATE, goals=4 * H, repeat="cumulative"),
             ],
         ),
         SLAPolicy(
@@ -80,6 +97,13 @@ POLICIES = SLAPolicies(
             targets=[
                 Target(name="first_response", metric=Metric.FIRST_RESPONSE, goals=GOALS, ladder=LADDER),
                 Target(name="next_response", metric=Metric.NEXT_RESPONSE, goals=2 * H),
+                Target(
+                    name="next_response_cumulative",
+                    metric=Metric.NEXT_RESPONSE,
+                    goals=2 * H,
+                    ladder=LADDER,
+                    repeat="cumulative",
+                ),
                 Target(name="resolution", metric=Metric.RESOLUTION, goals=GOALS, ladder=LADDER),
                 Target(
                     name="resolution_restart",
@@ -127,7 +151,7 @@ def histories(
     kinds = (
         ["customer", "reply", "note"]
         + (["status", "status"] if statuses else [])
-        + (["priority", "department"] if updates else [])
+        + (["priority", "department", "due"] if updates else [])
     )
     t = t0
     for _ in range(draw(st.integers(0, 12))):
@@ -145,6 +169,10 @@ def histories(
                     ticket_id="T-1", at=t, changes={"priority": draw(st.sampled_from(list(Priority)))}
                 )
             )
+        elif kind == "due":
+            target = draw(st.sampled_from(["first_response", "resolution", "next_response_cumulative"]))
+            due = t + timedelta(minutes=draw(st.integers(-600, 5 * 24 * 60)))
+            events.append(DueDateSet(ticket_id="T-1", at=t, target=target, due=due))
         else:
             events.append(
                 TicketUpdated(
@@ -154,4 +182,19 @@ def histories(
                 )
             )
     now = t + timedelta(minutes=draw(st.integers(0, 6 * 24 * 60)))
-    return events, now
+    return _valid(events), now
+
+
+def _valid(events: list[TicketEvent]) -> list[TicketEvent]:
+    """The history without the due times set by hand that a clock refuses (an error leaves
+    the clock unchanged, so the rest stays valid)."""
+    clock = SLAClock(POLICIES)
+    kept = []
+    for event in events:
+        try:
+            clock.handle(event)
+        except InvalidInput:
+            assert isinstance(event, DueDateSet)
+            continue
+        kept.append(event)
+    return kept

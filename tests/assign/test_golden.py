@@ -43,7 +43,7 @@ from ticketcore.assign import (
     choose,
 )
 from ticketcore.conditions import F
-from ticketcore.events import AgentReply, TicketUpdated
+from ticketcore.events import AgentReply, DueDateSet, TicketUpdated
 from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Target
 
 from dispatch_helpers import T0, at, drive, new, one, owners, status
@@ -547,3 +547,13 @@ def test_events_may_share_an_instant() -> None:
     d = Dispatcher(pool_of("a"), [Agent(id="a")])
     drive(d, [new("T1", 1), new("T2", 1)])
     assert d.now == T0 + timedelta(minutes=1)
+
+
+def test_a_due_time_set_by_hand_changes_no_routing() -> None:
+    """HDP 36: DueDateSet is an SLA event; the dispatcher takes it for a known ticket and decides nothing."""
+    d = Dispatcher(pool_of("a", cap=1), [Agent(id="a")])
+    drive(d, [new("T1")])
+    assert () == d.handle(DueDateSet(ticket_id="T1", at=at(2), target="resolution", due=at(9)))
+    assert d.place("T1")[0] == "assigned"
+    with pytest.raises(InvalidTransition, match="T9"):
+        d.handle(DueDateSet(ticket_id="T9", at=at(3), target="resolution", due=at(9)))

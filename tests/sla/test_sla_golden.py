@@ -20,11 +20,12 @@ from typing import Any
 import attrs
 import pytest
 
-from ticketcore import Priority, Ticket
+from ticketcore import InvalidInput, Priority, Ticket
 from ticketcore.conditions import F
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
+    DueDateSet,
     StatusChanged,
     TicketCreated,
     TicketEvent,
@@ -286,6 +287,229 @@ class TestPriorityChange:
         result = evaluate(policies(self.GOALS), events, at("2026-03-02T12:00+01:00")).target("resolution")
 
         assert TargetState.NOT_APPLICABLE == result.state
+
+
+def due_set(when: str, target: str, due: str) -> DueDateSet:
+    return DueDateSet(ticket_id="T-1", at=at(when), target=target, due=at(due))
+
+
+class TestDueDateSetByHand:
+    """HDP 36 (Freshdesk): a due time set by hand sticks through later priority changes and
+    may not come before the first-response due time.
+
+    HAND: Mon 2 March 2026, Berlin, 09:00-18:00 weekdays. Created Mon 09:00, first response
+    due 13:00 (4 h). Resolution set by hand to Wed 12:00: 9 + 9 + 3 = 21 business hours.
+    """
+
+    GOALS = Target(
+        name="resolution", metric=Metric.RESOLUTION, goals={Priority.NORMAL: 8 * H, Priority.URGENT: 2 * H}
+    )
+    START = (
+        created("2026-03-02T09:00+01:00"),
+        due_set("2026-03-02T10:00+01:00", "resolution", "2026-03-04T12:00+01:00"),
+    )
+
+    @pytest.mark.parametrize("mode", ["recompute", "restart", "retroactive", "retroactive_start"])
+    def test_the_override_sticks_through_a_priority_change(self, mode: str) -> None:
+        """HDP 36: urgent (2 h) at 11:00 would breach at once; the set due time stays, whatever the mode."""
+        target = attrs.evolve(self.GOALS, on_priority_change=mode)
+        events = [*self.START, update("2026-03-02T11:00+01:00", priority="urgent")]
+
+        result = evaluate(policies(FR4, target), events, at("2026-03-02T12:00+01:00")).target("resolution")
+
+        assert TargetState.RUNNING == result.state
+        assert 1 == len(result.cycles)
+        cycle = result.cycles[0]
+        assert same(cycle.due_at, "2026-03-04T12:00+01:00")
+        assert same(cycle.due_set, "2026-03-04T12:00+01:00")
+        assert 21 * H == cycle.goal
+        assert same(cycle.breach_at, "2026-03-04T12:00:00.000001+01:00")
+        assert (
+            "due time set by hand to 2026-03-04T12:00:00+01:00"
+            in evaluate(policies(FR4, target), events, at("2026-03-02T12:00+01:00")).explanation
+        )
+
+    def test_a_resolution_due_time_before_the_first_response_due_time_is_refused(self) -> None:
+        """HDP 36: first response is due 13:00, so a resolution due at 12:00 is an error; the
+        clock is unchanged and takes a valid override afterwards."""
+        clock = SLAClock(policies(FR4, self.GOALS))
+        clock.handle(self.START[0])
+        before = clock.result(at("2026-03-02T10:00+01:00"))
+
+        with pytest.raises(InvalidInput) as e:
+            clock.handle(due_set("2026-03-02T10:00+01:00", "resolution", "2026-03-02T12:00+01:00"))
+
+        assert "due" == e.value.field
+        assert "first-response due time (2026-03-02T13:00:00+01:00" in str(e.value)
+        assert before == clock.result(at("2026-03-02T10:00+01:00"))
+        clock.handle(due_set("2026-03-02T10:00+01:00", "resolution", "2026-03-02T13:00+01:00"))
+        assert same(
+            clock.result(at("2026-03-02T10:00+01:00")).target("resolution").due_at, "2026-03-02T13:00+01:00"
+        )
+
+    def test_a_due_time_on_a_closed_day_is_due_at_the_close_before_it(self) -> None:
+        """ISSUE (breach semantics): set to Sat 12:00, the clock reads Fri 18:00's total; so
+        due_at is Fri 18:00 and the breach comes with Monday's first business microsecond."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            due_set("2026-03-02T10:00+01:00", "resolution", "2026-03-07T12:00+01:00"),
+        ]
+
+        result = evaluate(policies(self.GOALS), events, at("2026-03-02T10:00+01:00")).target("resolution")
+
+        assert 45 * H == result.cycles[0].goal
+        assert same(result.due_at, "2026-03-06T18:00+01:00")
+        assert same(result.breach_at, "2026-03-09T09:00:00.000001+01:00")
+
+    def test_a_pause_after_the_override_pushes_it_back(self) -> None:
+        """HDP 30 with HDP 36: pending Tue 09:00-12:00 (3 business hours) moves Wed 12:00 to 15:00."""
+        events = [
+            *self.START,
+            status("2026-03-03T09:00+01:00", "pending"),
+            status("2026-03-03T12:00+01:00", "open"),
+        ]
+
+        result = evaluate(policies(FR4, self.GOALS), events, at("2026-03-03T12:00+01:00")).target(
+            "resolution"
+        )
+
+        assert same(result.due_at, "2026-03-04T15:00+01:00")
+
+    def test_alerts_follow_the_override(self) -> None:
+        """HDP 27 with 36: the breach alert falls just after the set due time, once."""
+        clock = SLAClock(policies(self.GOALS))
+        for event in self.START:
+            clock.handle(event)
+
+        assert same(clock.next_deadline(), "2026-03-04T12:00:00.000001+01:00")
+        assert ["breach"] == [a.kind for a in clock.advance(at("2026-03-05T09:00+01:00"))]
+        assert () == clock.advance(at("2026-03-06T09:00+01:00"))
+
+    @pytest.mark.parametrize(
+        ("event", "expected"),
+        [
+            (due_set("2026-03-02T10:00+01:00", "resolutoin", "2026-03-04T12:00+01:00"), "one of the targets"),
+            (due_set("2026-03-02T10:00+01:00", "first_response", "2026-03-02T08:00+01:00"), "later instant"),
+            (due_set("2026-03-02T18:30+01:00", "resolution", "2026-03-02T20:00+01:00"), "business time"),
+        ],
+    )
+    def test_bad_overrides_name_the_field(self, event: DueDateSet, expected: str) -> None:
+        """Bad input: an unknown target, a due time in the past, or with no business time before it."""
+        clock = SLAClock(policies(FR4, self.GOALS))
+        clock.handle(self.START[0])
+
+        with pytest.raises(InvalidInput) as e:
+            clock.handle(event)
+
+        assert expected in str(e.value)
+
+    def test_an_achieved_target_cannot_be_set(self) -> None:
+        """Only a running or paused cycle takes a due time."""
+        clock = SLAClock(policies(FR4, self.GOALS))
+        clock.handle(self.START[0])
+        clock.handle(reply("2026-03-02T09:30+01:00"))
+
+        with pytest.raises(InvalidInput, match="running or paused cycle"):
+            clock.handle(due_set("2026-03-02T10:00+01:00", "first_response", "2026-03-02T17:00+01:00"))
+
+    def test_a_move_to_a_policy_without_the_target_drops_the_override(self) -> None:
+        """HDP 40 with 36: the destination's policy applies from the start; an override of a
+        target it lacks has nothing to stick to."""
+        billing = SLAPolicy(name="billing", targets=[FR4], when=F.department == "billing", calendar=BERLIN)
+        other = SLAPolicy(name="other", targets=[self.GOALS], calendar=BERLIN)
+        events = [*self.START, update("2026-03-02T11:00+01:00", department="billing")]
+
+        result = evaluate(SLAPolicies([billing, other]), events, at("2026-03-02T12:00+01:00"))
+
+        assert "billing" == result.policy
+        assert same(result.target("first_response").due_at, "2026-03-02T13:00+01:00")
+
+
+class TestRepeat:
+    """HDP 37 (Jira Service Management multi-cycle SLAs): after a stop a new start opens the
+    next cycle; finished cycles keep their breached flag; "first cycle only", "reset" and
+    "resume cumulative".
+
+    HAND: next response, 1 h. Reply 09:30; customer 10:00, reply 10:45 (45 min, cycle 1);
+    customer 11:00, reply 11:40 (40 min, cycle 2).
+    """
+
+    EVENTS = (
+        created("2026-03-02T09:00+01:00"),
+        reply("2026-03-02T09:30+01:00"),
+        customer("2026-03-02T10:00+01:00"),
+        reply("2026-03-02T10:45+01:00"),
+        customer("2026-03-02T11:00+01:00"),
+        reply("2026-03-02T11:40+01:00"),
+    )
+
+    def target(self, repeat: str) -> Target:
+        return Target(
+            name="next_response",
+            metric=Metric.NEXT_RESPONSE,
+            goals=H,
+            repeat=repeat,
+            ladder=[Level(Notify("lead"), fraction=0.5)],
+        )
+
+    def result(self, repeat: str) -> TargetResult:
+        return evaluate(policies(self.target(repeat)), self.EVENTS, at("2026-03-02T12:00+01:00")).target(
+            "next_response"
+        )
+
+    def test_reset_measures_each_cycle_from_zero(self) -> None:
+        """HDP 37 "reset" (the default): two cycles, both on time."""
+        result = self.result("reset")
+
+        assert [TargetState.ACHIEVED, TargetState.ACHIEVED] == [c.state for c in result.cycles]
+        assert [timedelta(minutes=45), timedelta(minutes=40)] == [c.elapsed for c in result.cycles]
+
+    def test_first_only_ignores_later_cycles(self) -> None:
+        """HDP 37 "first cycle only": the second customer message starts nothing."""
+        result = self.result("first_only")
+
+        assert [TargetState.ACHIEVED] == [c.state for c in result.cycles]
+
+    def test_cumulative_resumes_and_the_late_cycle_keeps_its_flag(self) -> None:
+        """HDP 37 "resume cumulative": cycle 2 starts at 45 min, is due 11:15 and ends late
+        at 11:40 (85 min); cycle 1 stays achieved."""
+        result = self.result("cumulative")
+
+        assert [TargetState.ACHIEVED, TargetState.ACHIEVED_LATE] == [c.state for c in result.cycles]
+        assert [False, True] == [c.breached for c in result.cycles]
+        second = result.cycles[1]
+        assert timedelta(minutes=45) == second.carried
+        assert timedelta(minutes=85) == second.elapsed
+        assert same(second.due_at, "2026-03-02T11:15+01:00")
+
+    def test_cumulative_alerts_fire_once_over_all_cycles(self) -> None:
+        """HDP 29 with 37: the 50% level fires in cycle 1 (10:30) and not again in cycle 2,
+        which starts past it; the breach fires in cycle 2 just after 11:15."""
+        clock = SLAClock(policies(self.target("cumulative")))
+        fired: list[Alert] = []
+        for event in self.EVENTS:
+            fired += clock.handle(event)
+        fired += clock.advance(at("2026-03-02T18:00+01:00"))
+
+        expected = [("level", 0, "2026-03-02T10:30+01:00"), ("breach", 1, "2026-03-02T11:15:00.000001+01:00")]
+        assert [(k, c) for k, c, _ in expected] == [(a.kind, a.cycle) for a in fired]
+        assert all(same(a.due, due) for a, (_, _, due) in zip(fired, expected, strict=True))
+
+    def test_repeat_is_refused_where_nothing_repeats(self) -> None:
+        """First response never repeats; resolution repeats through on_reopen."""
+        with pytest.raises(InvalidInput) as e:
+            Target(name="fr", metric=Metric.FIRST_RESPONSE, goals=H, repeat="cumulative")
+
+        assert "repeat" == e.value.field
+        with pytest.raises(InvalidInput, match="one of 'reset', 'first_only', 'cumulative'"):
+            self.target("sometimes")
+
+    def test_repeat_round_trips_through_the_dict_form(self) -> None:
+        """Values: the dict form keeps the option."""
+        target = self.target("cumulative")
+
+        assert "cumulative" == target.to_dict()["repeat"]
+        assert target == Target.from_dict(target.to_dict())
 
 
 class TestReopen:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ticketcore.events import StatusChanged, TicketEvent
+from ticketcore.events import DueDateSet, StatusChanged, TicketEvent
 from ticketcore.sla import Alert, SLAClock, TargetState, evaluate
 
 from sla_strategies import POLICIES, histories
@@ -91,7 +91,7 @@ def test_business_time_inside_pauses_never_counts(history: tuple[list[TicketEven
     for target in result.targets:
         for cycle in target.cycles:
             end = cycle.stop if cycle.stop is not None else now
-            total = business(cycle.start, end)
+            total = cycle.carried + business(cycle.start, end)
             for p0, p1 in cycle.paused:
                 total -= business(p0, p1 if p1 is not None else now)
             assert total == cycle.elapsed, (target.name, cycle.index)
@@ -151,8 +151,10 @@ def test_retroactive_start_and_pause_due_like_recompute(history: tuple[list[Tick
     """Law (HDP 35a / 35c): ServiceNow's retroactive start with retroactive pause and a
     recompute from the original start agree on the current due and breach times; they
     differ only in the history (a cancelled cycle per priority change). Without the
-    retroactive pause, the clock never reads less."""
+    retroactive pause, the clock never reads less. (A due time set by hand on one of the
+    targets would make them differ on purpose, so those events are left out.)"""
     events, now = history
+    events = [e for e in events if not isinstance(e, DueDateSet)]
     result = evaluate(POLICIES, events, now)
     if result.policy != "office":
         return

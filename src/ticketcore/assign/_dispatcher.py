@@ -70,7 +70,14 @@ from ticketcore.assign._events import (
 )
 from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule
 from ticketcore.assign._strategies import Check, Selection
-from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    DueDateSet,
+    StatusChanged,
+    TicketCreated,
+    TicketUpdated,
+)
 from ticketcore.sla import SLAPolicies, evaluate
 
 __all__ = ["Dispatcher", "PoolRotation", "Rotation", "choose"]
@@ -599,8 +606,8 @@ class Dispatcher:
         if event.public:
             rec.answered = True
 
-    def _message(self, event: CustomerMessage, out: list[Decision]) -> None:
-        self._rec(event.ticket_id)
+    def _message(self, event: CustomerMessage | DueDateSet, out: list[Decision]) -> None:
+        self._rec(event.ticket_id)  # a known ticket; nothing about routing changes
 
     def _transferred(self, event: TicketTransferred, out: list[Decision]) -> None:
         rec = self._rec(event.ticket_id)
@@ -1178,6 +1185,7 @@ _HANDLERS: Final[dict[type, Any]] = {
     StatusChanged: Dispatcher._status,
     AgentReply: Dispatcher._reply,
     CustomerMessage: Dispatcher._message,
+    DueDateSet: Dispatcher._message,
     TicketTransferred: Dispatcher._transferred,
     TicketEscalated: Dispatcher._escalated,
     AgentAdded: Dispatcher._agent_added,

@@ -17,7 +17,14 @@ from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._records import duration_us, instant, sla_stops
 from ticketcore.backlog._report import BacklogReport, build
-from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    DueDateSet,
+    StatusChanged,
+    TicketCreated,
+    TicketUpdated,
+)
 from ticketcore.sla._clock import SLAResult
 
 __all__ = ["BacklogTracker"]
@@ -160,7 +167,7 @@ class BacklogTracker:
             if found is None:
                 raise InvalidInput("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
             self._sla(found, sla_stops(event))
-        elif not isinstance(event, (AgentReply, CustomerMessage, DispatcherEvent, Decision)):
+        elif not isinstance(event, (AgentReply, CustomerMessage, DueDateSet, DispatcherEvent, Decision)):
             raise InvalidInput(
                 "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
             )

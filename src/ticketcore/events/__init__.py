@@ -2,12 +2,21 @@
 
 from ticketcore.events._events import AgentReply as AgentReply
 from ticketcore.events._events import CustomerMessage as CustomerMessage
+from ticketcore.events._events import DueDateSet as DueDateSet
 from ticketcore.events._events import StatusChanged as StatusChanged
 from ticketcore.events._events import TicketCreated as TicketCreated
 from ticketcore.events._events import TicketEvent as TicketEvent
 from ticketcore.events._events import TicketUpdated as TicketUpdated
 
-__all__ = ["AgentReply", "CustomerMessage", "StatusChanged", "TicketCreated", "TicketEvent", "TicketUpdated"]
+__all__ = [
+    "AgentReply",
+    "CustomerMessage",
+    "DueDateSet",
+    "StatusChanged",
+    "TicketCreated",
+    "TicketEvent",
+    "TicketUpdated",
+]
 
 from ticketcore._util import fixup_module_metadata
 

@@ -16,7 +16,15 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, aware, nonempty
 
-__all__ = ["AgentReply", "CustomerMessage", "StatusChanged", "TicketCreated", "TicketEvent", "TicketUpdated"]
+__all__ = [
+    "AgentReply",
+    "CustomerMessage",
+    "DueDateSet",
+    "StatusChanged",
+    "TicketCreated",
+    "TicketEvent",
+    "TicketUpdated",
+]
 
 #: Ticket fields a `TicketUpdated` may change (``id``, ``created`` and ``status`` may not:
 #: status has its own event).
@@ -123,3 +131,25 @@ class TicketUpdated(TicketEvent):
             return attrs.evolve(ticket, **changes)
         except InvalidInput as e:
             raise InvalidInput(f"changes.{e.field}", e.expected, e.value) from None
+
+
+_target_name = nonempty("a non-empty target name")
+
+
+@attrs.frozen(kw_only=True)
+class DueDateSet(TicketEvent):
+    """An agent set a target's due time by hand (Freshdesk's "due by" override).
+
+    ``target`` names a target of the ticket's SLA policy that has a running or paused
+    cycle; ``due`` is the instant it is now due, later than ``at`` with business time
+    in between. SLA clocks turn the override into the business time the clock would
+    read at ``due`` if it ran on from ``at`` (so later pauses still push it back),
+    keep it through later priority changes, and refuse a resolution due time earlier
+    than the first-response due time. The dispatcher and the backlog tracker accept the
+    event and change nothing.
+    """
+
+    ticket_id: str = attrs.field(validator=_ticket_id)
+    at: datetime = attrs.field(validator=_aware)
+    target: str = attrs.field(validator=_target_name)
+    due: datetime = attrs.field(validator=_aware)

@@ -39,6 +39,7 @@ from ticketcore._ticket import Status, Ticket
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
+    DueDateSet,
     StatusChanged,
     TicketCreated,
     TicketEvent,
@@ -112,15 +113,25 @@ class _Basis:
 
 
 class _Cycle:
-    __slots__ = ("cancelled", "pauses", "priority", "spans", "start", "stop")
+    __slots__ = ("cancelled", "carried", "due_set", "fixed", "pauses", "priority", "spans", "start", "stop")
 
-    def __init__(self, start: int, priority: object) -> None:
+    def __init__(self, start: int, priority: object, carried: int = 0) -> None:
         self.start = start
         self.priority = priority
         self.spans: list[list[int]] = []  # [real start, F start, real end, F end]
         self.pauses: list[list[int]] = []  # [real start, real end]
         self.stop: int | None = None
         self.cancelled = False
+        self.carried = carried  # business time of earlier cycles ("cumulative" repeat)
+        self.fixed: int | None = None  # a goal set by hand (`DueDateSet`), else None
+        self.due_set: int | None = None  # the due instant asked for by hand
+
+    def goal(self, target: Target) -> int | None:
+        """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
+        if self.fixed is not None:
+            return self.fixed
+        goal = target.goal_for(self.priority)  # type: ignore[arg-type]
+        return None if goal is None else goal // _US
 
     def running(self) -> bool:
         return self.stop is None and bool(self.spans) and self.spans[-1][2] == _OPEN
@@ -133,7 +144,7 @@ class _Cycle:
         return False
 
     def consumed(self, f_now: int) -> int:
-        total = 0
+        total = self.carried
         for _, f0, r1, f1 in self.spans:
             total += (f1 if r1 != _OPEN else f_now) - f0
         return total
@@ -145,6 +156,7 @@ class _Cycle:
         last running instant (the "was due at" of an achieved target; for a cycle closed
         while paused, the due time it had before the pause); a paused cycle never is.
         """
+        x -= self.carried
         if x <= 0:
             return self.start
         cum = 0
@@ -170,8 +182,18 @@ class _Track:
         self.cycles: list[_Cycle] = []
         self.open: _Cycle | None = None
 
-    def start(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
-        cycle = _Cycle(t, priority)
+    def again(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
+        """Start the next cycle of a repeating metric, as the target's ``repeat`` says."""
+        cycles = self.cycles
+        previous = cycles[-1] if cycles else None
+        if previous is None or self.target.repeat == "reset":
+            self.start(t, ft, priority, paused=paused)
+        elif self.target.repeat == "cumulative":
+            self.start(t, ft, priority, paused=paused, carried=previous.consumed(0))
+        # "first_only": later cycles are not measured.
+
+    def start(self, t: int, ft: int, priority: object, *, paused: bool, carried: int = 0) -> None:
+        cycle = _Cycle(t, priority, carried)
         if paused:
             cycle.pauses.append([t, _OPEN])
         else:
@@ -215,7 +237,7 @@ class _Track:
         new cycle has the old one's running spans and pauses, so only the time that ran
         counts; without, everything since the old start counts, paused time included.
         """
-        cycle = _Cycle(old.start, priority)
+        cycle = _Cycle(old.start, priority, old.carried)
         if keep_pauses:
             cycle.spans = [list(span) for span in old.spans]
             cycle.pauses = [list(pause) for pause in old.pauses]
@@ -276,6 +298,7 @@ class _Machine:
         self.replied = False
         self.last_customer: int | None = None
         self.suspicious: list[int] = []
+        self.replaying = False
 
     # -- validation ------------------------------------------------------------------
 
@@ -305,7 +328,59 @@ class _Machine:
         if isinstance(event, TicketUpdated):
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
+        elif isinstance(event, DueDateSet):
+            # A replay under another policy (see _rebuild) drops an override it cannot take.
+            self._override(event, at, strict=not self.replaying)
         return at
+
+    def _override(self, event: DueDateSet, t: int, *, strict: bool) -> tuple[_Cycle, int, int] | None:
+        """The cycle a due time set by hand applies to, its goal and due instant.
+
+        With ``strict`` a bad override raises; otherwise (replaying the history under a
+        newly applicable policy, which may not have the target) it is None.
+        """
+
+        def bad(field: str, expected: str, value: object) -> None:
+            if strict:
+                raise InvalidInput(field, expected, value)
+
+        names = [track.target.name for track in self.tracks]
+        if event.target not in names:
+            if self.policy is None:
+                bad("target", "a target of the ticket's SLA policy (no policy covers it)", event.target)
+            else:
+                bad("target", f"one of the targets of policy {self.policy.name!r}: {names}", event.target)
+            return None
+        track = self.tracks[names.index(event.target)]
+        cycle = track.open
+        if cycle is None:
+            bad("target", "a target with a running or paused cycle", event.target)
+            return None
+        due = to_real(event.due)
+        basis = self.basis
+        f_t = self._f(t)
+        ahead = basis.f(due) - f_t if due > t else 0
+        if ahead <= 0:
+            bad("due", "a later instant, with business time between the event and it", event.due)
+            return None
+        # The clock reads this at ``due`` if it runs on from ``t``; later pauses push it back.
+        goal = cycle.consumed(f_t) + ahead
+        if track.metric is Metric.RESOLUTION:
+            for other in self.tracks:
+                if other.metric is not Metric.FIRST_RESPONSE or not other.cycles:
+                    continue
+                first = other.cycles[0]
+                first_goal = first.goal(other.target)
+                first_due = None if first_goal is None else first.reach(basis, first_goal, project=True)
+                if first_due is not None and due < first_due:
+                    bad(
+                        "due",
+                        f"an instant at or after the first-response due time "
+                        f"({basis.dt(first_due).isoformat()}, target {other.target.name!r})",
+                        event.due,
+                    )
+                    return None
+        return cycle, goal, due
 
     def _f(self, t: int) -> int:
         """``F(t)``, computed at most once per instant."""
@@ -339,6 +414,11 @@ class _Machine:
             self._status(event.status, t)
         elif isinstance(event, TicketUpdated):
             self._updated(event, t)
+        elif isinstance(event, DueDateSet):
+            found = self._override(event, t, strict=False)
+            if found is not None:
+                cycle, goal, due = found
+                cycle.fixed, cycle.due_set = goal, due
 
     def _created(self, event: TicketCreated, t: int) -> None:
         ticket = event.ticket
@@ -363,7 +443,7 @@ class _Machine:
             return
         for track in self.tracks:
             if track.metric is Metric.NEXT_RESPONSE and track.open is None:
-                track.start(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
+                track.again(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
 
     def _reply(self, t: int) -> None:
         assert self.ticket is not None
@@ -373,7 +453,7 @@ class _Machine:
             if metric in _REPLY_STOPS and track.open is not None:
                 track.stop(t, self._f(t))
             if metric is Metric.PERIODIC_UPDATE and not self.status.is_resolved:
-                track.start(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
+                track.again(t, self._f(t), self.ticket.priority, paused=self.status in track.pauses)
 
     def _status(self, status: Status, t: int) -> None:
         assert self.ticket is not None
@@ -391,7 +471,7 @@ class _Machine:
                 if track.open is not None and status is not target.status:
                     track.stop(t, self._f(t))
                 elif track.open is None and status is target.status:
-                    track.start(t, self._f(t), priority, paused=paused)
+                    track.again(t, self._f(t), priority, paused=paused)
                 continue
             if solved and track.open is not None:
                 track.stop(t, self._f(t))
@@ -402,7 +482,7 @@ class _Machine:
                     else:
                         track.start(t, self._f(t), priority, paused=paused)
                 elif track.metric is Metric.PERIODIC_UPDATE:
-                    track.start(t, self._f(t), priority, paused=paused)
+                    track.again(t, self._f(t), priority, paused=paused)
             if track.open is not None:
                 track.set_paused(paused, t, self._f(t))
         window = None if self.policy is None else self.policy.suspicious_pause
@@ -427,7 +507,7 @@ class _Machine:
         if self.ticket.priority is not before.priority:
             for track in self.tracks:
                 cycle = track.open
-                if cycle is None:
+                if cycle is None or cycle.fixed is not None:  # a due time set by hand sticks
                     continue
                 mode = track.target.on_priority_change
                 if mode == "recompute":
@@ -454,9 +534,11 @@ class _Machine:
     def _rebuild(self, policy: SLAPolicy | None) -> None:
         """Recompute every target from the original start under a newly applicable policy."""
         replay = _Machine(self.policies, forced=policy) if policy is not None else _Machine(_NO_POLICIES)
+        replay.replaying = True
         for event in self.events:
             replay.handle(event)
         replay.forced = None
+        replay.replaying = False
         replay.policies = self.policies
         self.__dict__.update(replay.__dict__)
 
@@ -480,6 +562,12 @@ class CycleResult:
     would have fallen had the clock kept running, and it is None while paused before
     the goal. ``breach_at`` is the first instant at which more business time has elapsed
     than the goal allows (so a reply exactly at ``due_at`` is on time).
+
+    ``due_set`` is the due time an agent set by hand (`ticketcore.events.DueDateSet`),
+    if any: ``goal`` is then the business time the clock reads at that instant, and
+    ``due_at`` the earliest instant it reads that much (the close of business before a
+    due time set on a closed day). ``carried`` is the business time carried in from
+    earlier cycles by a ``"cumulative"`` repeat; ``elapsed`` includes it.
     """
 
     index: int
@@ -494,6 +582,8 @@ class CycleResult:
     remaining: timedelta | None
     fraction_used: float | None
     paused: tuple[tuple[datetime, datetime | None], ...]
+    due_set: datetime | None = None
+    carried: timedelta = timedelta(0)
 
 
 @attrs.frozen
@@ -564,12 +654,12 @@ def _td(us: int) -> timedelta:
 
 def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f_now: int) -> CycleResult:
     basis = machine.basis
-    goal_td = track.target.goal_for(cycle.priority)  # type: ignore[arg-type]
+    goal = cycle.goal(track.target)
     consumed = cycle.consumed(f_now)
     paused = tuple((basis.dt(a), None if b == _OPEN else basis.dt(b)) for a, b in cycle.pauses)
     start = basis.dt(cycle.start)
     stop = None if cycle.stop is None else basis.dt(cycle.stop)
-    if goal_td is None:
+    if goal is None:
         return CycleResult(
             index,
             TargetState.NOT_APPLICABLE,
@@ -583,8 +673,8 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
             None,
             None,
             paused,
+            carried=_td(cycle.carried),
         )
-    goal = goal_td // _US
     breached = consumed > goal
     due = cycle.reach(basis, goal, project=True)
     if due is not None and cycle.runs_at(due) and basis.open_after(due):
@@ -605,13 +695,15 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
         breached,
         start,
         stop,
-        goal_td,
+        _td(goal),
         None if due is None else basis.dt(due),
         None if breach is None else basis.dt(breach),
         _td(consumed),
         _td(goal - consumed),
         consumed / goal,
         paused,
+        due_set=None if cycle.due_set is None else basis.dt(cycle.due_set),
+        carried=_td(cycle.carried),
     )
 
 
@@ -669,6 +761,10 @@ def _explain(policy: SLAPolicy | None, result: SLAResult) -> str:
                 lines.append(f"{head}; no goal for this priority.")
                 continue
             parts = [f"goal {cycle.goal}", f"started {cycle.start.isoformat()}", f"elapsed {cycle.elapsed}"]
+            if cycle.due_set is not None:
+                parts[0] += f" (due time set by hand to {cycle.due_set.isoformat()})"
+            if cycle.carried:
+                parts.append(f"{cycle.carried} of it carried from earlier cycles")
             if cycle.paused:
                 spans = ", ".join(
                     f"{a.isoformat()} to {'now' if b is None else b.isoformat()}" for a, b in cycle.paused
@@ -822,15 +918,16 @@ class SLAClock:
         for track in m.tracks:
             target = track.target
             for index, cycle in enumerate(track.cycles):
-                goal_td = target.goal_for(cycle.priority)  # type: ignore[arg-type]
-                if goal_td is None or cycle.cancelled:
+                goal = cycle.goal(target)
+                if goal is None or cycle.cancelled:
                     continue
-                goal = goal_td // _US
                 points: list[tuple[int, str, int | None, Action | None]] = [
                     (level.threshold(goal), "level", i, level.action) for i, level in enumerate(target.ladder)
                 ]
                 points.append((goal + 1, "breach", None, None))
                 for threshold, kind, level, action in points:
+                    if threshold <= cycle.carried and cycle.carried:
+                        continue  # reached in an earlier cycle ("cumulative" repeat)
                     key: tuple[object, ...] = (policy, target.name, index, kind, level)
                     real = cycle.reach(m.basis, threshold, project=False)
                     if real is not None and (cycle.stop is None or real < cycle.stop):

@@ -102,6 +102,7 @@ _who = nonempty("a non-empty name of a person, agent or team")
 
 
 _PRIORITY_MODES: Final = ("recompute", "restart", "retroactive", "retroactive_start")
+_REPEAT_MODES: Final = ("reset", "first_only", "cumulative")
 
 
 @attrs.frozen
@@ -321,6 +322,15 @@ class Target:
             pause: the same due time as ``"recompute"``, with the history ServiceNow
             shows); ``"retroactive_start"`` does the same but counts the time paused so
             far as elapsed (retroactive start without retroactive pause).
+        repeat: What a new cycle of a repeating metric (next response, periodic update,
+            time in status) does after one stopped, after Jira Service Management's
+            multi-cycle SLAs: ``"reset"`` (default) starts it from zero;
+            ``"first_only"`` measures the first cycle only and ignores later starts;
+            ``"cumulative"`` starts the new cycle where the last one stopped, so its
+            clock reads the business time of all the cycles so far (a level or breach
+            already reached in an earlier cycle is not reported again). Finished cycles
+            keep their own state and breached flag. Resolution repeats through
+            ``on_reopen`` instead, and first response never repeats.
         ladder: Escalation levels (`Level`).
 
     """
@@ -333,6 +343,7 @@ class Target:
     on_reopen: str = "continue"
     on_priority_change: str = "recompute"
     ladder: tuple[Level, ...] = attrs.field(default=(), converter=_to_ladder)
+    repeat: str = "reset"
 
     def __attrs_post_init__(self) -> None:
         if (self.metric is Metric.TIME_IN_STATUS) != (self.status is not None):
@@ -344,6 +355,14 @@ class Target:
                 "on_priority_change",
                 f"one of {', '.join(map(repr, _PRIORITY_MODES))}",
                 self.on_priority_change,
+            )
+        if self.repeat not in _REPEAT_MODES:
+            raise InvalidInput("repeat", f"one of {', '.join(map(repr, _REPEAT_MODES))}", self.repeat)
+        if self.repeat != "reset" and self.metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
+            raise InvalidInput(
+                "repeat",
+                f"'reset' for a {self.metric.value} target (it does not repeat; resolution uses on_reopen)",
+                self.repeat,
             )
 
     @property
@@ -361,7 +380,17 @@ class Target:
     @classmethod
     def from_dict(cls, data: object, path: str = "target") -> Target:
         """Read a target; ``goals`` maps priorities (or ``"all"``) to durations like ``"4h"``."""
-        keys = ("name", "metric", "goals", "pause_on", "status", "on_reopen", "on_priority_change", "ladder")
+        keys = (
+            "name",
+            "metric",
+            "goals",
+            "pause_on",
+            "status",
+            "on_reopen",
+            "on_priority_change",
+            "ladder",
+            "repeat",
+        )
         d = _check_keys(data, path, keys, ("name", "metric", "goals"))
         goals_raw = d["goals"]
         if not isinstance(goals_raw, dict) or not goals_raw:
@@ -392,6 +421,7 @@ class Target:
                 on_reopen=d.get("on_reopen", "continue"),
                 on_priority_change=d.get("on_priority_change", "recompute"),
                 ladder=ladder,
+                repeat=d.get("repeat", "reset"),
             )
         except InvalidInput as e:
             raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
@@ -413,6 +443,8 @@ class Target:
             out["on_priority_change"] = self.on_priority_change
         if self.ladder:
             out["ladder"] = [level.to_dict() for level in self.ladder]
+        if self.repeat != "reset":
+            out["repeat"] = self.repeat
         return out
 
 
