@@ -101,7 +101,7 @@ def main() -> None:
 
     print("memory without per-ticket records (tracemalloc peak):")
     peaks = []
-    for size in (n // 40, n // 10, n // 4):
+    for size in (n // 40, n // 10, n // 4, n // 2):
         gc.collect()
         tracemalloc.start()
         simulate(scenario(size), records=False)
@@ -109,7 +109,8 @@ def main() -> None:
         tracemalloc.stop()
         peaks.append(peak)
         print(f"  {size:>9,} tickets: {peak / 2**20:7.1f} MiB")
-    print(f"  largest / smallest: {peaks[-1] / peaks[0]:.2f} for 10x the tickets")
+    print(f"  largest / smallest: {peaks[-1] / peaks[0]:.2f} for 20x the tickets")
+    print(f"  largest / second largest: {peaks[-1] / peaks[-2]:.2f} for 2x the tickets (flat: about 1)")
 
 
 if __name__ == "__main__":

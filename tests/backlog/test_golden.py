@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ticketcore import Ticket
+from ticketcore import InvalidInput, Ticket
 from ticketcore.backlog import (
     BacklogOptions,
     BacklogReport,
@@ -26,7 +26,7 @@ from ticketcore.backlog import (
     WeekFigures,
     backlog_report,
 )
-from ticketcore.events import AgentReply, DueDateSet, TicketCreated
+from ticketcore.events import AgentReply, DueDateSet, StatusChanged, TicketCreated
 from ticketcore.sla import Metric, SLAPolicies, SLAPolicy, Target, evaluate
 
 from backlog_helpers import History, events, records
@@ -279,3 +279,40 @@ def test_sla_attainment_per_target_by_the_week_a_cycle_ended() -> None:
         (0, 1, 0.0),
     ]
     assert report.to_records()[0]["sla_first_response_late"] == 1
+
+
+def test_sealing_frees_the_samples_of_closed_weeks_and_changes_no_report() -> None:
+    """ISSUE (incremental memory), HAND: the steady team's history, each ticket closed a day
+    after its solve and the tracker sealed every Monday. The weeks that ended before both the
+    seal and every open ticket's first solve keep only their percentiles; the report is the
+    batch report; an event before the seal is refused, naming the field."""
+    history = []
+    for w in range(4):
+        for k in range(10):
+            solve = day(7 * w + 4) if k < 5 else day(7 * w + 11)
+            history.append(ticket(10 * w + k, day(7 * w), solve))
+    options = BacklogOptions(by="channel")
+    tracker = BacklogTracker(options)
+    stream = sorted(
+        [(e.at if hasattr(e, "at") else e.ticket.created, 0, e) for e in events(history)]  # type: ignore[attr-defined]
+        + [
+            (h.solved[-1] + D, 1, StatusChanged(ticket_id=h.id, at=h.solved[-1] + D, status="closed"))
+            for h in history
+        ],
+        key=lambda x: (x[0], x[1]),
+    )
+    sealed_at = []
+    for at, _, event in stream:
+        if at.weekday() == 0 and at not in sealed_at:
+            tracker.seal(at)
+            sealed_at.append(at)
+        tracker.handle(event)
+    tracker.seal(day(40))
+
+    assert tracker.report() == backlog_report(records(history), options)
+    ledger = tracker._ledger  # what sealing frees is internal
+    assert sorted(ledger.total_quantiles) == [ledger.weeks.index(day(7 * w).timestamp()) for w in range(5)]
+    assert all(not s.durations for s in ledger.groups.values())
+    with pytest.raises(InvalidInput) as e:
+        tracker.handle(TicketCreated(ticket=Ticket(id="late", created=day(39))))
+    assert "ticket.created" == e.value.field

@@ -1,7 +1,9 @@
 """A Hypothesis state machine feeds the tracker events and checks it after every step (ISSUE #5).
 
 After every step the tracker's report equals the batch report built from the records
-of the same history so far, and an event the tracker refuses leaves it unchanged.
+of the same history so far, and an event the tracker refuses leaves it unchanged. Closing
+tickets (which the tracker forgets) and sealing past weeks (which reduces their samples to
+percentiles) change no report.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class TrackerMachine(RuleBasedStateMachine):
         self.tracker = BacklogTracker(OPTIONS)
         self.now = BASE
         self.records: dict[str, dict[str, Any]] = {}
+        self.closed: set[str] = set()
 
     def later(self, minutes: int) -> datetime:
         self.now += timedelta(minutes=minutes)
@@ -53,11 +56,12 @@ class TrackerMachine(RuleBasedStateMachine):
         pool = [
             r
             for r in self.records.values()
-            if resolved is None or (len(r["solved"]) > len(r["reopened"])) == resolved
+            if r["id"] not in self.closed
+            and (resolved is None or (len(r["solved"]) > len(r["reopened"])) == resolved)
         ]
         return data.draw(st.sampled_from(pool)) if pool else None
 
-    @precondition(lambda self: self.records)
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data(), minutes=st.integers(0, 6000))
     def solve(self, data: st.DataObject, minutes: int) -> None:
         record = self._pick(data, resolved=False)
@@ -66,7 +70,7 @@ class TrackerMachine(RuleBasedStateMachine):
             self.tracker.handle(StatusChanged(ticket_id=record["id"], at=at, status="solved"))
             record["solved"].append(at)
 
-    @precondition(lambda self: self.records)
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data(), minutes=st.integers(0, 6000))
     def reopen(self, data: st.DataObject, minutes: int) -> None:
         record = self._pick(data, resolved=True)
@@ -75,7 +79,7 @@ class TrackerMachine(RuleBasedStateMachine):
             self.tracker.handle(StatusChanged(ticket_id=record["id"], at=at, status="open"))
             record["reopened"].append(at)
 
-    @precondition(lambda self: self.records)
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data(), minutes=st.integers(1, 600), agent=st.sampled_from(["ann", "bob"]))
     def transfer(self, data: st.DataObject, minutes: int, agent: str) -> None:
         record = self._pick(data)
@@ -85,7 +89,7 @@ class TrackerMachine(RuleBasedStateMachine):
         record["transferred"].append(at)
         record["assignee"] = agent
 
-    @precondition(lambda self: self.records)
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data(), minutes=st.integers(1, 600))
     def escalate(self, data: st.DataObject, minutes: int) -> None:
         record = self._pick(data)
@@ -94,7 +98,7 @@ class TrackerMachine(RuleBasedStateMachine):
         self.tracker.handle(TicketEscalated(at=at, ticket_id=record["id"]))
         record["escalated"].append(at)
 
-    @precondition(lambda self: self.records)
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data(), minutes=st.integers(0, 600), channel=st.sampled_from(["email", "chat", "phone"]))
     def move_channel(self, data: st.DataObject, minutes: int, channel: str) -> None:
         record = self._pick(data)
@@ -103,7 +107,20 @@ class TrackerMachine(RuleBasedStateMachine):
         self.tracker.handle(TicketUpdated(ticket_id=record["id"], at=at, changes={"channel": channel}))
         record["channel"] = channel
 
-    @precondition(lambda self: self.records)
+    @rule(data=st.data(), minutes=st.integers(0, 3000))
+    def close(self, data: st.DataObject, minutes: int) -> None:
+        record = self._pick(data, resolved=True)
+        if record is None:
+            return
+        at = self.later(minutes)
+        self.tracker.handle(StatusChanged(ticket_id=record["id"], at=at, status="closed"))
+        self.closed.add(record["id"])
+
+    @rule(back=st.integers(0, 20000))
+    def seal(self, back: int) -> None:
+        self.tracker.seal(max(self.now - timedelta(minutes=back), BASE))
+
+    @precondition(lambda self: set(self.records) - self.closed)
     @rule(data=st.data())
     def refused(self, data: st.DataObject) -> None:
         record = self._pick(data)
@@ -126,7 +143,7 @@ class TrackerMachine(RuleBasedStateMachine):
     @invariant()
     def agrees_with_the_batch_report(self) -> None:
         assert self.tracker.report() == backlog_report(self.records.values(), OPTIONS)
-        assert len(self.tracker) == len(self.records)
+        assert len(self.tracker) == len(self.records) - len(self.closed)
 
 
 TestTracker = TrackerMachine.TestCase

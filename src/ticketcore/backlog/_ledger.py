@@ -25,7 +25,7 @@ which is how a ticket moves to another group when a grouped field changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from ticketcore.backlog._options import AGE_LIMITS, BacklogOptions, _Weeks
 
@@ -44,6 +44,7 @@ class Series:
         "created",
         "durations",
         "escalations",
+        "quantiles",
         "removed",
         "reopened",
         "sla",
@@ -61,6 +62,8 @@ class Series:
         self.transfers: dict[int, int] = {}
         self.escalations: dict[int, int] = {}
         self.sla: dict[tuple[int, str], list[int]] = {}
+        # A sealed week's resolution samples, reduced to (median, p90) in microseconds.
+        self.quantiles: dict[int, tuple[int | None, int | None]] = {}
 
 
 class Ticket:
@@ -88,6 +91,9 @@ class Ledger:
         self.groups: dict[tuple[Hashable, ...], Series] = {}
         self.first: int | None = None
         self.last: int | None = None
+        # Weeks before this one are sealed: their samples reduced to quantiles (see `seal`).
+        self.sealed = -INF
+        self.total_quantiles: dict[int, tuple[int | None, int | None]] = {}
 
     def series(self, group: tuple[Hashable, ...]) -> Series:
         """The series of ``group``, new if need be."""
@@ -171,6 +177,27 @@ class Ledger:
         series.reopened[w] = series.reopened.get(w, 0) + sign
         self.seen(w)
         self.interval(series, ticket.turns, w, INF, sign)
+
+    def seal(
+        self, before: int, quantiles: Callable[[list[Series], int], tuple[int | None, int | None]]
+    ) -> None:
+        """Reduce the resolution samples of the weeks before ``before`` to their quantiles.
+
+        Nothing may write a solve into those weeks afterwards: the caller makes sure.
+        Memory then follows the weeks not sealed, not every solve ever made.
+        """
+        if before <= self.sealed:
+            return
+        weeks = sorted({w for s in self.groups.values() for w in (*s.durations, *s.removed) if w < before})
+        everything = list(self.groups.values())
+        for w in weeks:
+            self.total_quantiles[w] = quantiles(everything, w)
+            for s in everything:
+                if w in s.durations or w in s.removed:
+                    s.quantiles[w] = quantiles([s], w)
+                    s.durations.pop(w, None)
+                    s.removed.pop(w, None)
+        self.sealed = before
 
     def attained(self, series: Series, ts: float, target: str, late: bool, sign: int) -> None:
         """Count an SLA cycle of ``target`` that ended at ``ts``, on time or late, in ``series``."""

@@ -17,7 +17,7 @@ from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions
 from ticketcore.sla._clock import met_share
 
-__all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures"]
+__all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures", "quantiles"]
 
 
 class Trend(enum.Enum):
@@ -237,10 +237,20 @@ def _sort_key(group: tuple[Hashable, ...]) -> tuple[tuple[int, str], ...]:
     return tuple((v is None, str(_plain(v))) for v in group)
 
 
-def _nearest_rank(ordered: list[int], p: int) -> timedelta | None:
+def _nearest_rank(ordered: list[int], p: int) -> int | None:
     if not ordered:
         return None
-    return timedelta(microseconds=ordered[math.ceil(p * len(ordered) / 100) - 1])
+    return ordered[math.ceil(p * len(ordered) / 100) - 1]
+
+
+def _td(us: int | None) -> timedelta | None:
+    return None if us is None else timedelta(microseconds=us)
+
+
+def quantiles(series: list[Series], w: int) -> tuple[int | None, int | None]:
+    """The median and 90th percentile (nearest rank, microseconds) of the solves of week ``w``."""
+    samples = _samples(series, w)
+    return _nearest_rank(samples, 50), _nearest_rank(samples, 90)
 
 
 def _samples(series: list[Series], w: int) -> list[int]:
@@ -281,7 +291,10 @@ def build(ledger: Ledger, through: int | None) -> BacklogReport:
     if options.by:
         members += [(k, [ledger.groups[g]]) for k, g in zip(keys, groups, strict=True)]
     for key, series in members:
-        per_group.append(_rows(options, key, series, span=span, days=days, starts=starts))
+        sealed = ledger.total_quantiles if not key else series[0].quantiles
+        per_group.append(
+            _rows(options, key, series, span=span, days=days, starts=starts, sealed=(ledger.sealed, sealed))
+        )
     rows = tuple(r for week_rows in zip(*per_group, strict=True) for r in week_rows)
     return BacklogReport(options, days, keys if options.by else (), rows)
 
@@ -298,6 +311,7 @@ def _rows(
     span: range,
     days: tuple[date, ...],
     starts: list[datetime],
+    sealed: tuple[int, Mapping[int, tuple[int | None, int | None]]],
 ) -> list[WeekFigures]:
     def total(field: str, w: int) -> int:
         return sum(getattr(s, field).get(w, 0) for s in series)
@@ -323,7 +337,10 @@ def _rows(
         else:
             note = f"nothing was solved in the {len(used)} week(s) ending {days[i].isoformat()}"
         trend, reason = _trend(options, backlog)
-        samples = _samples(series, w)
+        if w < sealed[0]:
+            median, p90 = (_td(x) for x in sealed[1].get(w, (None, None)))
+        else:
+            median, p90 = (_td(x) for x in quantiles(series, w))
         sla = tuple(
             SLAWeek(
                 t,
@@ -348,8 +365,8 @@ def _rows(
                 trend=trend,
                 trend_reason=reason,
                 ages=(running[0], running[1], running[2], running[3]),
-                resolution_median=_nearest_rank(samples, 50),
-                resolution_p90=_nearest_rank(samples, 90),
+                resolution_median=median,
+                resolution_p90=p90,
                 reopen_rate=reopened / solved if solved else None,
                 transfers_per_ticket=total("transfers", w) / solved if solved else None,
                 escalations_per_ticket=total("escalations", w) / solved if solved else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from datetime import datetime
 from typing import Final
@@ -16,7 +17,7 @@ from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._records import duration_us, instant, sla_stops
-from ticketcore.backlog._report import BacklogReport, build
+from ticketcore.backlog._report import BacklogReport, build, quantiles
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -111,6 +112,7 @@ class BacklogTracker:
         self._tickets: dict[str, _State] = {}
         # Only a breakdown by assignee needs a ticket's assignee kept up to date.
         self._by_assignee = "assignee" in options.by
+        self._sealed = -math.inf  # no event before this timestamp may come (see seal)
 
     @property
     def options(self) -> BacklogOptions:
@@ -172,6 +174,30 @@ class BacklogTracker:
                 "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
             )
 
+    def seal(self, before: datetime) -> None:
+        """Promise that no event dated before ``before`` is to come; free what only those could need.
+
+        The weeks that ended before both ``before`` and the first solve of any ticket
+        still followed keep every figure, but their per-solve resolution times (kept for
+        exact percentiles) are reduced to the median and 90th percentile, once. A host
+        that runs for months, or the simulator, calls it now and then so that memory
+        follows the open tickets and the weeks not sealed instead of every solve ever
+        made. Reports are the same as without sealing; an event dated before the latest
+        ``before`` is refused afterwards.
+        """
+        ts = instant(before, "before").timestamp()
+        if ts <= self._sealed:
+            return
+        self._sealed = ts
+        weeks = self._options._weeks
+        limit = weeks.index(ts)
+        for state in self._tickets.values():
+            for kind, at, *_ in state.history or ():
+                if kind == "solve":
+                    limit = min(limit, weeks.index(at))
+                    break
+        self._ledger.seal(limit, quantiles)
+
     def report(self, through: datetime | None = None) -> BacklogReport:
         """The report from the first week to the week of ``through`` (default: of the last event)."""
         last = None
@@ -186,6 +212,12 @@ class BacklogTracker:
             raise InvalidInput("ticket.id", "an id not created before", ticket.id)
         group = tuple(_value(ticket, f) for f in self._options.by)
         ts = ticket.created.timestamp()
+        if ts < self._sealed:
+            raise InvalidInput(
+                "ticket.created",
+                f"an instant no earlier than the tracker was sealed at ({self._sealed})",
+                ticket.created,
+            )
         ledger = self._ledger
         state = _State(ticket, ledger.series(group), group, ts, ledger)
         ledger.created(state, 1)
@@ -198,6 +230,10 @@ class BacklogTracker:
         if state is None:
             raise InvalidInput("ticket_id", "a ticket the tracker has seen created", ticket_id)
         ts = at.timestamp()
+        if ts < self._sealed:
+            raise InvalidInput(
+                "at", f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
+            )
         if ts < state.last:
             raise InvalidInput(
                 "at", f"an instant no earlier than the ticket's previous event ({state.last})", at

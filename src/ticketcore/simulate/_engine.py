@@ -280,6 +280,10 @@ class _Run:
                     QueueSample(self._dt(t).astimezone(self.zone), len(self.waiting), self.unresolved)
                 )
                 self.push(t + _HOUR, _SAMPLE)
+                if (t - self.start) % _DAY == 0:
+                    # Events come in time order: once a day, let the tracker reduce the
+                    # weeks no open ticket can change to their figures (memory stays flat).
+                    self.tracker.seal(self._dt(t))
             else:
                 self._tick(data)
             if self.progress is not None and t >= next_report:
