@@ -263,9 +263,14 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
     reader = _Reader(options)
     index = ledger.weeks.index
     groups = ledger.groups
-    seen: dict[str, int] = {}
+    # One probe of a set per id; the ids in order find the earlier record only for an error.
+    seen: set[str] = set()
+    order: list[str] = []
     first, last = math.inf, -math.inf
+    weeks = ledger.weeks
     for i, record in enumerate(records):
+        simple = False
+        checked = None
         try:
             if type(record) is dict:
                 ticket_id = record["id"]
@@ -277,22 +282,83 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 moved = () if (got := record.get("transferred")) is None else _as_list(got)
                 raised = () if (got := record.get("escalated")) is None else _as_list(got)
                 sla = record.get("sla")
+                if (
+                    not (reopened or moved or raised)
+                    and sla is None
+                    and len(solved) <= 1
+                    and calendar is None
+                ):
+                    # The common record, checked inline: created, at most one solve, nothing else.
+                    done = solved[0] if solved else None
+                    c = created.timestamp()
+                    ts = c if done is None else done.timestamp()
+                    simple = (
+                        type(ticket_id) is str
+                        and ticket_id != ""
+                        and created.utcoffset() is not None
+                        and (done is None or (done.utcoffset() is not None and ts >= c))
+                    )
             else:
                 ticket_id, created, (solved, reopened, moved, raised), group, sla = reader.read(i, record)
                 key = tuple(v for _, v in group)
-            checked = _checked(ticket_id, created, (solved, reopened, moved, raised), sla)
+            if not simple:
+                checked = _checked(ticket_id, created, (solved, reopened, moved, raised), sla)
             series = groups.get(key)
         except (KeyError, TypeError, AttributeError):
+            simple = False
             checked = None
+        if simple:
+            size = len(seen)
+            seen.add(ticket_id)
+            if len(seen) == size:
+                raise InvalidInput(
+                    f"records[{i}].id",
+                    f"an id not used before (records[{order.index(ticket_id)}] has it)",
+                    ticket_id,
+                )
+            order.append(ticket_id)
+            if series is None:
+                series = ledger.series(key)
+            if c < first:
+                first = c
+            if ts > last:
+                last = ts
+            # Weeks.index inlined: a bisect while the cache covers the instant.
+            bounds = weeks.bounds
+            j = bisect_right(bounds, c)
+            w = weeks.first + j - 1 if 0 < j < len(bounds) else index(c)
+            counts = series.created
+            counts[w] = counts.get(w, 0) + 1
+            if done is None:
+                ledger.interval(series, ledger.turns(c, w), w, INF, 1)
+                continue
+            bounds = weeks.bounds
+            j = bisect_right(bounds, ts)
+            wk = weeks.first + j - 1 if 0 < j < len(bounds) else index(ts)
+            if w < wk:
+                ledger.interval(series, ledger.turns(c, w), w, wk, 1)
+            counts = series.solved
+            counts[wk] = counts.get(wk, 0) + 1
+            durations_of = series.durations
+            found = durations_of.get(wk)
+            if found is None:
+                durations_of[wk] = [round((ts - c) * 1e6)]
+            else:
+                found.append(round((ts - c) * 1e6))
+            continue
         if checked is None:
             reader.read(i, record)  # raises the error that names the record and field
             raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
         c, lifecycle, previous, others = checked
-        if ticket_id in seen:
+        size = len(seen)
+        seen.add(ticket_id)
+        if len(seen) == size:
             raise InvalidInput(
-                f"records[{i}].id", f"an id not used before (records[{seen[ticket_id]}] has it)", ticket_id
+                f"records[{i}].id",
+                f"an id not used before (records[{order.index(ticket_id)}] has it)",
+                ticket_id,
             )
-        seen[ticket_id] = i
+        order.append(ticket_id)
         if series is None:
             series = ledger.series(key)
         first = min(first, c)
