@@ -161,6 +161,7 @@ class _Weeks:
         return self.bounds[w + 1 - self.first]
 
     def _cover(self, w: int) -> None:
+        # In place: callers may hold ``bounds``.
         while w < self.first:
             self.first -= 1
             self.bounds.insert(0, self._bound(self.first))

@@ -268,6 +268,7 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
     order: list[str] = []
     first, last = math.inf, -math.inf
     weeks = ledger.weeks
+    bounds = weeks.bounds  # the week cache grows in place, so this stays the cache
     for i, record in enumerate(records):
         simple = False
         checked = None
@@ -276,7 +277,8 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 ticket_id = record["id"]
                 created = record["created"]
                 key = (record[single],) if single is not None else tuple(record[f] for f in by)
-                solved = _as_list(record.get("solved"))
+                got = record.get("solved")  # _as_list, inlined
+                solved = got if type(got) is list or type(got) is tuple else () if got is None else (got,)
                 # Most records have none of these: skip the call for a missing one.
                 reopened = () if (got := record.get("reopened")) is None else _as_list(got)
                 moved = () if (got := record.get("transferred")) is None else _as_list(got)
@@ -324,7 +326,6 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             if ts > last:
                 last = ts
             # Weeks.index inlined: a bisect while the cache covers the instant.
-            bounds = weeks.bounds
             j = bisect_right(bounds, c)
             w = weeks.first + j - 1 if 0 < j < len(bounds) else index(c)
             counts = series.created
@@ -332,7 +333,6 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             if done is None:
                 ledger.interval(series, ledger.turns(c, w), w, INF, 1)
                 continue
-            bounds = weeks.bounds
             j = bisect_right(bounds, ts)
             wk = weeks.first + j - 1 if 0 < j < len(bounds) else index(ts)
             if w < wk:
