@@ -10,12 +10,14 @@ import itertools
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore import HorizonExceeded
 from ticketcore.sla import BusinessCalendar
+from ticketcore.sla._engine import from_real, from_real_reference
 
 from reference_calendar import ReferenceCalendar
 from strategies import FIRST, LAST, calendar_dicts, calendars, durations, instants
@@ -217,3 +219,28 @@ def test_reference_agrees_on_thousands_of_office_cases() -> None:
         assert ref.add(s, -d) == utc(cal.add(s, -d))
         e = s + timedelta(seconds=rng.randrange(-90 * 86400, 90 * 86400))
         assert ref.elapsed(s, e) == cal.elapsed(s, e)
+
+
+_REAL_1970 = (datetime(1970, 1, 1, tzinfo=UTC) - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+@given(
+    offset=st.one_of(
+        st.integers(-(2**32) * 10**6 - 10**7, 2**32 * 10**6 + 10**7),  # around the fast path's range
+        st.integers(-(2**32) * 10**6 + 1, -(2**32) * 10**6 + 10**6),
+        st.integers(2**32 * 10**6 - 10**6, 2**32 * 10**6 - 1),
+    ),
+    zone=st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]),
+)
+def test_from_real_fast_path_equals_the_reference(offset: int, zone: str) -> None:
+    """Law: the float fast path of from_real is exact to the microsecond, fold and offset included."""
+    real = _REAL_1970 + offset
+    tz = ZoneInfo(zone)
+    fast, slow = from_real(real, tz), from_real_reference(real, tz)
+    assert (fast, fast.utcoffset(), fast.fold, fast.tzinfo) == (
+        slow,
+        slow.utcoffset(),
+        slow.fold,
+        slow.tzinfo,
+    )
+    assert fast.replace(tzinfo=None) == slow.replace(tzinfo=None)

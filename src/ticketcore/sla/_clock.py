@@ -109,11 +109,22 @@ class _Basis:
         return self.calendar is None or self.calendar._engine.is_open(real)
 
     def dt(self, real: int) -> datetime:
-        return from_real(real, self.zone)  # type: ignore[arg-type]
+        return from_real(real, self.zone)
 
 
 class _Cycle:
-    __slots__ = ("cancelled", "carried", "due_set", "fixed", "pauses", "priority", "spans", "start", "stop")
+    __slots__ = (
+        "cancelled",
+        "carried",
+        "due_set",
+        "fixed",
+        "pauses",
+        "points",
+        "priority",
+        "spans",
+        "start",
+        "stop",
+    )
 
     def __init__(self, start: int, priority: object, carried: int = 0) -> None:
         self.start = start
@@ -125,6 +136,8 @@ class _Cycle:
         self.carried = carried  # business time of earlier cycles ("cumulative" repeat)
         self.fixed: int | None = None  # a goal set by hand (`DueDateSet`), else None
         self.due_set: int | None = None  # the due instant asked for by hand
+        # The alert points an SLAClock computed for the cycle as it is; None once it changes.
+        self.points: list[_Point] | None = None
 
     def goal(self, target: Target) -> int | None:
         """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
@@ -211,6 +224,7 @@ class _Track:
 
     @staticmethod
     def _close(cycle: _Cycle, t: int, ft: int) -> None:
+        cycle.points = None
         if cycle.spans and cycle.spans[-1][2] == _OPEN:
             cycle.spans[-1][2:] = [t, ft]
         if cycle.pauses and cycle.pauses[-1][1] == _OPEN:
@@ -221,6 +235,7 @@ class _Track:
         if cycle is None:
             return
         is_paused = bool(cycle.pauses) and cycle.pauses[-1][1] == _OPEN
+        cycle.points = None
         if paused and not is_paused:
             self._close(cycle, t, ft)
             cycle.pauses.append([t, _OPEN])
@@ -260,6 +275,7 @@ class _Track:
         """Resume the last cycle after a reopen; the solved span is recorded as a pause."""
         cycle = self.cycles[-1]
         assert cycle.stop is not None
+        cycle.points = None
         cycle.pauses.append([cycle.stop, t])
         cycle.stop = None
         if paused:
@@ -418,7 +434,7 @@ class _Machine:
             found = self._override(event, t, strict=False)
             if found is not None:
                 cycle, goal, due = found
-                cycle.fixed, cycle.due_set = goal, due
+                cycle.fixed, cycle.due_set, cycle.points = goal, due, None
 
     def _created(self, event: TicketCreated, t: int) -> None:
         ticket = event.ticket
@@ -512,6 +528,7 @@ class _Machine:
                 mode = track.target.on_priority_change
                 if mode == "recompute":
                     cycle.priority = self.ticket.priority
+                    cycle.points = None
                     continue
                 paused = self.status in track.pauses
                 track.stop(t, self._f(t), cancelled=True)
@@ -916,25 +933,32 @@ class SLAClock:
         out: list[_Point] = []
         policy = m.policy.name
         for track in m.tracks:
-            target = track.target
             for index, cycle in enumerate(track.cycles):
-                goal = cycle.goal(target)
-                if goal is None or cycle.cancelled:
-                    continue
-                points: list[tuple[int, str, int | None, Action | None]] = [
-                    (level.threshold(goal), "level", i, level.action) for i, level in enumerate(target.ladder)
-                ]
-                points.append((goal + 1, "breach", None, None))
-                for threshold, kind, level, action in points:
-                    if threshold <= cycle.carried and cycle.carried:
-                        continue  # reached in an earlier cycle ("cumulative" repeat)
-                    key: tuple[object, ...] = (policy, target.name, index, kind, level)
-                    real = cycle.reach(m.basis, threshold, project=False)
-                    if real is not None and (cycle.stop is None or real < cycle.stop):
-                        out.append((real, key, kind, target.name, index, level, action))
+                if cycle.points is None:  # computed again only for a cycle an event changed
+                    cycle.points = self._cycle_points(policy, track.target, index, cycle)
+                out += cycle.points
         for t in m.suspicious:
             pause_key: tuple[object, ...] = (policy, "suspicious", t)
             out.append((t, pause_key, "suspicious_pause", None, None, None, None))
+        return out
+
+    def _cycle_points(self, policy: str, target: Target, index: int, cycle: _Cycle) -> list[_Point]:
+        """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs."""
+        goal = cycle.goal(target)
+        if goal is None or cycle.cancelled:
+            return []
+        points: list[tuple[int, str, int | None, Action | None]] = [
+            (level.threshold(goal), "level", i, level.action) for i, level in enumerate(target.ladder)
+        ]
+        points.append((goal + 1, "breach", None, None))
+        out: list[_Point] = []
+        for threshold, kind, level, action in points:
+            if threshold <= cycle.carried and cycle.carried:
+                continue  # reached in an earlier cycle ("cumulative" repeat)
+            key: tuple[object, ...] = (policy, target.name, index, kind, level)
+            real = cycle.reach(self._machine.basis, threshold, project=False)
+            if real is not None and (cycle.stop is None or real < cycle.stop):
+                out.append((real, key, kind, target.name, index, level, action))
         return out
 
     def _due(self, upto: int) -> tuple[Alert, ...]:

@@ -53,7 +53,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -82,8 +82,23 @@ def to_real(dt: datetime) -> int:
     return (dt - _REAL_EPOCH) // _US
 
 
-def from_real(real: int, zone: ZoneInfo) -> datetime:
+_POSIX: Final = (datetime(1970, 1, 1, tzinfo=_UTC) - _REAL_EPOCH) // _US
+#: Within this many microseconds of 1970 a POSIX timestamp as a float is within 0.48 us
+#: of the true value (half a unit in the last place below 2**32 seconds), so
+#: ``fromtimestamp``, which rounds to the nearest microsecond, gets it back exactly.
+_FLOAT_EXACT: Final = 2**32 * SECOND
+
+
+def from_real(real: int, zone: ZoneInfo | timezone) -> datetime:
     """The aware datetime in ``zone`` of a real instant."""
+    posix = real - _POSIX
+    if -_FLOAT_EXACT < posix < _FLOAT_EXACT:  # 1834 to 2106: one C call, a third of the time
+        return datetime.fromtimestamp(posix / SECOND, zone)
+    return (_REAL_EPOCH + timedelta(microseconds=real)).astimezone(zone)
+
+
+def from_real_reference(real: int, zone: ZoneInfo | timezone) -> datetime:
+    """`from_real` the obvious way, for the tests."""
     return (_REAL_EPOCH + timedelta(microseconds=real)).astimezone(zone)
 
 
