@@ -309,21 +309,25 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
         except (KeyError, TypeError, AttributeError):
             simple = False
             checked = None
+        if not simple and checked is None:
+            reader.read(i, record)  # raises the error that names the record and field
+            raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
+        size = len(seen)
+        seen.add(ticket_id)
+        if len(seen) == size:
+            raise InvalidInput(
+                f"records[{i}].id",
+                f"an id not used before (records[{order.index(ticket_id)}] has it)",
+                ticket_id,
+            )
+        order.append(ticket_id)
+        if series is None:
+            series = ledger.series(key)
         if simple:
-            size = len(seen)
-            seen.add(ticket_id)
-            if len(seen) == size:
-                raise InvalidInput(
-                    f"records[{i}].id",
-                    f"an id not used before (records[{order.index(ticket_id)}] has it)",
-                    ticket_id,
-                )
-            order.append(ticket_id)
-            if series is None:
-                series = ledger.series(key)
-            if c < first:
+            # A comparison, not a min()/max() call: this is the hot loop.
+            if c < first:  # noqa: PLR1730
                 first = c
-            if ts > last:
+            if ts > last:  # noqa: PLR1730
                 last = ts
             # Weeks.index inlined: a bisect while the cache covers the instant.
             j = bisect_right(bounds, c)
@@ -346,21 +350,8 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             else:
                 found.append(round((ts - c) * 1e6))
             continue
-        if checked is None:
-            reader.read(i, record)  # raises the error that names the record and field
-            raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
+        assert checked is not None
         c, lifecycle, previous, others = checked
-        size = len(seen)
-        seen.add(ticket_id)
-        if len(seen) == size:
-            raise InvalidInput(
-                f"records[{i}].id",
-                f"an id not used before (records[{order.index(ticket_id)}] has it)",
-                ticket_id,
-            )
-        order.append(ticket_id)
-        if series is None:
-            series = ledger.series(key)
         first = min(first, c)
         last = max(last, previous, *others) if others else max(last, previous)
         w = index(c)
