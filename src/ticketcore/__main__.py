@@ -132,8 +132,11 @@ def _plot(path: str, results: Sequence[SimulationResult]) -> None:
         [j + 0.4 - width / 2 for j in range(len(first.agents))], [a.agent_id for a in first.agents]
     )
     loads.set(title="Mean load per agent", ylabel="open tickets")
-    for ax in (backlog, waits, loads):
+    top = max((a.mean_load for r in results for a in r.agents), default=0.0)
+    loads.set_ylim(0, top * 1.3 or 1)  # room above the bars for the legend
+    for ax in (backlog, waits):
         ax.legend()
+    loads.legend(loc="upper center", ncols=len(results))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
