@@ -645,6 +645,45 @@ class TestPolicySelection:
         assert same(result.target("first_response").due_at, "2026-03-02T13:00+01:00")
 
 
+def test_a_day_in_a_goal_is_24_business_hours_not_a_working_day() -> None:
+    """HDP 48 (Eccentex, GLPI): the unit is explicit; "1d" in a policy dict is 24 hours of
+    business time. HAND: from Mon 09:00 on 9-hour days that is 9 + 9 + 6: Wed 15:00."""
+    target = Target.from_dict({"name": "resolution", "metric": "resolution", "goals": {"all": "1d"}})
+
+    result = evaluate(policies(target), [created("2026-03-02T09:00+01:00")], at("2026-03-02T09:00+01:00"))
+
+    assert 24 * H == target.goal_for(Priority.NORMAL)
+    assert same(result.target("resolution").due_at, "2026-03-04T15:00+01:00")
+
+
+class TestPauseNeverCancels:
+    """HDP 38 (ServiceNow condition order: attach, stop, pause, resume, reset, cancel): the
+    trap is a pause condition that also ends the start condition, so the SLA is cancelled
+    instead of paused. Here statuses only pause and stop targets: a policy cannot be
+    conditioned on the status, and a paused ticket that is updated keeps its paused SLA."""
+
+    def test_a_policy_conditioned_on_the_status_is_refused(self) -> None:
+        with pytest.raises(InvalidInput) as e:
+            SLAPolicy(name="open only", targets=[RES8], when=~(F.status == "pending"), calendar=BERLIN)
+
+        assert "when" == e.value.field
+        assert "other than status" in str(e.value)
+
+    def test_an_update_while_paused_keeps_the_sla_paused(self) -> None:
+        """HAND: 1 h ran (09:00-10:00), pending since 10:00; a tag at 11:00 changes nothing."""
+        events = [
+            created("2026-03-02T09:00+01:00"),
+            status("2026-03-02T10:00+01:00", "pending"),
+            update("2026-03-02T11:00+01:00", tags={"waiting"}),
+        ]
+
+        result = evaluate(policies(RES8), events, at("2026-03-02T12:00+01:00")).target("resolution")
+
+        assert TargetState.PAUSED == result.state
+        assert [TargetState.PAUSED] == [c.state for c in result.cycles]
+        assert H == result.cycles[0].elapsed
+
+
 class TestTimeInStatus:
     """SEED: a new email accepted within 60 minutes, a chat within 60 seconds, and a reminder
     when a ticket has waited 48 hours on the customer (calendar hours)."""
