@@ -656,6 +656,86 @@ def test_a_day_in_a_goal_is_24_business_hours_not_a_working_day() -> None:
     assert same(result.target("resolution").due_at, "2026-03-04T15:00+01:00")
 
 
+class TestTimeZoneSource:
+    """HDP 50 (ServiceNow): the schedule's zone by default, or the requester's. The Berlin
+    office hours read in New York for a requester there; the definition's zone is a
+    calendar built in that zone. HAND: created Mon 09:00 New York (15:00 Berlin): with the
+    schedule's zone 3 h are left that day (to 18:00 Berlin) and 1 h on Tuesday from 09:00
+    Berlin; in the requester's zone 4 h from 09:00 New York: 13:00 New York."""
+
+    POLICY = SLAPolicy(name="std", targets=[FR4], calendar=BERLIN, timezone_from="custom.timezone")
+
+    def result(self, **fields: Any) -> TargetResult:
+        events = [created("2026-03-02T09:00-05:00", **fields)]
+        return evaluate(SLAPolicies([self.POLICY]), events, at("2026-03-02T09:00-05:00")).target(
+            "first_response"
+        )
+
+    def test_the_schedule_zone_by_default(self) -> None:
+        assert same(self.result().due_at, "2026-03-03T10:00+01:00")
+
+    def test_the_requester_zone_from_a_custom_field(self) -> None:
+        due = self.result(custom={"timezone": "America/New_York"}).due_at
+
+        assert same(due, "2026-03-02T13:00-05:00")
+        assert due is not None
+        assert "America/New_York" == str(due.tzinfo)
+
+    def test_the_result_and_explanation_name_the_zone(self) -> None:
+        events = [created("2026-03-02T09:00-05:00", custom={"timezone": "America/New_York"})]
+        result = evaluate(SLAPolicies([self.POLICY]), events, at("2026-03-02T10:00-05:00"))
+
+        assert "business hours, in the requester's zone America/New_York" == result.calendar
+        assert "(America/New_York, 1 day, 21:00:00 open in a regular week)" in result.explanation
+
+    def test_a_zone_change_recomputes_from_the_start(self) -> None:
+        """Like a policy change (HDP 40): the whole history is read in the new zone."""
+        events = [
+            created("2026-03-02T09:00-05:00"),
+            update("2026-03-02T10:00-05:00", custom={"timezone": "America/New_York"}),
+        ]
+        result = evaluate(SLAPolicies([self.POLICY]), events, at("2026-03-02T10:00-05:00"))
+
+        assert same(result.target("first_response").due_at, "2026-03-02T13:00-05:00")
+
+    def test_a_bad_zone_names_the_field_and_leaves_the_clock_unchanged(self) -> None:
+        clock = SLAClock(SLAPolicies([self.POLICY]))
+        clock.handle(created("2026-03-02T09:00-05:00"))
+        before = clock.result(at("2026-03-02T10:00-05:00"))
+
+        with pytest.raises(InvalidInput) as e:
+            clock.handle(update("2026-03-02T10:00-05:00", custom={"timezone": "Mars/Olympus"}))
+
+        assert "ticket.custom.timezone" == e.value.field
+        assert before == clock.result(at("2026-03-02T10:00-05:00"))
+
+    def test_the_option_round_trips_and_must_name_a_custom_field(self) -> None:
+        assert self.POLICY == SLAPolicy.from_dict(self.POLICY.to_dict())
+        with pytest.raises(InvalidInput, match="custom field"):
+            SLAPolicy(name="std", targets=[FR4], timezone_from="channel")
+
+
+def test_a_holiday_edit_recomputes_or_freezes_as_the_host_chooses() -> None:
+    """HDP 49 (frappe recomputes open SLAs when a holiday list changes; Zendesk freezes
+    them): a calendar is a value and every result names its policy's fingerprint, so the
+    host recomputes by evaluating the history under the edited policies, or freezes by
+    keeping the clock it has. HAND: created Mon 16:00, 4 h: due Tue 11:00; with Tuesday
+    made a holiday, Wed 11:00."""
+    edited = attrs.evolve(BERLIN, holidays={"dates": ["2026-03-03"], "country": "DE"})
+    old, new = policies(FR4), policies(FR4, calendar=edited)
+    events = [created("2026-03-02T16:00+01:00")]
+    frozen = SLAClock(old)
+    frozen.handle(events[0])
+
+    recomputed = evaluate(new, events, at("2026-03-02T17:00+01:00"))
+    kept = frozen.result(at("2026-03-02T17:00+01:00"))
+
+    assert same(recomputed.target("first_response").due_at, "2026-03-04T11:00+01:00")
+    assert same(kept.target("first_response").due_at, "2026-03-03T11:00+01:00")
+    assert recomputed.fingerprint != kept.fingerprint  # reports never mix the two versions
+    assert kept == evaluate(old, events, at("2026-03-02T17:00+01:00"))  # reproducible
+
+
 class TestPauseNeverCancels:
     """HDP 38 (ServiceNow condition order: attach, stop, pause, resume, reset, cancel): the
     trap is a pause condition that also ends the start condition, so the SLA is cancelled

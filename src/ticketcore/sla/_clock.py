@@ -315,6 +315,8 @@ class _Machine:
         self.last_customer: int | None = None
         self.suspicious: list[int] = []
         self.replaying = False
+        # While replaying under a new policy or zone: the calendar to use from the start.
+        self.forced_calendar: tuple[BusinessCalendar | None] | None = None
 
     # -- validation ------------------------------------------------------------------
 
@@ -326,6 +328,7 @@ class _Machine:
         if self.ticket is None:
             if not isinstance(event, TicketCreated):
                 raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
+            self._calendar(event.ticket)  # a bad zone in the requester's field raises here
             return at
         if isinstance(event, TicketCreated):
             raise InvalidInput(
@@ -344,10 +347,19 @@ class _Machine:
         if isinstance(event, TicketUpdated):
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
+            self._calendar(self.checked[1])
         elif isinstance(event, DueDateSet):
             # A replay under another policy (see _rebuild) drops an override it cannot take.
             self._override(event, at, strict=not self.replaying)
         return at
+
+    def _select(self, ticket: Ticket) -> SLAPolicy | None:
+        return self.forced if self.forced is not None else self.policies.select(ticket)
+
+    def _calendar(self, ticket: Ticket) -> BusinessCalendar | None:
+        """The calendar the ticket's clocks run on (its policy's, maybe in the requester's zone)."""
+        policy = self._select(ticket)
+        return None if policy is None else policy.calendar_for(ticket)
 
     def _override(self, event: DueDateSet, t: int, *, strict: bool) -> tuple[_Cycle, int, int] | None:
         """The cycle a due time set by hand applies to, its goal and due instant.
@@ -442,8 +454,12 @@ class _Machine:
         self.status = ticket.status
         self.created = t
         self.by_agent = event.by_agent
-        self.policy = self.forced if self.forced is not None else self.policies.select(ticket)
-        self.basis = _Basis(None if self.policy is None else self.policy.calendar)
+        self.policy = self._select(ticket)
+        if self.forced_calendar is not None:
+            calendar = self.forced_calendar[0]
+        else:
+            calendar = None if self.policy is None else self.policy.calendar_for(ticket)
+        self.basis = _Basis(calendar)
         self.tracks = [] if self.policy is None else [_Track(target) for target in self.policy.targets]
         self.pausing = frozenset[Status]().union(*(track.pauses for track in self.tracks))
         for track in self.tracks:
@@ -547,14 +563,25 @@ class _Machine:
             policy = self.policies.select(self.ticket)
             if policy is not self.policy and policy != self.policy:
                 self._rebuild(policy)
+                return
+        if (
+            self.forced_calendar is None
+            and self.policy is not None
+            and self.policy.calendar_for(self.ticket) is not self.basis.calendar
+        ):
+            self._rebuild(self.policy)  # the requester's zone changed: every target from the start
 
     def _rebuild(self, policy: SLAPolicy | None) -> None:
         """Recompute every target from the original start under a newly applicable policy."""
         replay = _Machine(self.policies, forced=policy) if policy is not None else _Machine(_NO_POLICIES)
+        assert self.ticket is not None
+        # The whole history runs on the calendar of the ticket as it is now.
+        replay.forced_calendar = (None if policy is None else policy.calendar_for(self.ticket),)
         replay.replaying = True
         for event in self.events:
             replay.handle(event)
         replay.forced = None
+        replay.forced_calendar = None
         replay.replaying = False
         replay.policies = self.policies
         self.__dict__.update(replay.__dict__)
@@ -647,6 +674,9 @@ class SLAResult:
     _policy: SLAPolicy | None = attrs.field(
         default=None, eq=False, repr=False, hash=False, alias="policy_object"
     )
+    _calendar: BusinessCalendar | None = attrs.field(
+        default=None, eq=False, repr=False, hash=False, alias="calendar_object"
+    )
 
     @property
     def explanation(self) -> str:
@@ -655,7 +685,7 @@ class SLAResult:
         It says which policy applies and why, the calendar, and per cycle the goal, start,
         pauses, due time and the holidays skipped on the way.
         """
-        return _explain(self._policy, self)
+        return _explain(self._policy, self._calendar, self)
 
     def target(self, name: str) -> TargetResult:
         """The result of the target called ``name``."""
@@ -753,24 +783,30 @@ def _result(machine: _Machine, now: datetime) -> SLAResult:
         at=now,
         policy=None if policy is None else policy.name,
         fingerprint=None if policy is None else policy.fingerprint,
-        calendar=None if policy is None else policy.calendar_name,
+        calendar=None if policy is None else _calendar_name(policy, basis.calendar),
         reason=reason,
         targets=tuple(targets),
         suspicious_pauses=tuple(basis.dt(t) for t in machine.suspicious),
         policy_object=policy,
+        calendar_object=basis.calendar,
     )
 
 
-def _explain(policy: SLAPolicy | None, result: SLAResult) -> str:
+def _calendar_name(policy: SLAPolicy, calendar: BusinessCalendar | None) -> str:
+    if calendar is None or calendar is policy.calendar:
+        return policy.calendar_name
+    return f"{policy.calendar_name}, in the requester's zone {calendar.timezone}"
+
+
+def _explain(policy: SLAPolicy | None, cal: BusinessCalendar | None, result: SLAResult) -> str:
     lines = [f"Ticket {result.ticket_id}: {result.reason}."]
     if policy is None:
         return lines[0]
-    cal = policy.calendar
     if cal is None:
-        lines.append(f"Calendar: {policy.calendar_name} (every hour counts).")
+        lines.append(f"Calendar: {result.calendar} (every hour counts).")
     else:
         week = f"{cal.weekly_open_time} open in a regular week"
-        lines.append(f"Calendar: {policy.calendar_name} ({cal.timezone}, {week}).")
+        lines.append(f"Calendar: {result.calendar} ({cal.timezone}, {week}).")
     for target in result.targets:
         for cycle in target.cycles:
             head = f"- {target.name} cycle {cycle.index + 1}: {cycle.state.value}"

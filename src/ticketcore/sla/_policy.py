@@ -485,6 +485,12 @@ class SLAPolicy:
     ``calendar`` None means calendar hours (24/7 real time). ``suspicious_pause`` flags a
     ticket put into a pausing status within that long after a customer message (None: off).
     `fingerprint` identifies this exact version in results and reports.
+
+    The calendar's zone is the schedule's time zone (ServiceNow's default). For the
+    *requester's* zone, ``timezone_from`` names a custom field (``"custom.timezone"``)
+    holding an IANA zone name: a ticket that fills it runs on the same hours and holidays
+    read in that zone (see `calendar_for`). The *definition's* zone is simply a calendar
+    built in that zone.
     """
 
     name: str = attrs.field(validator=_name)
@@ -493,7 +499,18 @@ class SLAPolicy:
     calendar: BusinessCalendar | None = None
     calendar_name: str = attrs.field()
     suspicious_pause: timedelta | None = timedelta(minutes=5)
+    timezone_from: str | None = attrs.field(default=None)
     _fingerprint: str = attrs.field(init=False, eq=False, repr=False, hash=False, default="")
+    _zoned: dict[str, BusinessCalendar] = attrs.field(
+        init=False, eq=False, repr=False, hash=False, factory=dict
+    )
+
+    @timezone_from.validator
+    def _check_timezone_from(self, attribute: attrs.Attribute[str | None], value: object) -> None:
+        if value is not None and (
+            not isinstance(value, str) or not value.startswith("custom.") or value == "custom."
+        ):
+            raise InvalidInput("timezone_from", "None, or a custom field such as 'custom.timezone'", value)
 
     @calendar_name.default
     def _default_calendar_name(self) -> str:
@@ -522,13 +539,42 @@ class SLAPolicy:
         """Whether the policy's condition matches the ticket."""
         return self.when.matches(ticket)
 
+    def calendar_for(self, ticket: Ticket) -> BusinessCalendar | None:
+        """The calendar a ticket's clocks run on.
+
+        The policy's calendar, read in the requester's zone when ``timezone_from`` names a
+        field the ticket fills (the same hours and holidays, in that zone's local time).
+
+        Raises:
+            InvalidInput: the field holds something other than an IANA zone name.
+
+        """
+        calendar = self.calendar
+        if calendar is None or self.timezone_from is None:
+            return calendar
+        field = self.timezone_from
+        zone = ticket.custom_value(field.removeprefix("custom."))
+        if zone is None or zone == calendar.timezone:
+            return calendar
+        if not isinstance(zone, str):
+            raise InvalidInput(f"ticket.{field}", "an IANA time zone name", zone)
+        found = self._zoned.get(zone)
+        if found is None:
+            try:
+                found = attrs.evolve(calendar, timezone=zone)
+            except InvalidInput as e:
+                raise InvalidInput(f"ticket.{field}", e.expected, zone) from None
+            self._zoned[zone] = found
+        return found
+
     @classmethod
     def from_dict(cls, data: object, path: str = "policy") -> SLAPolicy:
         """Read a policy dict.
 
-        Keys: ``name``, ``when``, ``calendar``, ``calendar_name``, ``targets``, ``suspicious_pause``.
+        Keys: ``name``, ``when``, ``calendar``, ``calendar_name``, ``targets``,
+        ``suspicious_pause``, ``timezone_from``.
         """
-        keys = ("name", "when", "calendar", "calendar_name", "targets", "suspicious_pause")
+        keys = ("name", "when", "calendar", "calendar_name", "targets", "suspicious_pause", "timezone_from")
         d = _check_keys(data, path, keys, ("name", "targets"))
         when = Condition.from_dict(d["when"], f"{path}.when") if "when" in d else ALWAYS
         calendar = None
@@ -552,6 +598,7 @@ class SLAPolicy:
                     "calendar_name", "calendar hours" if calendar is None else "business hours"
                 ),
                 suspicious_pause=None if pause is None else _duration_text(pause, f"{path}.suspicious_pause"),
+                timezone_from=d.get("timezone_from"),
             )
         except InvalidInput as e:
             raise InvalidInput(
@@ -570,6 +617,8 @@ class SLAPolicy:
         out["suspicious_pause"] = (
             None if self.suspicious_pause is None else _format_duration(self.suspicious_pause)
         )
+        if self.timezone_from is not None:
+            out["timezone_from"] = self.timezone_from
         return out
 
 
