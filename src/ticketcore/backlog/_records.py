@@ -67,6 +67,7 @@ class TicketRecord:
 
 
 _US: Final = timedelta(microseconds=1)
+_NONE: Final[Sequence[Any]] = ()
 
 
 def duration_us(
@@ -269,6 +270,9 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
     first, last = math.inf, -math.inf
     weeks = ledger.weeks
     bounds = weeks.bounds  # the week cache grows in place, so this stays the cache
+    # The size of a dict with id, created and the group fields (and nothing else). A group
+    # field with a reserved name (an odd "solved" group) never takes the shortcut.
+    plain_size = 2 + len(by) if not set(by) & RESERVED else -10
     for i, record in enumerate(records):
         simple = False
         checked = None
@@ -279,11 +283,17 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 key = (record[single],) if single is not None else tuple(record[f] for f in by)
                 got = record.get("solved")  # _as_list, inlined
                 solved = got if type(got) is list or type(got) is tuple else () if got is None else (got,)
-                # Most records have none of these: skip the call for a missing one.
-                reopened = () if (got := record.get("reopened")) is None else _as_list(got)
-                moved = () if (got := record.get("transferred")) is None else _as_list(got)
-                raised = () if (got := record.get("escalated")) is None else _as_list(got)
-                sla = record.get("sla")
+                if len(record) == plain_size + ("solved" in record):
+                    # Only id, created, the group fields and maybe solved (read above): no
+                    # key is left for the others, so there is no need to look them up.
+                    reopened = moved = raised = _NONE
+                    sla = None
+                else:
+                    # Most records have none of these: skip the call for a missing one.
+                    reopened = () if (got := record.get("reopened")) is None else _as_list(got)
+                    moved = () if (got := record.get("transferred")) is None else _as_list(got)
+                    raised = () if (got := record.get("escalated")) is None else _as_list(got)
+                    sla = record.get("sla")
                 if (
                     not (reopened or moved or raised)
                     and sla is None
