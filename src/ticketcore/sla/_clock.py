@@ -918,6 +918,8 @@ class SLAClock:
         self._fired: set[tuple[object, ...]] = set()
         # Every point of the current state, fired or not; None once an event changed the state.
         self._points: list[_Point] | None = None
+        # The points not fired yet; None once an event or a firing changed them.
+        self._open: list[_Point] | None = None
 
     def handle(self, event: TicketEvent) -> tuple[Alert, ...]:
         """Feed one event; returns the alerts that fell due strictly before it.
@@ -928,7 +930,7 @@ class SLAClock:
         """
         at = self._machine.check(event)
         before = self._due(at - 1) if self._machine.ticket is not None else ()
-        self._points = None
+        self._points = self._open = None
         self._machine.fold(event, at)
         return before
 
@@ -956,10 +958,12 @@ class SLAClock:
         Plain tuples: an `Alert` (and its datetime) is built only once a point falls due.
         The points of a state are computed once, when first asked for after an event.
         """
-        if self._points is None:
-            self._points = self._all_points()
-        fired = self._fired
-        return [p for p in self._points if p[1] not in fired]
+        if self._open is None:
+            if self._points is None:
+                self._points = self._all_points()
+            fired = self._fired
+            self._open = [p for p in self._points if p[1] not in fired]
+        return self._open
 
     def _all_points(self) -> list[_Point]:
         """Every point of the current state, reported or not."""
@@ -1005,6 +1009,7 @@ class SLAClock:
         assert m.ticket is not None  # else nothing is pending
         assert m.policy is not None
         alerts = []
+        self._open = None
         for real, key, kind, target, cycle, level, action in due:
             self._fired.add(key)
             alerts.append(
