@@ -64,6 +64,8 @@ from ticketcore.sla._policy import MoveTier, RaisePriority, Reassign
 __all__ = ["compare", "simulate"]
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+#: The epoch in the SLA engine's microseconds (since 0001-01-01 UTC).
+_EPOCH_REAL: Final = (_EPOCH - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 _HOUR: Final = 3_600_000_000
 _DAY: Final = 24 * _HOUR
 #: How many times a customer may write back in one conversation.
@@ -564,10 +566,10 @@ class _Run:
 
     def _deadline(self, tk: _Tk) -> None:
         assert tk.clock is not None
-        due = tk.clock.next_deadline()
+        due = tk.clock._next_real()  # an int: no datetime round trip
         if due is None:
             return
-        t = max(self.now, _us(due))
+        t = max(self.now, due - _EPOCH_REAL)
         if t != tk.sla_at:
             tk.sla_at = t
             self.push(t, _SLA, tk, t)

@@ -936,10 +936,13 @@ class SLAClock:
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
+        real = self._next_real()
+        return None if real is None else self._machine.basis.dt(real)
+
+    def _next_real(self) -> int | None:
+        """`next_deadline` in microseconds since 0001-01-01 UTC (the simulator schedules on it)."""
         pending = self._pending()
-        if not pending:
-            return None
-        return self._machine.basis.dt(min(point[0] for point in pending))
+        return min(point[0] for point in pending) if pending else None
 
     def advance(self, now: datetime) -> tuple[Alert, ...]:
         """The alerts that fell due at or before ``now`` and were not reported yet, in order."""
