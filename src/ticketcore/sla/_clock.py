@@ -315,6 +315,10 @@ class _Machine:
         self.last_customer: int | None = None
         self.suspicious: list[int] = []
         self.replaying = False
+        # Whether any policy reads the requester's zone (then events are checked for it).
+        self.zoned = any(p.timezone_from is not None for p in policies.policies) or (
+            forced is not None and forced.timezone_from is not None
+        )
         # While replaying under a new policy or zone: the calendar to use from the start.
         self.forced_calendar: tuple[BusinessCalendar | None] | None = None
 
@@ -328,7 +332,8 @@ class _Machine:
         if self.ticket is None:
             if not isinstance(event, TicketCreated):
                 raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
-            self._calendar(event.ticket)  # a bad zone in the requester's field raises here
+            if self.zoned:
+                self._calendar(event.ticket)  # a bad zone in the requester's field raises here
             return at
         if isinstance(event, TicketCreated):
             raise InvalidInput(
@@ -347,7 +352,8 @@ class _Machine:
         if isinstance(event, TicketUpdated):
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
-            self._calendar(self.checked[1])
+            if self.zoned:
+                self._calendar(self.checked[1])
         elif isinstance(event, DueDateSet):
             # A replay under another policy (see _rebuild) drops an override it cannot take.
             self._override(event, at, strict=not self.replaying)
