@@ -202,6 +202,7 @@ class _Track:
         if previous is None or self.target.repeat == "reset":
             self.start(t, ft, priority, paused=paused)
         elif self.target.repeat == "cumulative":
+            assert previous.stop is not None  # a new cycle starts only after the last one stopped
             self.start(t, ft, priority, paused=paused, carried=previous.consumed(0))
         # "first_only": later cycles are not measured.
 
