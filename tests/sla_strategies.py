@@ -94,6 +94,7 @@ POLICIES = SLAPolicies(
             name="office",
             calendar=OFFICE,
             calendar_name="Munich office",
+            timezone_from="custom.timezone",  # the requester's zone, when the ticket names one
             targets=[
                 Target(name="first_response", metric=Metric.FIRST_RESPONSE, goals=GOALS, ladder=LADDER),
                 Target(name="next_response", metric=Metric.NEXT_RESPONSE, goals=2 * H),
@@ -130,6 +131,9 @@ POLICIES = SLAPolicies(
     ]
 )
 
+#: Requesters' zones: behind Berlin, ahead of it, and on a half hour.
+ZONES = ["America/New_York", "Asia/Kolkata", "Europe/Berlin"]
+
 STATUSES = ["new", "open", "in_progress", "pending", "on_hold", "solved", "closed"]
 
 
@@ -146,12 +150,13 @@ def histories(
         priority=draw(st.sampled_from(list(Priority))),
         department=draw(st.sampled_from([None, "nights", "billing"])),
         status=draw(st.sampled_from(["new", "open"])),
+        custom=draw(st.sampled_from([{}, *({"timezone": z} for z in ZONES)])),
     )
     events: list[TicketEvent] = [TicketCreated(ticket=ticket, by_agent=draw(st.booleans()))]
     kinds = (
         ["customer", "reply", "note"]
         + (["status", "status"] if statuses else [])
-        + (["priority", "department", "due"] if updates else [])
+        + (["priority", "department", "due", "zone"] if updates else [])
     )
     t = t0
     for _ in range(draw(st.integers(0, 12))):
@@ -169,6 +174,9 @@ def histories(
                     ticket_id="T-1", at=t, changes={"priority": draw(st.sampled_from(list(Priority)))}
                 )
             )
+        elif kind == "zone":
+            zone = draw(st.sampled_from([None, *ZONES]))
+            events.append(TicketUpdated(ticket_id="T-1", at=t, changes={"custom": {"timezone": zone}}))
         elif kind == "due":
             target = draw(st.sampled_from(["first_response", "resolution", "next_response_cumulative"]))
             due = t + timedelta(minutes=draw(st.integers(-600, 5 * 24 * 60)))
