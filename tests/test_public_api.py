@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import pickle
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +39,15 @@ def test_every_public_name_has_a_docstring(name: str) -> None:
                     inspect.isfunction(member) or isinstance(member, property | classmethod)
                 ):
                     assert getattr(obj, attr).__doc__, f"{name}.{export}.{attr}"
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_name_is_in_the_api_reference(name: str) -> None:
+    """docs/api.md names every public name (as `Name`, `Name(...)` or `Name.member`)."""
+    text = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    module = importlib.import_module(name)
+    missing = [e for e in module.__all__ if not re.search("`" + re.escape(e) + r"[`(.\[]", text)]
+    assert [] == missing
 
 
 def test_each_name_is_exported_once() -> None:
