@@ -211,13 +211,7 @@ class BacklogTracker:
         if ticket.id in self._tickets:
             raise InvalidInput("ticket.id", "an id not created before", ticket.id)
         group = tuple(_value(ticket, f) for f in self._options.by)
-        ts = ticket.created.timestamp()
-        if ts < self._sealed:
-            raise InvalidInput(
-                "ticket.created",
-                f"an instant no earlier than the tracker was sealed at ({self._sealed})",
-                ticket.created,
-            )
+        ts = self._unsealed(ticket.created, "ticket.created")
         ledger = self._ledger
         state = _State(ticket, ledger.series(group), group, ts, ledger)
         ledger.created(state, 1)
@@ -225,15 +219,20 @@ class BacklogTracker:
         if ticket.status.is_resolved:  # imported already solved: solved as it was created
             self._solve(state, ts, ticket.created)
 
+    def _unsealed(self, at: datetime, field: str) -> float:
+        """The timestamp of ``at``, refused when it is earlier than the tracker was sealed at."""
+        ts = at.timestamp()
+        if ts < self._sealed:
+            raise InvalidInput(
+                field, f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
+            )
+        return ts
+
     def _known(self, ticket_id: str, at: datetime) -> tuple[_State, float]:
         state = self._tickets.get(ticket_id)
         if state is None:
             raise InvalidInput("ticket_id", "a ticket the tracker has seen created", ticket_id)
-        ts = at.timestamp()
-        if ts < self._sealed:
-            raise InvalidInput(
-                "at", f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
-            )
+        ts = self._unsealed(at, "at")
         if ts < state.last:
             raise InvalidInput(
                 "at", f"an instant no earlier than the ticket's previous event ({state.last})", at
