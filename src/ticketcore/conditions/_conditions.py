@@ -24,7 +24,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
 
-__all__ = ["ALWAYS", "All", "Always", "Any_", "Condition", "F", "Field", "Not", "Test"]
+__all__ = ["ALWAYS", "All", "Always", "Any_", "Condition", "F", "Field", "Not", "Test", "fields_read"]
 
 _TEXT: Final = frozenset({"channel", "department", "subject", "language", "product_code", "plan", "assignee"})
 _KINDS: Final = {
@@ -403,6 +403,17 @@ class Always(Condition):
 
 #: The condition that matches every ticket.
 ALWAYS: Final = Always()
+
+
+def fields_read(condition: Condition) -> frozenset[str]:
+    """The ticket fields a condition reads (``"custom.x"`` for a custom field)."""
+    if isinstance(condition, Test):
+        return frozenset({condition.field})
+    if isinstance(condition, All | Any_):
+        return frozenset().union(*(fields_read(part) for part in condition.parts))
+    if isinstance(condition, Not):
+        return fields_read(condition.part)
+    return frozenset()
 
 
 class Field:

@@ -20,7 +20,7 @@ from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket, nonempty
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.conditions import ALWAYS, Condition
-from ticketcore.conditions._conditions import All, Any_, Not, Test
+from ticketcore.conditions._conditions import fields_read
 from ticketcore.sla._calendar import BusinessCalendar
 
 __all__ = [
@@ -455,21 +455,10 @@ def _to_targets(value: object) -> tuple[Target, ...]:
     return tuple(value)
 
 
-def _fields(condition: Condition) -> set[str]:
-    """The ticket fields a condition reads."""
-    if isinstance(condition, Test):
-        return {condition.field}
-    if isinstance(condition, All | Any_):
-        return set().union(*(_fields(part) for part in condition.parts))
-    if isinstance(condition, Not):
-        return _fields(condition.part)
-    return set()
-
-
 def _check_condition(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Condition):
         raise InvalidInput("when", "a ticketcore.conditions.Condition", value)
-    if "status" in _fields(value):
+    if "status" in fields_read(value):
         # ServiceNow's trap (HDP 38): a condition that a pausing status stops matching
         # cancels the SLA instead of pausing it. Here statuses pause and stop targets;
         # they never pick or drop the policy.
