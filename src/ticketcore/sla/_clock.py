@@ -303,6 +303,8 @@ class _Machine:
         self.ticket: Ticket | None = None
         self.status = Status.NEW
         self.checked: tuple[TicketEvent, Ticket] | None = None
+        # A DueDateSet that check() accepted, with what it applies (reused by fold()).
+        self.checked_due: tuple[DueDateSet, tuple[_Cycle, int, int] | None] | None = None
         self.f_memo = (-1, 0)
         self.policy: SLAPolicy | None = None
         self.basis = _Basis(None)
@@ -357,7 +359,7 @@ class _Machine:
                 self._calendar(self.checked[1])
         elif isinstance(event, DueDateSet):
             # A replay under another policy (see _rebuild) drops an override it cannot take.
-            self._override(event, at, strict=not self.replaying)
+            self.checked_due = (event, self._override(event, at, strict=not self.replaying))
         return at
 
     def _select(self, ticket: Ticket) -> SLAPolicy | None:
@@ -450,7 +452,12 @@ class _Machine:
         elif isinstance(event, TicketUpdated):
             self._updated(event, t)
         elif isinstance(event, DueDateSet):
-            found = self._override(event, t, strict=False)
+            checked, self.checked_due = self.checked_due, None
+            found = (
+                checked[1]
+                if checked is not None and checked[0] is event
+                else self._override(event, t, strict=False)
+            )
             if found is not None:
                 cycle, goal, due = found
                 cycle.fixed, cycle.due_set, cycle.points = goal, due, None
