@@ -276,6 +276,32 @@ def test_everyone_at_the_cap_with_backlog_on() -> None:
     assert d.backlog("team") == ("T4",)
 
 
+def test_queued_tickets_explain_the_pool_as_it_is_at_each_event() -> None:
+    """HAND: the dispatcher reuses a pool's last selection until something it reads changes.
+
+    With everyone at the cap, T3 and T4 find the pool as it was (the same explanation);
+    once b goes offline, T5's explanation says so, and a solve that frees a slot hands
+    out the oldest waiting ticket.
+    """
+    d = Dispatcher(pool_of("a", "b", cap=1, backlog=True), [Agent(id="a"), Agent(id="b")])
+    decisions = drive(d, [new("T1"), new("T2"), new("T3", 1), new("T4", 2)])
+    t3, t4 = decisions[2:]
+    assert isinstance(t3, Queued)
+    assert isinstance(t4, Queued)
+    assert t3.explanation.passed == (("a", "at cap 1/1"), ("b", "at cap 1/1"))  # after b: a first
+    assert t4.explanation == t3.explanation
+    drive(d, [PresenceChanged(agent_id="b", at=at(3), presence="offline")])
+    t5 = one(d.handle(new("T5", 4)))
+    assert isinstance(t5, Queued)
+    assert t5.explanation.passed == (("a", "at cap 1/1"), ("b", "offline"))
+    handed = one(d.handle(status("T1", "solved", 5)))
+    assert isinstance(handed, Assigned)
+    assert (handed.ticket_id, handed.agent_id) == ("T3", "a")
+    t6 = one(d.handle(new("T6", 6)))
+    assert isinstance(t6, Queued)
+    assert t6.explanation.passed == (("b", "offline"), ("a", "at cap 1/1"))  # after a: b first
+
+
 def test_everyone_at_the_cap_with_backlog_off() -> None:
     """ISSUE: with the backlog off the ticket is left unassigned with a reason and never retried."""
     d = Dispatcher(pool_of("a", cap=1), [Agent(id="a")])

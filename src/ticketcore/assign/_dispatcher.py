@@ -325,6 +325,14 @@ class Dispatcher:
         self._has_shift: dict[str, bool] = {}
         self._strategy_names: dict[str, str] = {}
         self._reasons: dict[str, dict[str, str | None]] = {}
+        # What a strategy reads (members, reasons, loads, agents, rotation) changes only
+        # through _refresh, _refresh_all, _give and _restore_rotation, and each of them
+        # moves the epoch on. Between two moves a pool's plain selection is a pure
+        # function of that state, so the last one per pool is reused (a backlog where
+        # everyone is at the cap otherwise scans every member for each new ticket).
+        self._epoch = 0
+        self._selected: dict[str, tuple[int, Selection]] = {}
+        self._explained: dict[str, tuple[int, Selection, str, tuple[tuple[str, str], ...], Explanation]] = {}
         self._counted = routing.counted
         self._index()
 
@@ -395,10 +403,12 @@ class Dispatcher:
         return None
 
     def _refresh(self, agent_id: str) -> None:
+        self._epoch += 1
         for pool in self._pools_of[agent_id]:
             self._reasons[pool.name][agent_id] = self._reason(agent_id, pool)
 
     def _refresh_all(self) -> None:
+        self._epoch += 1
         self._reasons = {
             pool.name: {a: self._reason(a, pool) for a in self._members[pool.name]}
             for pool in self._routing.pools
@@ -828,7 +838,11 @@ class Dispatcher:
         shifts = self._has_shift[pool.name]
         limit = pool.backlog_limit if counts is not None else None
         check: Check
-        if lang is None and not shifts and limit is None:
+        plain = lang is None and not shifts and limit is None
+        if plain:
+            last = self._selected.get(pool.name)
+            if last is not None and last[0] == self._epoch:
+                return last[1]
             check = reasons.__getitem__  # C-level: the common case costs no Python call per agent
         else:
             agents = self._agents
@@ -847,14 +861,26 @@ class Dispatcher:
                 return None
 
         view = _View(self._agents, self._load, pool, self._rot[pool.name])
-        return pool.strategy.select(members, check, view)
+        sel = pool.strategy.select(members, check, view)
+        if plain:
+            self._selected[pool.name] = (self._epoch, sel)
+        return sel
 
     def _explain(
         self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
     ) -> Explanation:
         """A pool's choice in words: the members its filters exclude come first, then those passed over."""
+        last = self._explained.get(pool.name)
+        if (
+            last is not None
+            and last[0] == self._epoch
+            and last[1] is sel
+            and last[2] == route
+            and last[3] == rules_passed
+        ):
+            return last[4]
         excluded = self._excluded[pool.name]
-        return Explanation(
+        why = Explanation(
             route=route,
             rules_passed=rules_passed,
             pool=pool.name,
@@ -863,6 +889,8 @@ class Dispatcher:
             eligible=sel.eligible,
             tiebreak=sel.tiebreak,
         )
+        self._explained[pool.name] = (self._epoch, sel, route, rules_passed, why)
+        return why
 
     def _to_pool(
         self,
@@ -936,6 +964,7 @@ class Dispatcher:
         rec.answered = False
         rec.version += 1
         if pool is not None:
+            self._epoch += 1
             rec.pool = pool.name
             rot = self._rot[pool.name]
             self._counter += 1
@@ -1171,6 +1200,7 @@ class Dispatcher:
         return self
 
     def _restore_rotation(self, rotation: Rotation) -> None:
+        self._epoch += 1
         self._counter = rotation.counter
         for name, pr in rotation.pools:
             rot = self._rot.setdefault(name, _Rot())
