@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import pickle
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ticketcore import Priority, Ticket
 from ticketcore.assign import (
     Agent,
     BacklogOrder,
@@ -22,7 +24,7 @@ from ticketcore.assign import (
     Weighted,
     strategy_from_dict,
 )
-from ticketcore.conditions import F
+from ticketcore.conditions import Condition, F
 from ticketcore.sla import BusinessCalendar
 
 NAMES = st.text(alphabet="abcdefgh", min_size=1, max_size=5)
@@ -99,6 +101,55 @@ def test_routing_dict_form_round_trips_and_pickles() -> None:
     )
     assert Routing.from_dict(json_round_trip(routing.to_dict())) == routing
     assert pickle.loads(pickle.dumps(routing)) == routing
+
+
+VALUES = ["xt1", "XT1", "xt2", "Straße", "STRASSE", "high"]
+CONDITIONS: list[Condition] = [
+    *(F.product_code == v for v in VALUES),
+    *(F.channel == v for v in VALUES),
+    F.priority == "high",
+    F.priority == "low",
+    F.subject.contains("xt"),
+    F.tags.has("vip"),
+    F.custom("code") == "xt1",
+]
+
+
+@given(
+    whens=st.lists(st.sampled_from(CONDITIONS), max_size=12),
+    product=st.none() | st.sampled_from(VALUES),
+    channel=st.sampled_from(VALUES),
+    priority=st.sampled_from(Priority),
+    subject=st.sampled_from(["", "XT2 broken"]),
+    tags=st.sampled_from([frozenset(), frozenset({"vip"})]),
+    code=st.none() | st.sampled_from(VALUES),
+)
+def test_matching_rules_equal_testing_every_rule_in_order(  # noqa: PLR0917 - one per field
+    whens: list[Condition],
+    product: str | None,
+    channel: str,
+    priority: Priority,
+    subject: str,
+    tags: frozenset[str],
+    code: str | None,
+) -> None:
+    """Routing.matching looks runs of equality rules up by value; the reference tests each rule.
+
+    Runs on one field, repeated values, values that differ only in case (and "Straße",
+    which casefolds to "strasse"), other conditions between runs and missing values.
+    """
+    routing = Routing(rules=[Rule(name=f"r{i}", when=when, agent="a") for i, when in enumerate(whens)])
+    ticket = Ticket(
+        id="T1",
+        created=datetime(2026, 3, 2, tzinfo=UTC),
+        product_code=product,
+        channel=channel,
+        priority=priority,
+        subject=subject,
+        tags=tags,
+        custom={"code": code} if code else {},
+    )
+    assert list(routing.matching(ticket)) == [r for r in routing.rules if r.when.matches(ticket)]
 
 
 def test_strategy_names() -> None:

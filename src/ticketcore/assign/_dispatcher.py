@@ -748,8 +748,8 @@ class Dispatcher:
 
     def _first_rule(self, rec: _Rec, kind: str) -> Rule | None:
         ticket = rec.current() if kind == "update" else rec.ticket
-        for rule in self._routing.rules:
-            if kind in rule.on and rule.when.matches(ticket):
+        for rule in self._routing.matching(ticket):
+            if kind in rule.on:
                 return rule
         return None
 
@@ -767,8 +767,8 @@ class Dispatcher:
                 passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
         ticket = rec.current() if kind == "update" else ticket
         returning = cause in ("agent_removed", "agent_offline")
-        for rule in routing.rules:
-            if kind not in rule.on or not rule.when.matches(ticket):
+        for rule in routing.matching(ticket):
+            if kind not in rule.on:
                 continue
             route = f"rule {rule.name!r}"
             if rule.agent is not None:

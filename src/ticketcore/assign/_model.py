@@ -7,17 +7,18 @@ All of these are frozen attrs values with a JSON-compatible dict form (`to_dict`
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Status, _parse_member, nonempty
+from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
 from ticketcore._util import check_keys
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
+from ticketcore.conditions._conditions import Test
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["Agent", "BacklogOrder", "Pool", "Presence", "Routing", "Rule"]
@@ -443,8 +444,10 @@ class Routing:
     escalation_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_escalation_tags)
     counted: frozenset[Status] = attrs.field(default=DEFAULT_COUNTED, converter=_to_statuses)
     return_on_offline: bool = False
+    _index: _RuleIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", _RuleIndex(self.rules))
         names = {p.name for p in self.pools}
         for i, rule in enumerate(self.rules):
             if rule.pool is not None and rule.pool not in names:
@@ -466,6 +469,22 @@ class Routing:
             if pool.name == name:
                 return pool
         raise InvalidInput.unknown_key("pool", name, [p.name for p in self.pools], "pool names")
+
+    def matching(self, ticket: Ticket) -> Iterator[Rule]:
+        """The rules whose condition the ticket meets, in order (whatever their ``on``).
+
+        A run of two or more rules that each test one text field for equality
+        (``F.product_code == "XT372"``) is looked up by the ticket's value, so routing
+        by a table of hundreds of such rules costs one lookup, not one test per rule.
+        """
+        for field, table, rules in self._index.segments:
+            if field is None:
+                if rules[0].when.matches(ticket):
+                    yield rules[0]
+            else:
+                got = getattr(ticket, field)
+                if isinstance(got, str):
+                    yield from table.get(got.casefold(), ())
 
     def tier_pool(self, tier: int) -> str | None:
         """The name of the pool for support tier ``tier``, or None."""
@@ -512,3 +531,49 @@ class Routing:
 
 
 _ROUTING_FIELDS: Final = tuple(f.name for f in attrs.fields(Routing))
+
+
+def _eq_field(rule: Rule) -> str | None:
+    """The field a rule tests for text equality, when that is its whole condition."""
+    when = rule.when
+    if (
+        isinstance(when, Test)
+        and when.op == "eq"
+        and not when.field.startswith("custom.")
+        and isinstance(when.value, str)
+    ):
+        return when.field
+    return None
+
+
+class _RuleIndex:
+    """A routing's rules as segments ``(field, table, rules)``, for `Routing.matching`.
+
+    A segment is one rule tested as written (``field`` None, ``rules`` that rule), or a
+    run of equality rules on ``field``, the ``table`` giving the rules of the run for
+    each (casefolded) value, in order.
+
+    `Test` compares ``got.casefold() == value`` for these (its values are normalised
+    that way), so a lookup by ``got.casefold()`` matches the same rules.
+    """
+
+    __slots__ = ("segments",)
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        segments: list[tuple[str | None, dict[str, tuple[Rule, ...]], tuple[Rule, ...]]] = []
+        i = 0
+        while i < len(rules):
+            field = _eq_field(rules[i])
+            j = i + 1
+            while field is not None and j < len(rules) and _eq_field(rules[j]) == field:
+                j += 1
+            if field is not None and j - i >= 2:
+                table: dict[str, tuple[Rule, ...]] = {}
+                for rule in rules[i:j]:
+                    key = rule.when.value  # type: ignore[attr-defined]
+                    table[key] = (*table.get(key, ()), rule)
+                segments.append((field, table, rules[i:j]))
+            else:
+                segments.extend((None, {}, (rule,)) for rule in rules[i:j])
+            i = j
+        self.segments = tuple(segments)
