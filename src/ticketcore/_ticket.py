@@ -100,15 +100,17 @@ class Status(enum.Enum):
 
     __hash__ = object.__hash__  # see Priority
 
+    #: Whether the ticket is solved or closed. A plain attribute of each member, set once
+    #: (every engine asks this on every status event; a property would run Python code).
+    is_resolved: bool
+
+    def __init__(self, value: str) -> None:
+        self.is_resolved = value in ("solved", "closed")
+
     @classmethod
     def parse(cls, value: object, field: str = "status") -> Status:
         """A `Status` from itself or its name, raising `InvalidInput` naming ``field``."""
         return _parse_member(cls, value, field)
-
-    @property
-    def is_resolved(self) -> bool:
-        """Whether the ticket is solved or closed."""
-        return self in (Status.SOLVED, Status.CLOSED)
 
 
 def _to_priority(value: object) -> Priority:
