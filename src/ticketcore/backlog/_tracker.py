@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -130,49 +130,58 @@ class BacklogTracker:
         an event earlier than the ticket's previous one, or a type it does not know; the
         tracker is then unchanged.
         """
-        if isinstance(event, TicketCreated):
-            self._created(event.ticket)
-        elif isinstance(event, StatusChanged):
-            state, ts = self._known(event.ticket_id, event.at)
-            if event.status.is_resolved and not state.resolved:
-                self._solve(state, ts, event.at)
-            elif not event.status.is_resolved and state.resolved:
-                self._remember(state, ("reopen", ts, 0, 0, 0))
-                self._ledger.reopen(state, ts, 1)
-            state.last = ts
-            if event.status is Status.CLOSED:  # final: nothing can change it, so forget it
-                del self._tickets[event.ticket_id]
-        elif isinstance(event, TicketUpdated):
-            state, ts = self._known(event.ticket_id, event.at)
-            ticket = event.apply(state.ticket)
-            self._regroup(state, ticket)
-            state.last = ts
-        elif isinstance(event, TicketTransferred):
-            state, ts = self._known(event.ticket_id, event.at)
-            if self._by_assignee:
-                self._regroup(state, attrs.evolve(state.ticket, assignee=event.to_agent))
-            state.transfers += 1
-            self._counted(state, ts, transfers=1)
-        elif isinstance(event, TicketEscalated):
-            state, ts = self._known(event.ticket_id, event.at)
-            tier = event.to_tier if event.to_tier is not None else min(4, state.ticket.tier + 1)
-            self._regroup(state, attrs.evolve(state.ticket, tier=tier))
-            state.escalations += 1
-            self._counted(state, ts, escalations=1)
-        elif isinstance(event, Assigned):
-            state, ts = self._known(event.ticket_id, event.at)
-            if self._by_assignee:
-                self._regroup(state, attrs.evolve(state.ticket, assignee=event.agent_id))
-            state.last = ts
-        elif isinstance(event, SLAResult):
-            found = self._tickets.get(event.ticket_id)
-            if found is None:
-                raise InvalidInput("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
-            self._sla(found, sla_stops(event))
-        elif not isinstance(event, (AgentReply, CustomerMessage, DueDateSet, DispatcherEvent, Decision)):
+        handler = _HANDLERS.get(type(event)) or _handler(type(event))
+        if handler is None:
             raise InvalidInput(
                 "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
             )
+        handler(self, event)
+
+    def _on_created(self, event: TicketCreated) -> None:
+        self._created(event.ticket)
+
+    def _on_status(self, event: StatusChanged) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        if event.status.is_resolved and not state.resolved:
+            self._solve(state, ts, event.at)
+        elif not event.status.is_resolved and state.resolved:
+            self._remember(state, ("reopen", ts, 0, 0, 0))
+            self._ledger.reopen(state, ts, 1)
+        state.last = ts
+        if event.status is Status.CLOSED:  # final: nothing can change it, so forget it
+            del self._tickets[event.ticket_id]
+
+    def _on_updated(self, event: TicketUpdated) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        ticket = event.apply(state.ticket)
+        self._regroup(state, ticket)
+        state.last = ts
+
+    def _on_transferred(self, event: TicketTransferred) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        if self._by_assignee:
+            self._regroup(state, attrs.evolve(state.ticket, assignee=event.to_agent))
+        state.transfers += 1
+        self._counted(state, ts, transfers=1)
+
+    def _on_escalated(self, event: TicketEscalated) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        tier = event.to_tier if event.to_tier is not None else min(4, state.ticket.tier + 1)
+        self._regroup(state, attrs.evolve(state.ticket, tier=tier))
+        state.escalations += 1
+        self._counted(state, ts, escalations=1)
+
+    def _on_assigned(self, event: Assigned) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        if self._by_assignee:
+            self._regroup(state, attrs.evolve(state.ticket, assignee=event.agent_id))
+        state.last = ts
+
+    def _on_sla(self, event: SLAResult) -> None:
+        found = self._tickets.get(event.ticket_id)
+        if found is None:
+            raise InvalidInput("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
+        self._sla(found, sla_stops(event))
 
     def seal(self, before: datetime) -> None:
         """Promise that no event dated before ``before`` is to come; free what only those could need.
@@ -291,3 +300,35 @@ class BacklogTracker:
         state.sla = stops
         for ts, target, late in stops:
             self._ledger.attained(state.series, ts, target, late, 1)
+
+
+# One handler per event type (the event classes are final): a dict lookup instead of an
+# isinstance chain. Everything else the tracker accepts changes nothing it counts.
+_HANDLERS: Final[dict[type, Callable[[BacklogTracker, Any], None]]] = {
+    TicketCreated: BacklogTracker._on_created,
+    StatusChanged: BacklogTracker._on_status,
+    TicketUpdated: BacklogTracker._on_updated,
+    TicketTransferred: BacklogTracker._on_transferred,
+    TicketEscalated: BacklogTracker._on_escalated,
+    Assigned: BacklogTracker._on_assigned,
+    SLAResult: BacklogTracker._on_sla,
+}
+_IGNORED: Final = (AgentReply, CustomerMessage, DueDateSet, DispatcherEvent, Decision)
+
+
+def _ignore(tracker: BacklogTracker, event: object) -> None:
+    """Replies, messages, due times, the other dispatcher events and decisions count nothing."""
+
+
+def _handler(kind: type) -> Callable[[BacklogTracker, Any], None] | None:
+    """For a type not in the table: its nearest base's handler, `_ignore`, or None (refused).
+
+    Remembered per type (a pure function of the class), so each costs one lookup later.
+    """
+    if kind not in _RESOLVED:
+        found = next((_HANDLERS[base] for base in kind.__mro__ if base in _HANDLERS), None)
+        _RESOLVED[kind] = _ignore if found is None and issubclass(kind, _IGNORED) else found
+    return _RESOLVED[kind]
+
+
+_RESOLVED: Final[dict[type, Callable[[BacklogTracker, Any], None] | None]] = {}
