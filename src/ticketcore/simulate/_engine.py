@@ -73,6 +73,9 @@ MAX_REPLIES: Final = 5
 
 # Heap event kinds, in the order they run when due at the same instant and scheduled together.
 _ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
+# Event types the tracker ignores, and those only the dispatcher reads (the classes are final).
+_TALK: Final = frozenset({AgentReply, CustomerMessage})
+_ROUTING_ONLY: Final = frozenset({TicketTransferred, TicketEscalated})
 # Step kinds.
 _REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
 
@@ -377,11 +380,14 @@ class _Run:
     def _feed(self, tk: _Tk, event: Any) -> None:
         """One event to the dispatcher, the ticket's SLA clock and the backlog tracker."""
         decisions = self.dispatcher.handle(event)
-        if not isinstance(event, AgentReply | CustomerMessage):  # the tracker ignores these
+        kind = type(event)
+        if kind not in _TALK:  # the tracker ignores replies and messages
             self.tracker.handle(event)
-        if tk.clock is not None and not isinstance(event, TicketTransferred | TicketEscalated):
+        if tk.clock is not None and kind not in _ROUTING_ONLY:
             self._alerts(tk, tk.clock.handle(event))
             self._deadline(tk)
+        if not decisions and kind is not StatusChanged:
+            return  # no load can have changed: only a decision or a status moves one
         owner = tk.agent
         for decision in decisions:
             self._decision(decision)
