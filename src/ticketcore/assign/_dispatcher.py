@@ -512,16 +512,14 @@ class Dispatcher:
 
     def handle(self, event: object) -> tuple[Decision, ...]:
         """Take one event; return the decisions it caused, in order (often none or one)."""
-        at = getattr(event, "at", None)
-        if not isinstance(at, datetime):
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
             raise InvalidInput("event", "a ticket or dispatcher event", event)
+        at: datetime = event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
         if self._now is not None and at < self._now:
             raise InvalidTransition(
                 "at", f"a time at or after the last event's ({self._now.isoformat()})", at
             )
-        handler = _HANDLERS.get(type(event))
-        if handler is None:
-            raise InvalidInput("event", "a ticket or dispatcher event", event)
         out: list[Decision] = []
         handler(self, event, out)
         self._now = at
