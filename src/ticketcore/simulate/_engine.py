@@ -76,6 +76,7 @@ _ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
 # Event types the tracker ignores, and those only the dispatcher reads (the classes are final).
 _TALK: Final = frozenset({AgentReply, CustomerMessage})
 _ROUTING_ONLY: Final = frozenset({TicketTransferred, TicketEscalated})
+_NO_TAGS: Final[frozenset[str]] = frozenset()
 # Step kinds.
 _REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
 
@@ -215,6 +216,9 @@ class _Run:
         a = scenario.arrivals
         self.channels = _cumulative(a.channels)
         self.priorities = _cumulative(a.priorities)
+        # Looked up once: Priority(name) runs Enum's __call__ in Python for every ticket.
+        self.priority_of = {name: Priority.parse(name) for name, _ in a.priorities}
+        self.tag_odds = a.tags
         self.languages = _cumulative(a.languages) if a.languages else None
         self.plans = _cumulative(a.plans) if a.plans else None
         self.handling: dict[tuple[str, Priority], Handling] = {}
@@ -317,10 +321,10 @@ class _Run:
         rng = self.rng
         self.serial += 1
         channel = self._pick(self.channels)
-        priority = Priority(self._pick(self.priorities))
+        priority = self.priority_of[self._pick(self.priorities)]
         language = None if self.languages is None else self._pick(self.languages)
         plan = None if self.plans is None else self._pick(self.plans)
-        tags = frozenset(tag for tag, p in self.scenario.arrivals.tags if rng.random() < p)
+        tags = frozenset([tag for tag, p in self.tag_odds if rng.random() < p]) if self.tag_odds else _NO_TAGS
         ticket = Ticket(
             id=f"T{self.serial:0{self.width}d}",
             created=self._dt(t),
