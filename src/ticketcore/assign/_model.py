@@ -7,6 +7,7 @@ All of these are frozen attrs values with a JSON-compatible dict form (`to_dict`
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -18,7 +19,7 @@ from ticketcore._util import check_keys
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
-from ticketcore.conditions._conditions import Test
+from ticketcore.conditions._conditions import text_equality
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["Agent", "BacklogOrder", "Pool", "Presence", "Routing", "Rule"]
@@ -533,19 +534,6 @@ class Routing:
 _ROUTING_FIELDS: Final = tuple(f.name for f in attrs.fields(Routing))
 
 
-def _eq_field(rule: Rule) -> str | None:
-    """The field a rule tests for text equality, when that is its whole condition."""
-    when = rule.when
-    if (
-        isinstance(when, Test)
-        and when.op == "eq"
-        and not when.field.startswith("custom.")
-        and isinstance(when.value, str)
-    ):
-        return when.field
-    return None
-
-
 class _RuleIndex:
     """A routing's rules as segments ``(field, table, rules)``, for `Routing.matching`.
 
@@ -553,27 +541,22 @@ class _RuleIndex:
     run of equality rules on ``field``, the ``table`` giving the rules of the run for
     each (casefolded) value, in order.
 
-    `Test` compares ``got.casefold() == value`` for these (its values are normalised
-    that way), so a lookup by ``got.casefold()`` matches the same rules.
+    Such a test matches when the field is a string whose casefold equals its value (see
+    `text_equality`), so a lookup by ``got.casefold()`` matches the same rules.
     """
 
     __slots__ = ("segments",)
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         segments: list[tuple[str | None, dict[str, tuple[Rule, ...]], tuple[Rule, ...]]] = []
-        i = 0
-        while i < len(rules):
-            field = _eq_field(rules[i])
-            j = i + 1
-            while field is not None and j < len(rules) and _eq_field(rules[j]) == field:
-                j += 1
-            if field is not None and j - i >= 2:
+        tests = [text_equality(rule.when) or (None, "") for rule in rules]
+        for field, run in itertools.groupby(zip(rules, tests, strict=True), key=lambda pair: pair[1][0]):
+            group = list(run)
+            if field is not None and len(group) >= 2:
                 table: dict[str, tuple[Rule, ...]] = {}
-                for rule in rules[i:j]:
-                    key = rule.when.value  # type: ignore[attr-defined]
-                    table[key] = (*table.get(key, ()), rule)
-                segments.append((field, table, rules[i:j]))
+                for rule, (_, value) in group:
+                    table[value] = (*table.get(value, ()), rule)
+                segments.append((field, table, tuple(rule for rule, _ in group)))
             else:
-                segments.extend((None, {}, (rule,)) for rule in rules[i:j])
-            i = j
+                segments.extend((None, {}, (rule,)) for rule, _ in group)
         self.segments = tuple(segments)

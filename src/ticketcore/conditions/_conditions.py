@@ -24,7 +24,19 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
 
-__all__ = ["ALWAYS", "All", "Always", "Any_", "Condition", "F", "Field", "Not", "Test", "fields_read"]
+__all__ = [
+    "ALWAYS",
+    "All",
+    "Always",
+    "Any_",
+    "Condition",
+    "F",
+    "Field",
+    "Not",
+    "Test",
+    "fields_read",
+    "text_equality",
+]
 
 _TEXT: Final = frozenset({"channel", "department", "subject", "language", "product_code", "plan", "assignee"})
 _KINDS: Final = {
@@ -414,6 +426,17 @@ def fields_read(condition: Condition) -> frozenset[str]:
     if isinstance(condition, Not):
         return fields_read(condition.part)
     return frozenset()
+
+
+def text_equality(condition: Condition) -> tuple[str, str] | None:
+    """``(field, value)`` when the condition is one text equality test, else None.
+
+    These are the tests `Test` runs as `_EqText`: a ticket matches when its field is a
+    string whose casefold equals ``value``.
+    """
+    if isinstance(condition, Test) and isinstance(condition._fn, _EqText):
+        return condition.field, condition._fn.want
+    return None
 
 
 class Field:
