@@ -76,7 +76,6 @@ _ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
 # Event types the tracker ignores, and those only the dispatcher reads (the classes are final).
 _TALK: Final = frozenset({AgentReply, CustomerMessage})
 _ROUTING_ONLY: Final = frozenset({TicketTransferred, TicketEscalated})
-_NO_TAGS: Final[frozenset[str]] = frozenset()
 # Step kinds.
 _REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
 
@@ -218,7 +217,6 @@ class _Run:
         self.priorities = _cumulative(a.priorities)
         # Looked up once: Priority(name) runs Enum's __call__ in Python for every ticket.
         self.priority_of = {name: Priority.parse(name) for name, _ in a.priorities}
-        self.tag_odds = a.tags
         self.languages = _cumulative(a.languages) if a.languages else None
         self.plans = _cumulative(a.plans) if a.plans else None
         self.handling: dict[tuple[str, Priority], Handling] = {}
@@ -324,7 +322,7 @@ class _Run:
         priority = self.priority_of[self._pick(self.priorities)]
         language = None if self.languages is None else self._pick(self.languages)
         plan = None if self.plans is None else self._pick(self.plans)
-        tags = frozenset([tag for tag, p in self.tag_odds if rng.random() < p]) if self.tag_odds else _NO_TAGS
+        tags = frozenset([tag for tag, p in self.scenario.arrivals.tags if rng.random() < p])
         ticket = Ticket(
             id=f"T{self.serial:0{self.width}d}",
             created=self._dt(t),
