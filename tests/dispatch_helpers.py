@@ -7,10 +7,32 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ticketcore import Status, Ticket
-from ticketcore.assign import Assigned, Decision, Dispatcher, LeftUnassigned, Queued
+from ticketcore.assign import (
+    Assigned,
+    Decision,
+    Dispatcher,
+    LeastLoaded,
+    LeftUnassigned,
+    LongestIdle,
+    Queued,
+    Sequential,
+    SpareCapacity,
+    Strategy,
+    Weighted,
+)
 from ticketcore.events import StatusChanged, TicketCreated
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+#: Every built-in strategy, with each option.
+STRATEGIES: list[Strategy] = [
+    Sequential(),
+    LongestIdle(),
+    LeastLoaded(),
+    SpareCapacity(),
+    SpareCapacity(percentage=True),
+    Weighted(),
+]
 
 
 def at(minutes: float) -> datetime:

@@ -30,7 +30,6 @@ from ticketcore.assign import (
     Assigned,
     Decision,
     Dispatcher,
-    LeastLoaded,
     LeftUnassigned,
     LongestIdle,
     Pool,
@@ -40,17 +39,15 @@ from ticketcore.assign import (
     Routing,
     Rule,
     Sequential,
-    SpareCapacity,
     Strategy,
     Tick,
     TicketEscalated,
     TicketTransferred,
-    Weighted,
 )
 from ticketcore.conditions import F
 from ticketcore.events import AgentReply, StatusChanged, TicketCreated
 
-from dispatch_helpers import T0
+from dispatch_helpers import STRATEGIES, T0
 
 AUTOMATIC = {
     "created",
@@ -62,14 +59,6 @@ AUTOMATIC = {
     "agent_offline",
     "routing_changed",
 }
-STRATEGIES: list[Strategy] = [
-    Sequential(),
-    LongestIdle(),
-    LeastLoaded(),
-    SpareCapacity(),
-    SpareCapacity(percentage=True),
-    Weighted(),
-]
 LANGS = ["en", "de"]
 
 

@@ -27,6 +27,8 @@ from ticketcore.assign import (
 from ticketcore.conditions import Condition, F
 from ticketcore.sla import BusinessCalendar
 
+from dispatch_helpers import STRATEGIES
+
 NAMES = st.text(alphabet="abcdefgh", min_size=1, max_size=5)
 WORDS = st.frozensets(NAMES, max_size=3)
 SHIFT = BusinessCalendar("Europe/Berlin", {"mon": ["08:00-12:00", "13:00-17:00"], "sat": ["22:00-06:00"]})
@@ -154,12 +156,5 @@ def test_matching_rules_equal_testing_every_rule_in_order(  # noqa: PLR0917 - on
 
 def test_strategy_names() -> None:
     """Every built-in strategy is named by its dict form."""
-    for strategy in (
-        Sequential(),
-        LongestIdle(),
-        LeastLoaded(),
-        SpareCapacity(),
-        SpareCapacity(percentage=True),
-        Weighted(),
-    ):
+    for strategy in STRATEGIES:
         assert strategy_from_dict(strategy.to_dict()) == strategy
