@@ -9,11 +9,32 @@ raised one of these is unchanged and stays usable.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 
 __all__ = ["HorizonExceeded", "InvalidInput", "InvalidTransition", "TicketcoreError"]
 
 _MISSING = object()
+
+# Values in messages are shown through a bounded repr: an administrator's form or a
+# restored state can hold a string of megabytes or a list nested thousands deep, and the
+# message must still be built (and short) without recursing.
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxdict = _REPR.maxlist = _REPR.maxtuple = _REPR.maxset = _REPR.maxfrozenset = 6
+_REPR.maxstring = _REPR.maxother = 120
+
+
+def show(value: object) -> str:
+    """A short, always-computable repr of ``value`` for an error message.
+
+    Strings are cut to about 120 characters and containers to 3 levels and 6 items, with
+    ``...`` where something was left out; a repr that itself fails is replaced by the type.
+    """
+    try:
+        return _REPR.repr(value)
+    except Exception:  # any failure of a foreign __repr__ must not hide our error
+        return f"<{type(value).__name__} object>"
 
 
 class TicketcoreError(Exception):
@@ -46,7 +67,7 @@ class InvalidInput(TicketcoreError, ValueError):
         self.field = field
         self.expected = expected
         self.value = None if value is _MISSING else value
-        got = "nothing" if value is _MISSING else repr(value)
+        got = "nothing" if value is _MISSING else show(value)
         super().__init__(f"{field}: expected {expected}, got {got}")
 
     @classmethod
@@ -93,4 +114,4 @@ class HorizonExceeded(TicketcoreError, ValueError):
     def __init__(self, field: str, value: object, message: str) -> None:
         self.field = field
         self.value = value
-        super().__init__(f"{field}: {message} (got {value!r})")
+        super().__init__(f"{field}: {message} (got {show(value)})")

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ticketcore._errors import InvalidInput
 
-__all__ = ["check_keys", "dump_instant", "fixup_module_metadata", "load_instant", "wrap"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_INSTANT",
+    "MIN_INSTANT",
+    "check_depth",
+    "check_in_range",
+    "check_keys",
+    "dump_instant",
+    "fixup_module_metadata",
+    "load_instant",
+    "read_bool",
+    "read_finite",
+    "wrap",
+]
+
+#: The earliest instant any ticketcore value accepts (inclusive), decided once, here.
+#: Every engine computes well past both ends (a calendar looks ten years ahead by default,
+#: a wall clock is up to 14 hours off UTC), so nothing inside can overflow `datetime`.
+MIN_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+#: The latest instant any ticketcore value accepts (exclusive): the year 3000 UTC.
+MAX_INSTANT = datetime(3000, 1, 1, tzinfo=UTC)
+
+#: How deeply nested a dict form, TOML or JSON document may be where ticketcore reads it.
+#: Real configurations nest fewer than 15 levels; the limit keeps every reader (and the
+#: error path) far from Python's recursion limit.
+MAX_DEPTH = 64
 
 
 def fixup_module_metadata(module_name: str, namespace: dict[str, Any]) -> None:
@@ -81,3 +107,63 @@ def load_instant(value: object, path: str) -> datetime:
     if out.utcoffset() is None:
         raise error
     return out if zone is None else out.astimezone(zone)
+
+
+def check_in_range(value: datetime, field: str) -> datetime:
+    """``value`` (aware) if it lies in [`MIN_INSTANT`, `MAX_INSTANT`), else `InvalidInput`."""
+    if not MIN_INSTANT <= value < MAX_INSTANT:
+        raise InvalidInput(field, "an instant from 1900-01-01 to 2999-12-31 (UTC)", value)
+    return value
+
+
+def read_bool(value: object, path: str) -> bool:
+    """``value`` if it is exactly ``True`` or ``False`` (JSON's and TOML's booleans), else `InvalidInput`.
+
+    The text ``"false"``, ``0`` or ``None`` are refused rather than read by truthiness.
+    """
+    if value is True or value is False:
+        return value
+    raise InvalidInput(path, "true or false", value)
+
+
+def read_finite(value: object, path: str, expected: str = "a finite number") -> float:
+    """``value`` as a float if it is a finite int or float (not a bool), else `InvalidInput`.
+
+    NaN and the infinities are refused: they do not round-trip through JSON, and no
+    fraction, factor or duration ticketcore reads can mean them.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(path, expected, value)
+    try:
+        out = float(value)
+    except OverflowError:
+        raise InvalidInput(path, expected, value) from None
+    if not math.isfinite(out):
+        raise InvalidInput(path, expected, value)
+    return out
+
+
+def check_depth(data: object, path: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse ``data`` nested more than ``limit`` levels of dicts, lists and tuples deep.
+
+    Iterative, so that it can itself look at any depth; the error names the path of the
+    first container found below the limit.
+    """
+    # Each entry carries a linked list of the keys above it, so that no path text is built
+    # unless the limit is hit.
+    stack: list[tuple[object, int, tuple[Any, ...] | None]] = [(data, 0, None)]
+    while stack:
+        item, depth, trail = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[tuple[object, object]] = item.items()
+        elif isinstance(item, list | tuple):
+            children = enumerate(item)
+        else:
+            continue
+        if depth >= limit:
+            keys = []
+            while trail is not None:
+                trail, key = trail
+                keys.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+            raise InvalidInput(path + "".join(reversed(keys)), f"at most {limit} levels of nesting", "deeper")
+        stack.extend((child, depth + 1, (trail, key)) for key, child in children)
