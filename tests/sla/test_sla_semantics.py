@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ticketcore import Ticket
-from ticketcore.events import AgentReply, TicketCreated, TicketEvent, TicketUpdated
+import pytest
+
+from ticketcore import InvalidInput, Ticket
+from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketEvent, TicketUpdated
 from ticketcore.sla import (
     Alert,
     BusinessCalendar,
@@ -152,3 +154,91 @@ class TestBreachInstant:
         assert utc(alert.due) == utc(reply.at)
         result = late.result(reply.at + US).target("first_response")
         assert TargetState.ACHIEVED_LATE == result.state
+
+
+class TestPausesOnStoppingStatuses:
+    """Item 3: a pause on a status that stops the clock is an error naming the field."""
+
+    @pytest.mark.parametrize(("metric", "status"), [("resolution", "solved"), ("first_response", "closed")])
+    def test_solved_and_closed_cannot_pause(self, metric: str, status: str) -> None:
+        with pytest.raises(InvalidInput) as info:
+            Target(name="t", metric=metric, goals=H, pause_on=["pending", status])
+
+        assert "pause_on" == info.value.field
+        assert status == info.value.value
+
+    def test_the_dict_form_names_the_index(self) -> None:
+        data = {
+            "name": "t",
+            "metric": "resolution",
+            "goals": {"all": "4h"},
+            "pause_on": ["pending", "closed"],
+        }
+
+        with pytest.raises(InvalidInput) as info:
+            Target.from_dict(data, "targets[0]")
+
+        assert "targets[0].pause_on[1]" == info.value.field
+
+    def test_a_time_in_status_target_takes_no_pauses(self) -> None:
+        """Every other status stops it, and a pause in its own status would keep it from running."""
+        with pytest.raises(InvalidInput) as info:
+            Target(name="w", metric=Metric.TIME_IN_STATUS, status="pending", goals=H, pause_on=["on_hold"])
+
+        assert "pause_on" == info.value.field
+        assert (
+            Target(name="w", metric=Metric.TIME_IN_STATUS, status="pending", goals=H, pause_on=[]).pause_on
+            == frozenset()
+        )
+
+
+class TestSolvedWithoutReply:
+    """Item 4: first response on a ticket solved without any reply, as the target chooses."""
+
+    def fr(self, mode: str | None) -> Target:
+        extra = {} if mode is None else {"on_solve_without_reply": mode}
+        return Target(name="first_response", metric=Metric.FIRST_RESPONSE, goals=4 * H, **extra)
+
+    EVENTS: tuple[TicketEvent, ...] = (
+        created("2026-03-02T09:00+01:00"),
+        StatusChanged(ticket_id="T-1", at=at("2026-03-02T10:00+01:00"), status="solved"),
+    )
+
+    def test_stop_is_the_default_and_solving_counts_as_the_response(self) -> None:
+        """Zendesk and Freshdesk: solving a ticket ends its first-response clock."""
+        for mode in (None, "stop"):
+            result = evaluate(policies(self.fr(mode)), self.EVENTS, at("2026-03-03T09:00+01:00"))
+            target = result.target("first_response")
+            assert TargetState.ACHIEVED == target.state
+            assert utc(target.current.stop if target.current else None) == utc(self.EVENTS[1].at)
+
+    def test_keep_running_waits_for_a_real_reply(self) -> None:
+        """Zammad (first_response_escalation_at is cleared only by a first response): the clock
+        runs through solved, breaches at 13:00, and a reply the next day stops it, late."""
+        pol = policies(self.fr("keep_running"))
+        running = evaluate(pol, self.EVENTS, at("2026-03-02T12:00+01:00")).target("first_response")
+        assert TargetState.RUNNING == running.state
+        assert utc(running.breach_at) == utc(at("2026-03-02T13:00+01:00"))
+
+        reply = AgentReply(ticket_id="T-1", at=at("2026-03-03T10:00+01:00"))
+        done = evaluate(pol, [*self.EVENTS, reply], at("2026-03-03T11:00+01:00")).target("first_response")
+        assert TargetState.ACHIEVED_LATE == done.state
+        assert utc(done.current.stop if done.current else None) == utc(reply.at)
+
+        clock = SLAClock(pol)
+        feed(clock, list(self.EVENTS))
+        assert ["breach"] == [a.kind for a in clock.advance(at("2026-03-03T09:00+01:00"))]
+
+    def test_the_dict_form_round_trips_and_refuses_other_values(self) -> None:
+        target = self.fr("keep_running")
+        data = target.to_dict()
+
+        assert "keep_running" == data["on_solve_without_reply"]
+        assert target == Target.from_dict(data)
+        assert "on_solve_without_reply" not in self.fr(None).to_dict()  # the default is left out
+        with pytest.raises(InvalidInput) as info:
+            Target.from_dict({**data, "on_solve_without_reply": "wait"}, "t")
+        assert "t.on_solve_without_reply" == info.value.field
+        with pytest.raises(InvalidInput) as info:
+            Target(name="r", metric="resolution", goals=H, on_solve_without_reply="keep_running")
+        assert "on_solve_without_reply" == info.value.field

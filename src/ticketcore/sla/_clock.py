@@ -533,7 +533,9 @@ class _Machine:
                     track.again(t, self._f(t), priority, paused=paused)
                 continue
             if solved and track.open is not None:
-                track.stop(t, self._f(t))
+                # "keep_running" (first response only): the clock waits for a real reply.
+                if target.on_solve_without_reply == "stop":
+                    track.stop(t, self._f(t))
             elif reopened:
                 if track.metric is Metric.RESOLUTION and track.cycles:
                     if target.on_reopen == "continue":

@@ -41,7 +41,8 @@ class Metric(enum.Enum):
     """What a target measures.
 
     - ``FIRST_RESPONSE``: creation until the first public agent reply (on an
-      agent-created ticket the opening comment does not count). Solving fulfils it.
+      agent-created ticket the opening comment does not count). Solving without a reply
+      stops it too, unless ``Target.on_solve_without_reply`` is ``"keep_running"``.
     - ``NEXT_RESPONSE``: each customer message after an agent reply starts a cycle
       that the next public agent reply ends; every cycle keeps its own result.
     - ``RESOLUTION``: creation until solved; on reopen it continues by default.
@@ -103,6 +104,7 @@ _who = nonempty("a non-empty name of a person, agent or team")
 
 
 _PRIORITY_MODES: Final = ("recompute", "restart", "retroactive", "retroactive_start")
+_SOLVE_MODES: Final = ("stop", "keep_running")
 _REPEAT_MODES: Final = ("reset", "first_only", "cumulative")
 
 
@@ -278,6 +280,24 @@ def _to_statuses(value: object) -> frozenset[Status] | None:
     return frozenset(Status.parse(s, f"pause_on[{i}]") for i, s in enumerate(value))
 
 
+_STATUS_ORDER: Final = list(Status)
+
+
+def _check_pause(metric: Metric, status: Status, path: str) -> None:
+    """Refuse a pause on a status that stops the clock (a pause there could never apply)."""
+    if metric is Metric.TIME_IN_STATUS:
+        raise InvalidInput(
+            path,
+            "no pauses for a time_in_status target (every other status stops its clock, "
+            "and a pause in its own status would keep it from running)",
+            status.value,
+        )
+    if status.is_resolved:
+        raise InvalidInput(
+            path, "a status that does not stop the clock (solved and closed stop it)", status.value
+        )
+
+
 def _to_ladder(value: object) -> tuple[Level, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, Level) for v in value):
         raise InvalidInput("ladder", "a sequence of Level", value)
@@ -298,6 +318,13 @@ def _to_metric(value: object) -> Metric:
         return Metric(value)
     except ValueError:
         raise InvalidInput("metric", f"one of {', '.join(repr(m.value) for m in Metric)}", value) from None
+
+
+def _to_metric_at(value: object, path: str) -> Metric:
+    try:
+        return _to_metric(value)
+    except InvalidInput as e:
+        raise InvalidInput(path, e.expected, e.value) from None
 
 
 @attrs.frozen
@@ -332,7 +359,17 @@ class Target:
             already reached in an earlier cycle is not reported again). Finished cycles
             keep their own state and breached flag. Resolution repeats through
             ``on_reopen`` instead, and first response never repeats.
+        on_solve_without_reply: For ``FIRST_RESPONSE``, what solving (or closing) a
+            ticket that no agent has replied to does: ``"stop"`` (default) ends the cycle,
+            so solving counts as the response (Zendesk's and Freshdesk's reading);
+            ``"keep_running"`` keeps the clock running through solved and closed until a
+            public agent reply (Zammad's: only a real reply is a first response). Other
+            metrics accept only ``"stop"``.
         ladder: Escalation levels (`Level`).
+
+    A status that stops the clock cannot pause it: ``pause_on`` refuses ``solved`` and
+    ``closed``, and, for ``TIME_IN_STATUS`` (which every status but ``status`` stops, and
+    which pausing in ``status`` would never let run), any status at all.
 
     """
 
@@ -345,6 +382,7 @@ class Target:
     on_priority_change: str = "recompute"
     ladder: tuple[Level, ...] = attrs.field(default=(), converter=_to_ladder)
     repeat: str = "reset"
+    on_solve_without_reply: str = "stop"
 
     def __attrs_post_init__(self) -> None:
         if (self.metric is Metric.TIME_IN_STATUS) != (self.status is not None):
@@ -357,6 +395,20 @@ class Target:
                 f"one of {', '.join(map(repr, _PRIORITY_MODES))}",
                 self.on_priority_change,
             )
+        if self.on_solve_without_reply not in _SOLVE_MODES:
+            raise InvalidInput(
+                "on_solve_without_reply",
+                f"one of {', '.join(map(repr, _SOLVE_MODES))}",
+                self.on_solve_without_reply,
+            )
+        if self.on_solve_without_reply != "stop" and self.metric is not Metric.FIRST_RESPONSE:
+            raise InvalidInput(
+                "on_solve_without_reply",
+                f"'stop' for a {self.metric.value} target (the option is for first response)",
+                self.on_solve_without_reply,
+            )
+        for status in sorted(self.pause_on or (), key=_STATUS_ORDER.index):
+            _check_pause(self.metric, status, "pause_on")
         if self.repeat not in _REPEAT_MODES:
             raise InvalidInput("repeat", f"one of {', '.join(map(repr, _REPEAT_MODES))}", self.repeat)
         if self.repeat != "reset" and self.metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
@@ -391,6 +443,7 @@ class Target:
             "on_priority_change",
             "ladder",
             "repeat",
+            "on_solve_without_reply",
         )
         d = _check_keys(data, path, keys, ("name", "metric", "goals"))
         goals_raw = d["goals"]
@@ -410,6 +463,9 @@ class Target:
         pause_on = d.get("pause_on")
         if pause_on is not None and not isinstance(pause_on, list):
             raise InvalidInput(f"{path}.pause_on", "a list of statuses", pause_on)
+        metric = _to_metric_at(d["metric"], f"{path}.metric")
+        for i, raw in enumerate(pause_on or ()):
+            _check_pause(metric, Status.parse(raw, f"{path}.pause_on[{i}]"), f"{path}.pause_on[{i}]")
         try:
             return cls(
                 name=d["name"],
@@ -423,6 +479,7 @@ class Target:
                 on_priority_change=d.get("on_priority_change", "recompute"),
                 ladder=ladder,
                 repeat=d.get("repeat", "reset"),
+                on_solve_without_reply=d.get("on_solve_without_reply", "stop"),
             )
         except InvalidInput as e:
             raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
@@ -446,6 +503,8 @@ class Target:
             out["ladder"] = [level.to_dict() for level in self.ladder]
         if self.repeat != "reset":
             out["repeat"] = self.repeat
+        if self.on_solve_without_reply != "stop":
+            out["on_solve_without_reply"] = self.on_solve_without_reply
         return out
 
 
