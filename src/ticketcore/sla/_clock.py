@@ -34,8 +34,9 @@ from typing import Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput
+from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._ticket import Status, Ticket
+from ticketcore._util import check_in_range
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -344,7 +345,7 @@ class _Machine:
         """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
         if not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
-        at = to_real(event.at)
+        at = to_real(check_in_range(event.at, "at"))
         if self.ticket is None:
             if not isinstance(event, TicketCreated):
                 raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
@@ -371,6 +372,7 @@ class _Machine:
             if self.zoned:
                 self._calendar(self.checked[1])
         elif isinstance(event, DueDateSet):
+            check_in_range(event.due, "due")
             # A replay under another policy (see _rebuild) drops an override it cannot take.
             self.checked_due = (event, self._override(event, at, strict=not self.replaying))
         return at
@@ -421,7 +423,10 @@ class _Machine:
                     continue
                 first = other.cycles[0]
                 first_goal = first.goal(other.target)
-                first_due = None if first_goal is None else first.reach(basis, first_goal, project=True)
+                try:
+                    first_due = None if first_goal is None else first.reach(basis, first_goal, project=True)
+                except HorizonExceeded:
+                    raise _beyond(self.policy, other.target, first_goal) from None
                 if first_due is not None and due < first_due:
                     bad(
                         "due",
@@ -727,6 +732,16 @@ class SLAResult:
         raise InvalidInput("name", f"one of the targets {[t.name for t in self.targets]}", name)
 
 
+def _beyond(policy: SLAPolicy | None, target: Target, goal: int | None) -> HorizonExceeded:
+    """The `HorizonExceeded` for a due time (or ladder point) of ``target`` that cannot be computed."""
+    name = "?" if policy is None else policy.name
+    return HorizonExceeded(
+        f"policies[{name!r}].targets.{target.name}",
+        None if goal is None else _td(goal),
+        "the goal (or a ladder point) needs more open time than the calendar has within its horizon",
+    )
+
+
 def _td(us: int) -> timedelta:
     return timedelta(microseconds=us)
 
@@ -755,11 +770,14 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
             carried=_td(cycle.carried),
         )
     breached = consumed > goal
-    due = cycle.reach(basis, goal, project=True)
-    if due is not None and cycle.runs_at(due) and basis.open_after(due):
-        breach: int | None = due  # the clock runs on from the due instant
-    else:
-        breach = cycle.breach_at(basis, goal, project=True)
+    try:
+        due = cycle.reach(basis, goal, project=True)
+        if due is not None and cycle.runs_at(due) and basis.open_after(due):
+            breach: int | None = due  # the clock runs on from the due instant
+        else:
+            breach = cycle.breach_at(basis, goal, project=True)
+    except HorizonExceeded:
+        raise _beyond(machine.policy, track.target, goal) from None
     if cycle.cancelled:
         state = TargetState.CANCELLED
     elif cycle.stop is not None:
@@ -1093,7 +1111,10 @@ class SLAClock:
             if threshold <= cycle.carried and cycle.carried:
                 continue  # reached in an earlier cycle ("cumulative" repeat)
             key: tuple[object, ...] = (policy, target.name, index, kind, level)
-            real = cycle.reach(self._machine.basis, threshold, project=False)
+            try:
+                real = cycle.reach(self._machine.basis, threshold, project=False)
+            except HorizonExceeded:
+                raise _beyond(self._machine.policy, target, goal) from None
             if real is not None and (cycle.stop is None or real < cycle.stop):
                 # A breach is reported where the clock starts to read more than the goal.
                 report = real - 1 if kind == "breach" and real != cycle.start else real
