@@ -445,16 +445,15 @@ class Target:
                 f"'stop' for a {self.metric.value} target (the option is for first response)",
                 self.on_solve_without_reply,
             )
+        longest = max(goal for _, goal in self.goals) // timedelta(microseconds=1)
         for i, level in enumerate(self.ladder):
-            for priority, goal in self.goals:
-                point = level.threshold(goal // timedelta(microseconds=1))
-                if point > _MAX_US:
-                    raise InvalidInput(
-                        f"ladder[{i}]",
-                        f"a point on the clock at most 401767 days in (for {priority.value}: "
-                        f"{_format_duration(timedelta(microseconds=point))})",
-                        level,
-                    )
+            if level.fraction is not None:
+                point = longest * level.fraction  # a float: inf when far too big
+            else:
+                assert level.offset is not None
+                point = longest + level.offset // timedelta(microseconds=1)
+            if point > _MAX_US:
+                raise InvalidInput(f"ladder[{i}]", "a point on the clock at most 401767 days in", level)
         for status in sorted(self.pause_on or (), key=_STATUS_ORDER.index):
             _check_pause(self.metric, status, "pause_on")
         if self.repeat not in _REPEAT_MODES:
