@@ -907,7 +907,9 @@ def evaluate(policies: SLAPolicies, events: Iterable[TicketEvent], now: datetime
 
     Raises:
         InvalidInput: the history does not start with `TicketCreated`, mixes tickets, is
-            out of order, or ``now`` is naive or before the last event.
+            out of order, or ``now`` is naive, outside 1900 to 2999 or before the last event.
+        HorizonExceeded: a due time cannot be computed within the calendar's horizon; the
+            error names the policy and target (``policies['vip'].targets.resolution``).
 
     """
     if not isinstance(policies, SLAPolicies):
