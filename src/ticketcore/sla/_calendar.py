@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._util import check_depth, check_in_range
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.sla._config import (
     WEEKDAYS,
@@ -20,7 +21,7 @@ from ticketcore.sla._config import (
     _parse_interval_list,
     _raise_on_overlap,
 )
-from ticketcore.sla._engine import MAX_YEAR, MIN_YEAR, Engine, Span, from_real, to_real
+from ticketcore.sla._engine import Engine, Span, from_real, to_real
 
 __all__ = ["BusinessCalendar"]
 
@@ -28,6 +29,8 @@ _US: Final = timedelta(microseconds=1)
 DEFAULT_HORIZON: Final = timedelta(days=3653)  # ten years of calendar time
 _TOO_LITTLE: Final = "not enough open time within the calendar's horizon"
 _MAX_HORIZON: Final = timedelta(days=366 * 400)
+_FIRST_DATE: Final = date(1900, 1, 1)  # the dates of the supported range of instants
+_LAST_DATE: Final = date(2999, 12, 31)
 
 Hours = tuple[tuple[str, tuple[DayInterval, ...]], ...]
 
@@ -99,9 +102,7 @@ def _aware(value: object, field: str) -> datetime:
         raise InvalidInput(
             field, "an aware datetime (with a time zone); naive datetimes are ambiguous", value
         )
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise InvalidInput(field, f"a datetime in the years {MIN_YEAR} to {MAX_YEAR}", value)
-    return value
+    return check_in_range(value, field)
 
 
 def _duration(value: object, field: str = "duration") -> int:
@@ -210,6 +211,10 @@ class BusinessCalendar:
 
         """
         keys = ("timezone", "hours", "holidays", "closures", "openings", "horizon_days")
+        try:
+            check_depth(data, "")
+        except InvalidInput as e:
+            raise InvalidInput(e.field.lstrip("."), e.expected, e.value) from None
         d = _check_keys(data, "", keys, ("timezone", "hours"))
         horizon = DEFAULT_HORIZON
         if "horizon_days" in d:
@@ -378,6 +383,8 @@ class BusinessCalendar:
         for name, value in given:
             if not isinstance(value, date) or isinstance(value, datetime):
                 raise InvalidInput(name, "a datetime.date", value)
+            if not _FIRST_DATE <= value <= _LAST_DATE:
+                raise InvalidInput(name, "a date from 1900-01-01 to 2999-12-31", value)
         out: dict[date, str] = {}
         for year in range(first.year, last.year + 1):
             out.update(self.holidays.in_year(year))

@@ -34,8 +34,9 @@ from typing import Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput
+from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._ticket import Status, Ticket
+from ticketcore._util import check_in_range
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -184,6 +185,19 @@ class _Cycle:
             return basis.forward(last, x - cum)
         return None
 
+    def breach_at(self, basis: _Basis, goal: int, *, project: bool) -> int | None:
+        """The instant the clock starts to read more than ``goal``, or None (see `reach`).
+
+        That is the last instant at which it reads ``goal`` before it runs on: the due
+        instant when the clock runs on from it, else where it next runs (the opening
+        after a due time at the close). Being breached is reading more than the goal, so
+        the breach is *observed* one microsecond later (`reach` of ``goal + 1``).
+        """
+        seen = self.reach(basis, goal + 1, project=project)
+        if seen is None or seen == self.start:  # the start: carried in past the goal
+            return seen
+        return seen - 1
+
 
 class _Track:
     __slots__ = ("cycles", "metric", "open", "pauses", "target")
@@ -331,7 +345,7 @@ class _Machine:
         """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
         if not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
-        at = to_real(event.at)
+        at = to_real(check_in_range(event.at, "at"))
         if self.ticket is None:
             if not isinstance(event, TicketCreated):
                 raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
@@ -358,6 +372,7 @@ class _Machine:
             if self.zoned:
                 self._calendar(self.checked[1])
         elif isinstance(event, DueDateSet):
+            check_in_range(event.due, "due")
             # A replay under another policy (see _rebuild) drops an override it cannot take.
             self.checked_due = (event, self._override(event, at, strict=not self.replaying))
         return at
@@ -408,7 +423,10 @@ class _Machine:
                     continue
                 first = other.cycles[0]
                 first_goal = first.goal(other.target)
-                first_due = None if first_goal is None else first.reach(basis, first_goal, project=True)
+                try:
+                    first_due = None if first_goal is None else first.reach(basis, first_goal, project=True)
+                except HorizonExceeded:
+                    raise _beyond(self.policy, other.target, first_goal) from None
                 if first_due is not None and due < first_due:
                     bad(
                         "due",
@@ -520,7 +538,9 @@ class _Machine:
                     track.again(t, self._f(t), priority, paused=paused)
                 continue
             if solved and track.open is not None:
-                track.stop(t, self._f(t))
+                # "keep_running" (first response only): the clock waits for a real reply.
+                if target.on_solve_without_reply == "stop":
+                    track.stop(t, self._f(t))
             elif reopened:
                 if track.metric is Metric.RESOLUTION and track.cycles:
                     if target.on_reopen == "continue":
@@ -608,8 +628,11 @@ class _Machine:
 
 _NO_POLICIES: Final = SLAPolicies(())
 
-# A point an SLAClock may report: (real instant, key, kind, target, cycle, level, action).
-_Point = tuple[int, tuple[object, ...], str, str | None, int | None, int | None, Action | None]
+# A point an SLAClock may report: (the real instant it is observed, the instant reported as
+# the alert's ``due``, key, kind, target, cycle, level, action). The two instants differ only
+# for a breach: it is reported at the last instant the clock reads the goal, and observed
+# one microsecond later, when the clock reads more.
+_Point = tuple[int, int, tuple[object, ...], str, str | None, int | None, int | None, Action | None]
 
 
 @attrs.frozen
@@ -709,6 +732,16 @@ class SLAResult:
         raise InvalidInput("name", f"one of the targets {[t.name for t in self.targets]}", name)
 
 
+def _beyond(policy: SLAPolicy | None, target: Target, goal: int | None) -> HorizonExceeded:
+    """The `HorizonExceeded` for a due time (or ladder point) of ``target`` that cannot be computed."""
+    name = "?" if policy is None else policy.name
+    return HorizonExceeded(
+        f"policies[{name!r}].targets.{target.name}",
+        None if goal is None else _td(goal),
+        "the goal (or a ladder point) needs more open time than the calendar has within its horizon",
+    )
+
+
 def _td(us: int) -> timedelta:
     return timedelta(microseconds=us)
 
@@ -737,11 +770,14 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
             carried=_td(cycle.carried),
         )
     breached = consumed > goal
-    due = cycle.reach(basis, goal, project=True)
-    if due is not None and cycle.runs_at(due) and basis.open_after(due):
-        breach: int | None = due + 1  # the clock is running right after the due instant
-    else:
-        breach = cycle.reach(basis, goal + 1, project=True)
+    try:
+        due = cycle.reach(basis, goal, project=True)
+        if due is not None and cycle.runs_at(due) and basis.open_after(due):
+            breach: int | None = due  # the clock runs on from the due instant
+        else:
+            breach = cycle.breach_at(basis, goal, project=True)
+    except HorizonExceeded:
+        raise _beyond(machine.policy, track.target, goal) from None
     if cycle.cancelled:
         state = TargetState.CANCELLED
     elif cycle.stop is not None:
@@ -871,7 +907,9 @@ def evaluate(policies: SLAPolicies, events: Iterable[TicketEvent], now: datetime
 
     Raises:
         InvalidInput: the history does not start with `TicketCreated`, mixes tickets, is
-            out of order, or ``now`` is naive or before the last event.
+            out of order, or ``now`` is naive, outside 1900 to 2999 or before the last event.
+        HorizonExceeded: a due time cannot be computed within the calendar's horizon; the
+            error names the policy and target (``policies['vip'].targets.resolution``).
 
     """
     if not isinstance(policies, SLAPolicies):
@@ -887,8 +925,17 @@ class Alert:
     """Something that became due: a ladder level, a breach, or a suspicious pause.
 
     ``due`` is the instant it became due; ``action`` is the level's action (None for a
-    breach or a suspicious pause). The key ``(policy, target, cycle, kind, level)`` is
-    reported at most once per clock.
+    breach or a suspicious pause). For a breach, ``due`` is the cycle's ``breach_at``:
+    the instant the clock starts to read more than the goal (17:00 for a goal used up at
+    17:00 while open; the next opening for one used up at the close), while
+    `SLAClock.next_deadline` is one microsecond later, the first instant at which the
+    target *is* breached (more elapsed than the goal).
+
+    The key ``(policy, target, cycle, kind, level)`` is reported at most once per clock,
+    except a breach: once per *breach episode*. An event after which the cycle no longer
+    reads more than its goal (a priority change or a due time set by hand moved the goal
+    later) ends the episode, and a later breach of the same cycle is reported again.
+    Ladder levels fire once per cycle.
     """
 
     ticket_id: str
@@ -930,6 +977,8 @@ class SLAClock:
             raise InvalidInput("policies", "an SLAPolicies", policies)
         self._machine = _Machine(policies)
         self._fired: set[tuple[object, ...]] = set()
+        # The breach keys in _fired: an event that undoes a breach removes its key from both.
+        self._breached: set[tuple[object, ...]] = set()
         # Every point of the current state, fired or not; None once an event changed the state.
         self._points: list[_Point] | None = None
         # The points not fired yet; None once an event or a firing changed them.
@@ -939,14 +988,62 @@ class SLAClock:
         """Feed one event; returns the alerts that fell due strictly before it.
 
         Raises:
-            InvalidInput: a bad event (another ticket, out of order, ...); the clock is unchanged.
+            InvalidInput: a bad event (another ticket, out of order, an instant outside
+                1900 to 2999, ...).
+            HorizonExceeded: after the event a due time or ladder level could not be
+                computed within the calendar's horizon (the error names the policy and
+                target).
+
+        Whatever it raises, the clock is unchanged and keeps working: the event is
+        checked first, and should folding it in or computing the alert points after it
+        fail, the state before it is restored.
 
         """
-        at = self._machine.check(event)
-        before = self._due(at - 1) if self._machine.ticket is not None else ()
+        machine = self._machine
+        at = machine.check(event)
+        due = self._select(at - 1, reported=True) if machine.ticket is not None else []
+        alerts = self._alerts(due)
+        kept = len(machine.events)
+        try:
+            machine.fold(event, at)
+            self._points = self._open = None
+            self._points = self._all_points()  # fails here, not later, if a point cannot be computed
+        except BaseException:
+            self._restore(kept)
+            raise
+        self._commit(due)
+        if self._breached:
+            self._rearm(at)
+        return alerts
+
+    def _restore(self, kept: int) -> None:
+        """Rebuild the state from the first ``kept`` events (after a failure part-way through one)."""
+        machine = _Machine(self._machine.policies)
+        for event in self._machine.events[:kept]:
+            machine.handle(event)
+        self._machine = machine
         self._points = self._open = None
-        self._machine.fold(event, at)
-        return before
+
+    def _rearm(self, at: int) -> None:
+        """End the breach episodes that the event at ``at`` undid (the goal moved past the clock)."""
+        m = self._machine
+        policy = None if m.policy is None else m.policy.name
+        tracks = {track.target.name: track for track in m.tracks}
+        f_at = m.basis.f(at)
+        for key in list(self._breached):
+            if key[0] != policy:
+                continue  # checked at the event that brings the ticket back under that policy
+            track = tracks.get(key[1])  # type: ignore[call-overload]
+            index = key[2]
+            assert isinstance(index, int)
+            if track is not None and index < len(track.cycles):
+                cycle = track.cycles[index]
+                goal = cycle.goal(track.target)
+                if goal is not None and cycle.consumed(f_at) > goal:
+                    continue  # still breached: the same episode
+            self._breached.discard(key)
+            self._fired.discard(key)
+            self._open = None
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
@@ -963,7 +1060,10 @@ class SLAClock:
         real = to_real(_aware(now, "now"))
         if self._machine.ticket is None:
             return ()
-        return self._due(real)
+        due = self._select(real, reported=False)
+        alerts = self._alerts(due)
+        self._commit(due)
+        return alerts
 
     def result(self, now: datetime) -> SLAResult:
         """The ticket's SLA at ``now``; equal to `evaluate` over the same events."""
@@ -979,7 +1079,7 @@ class SLAClock:
             if self._points is None:
                 self._points = self._all_points()
             fired = self._fired
-            self._open = [p for p in self._points if p[1] not in fired]
+            self._open = [p for p in self._points if p[2] not in fired]
         return self._open
 
     def _all_points(self) -> list[_Point]:
@@ -996,7 +1096,7 @@ class SLAClock:
                 out += cycle.points
         for t in m.suspicious:
             pause_key: tuple[object, ...] = (policy, "suspicious", t)
-            out.append((t, pause_key, "suspicious_pause", None, None, None, None))
+            out.append((t, t, pause_key, "suspicious_pause", None, None, None, None))
         return out
 
     def _cycle_points(self, policy: str, target: Target, index: int, cycle: _Cycle) -> list[_Point]:
@@ -1013,26 +1113,49 @@ class SLAClock:
             if threshold <= cycle.carried and cycle.carried:
                 continue  # reached in an earlier cycle ("cumulative" repeat)
             key: tuple[object, ...] = (policy, target.name, index, kind, level)
-            real = cycle.reach(self._machine.basis, threshold, project=False)
+            try:
+                real = cycle.reach(self._machine.basis, threshold, project=False)
+            except HorizonExceeded:
+                raise _beyond(self._machine.policy, target, goal) from None
             if real is not None and (cycle.stop is None or real < cycle.stop):
-                out.append((real, key, kind, target.name, index, level, action))
+                # A breach is reported where the clock starts to read more than the goal.
+                report = real - 1 if kind == "breach" and real != cycle.start else real
+                out.append((real, report, key, kind, target.name, index, level, action))
         return out
 
-    def _due(self, upto: int) -> tuple[Alert, ...]:
-        due = sorted((p for p in self._pending() if p[0] <= upto), key=lambda p: p[0])
+    def _select(self, upto: int, *, reported: bool) -> list[_Point]:
+        """The pending points due by ``upto``, in the order of their reported instants.
+
+        By the instant they are observed (``advance``), or by the instant they are reported
+        (``handle``: the alerts that fell due strictly before an event, which for a breach
+        means observed at the event's instant at the latest).
+        """
+        if reported:
+            return sorted((p for p in self._pending() if p[1] <= upto), key=lambda p: p[1])
+        return sorted((p for p in self._pending() if p[0] <= upto), key=lambda p: p[1])
+
+    def _alerts(self, due: list[_Point]) -> tuple[Alert, ...]:
         if not due:
             return ()
         m = self._machine
         assert m.ticket is not None  # else nothing is pending
         assert m.policy is not None
-        alerts = []
+        ticket, policy, dt = m.ticket.id, m.policy.name, m.basis.dt
+        return tuple(
+            Alert(ticket, kind, dt(report), policy, target, cycle, level, action)
+            for _, report, _, kind, target, cycle, level, action in due
+        )
+
+    def _commit(self, due: list[_Point]) -> None:
+        """Record the points as reported."""
+        if not due:
+            return
         self._open = None
-        for real, key, kind, target, cycle, level, action in due:
+        for point in due:
+            key = point[2]
             self._fired.add(key)
-            alerts.append(
-                Alert(m.ticket.id, kind, m.basis.dt(real), m.policy.name, target, cycle, level, action)
-            )
-        return tuple(alerts)
+            if point[3] == "breach":
+                self._breached.add(key)
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ import attrs
 import holidays as _holidays
 
 from ticketcore._errors import InvalidInput
+from ticketcore._util import check_depth
 from ticketcore._util import check_keys as _check_keys
 
 __all__ = [
@@ -181,6 +182,7 @@ class Closure:
     @classmethod
     def from_dict(cls, data: object, path: str = "closure") -> Closure:
         """Build from ``{"start": "2026-12-31T12:00", "end": "2027-01-01T00:00"}``."""
+        check_depth(data, path)
         d = _check_keys(data, path, ("start", "end"), ("start", "end"))
         start = _parse_local_datetime(d["start"], f"{path}.start")
         end = _parse_local_datetime(d["end"], f"{path}.end")
@@ -224,6 +226,7 @@ class Opening:
     @classmethod
     def from_dict(cls, data: object, path: str = "opening") -> Opening:
         """Build from ``{"date": "2026-12-19", "hours": ["10:00-14:00"]}``."""
+        check_depth(data, path)
         d = _check_keys(data, path, ("date", "hours"), ("date", "hours"))
         day = _parse_date(d["date"], f"{path}.date")
         hours = _parse_interval_list(d["hours"], f"{path}.hours")
@@ -366,6 +369,7 @@ class HolidaySpec:
     def from_dict(cls, data: object, path: str = "holidays") -> HolidaySpec:
         """Build from ``{"country": "DE", "subdiv": "BY", "dates": [...], "annual": ["12-24"]}``."""
         keys = ("country", "subdiv", "categories", "dates", "annual")
+        check_depth(data, path)
         d = _check_keys(data, path, keys, ())
         for key in ("country", "subdiv"):
             if key in d and (not isinstance(d[key], str) or not d[key]):

@@ -10,14 +10,17 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket, nonempty
+from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_depth, read_finite
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.conditions import ALWAYS, Condition
 from ticketcore.conditions._conditions import fields_read
@@ -41,7 +44,8 @@ class Metric(enum.Enum):
     """What a target measures.
 
     - ``FIRST_RESPONSE``: creation until the first public agent reply (on an
-      agent-created ticket the opening comment does not count). Solving fulfils it.
+      agent-created ticket the opening comment does not count). Solving without a reply
+      stops it too, unless ``Target.on_solve_without_reply`` is ``"keep_running"``.
     - ``NEXT_RESPONSE``: each customer message after an agent reply starts a cycle
       that the next public agent reply ends; every cycle keeps its own result.
     - ``RESOLUTION``: creation until solved; on reopen it continues by default.
@@ -80,6 +84,7 @@ class Action:
     @staticmethod
     def from_dict(data: object, path: str = "action") -> Action:
         """Read an action: ``{"notify": WHO}``, ``reassign``, ``raise_priority`` or ``move_tier``."""
+        _check_depth(data, path)
         d = _check_keys(data, path, ("notify", "reassign", "raise_priority", "move_tier"), ())
         if len(d) != 1:
             raise InvalidInput(
@@ -103,6 +108,7 @@ _who = nonempty("a non-empty name of a person, agent or team")
 
 
 _PRIORITY_MODES: Final = ("recompute", "restart", "retroactive", "retroactive_start")
+_SOLVE_MODES: Final = ("stop", "keep_running")
 _REPEAT_MODES: Final = ("reset", "first_only", "cumulative")
 
 
@@ -158,27 +164,51 @@ class MoveTier(Action):
         return {"move_tier": self.to}
 
 
+#: The longest duration a goal, ladder point or pause window may be: the supported range
+#: of instants (1900 to 2999), about 1100 years. Longer ones cannot mean anything, and
+#: this keeps every instant computed from one far inside `datetime`'s range.
+MAX_DURATION: Final = MAX_INSTANT - MIN_INSTANT
+_MAX_US: Final = MAX_DURATION // timedelta(microseconds=1)
+_DURATION_FORM: Final = (
+    "a duration like '30m', '4h', '2d' or '1.5s' (or a number of minutes), at most 401767 days"
+)
+_DURATION = re.compile(r"(-?)([0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})([smhd])")
+_UNIT_US: Final = {"s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
+
+
 def _duration_text(value: object, path: str) -> timedelta:
-    """Parse ``"90m"``, ``"4h"``, ``"2d"`` (24 hours of business time each), ``"45s"`` or minutes."""
-    if isinstance(value, bool):
-        raise InvalidInput(path, "a duration like '30m', '4h' or '2d'", value)
-    if isinstance(value, int | float):
+    """Parse ``"90m"``, ``"4h"``, ``"2d"`` (24 hours of business time each), ``"45s"`` or minutes.
+
+    Exact to the microsecond (text is read as a decimal, never through a float); NaN, the
+    infinities and anything longer than `MAX_DURATION` either way raise `InvalidInput`.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        minutes = read_finite(value, path, _DURATION_FORM)
+        if abs(minutes) * 60_000_000 > _MAX_US:
+            raise InvalidInput(path, _DURATION_FORM, value)
         return timedelta(minutes=value)
-    if isinstance(value, str) and len(value) >= 2 and value[-1] in "smhd":
-        number = value[:-1].lstrip("-")
-        if number.replace(".", "", 1).isdigit():
-            amount = float(value[:-1])
-            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[value[-1]]
-            return timedelta(**{unit: amount})
-    raise InvalidInput(path, "a duration like '30m', '4h' or '2d'", value)
+    m = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if m is None:
+        raise InvalidInput(path, _DURATION_FORM, value)
+    us = int((Decimal(m[2]) * _UNIT_US[m[3]]).to_integral_value(ROUND_HALF_EVEN))
+    if us > _MAX_US:
+        raise InvalidInput(path, _DURATION_FORM, value)
+    return timedelta(microseconds=-us if m[1] else us)
 
 
 def _format_duration(value: timedelta) -> str:
+    """The text `_duration_text` reads back to ``value`` exactly: the largest whole unit, else seconds."""
     us = value // timedelta(microseconds=1)
     for unit, size in (("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000)):
         if us % size == 0:
             return f"{us // size}{unit}"
-    return f"{us / 1_000_000}s"
+    whole, part = divmod(abs(us), 1_000_000)
+    return f"{'-' if us < 0 else ''}{whole}.{part:06d}".rstrip("0") + "s"
+
+
+def _check_span(value: timedelta, path: str, expected: str) -> None:
+    if abs(value) > MAX_DURATION:
+        raise InvalidInput(path, expected, value)
 
 
 @attrs.frozen
@@ -202,13 +232,14 @@ class Level:
             raise InvalidInput("action", "a Notify, Reassign, RaisePriority or MoveTier", self.action)
         if (self.offset is None) == (self.fraction is None):
             raise InvalidInput("offset", "exactly one of offset and fraction", (self.offset, self.fraction))
-        if self.offset is not None and not isinstance(self.offset, timedelta):
-            raise InvalidInput("offset", "a datetime.timedelta", self.offset)
-        fraction: object = self.fraction
-        if fraction is not None and (
-            not isinstance(fraction, int | float) or isinstance(fraction, bool) or fraction <= 0
-        ):
-            raise InvalidInput("fraction", "a number above 0 (0.8 is 80% of the goal)", fraction)
+        if self.offset is not None:
+            if not isinstance(self.offset, timedelta):
+                raise InvalidInput("offset", "a datetime.timedelta", self.offset)
+            _check_span(self.offset, "offset", "a datetime.timedelta of at most 401767 days either way")
+        if self.fraction is not None:
+            expected = "a finite number above 0 (0.8 is 80% of the goal)"
+            if read_finite(self.fraction, "fraction", expected) <= 0:
+                raise InvalidInput("fraction", expected, self.fraction)
 
     def threshold(self, goal: int) -> int:
         """The point on the clock, in microseconds of business time, for a goal."""
@@ -220,6 +251,7 @@ class Level:
     @classmethod
     def from_dict(cls, data: object, path: str = "level") -> Level:
         """Read ``{"before": "1h" | "after": "30m" | "at": 0.8, "action": {...}}``."""
+        _check_depth(data, path)
         d = _check_keys(data, path, ("before", "after", "at", "action"), ("action",))
         points = [k for k in ("before", "after", "at") if k in d]
         if len(points) != 1:
@@ -254,6 +286,14 @@ class Level:
         return out
 
 
+def _check_depth(data: object, path: str) -> None:
+    """`check_depth` for a dict form read at ``path`` (which may be empty, at the top)."""
+    try:
+        check_depth(data, path)
+    except InvalidInput as e:
+        raise InvalidInput(e.field.lstrip("."), e.expected, e.value) from None
+
+
 def _to_goals(value: object) -> tuple[tuple[Priority, timedelta], ...]:
     if isinstance(value, timedelta):
         value = dict.fromkeys(Priority, value)
@@ -264,8 +304,8 @@ def _to_goals(value: object) -> tuple[tuple[Priority, timedelta], ...]:
     out: dict[Priority, timedelta] = {}
     for key, goal in value.items():
         priority = Priority.parse(key, f"goals.{key}")
-        if not isinstance(goal, timedelta) or goal <= timedelta(0):
-            raise InvalidInput(f"goals.{priority.value}", "a duration above zero", goal)
+        if not isinstance(goal, timedelta) or goal <= timedelta(0) or goal > MAX_DURATION:
+            raise InvalidInput(f"goals.{priority.value}", "a duration above zero, at most 401767 days", goal)
         out[priority] = goal
     return tuple(sorted(out.items(), key=lambda item: item[0].rank))
 
@@ -276,6 +316,24 @@ def _to_statuses(value: object) -> frozenset[Status] | None:
     if isinstance(value, str) or not isinstance(value, Sequence | set | frozenset):
         raise InvalidInput("pause_on", "a collection of statuses", value)
     return frozenset(Status.parse(s, f"pause_on[{i}]") for i, s in enumerate(value))
+
+
+_STATUS_ORDER: Final = list(Status)
+
+
+def _check_pause(metric: Metric, status: Status, path: str) -> None:
+    """Refuse a pause on a status that stops the clock (a pause there could never apply)."""
+    if metric is Metric.TIME_IN_STATUS:
+        raise InvalidInput(
+            path,
+            "no pauses for a time_in_status target (every other status stops its clock, "
+            "and a pause in its own status would keep it from running)",
+            status.value,
+        )
+    if status.is_resolved:
+        raise InvalidInput(
+            path, "a status that does not stop the clock (solved and closed stop it)", status.value
+        )
 
 
 def _to_ladder(value: object) -> tuple[Level, ...]:
@@ -298,6 +356,13 @@ def _to_metric(value: object) -> Metric:
         return Metric(value)
     except ValueError:
         raise InvalidInput("metric", f"one of {', '.join(repr(m.value) for m in Metric)}", value) from None
+
+
+def _to_metric_at(value: object, path: str) -> Metric:
+    try:
+        return _to_metric(value)
+    except InvalidInput as e:
+        raise InvalidInput(path, e.expected, e.value) from None
 
 
 @attrs.frozen
@@ -332,7 +397,17 @@ class Target:
             already reached in an earlier cycle is not reported again). Finished cycles
             keep their own state and breached flag. Resolution repeats through
             ``on_reopen`` instead, and first response never repeats.
+        on_solve_without_reply: For ``FIRST_RESPONSE``, what solving (or closing) a
+            ticket that no agent has replied to does: ``"stop"`` (default) ends the cycle,
+            so solving counts as the response (Zendesk's and Freshdesk's reading);
+            ``"keep_running"`` keeps the clock running through solved and closed until a
+            public agent reply (Zammad's: only a real reply is a first response). Other
+            metrics accept only ``"stop"``.
         ladder: Escalation levels (`Level`).
+
+    A status that stops the clock cannot pause it: ``pause_on`` refuses ``solved`` and
+    ``closed``, and, for ``TIME_IN_STATUS`` (which every status but ``status`` stops, and
+    which pausing in ``status`` would never let run), any status at all.
 
     """
 
@@ -345,6 +420,7 @@ class Target:
     on_priority_change: str = "recompute"
     ladder: tuple[Level, ...] = attrs.field(default=(), converter=_to_ladder)
     repeat: str = "reset"
+    on_solve_without_reply: str = "stop"
 
     def __attrs_post_init__(self) -> None:
         if (self.metric is Metric.TIME_IN_STATUS) != (self.status is not None):
@@ -357,6 +433,29 @@ class Target:
                 f"one of {', '.join(map(repr, _PRIORITY_MODES))}",
                 self.on_priority_change,
             )
+        if self.on_solve_without_reply not in _SOLVE_MODES:
+            raise InvalidInput(
+                "on_solve_without_reply",
+                f"one of {', '.join(map(repr, _SOLVE_MODES))}",
+                self.on_solve_without_reply,
+            )
+        if self.on_solve_without_reply != "stop" and self.metric is not Metric.FIRST_RESPONSE:
+            raise InvalidInput(
+                "on_solve_without_reply",
+                f"'stop' for a {self.metric.value} target (the option is for first response)",
+                self.on_solve_without_reply,
+            )
+        longest = max(goal for _, goal in self.goals) // timedelta(microseconds=1)
+        for i, level in enumerate(self.ladder):
+            if level.fraction is not None:
+                point = longest * level.fraction  # a float: inf when far too big
+            else:
+                assert level.offset is not None
+                point = longest + level.offset // timedelta(microseconds=1)
+            if point > _MAX_US:
+                raise InvalidInput(f"ladder[{i}]", "a point on the clock at most 401767 days in", level)
+        for status in sorted(self.pause_on or (), key=_STATUS_ORDER.index):
+            _check_pause(self.metric, status, "pause_on")
         if self.repeat not in _REPEAT_MODES:
             raise InvalidInput("repeat", f"one of {', '.join(map(repr, _REPEAT_MODES))}", self.repeat)
         if self.repeat != "reset" and self.metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
@@ -391,7 +490,9 @@ class Target:
             "on_priority_change",
             "ladder",
             "repeat",
+            "on_solve_without_reply",
         )
+        _check_depth(data, path)
         d = _check_keys(data, path, keys, ("name", "metric", "goals"))
         goals_raw = d["goals"]
         if not isinstance(goals_raw, dict) or not goals_raw:
@@ -410,6 +511,9 @@ class Target:
         pause_on = d.get("pause_on")
         if pause_on is not None and not isinstance(pause_on, list):
             raise InvalidInput(f"{path}.pause_on", "a list of statuses", pause_on)
+        metric = _to_metric_at(d["metric"], f"{path}.metric")
+        for i, raw in enumerate(pause_on or ()):
+            _check_pause(metric, Status.parse(raw, f"{path}.pause_on[{i}]"), f"{path}.pause_on[{i}]")
         try:
             return cls(
                 name=d["name"],
@@ -423,6 +527,7 @@ class Target:
                 on_priority_change=d.get("on_priority_change", "recompute"),
                 ladder=ladder,
                 repeat=d.get("repeat", "reset"),
+                on_solve_without_reply=d.get("on_solve_without_reply", "stop"),
             )
         except InvalidInput as e:
             raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
@@ -446,6 +551,8 @@ class Target:
             out["ladder"] = [level.to_dict() for level in self.ladder]
         if self.repeat != "reset":
             out["repeat"] = self.repeat
+        if self.on_solve_without_reply != "stop":
+            out["on_solve_without_reply"] = self.on_solve_without_reply
         return out
 
 
@@ -486,8 +593,8 @@ class SLAPolicy:
     targets: tuple[Target, ...] = attrs.field(converter=_to_targets)
     when: Condition = attrs.field(default=ALWAYS, validator=_check_condition)
     calendar: BusinessCalendar | None = None
-    calendar_name: str = attrs.field()
-    suspicious_pause: timedelta | None = timedelta(minutes=5)
+    calendar_name: str = attrs.field(validator=_name)
+    suspicious_pause: timedelta | None = attrs.field(default=timedelta(minutes=5))
     timezone_from: str | None = attrs.field(default=None)
     _fingerprint: str = attrs.field(init=False, eq=False, repr=False, hash=False, default="")
     _zoned: dict[str, BusinessCalendar] = attrs.field(
@@ -500,6 +607,15 @@ class SLAPolicy:
             not isinstance(value, str) or not value.startswith("custom.") or value == "custom."
         ):
             raise InvalidInput("timezone_from", "None, or a custom field such as 'custom.timezone'", value)
+
+    @suspicious_pause.validator
+    def _check_suspicious_pause(self, attribute: attrs.Attribute[timedelta | None], value: object) -> None:
+        if value is not None and (
+            not isinstance(value, timedelta) or value < timedelta(0) or value > MAX_DURATION
+        ):
+            raise InvalidInput(
+                "suspicious_pause", "None, or a datetime.timedelta from 0 to 401767 days", value
+            )
 
     @calendar_name.default
     def _default_calendar_name(self) -> str:
@@ -564,6 +680,7 @@ class SLAPolicy:
         ``suspicious_pause``, ``timezone_from``.
         """
         keys = ("name", "when", "calendar", "calendar_name", "targets", "suspicious_pause", "timezone_from")
+        _check_depth(data, path)
         d = _check_keys(data, path, keys, ("name", "targets"))
         when = Condition.from_dict(d["when"], f"{path}.when") if "when" in d else ALWAYS
         calendar = None
@@ -642,6 +759,7 @@ class SLAPolicies:
     @classmethod
     def from_dict(cls, data: object) -> SLAPolicies:
         """Read ``{"policies": [...]}``."""
+        _check_depth(data, "")
         d = _check_keys(data, "", ("policies",), ("policies",))
         raw = d["policies"]
         if not isinstance(raw, list):
