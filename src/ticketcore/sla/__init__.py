@@ -7,6 +7,7 @@ aware datetimes, and nothing reads a clock.
 from ticketcore.sla._calendar import BusinessCalendar as BusinessCalendar
 from ticketcore.sla._clock import Alert as Alert
 from ticketcore.sla._clock import Attainment as Attainment
+from ticketcore.sla._clock import ClockCheckpoint as ClockCheckpoint
 from ticketcore.sla._clock import CycleResult as CycleResult
 from ticketcore.sla._clock import SLAClock as SLAClock
 from ticketcore.sla._clock import SLAResult as SLAResult
@@ -35,6 +36,7 @@ __all__ = [
     "Action",
     "Alert",
     "Attainment",
+    "ClockCheckpoint",
     "BusinessCalendar",
     "Closure",
     "CycleResult",

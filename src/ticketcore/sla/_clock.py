@@ -28,15 +28,16 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._ticket import Status, Ticket
-from ticketcore._util import check_in_range
+from ticketcore._forms import form_of, read_form, tag_of
+from ticketcore._util import check_in_range, check_keys
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -52,6 +53,7 @@ from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Targe
 
 __all__ = [
     "Alert",
+    "ClockCheckpoint",
     "Attainment",
     "CycleResult",
     "SLAClock",
@@ -948,6 +950,21 @@ class Alert:
     action: Action | None = None
 
 
+_EVENT_TAGS: Final = {
+    tag_of(kind): kind
+    for kind in (TicketCreated, TicketUpdated, StatusChanged, CustomerMessage, AgentReply, DueDateSet)
+}
+
+
+@attrs.frozen
+class ClockCheckpoint:
+    """An opaque token from `SLAClock.checkpoint`, for `SLAClock.restore`."""
+
+    events: int
+    fired: frozenset[tuple[object, ...]]
+    breached: frozenset[tuple[object, ...]]
+
+
 class SLAClock:
     """The sans-I/O SLA clock of one ticket: events in, alerts out, exactly once.
 
@@ -1068,6 +1085,89 @@ class SLAClock:
     def result(self, now: datetime) -> SLAResult:
         """The ticket's SLA at ``now``; equal to `evaluate` over the same events."""
         return self._machine.result(now)
+
+    # -- for hosts that compose engines, and for storage ------------------------------
+
+    def check(self, event: TicketEvent) -> None:
+        """Raise what `handle` would raise for ``event`` on its own checks; changes nothing.
+
+        (`handle` may still raise `ticketcore.HorizonExceeded` when a due time after the
+        event cannot be computed; it then restores the clock as well.)
+        """
+        self._machine.check(event)
+
+    def checkpoint(self) -> ClockCheckpoint:
+        """A token for `restore`: the clock as it is now.
+
+        A host (or `ticketcore.desk.Desk`) that applies one event to several engines takes
+        a checkpoint, applies it, and restores the clock if a later engine refuses the event.
+        """
+        return ClockCheckpoint(len(self._machine.events), frozenset(self._fired), frozenset(self._breached))
+
+    def restore(self, checkpoint: ClockCheckpoint) -> None:
+        """Put the clock back as it was at ``checkpoint`` (taken from this clock, before later events)."""
+        if not isinstance(checkpoint, ClockCheckpoint) or checkpoint.events > len(self._machine.events):
+            raise InvalidInput("checkpoint", "a checkpoint this clock took", checkpoint)
+        if checkpoint.events < len(self._machine.events):
+            self._restore(checkpoint.events)
+        self._fired = set(checkpoint.fired)
+        self._breached = set(checkpoint.breached)
+        self._points = self._open = None
+
+    def due_times(self) -> dict[str, datetime | None]:
+        """Each target's due time now: when its latest cycle's goal is used up.
+
+        None for a target with no running or paused cycle (not started, stopped,
+        cancelled, or no goal for the priority), and for a cycle paused before its goal.
+        Cheap: no result is built.
+        """
+        m = self._machine
+        out: dict[str, datetime | None] = {}
+        if m.ticket is None or m.policy is None:
+            return out
+        for track in m.tracks:
+            due = None
+            if track.cycles:
+                cycle = track.cycles[-1]
+                goal = cycle.goal(track.target)
+                if goal is not None and cycle.stop is None and not cycle.cancelled:
+                    real = cycle.reach(m.basis, goal, project=True)
+                    due = None if real is None else m.basis.dt(real)
+            out[track.target.name] = due
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The clock's state as a JSON-compatible dict: the ticket's events and the alerts reported.
+
+        `from_dict` with the same policies rebuilds an equal clock (it folds the events
+        again, so a stored clock always follows the current release's rules).
+        """
+        return {
+            "events": [form_of(e) for e in self._machine.events],
+            "fired": sorted((list(key) for key in self._fired), key=str),
+            "breached": sorted((list(key) for key in self._breached), key=str),
+        }
+
+    @classmethod
+    def from_dict(cls, policies: SLAPolicies, data: object, path: str = "clock") -> SLAClock:
+        """Rebuild a clock from `to_dict`'s output and the same policies; an error names the path."""
+        d = check_keys(data, path, ("events", "fired", "breached"), ("events",))
+        clock = cls(policies)
+        events = d["events"]
+        if not isinstance(events, list):
+            raise InvalidInput(f"{path}.events", "a list of events", events)
+        for i, form in enumerate(events):
+            where = f"{path}.events[{i}]"
+            kind = _EVENT_TAGS.get(form.get("type")) if isinstance(form, Mapping) else None
+            if kind is None:
+                raise InvalidInput.unknown_key(f"{where}.type", str(form), _EVENT_TAGS, "ticket event types")
+            clock._machine.handle(read_form(kind, form, where))
+        for name in ("fired", "breached"):
+            keys = d.get(name, [])
+            if not isinstance(keys, list) or not all(isinstance(k, list) for k in keys):
+                raise InvalidInput(f"{path}.{name}", "a list of alert keys", keys)
+            getattr(clock, f"_{name}").update(tuple(k) for k in keys)
+        return clock
 
     def _pending(self) -> list[_Point]:
         """The points not reported yet, whether or not they fell due.
