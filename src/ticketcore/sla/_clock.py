@@ -35,8 +35,8 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
-from ticketcore._ticket import Status, Ticket
 from ticketcore._forms import form_of, read_form, tag_of
+from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_in_range, check_keys
 from ticketcore.events import (
     AgentReply,
@@ -53,8 +53,8 @@ from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Targe
 
 __all__ = [
     "Alert",
-    "ClockCheckpoint",
     "Attainment",
+    "ClockCheckpoint",
     "CycleResult",
     "SLAClock",
     "SLAResult",
