@@ -118,7 +118,7 @@ def records(history: Sequence[History]) -> list[dict[str, Any]]:
 def events(history: Sequence[History]) -> list[object]:
     """The history as ticket events in time order (a ticket's events keep their own order)."""
     timed: list[tuple[datetime, int, int, object]] = []
-    for h in history:
+    for n, h in enumerate(history):
         mine: list[tuple[datetime, object]] = [
             (
                 h.created,
@@ -132,9 +132,34 @@ def events(history: Sequence[History]) -> list[object]:
         mine += [(at, TicketTransferred(at=at, ticket_id=h.id, to_agent=a)) for at, a in h.transfers]
         mine += [(at, TicketEscalated(at=at, ticket_id=h.id)) for at in h.escalations]
         mine.sort(key=lambda pair: pair[0])  # stable: a solve and a reopen at one instant keep their order
-        timed += [(at, int(h.id[1:]), seq, e) for seq, (at, e) in enumerate(mine)]
+        timed += [(at, n, seq, e) for seq, (at, e) in enumerate(mine)]
     timed.sort(key=lambda x: (x[0], x[1], x[2]))
     return [e for *_, e in timed]
+
+
+def event_rows(history: Sequence[History], rng: Any) -> list[dict[str, Any]]:
+    """The history as an event table, one row per event, the tickets' rows interleaved at random.
+
+    Each ticket's rows keep their own order (rows at one instant are read in table order).
+    Rows carry every field column, None where the event sets nothing, as SQL gives them.
+    """
+    blank = {"channel": None, "assignee": None, "tier": None}
+    queues = []
+    for h in history:
+        mine: list[tuple[datetime, dict[str, Any]]] = [
+            (h.created, {"kind": "created", "channel": h.channel, "assignee": h.assignee, "tier": 1})
+        ]
+        mine += [(at, {"kind": ("solved", "reopened")[k % 2]}) for k, at in enumerate(h.lifecycle)]
+        mine += [(at, {"kind": "transferred", "assignee": a}) for at, a in h.transfers]
+        mine += [(at, {"kind": "escalated", "tier": min(4, 2 + k)}) for k, at in enumerate(h.escalations)]
+        mine.sort(key=lambda pair: pair[0])  # stable, as in `events`
+        queues.append([{**blank, **row, "id": int(h.id[1:]), "at": at} for at, row in mine])
+    out = []
+    while queues:
+        queue = queues[rng.randrange(len(queues))]
+        out.append(queue.pop(0))
+        queues = [q for q in queues if q]
+    return out
 
 
 # -- the reference ---------------------------------------------------------------------
@@ -200,15 +225,16 @@ def reference(
     while s <= last:
         weeks.append(s)
         s = _next_week(options, s)
+
+    def group(r: dict[str, Any]) -> tuple[Hashable, ...]:
+        return tuple("(none)" if r[f] is None else r[f] for f in options.by)
+
     keys: list[tuple[Hashable, ...]] = [()]
     if options.by:
-        keys += sorted(
-            {tuple(r[f] for f in options.by) for r in recs},
-            key=lambda g: tuple((v is None, str(v)) for v in g),
-        )
+        keys += sorted({group(r) for r in recs}, key=lambda g: tuple((v == "(none)", str(v)) for v in g))
     rows: dict[tuple[Hashable, ...], list[dict[str, Any]]] = {}
     for key in keys:
-        mine = [r for r in recs if not key or tuple(r[f] for f in options.by) == key]
+        mine = [r for r in recs if not key or group(r) == key]
         series = []
         for start in weeks:
             end = _next_week(options, start)
@@ -229,7 +255,7 @@ def reference(
                 else options.calendar.elapsed(r["created"], s)
                 for r, s in solves
             ]
-            row: dict[str, Any] = {"week": start.date().isoformat(), "total": not key}
+            row: dict[str, Any] = {"week": start.date(), "total": not key}
             row.update(zip(options.by, key or (None,) * len(options.by), strict=True))
             row.update(
                 created=sum(inside(r["created"]) for r in mine),
@@ -249,22 +275,22 @@ def reference(
 
 
 def _judge(options: BacklogOptions, series: list[dict[str, Any]]) -> None:
-    """Ratio and trend, straight from their definitions."""
+    """Ratio and trend, straight from their definitions (docs/backlog.md, ISSUE #15)."""
     for i, row in enumerate(series):
         window = series[max(0, i - options.window + 1) : i + 1]
         solved = sum(r["solved"] for r in window)
         row["ratio_weeks"] = len(window)
         row["ratio"] = row["unresolved"] / (solved / len(window)) if solved else None
-        values = [r["unresolved"] for r in series[: i + 1]]
+        backlog = [r["unresolved"] for r in series[: i + 1]]
         k = options.growing_weeks
-        last = values[-k - 1 :]
-        before = values[-options.window - 1 : -1]
-        if len(last) == k + 1 and all(last[j] < last[j + 1] for j in range(k)):
+        before = [r["created"] for r in series[i - options.window : i]] if i >= options.window else []
+        baseline = sum(before) / len(before) if before else 0
+        if len(backlog) > k and all(backlog[-j - 1] > backlog[-j - 2] for j in range(k)):
             row["trend"] = "growing"
-        elif len(last) == k + 1 and all(last[j] > last[j + 1] for j in range(k)):
-            row["trend"] = "shrinking"
-        elif before and values[-1] > options.spike_factor * sum(before) / len(before):
+        elif baseline > 0 and row["created"] > options.spike_factor * baseline:
             row["trend"] = "spike"
+        elif i > 0 and backlog[-1] < backlog[-2]:
+            row["trend"] = "shrinking"
         else:
             row["trend"] = "stable"
 

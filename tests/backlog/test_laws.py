@@ -15,10 +15,10 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ticketcore.backlog import BacklogOptions, BacklogTracker, backlog_report
+from ticketcore.backlog import BacklogOptions, BacklogTracker, backlog_report, backlog_report_from_events
 from ticketcore.sla import BusinessCalendar
 
-from backlog_helpers import History, comparable, events, histories, records, reference
+from backlog_helpers import History, comparable, event_rows, events, histories, records, reference
 
 OFFICE = BusinessCalendar.from_dict(
     {
@@ -54,6 +54,18 @@ def test_batch_tracker_and_reference_agree(
     batch = backlog_report(records(history), options, through=through)
     assert batch == tracked(history, options).report(through)
     assert comparable(batch.to_records()) == reference(records(history), options, through)
+
+
+@given(histories(), OPTIONS, st.randoms(use_true_random=False))
+def test_an_event_table_tracker_and_records_agree(
+    history: list[History], options: BacklogOptions, rng: Any
+) -> None:
+    # ISSUE #15: one row per event, in any interleaving of the tickets, gives the report of
+    # the per-ticket records and of the tracker fed the same history (ids as numbers).
+    renamed = [attrs.evolve(h, id=h.id[1:]) for h in history]
+    expected = backlog_report(records(renamed), options)
+    assert backlog_report_from_events(event_rows(history, rng), options) == expected
+    assert tracked(renamed, options).report() == expected
 
 
 COUNTS = ("created", "solved", "reopened", "unresolved")

@@ -25,7 +25,7 @@ RECORDS = [
 
 def test_records_are_flat_json_values_one_per_week_and_group() -> None:
     report = backlog_report(RECORDS, BacklogOptions(by=("channel", "priority")))
-    records = report.to_records()
+    records = report.to_records(iso=True)
     assert json.loads(json.dumps(records)) == records
     assert [(r["week"], r["total"], r.get("channel"), r.get("priority")) for r in records] == [
         ("2026-03-02", True, None, None),

@@ -1,14 +1,16 @@
 """A Hypothesis state machine feeds the tracker events and checks it after every step (ISSUE #5).
 
 After every step the tracker's report equals the batch report built from the records
-of the same history so far, and an event the tracker refuses leaves it unchanged. Closing
+of the same history so far, and an event the tracker refuses leaves it unchanged: after
+every valid step the machine injects one bad event (an unknown ticket, an event out of
+the ticket's time order, an instant out of the supported range; ISSUE #16). Closing
 tickets (which the tracker forgets) and sealing past weeks (which reduces their samples to
 percentiles) change no report.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
@@ -17,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from ticketcore import InvalidInput, Ticket
 from ticketcore.assign import TicketEscalated, TicketTransferred
 from ticketcore.backlog import BacklogOptions, BacklogTracker, backlog_report
-from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
 
 from backlog_helpers import BASE
 
@@ -31,6 +33,7 @@ class TrackerMachine(RuleBasedStateMachine):
         self.now = BASE
         self.records: dict[str, dict[str, Any]] = {}
         self.closed: set[str] = set()
+        self.injected = 0
 
     def later(self, minutes: int) -> datetime:
         self.now += timedelta(minutes=minutes)
@@ -139,6 +142,44 @@ class TrackerMachine(RuleBasedStateMachine):
             else:
                 raise AssertionError(f"accepted {event}")
         assert self.tracker.report() == before
+
+    def _bad_event(self) -> object:
+        """The next bad event, in turn: unknown ticket, out of order, out of range."""
+        self.injected += 1
+        open_ids = sorted(set(self.records) - self.closed)
+        kind = self.injected % 5
+        if kind == 0 or not open_ids:
+            return AgentReply(ticket_id="nobody", at=self.now)
+        if kind == 1:
+            return StatusChanged(ticket_id="nobody", at=self.now, status="solved")
+        if kind == 2:
+            record = self.records[open_ids[-1]]
+            return TicketTransferred(
+                at=record["created"] - timedelta(minutes=1), ticket_id=record["id"], to_agent="ann"
+            )
+        out = [datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), datetime(3000, 1, 1, tzinfo=UTC)][
+            kind % 2
+        ]
+        if kind == 3:
+            ticket = Ticket(id=f"T{len(self.records)}", created=self.now)
+            object.__setattr__(ticket, "created", out)  # in case the constructor refuses it
+            return TicketCreated(ticket=ticket)
+        event = StatusChanged(ticket_id=open_ids[0], at=self.now, status="solved")
+        object.__setattr__(event, "at", out)
+        return event
+
+    @invariant()
+    def refuses_a_bad_event_and_stays_unchanged(self) -> None:
+        before, count = self.tracker.report(), len(self.tracker)
+        event = self._bad_event()
+        try:
+            self.tracker.handle(event)
+        except InvalidInput:
+            pass
+        else:
+            raise AssertionError(f"accepted {event}")
+        assert self.tracker.report() == before
+        assert len(self.tracker) == count
 
     @invariant()
     def agrees_with_the_batch_report(self) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_keys
+from ticketcore._util import check_depth, check_keys, read_finite
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._config import WEEKDAYS
 
@@ -53,9 +53,11 @@ def _positive_int(instance: object, attribute: attrs.Attribute[int], value: obje
         raise InvalidInput(attribute.name, "a whole number of at least 1", value)
 
 
-def _factor(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 1:
-        raise InvalidInput(attribute.name, "a number greater than 1", value)
+def _to_factor(value: object) -> float:
+    factor = read_finite(value, "spike_factor", "a finite number greater than 1")
+    if not factor > 1:
+        raise InvalidInput("spike_factor", "a finite number greater than 1", value)
+    return factor
 
 
 def _calendar(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -87,7 +89,7 @@ class BacklogOptions:
     week_starts: str = attrs.field(default="mon", converter=_to_weekday)
     window: int = attrs.field(default=4, validator=_positive_int)
     growing_weeks: int = attrs.field(default=3, validator=_positive_int)
-    spike_factor: float = attrs.field(default=1.5, validator=_factor)
+    spike_factor: float = attrs.field(default=1.5, converter=_to_factor)
     by: tuple[str, ...] = attrs.field(default=(), converter=_to_by)
     calendar: BusinessCalendar | None = attrs.field(default=None, validator=_calendar)
     _weeks: _Weeks = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -112,6 +114,7 @@ class BacklogOptions:
     def from_dict(cls, data: object) -> BacklogOptions:
         """Read what `to_dict` wrote; errors name the bad key."""
         fields = ("timezone", "week_starts", "window", "growing_weeks", "spike_factor", "by", "calendar")
+        check_depth(data, "options")
         d = check_keys(data, "options", fields, ())
         if d.get("calendar") is not None:
             d["calendar"] = BusinessCalendar.from_dict(d["calendar"])
@@ -142,6 +145,10 @@ class _Weeks:
         """The local date the week ``w`` starts on."""
         return date.fromordinal(self.anchor + 7 * w)
 
+    def of_day(self, day: date) -> int:
+        """The week holding the local date ``day``."""
+        return (day.toordinal() - self.anchor) // 7
+
     def _bound(self, w: int) -> float:
         # A midnight that a DST gap skips reads with the offset before the gap (fold=0),
         # which names the gap's end: the first instant of that local day.
@@ -161,13 +168,15 @@ class _Weeks:
         return self.bounds[w + 1 - self.first]
 
     def _cover(self, w: int) -> None:
-        # In place: callers may hold ``bounds``.
-        while w < self.first:
-            self.first -= 1
-            self.bounds.insert(0, self._bound(self.first))
+        # In place: callers may hold ``bounds``. Each new bound is computed before the cache
+        # changes, so that a week out of `datetime`'s range leaves the cache as it was.
+        if w < self.first:
+            before = [self._bound(k) for k in range(w, self.first)]
+            self.bounds[:0] = before
+            self.first = w
         last = self.first + len(self.bounds) - 1
         if w >= last:
-            self.bounds.extend(self._bound(k) for k in range(last + 1, w + 2))
+            self.bounds.extend([self._bound(k) for k in range(last + 1, w + 2)])
 
     def index(self, ts: float) -> int:
         """The week holding the timestamp ``ts`` (weeks are half-open: a week's start is in it)."""

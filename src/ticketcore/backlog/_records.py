@@ -6,27 +6,29 @@ import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore.backlog._ledger import INF, Ledger
+from ticketcore._util import MAX_INSTANT, MIN_INSTANT
+from ticketcore.backlog._ledger import INF, Ledger, Series
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._report import BacklogReport, build
+from ticketcore.backlog._values import _MAX_TS, _MIN_TS, group_value, is_missing, stamp, ticket_id
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._clock import SLAResult, TargetState
 
-__all__ = ["TicketRecord", "backlog_report", "duration_us", "instant", "sla_stops"]
+__all__ = ["TicketRecord", "backlog_report", "duration_us", "instant", "sla_stops", "week_of"]
 
 #: The keys of a record dict that are not group fields.
 RESERVED: Final = frozenset({"id", "created", "solved", "reopened", "transferred", "escalated", "sla"})
 
 
 def _as_list(value: object) -> Sequence[Any]:
-    """None as no instants, a list or tuple as it is, anything else as one instant."""
-    if value is None:
+    """A missing value as no instants, a list or tuple as it is, anything else as one instant."""
+    if value is None or is_missing(value):
         return ()
     if type(value) is list or type(value) is tuple:
         return value
@@ -36,6 +38,15 @@ def _as_list(value: object) -> Sequence[Any]:
 def _to_instants(value: object) -> tuple[datetime, ...]:
     # Anything not a datetime is rejected by the record check, with its path.
     return tuple(_as_list(value))
+
+
+def _series(ledger: Ledger, aliases: dict[tuple[Any, ...], Series], key: tuple[Any, ...]) -> Series:
+    """The series of a record's group values ``key`` as given, remembered in ``aliases``."""
+    group = tuple(group_value(v, "") for v in key)
+    series = ledger.series(group)
+    if not any(is_missing(v) for v in key):  # NaN is not equal to itself: no use remembering it
+        aliases[key] = series
+    return series
 
 
 def _to_fields(value: Mapping[str, Hashable]) -> dict[str, Hashable]:
@@ -97,9 +108,10 @@ def sla_stops(result: SLAResult) -> list[tuple[float, str, bool]]:
 
 
 def instant(value: object, path: str) -> datetime:
-    """``value`` if it is an aware datetime, else `InvalidInput` naming ``path``."""
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+    """``value`` if it is an aware datetime in the supported range, else `InvalidInput` naming ``path``."""
+    if not isinstance(value, datetime) or is_missing(value) or value.utcoffset() is None:
         raise InvalidInput(path, "an aware datetime", value)
+    stamp(value, path)
     return value
 
 
@@ -111,7 +123,8 @@ class _Reader:
 
     def read(
         self, i: int, record: object
-    ) -> tuple[str, datetime, tuple[Any, ...], list[tuple[str, object]], Any]:
+    ) -> tuple[str, datetime, tuple[tuple[datetime, ...], ...], tuple[Hashable, ...], Any]:
+        """The record's id, creation, instants (solved, reopened, transferred, escalated), group and SLA."""
         path = f"records[{i}]"
         if isinstance(record, Mapping):
             get = record.get
@@ -123,10 +136,8 @@ class _Reader:
                 return getattr(obj, name, default)
 
             fields = getattr(record, "fields", None) if isinstance(record, TicketRecord) else None
-        ticket_id = get("id")
-        if not isinstance(ticket_id, str) or not ticket_id:
-            raise InvalidInput(f"{path}.id", "a non-empty ticket id", ticket_id)
-        path = f"records[{i}] ({ticket_id!r})"
+        tid = ticket_id(get("id"), f"{path}.id")
+        path = f"records[{i}] ({tid!r})"
         created = instant(get("created"), f"{path}.created")
         group = []
         for field in self.by:
@@ -134,13 +145,13 @@ class _Reader:
                 if field not in fields:
                     known = sorted(k for k in fields if k not in RESERVED)
                     raise InvalidInput.unknown_key(f"{path}.{field}", field, known, "group fields")
-                group.append(fields[field])
+                value = fields[field]
             else:
                 missing = object()
                 value = getattr(record, field, missing)
                 if value is missing:
                     raise InvalidInput(f"{path}.{field}", "a field the record has, to group by", None)
-                group.append(value)
+            group.append(group_value(value, f"{path}.{field}"))
         lists = []
         for name in ("solved", "reopened", "transferred", "escalated"):
             values = _to_instants(get(name))
@@ -169,7 +180,7 @@ class _Reader:
         sla = get("sla")
         if sla is not None and not isinstance(sla, SLAResult):
             raise InvalidInput(f"{path}.sla", "a ticketcore.sla.SLAResult or None", sla)
-        return ticket_id, created, tuple(lists), list(zip(self.by, group, strict=True)), sla
+        return tid, created, (lists[0], lists[1], lists[2], lists[3]), tuple(group), sla
 
 
 def _alternate(solved: Sequence[datetime], reopened: Sequence[datetime]) -> list[datetime]:
@@ -182,15 +193,20 @@ def _alternate(solved: Sequence[datetime], reopened: Sequence[datetime]) -> list
 
 
 def backlog_report(
-    records: Iterable[object], options: BacklogOptions | None = None, *, through: datetime | None = None
+    records: Iterable[object],
+    options: BacklogOptions | None = None,
+    *,
+    through: datetime | None = None,
+    start: date | None = None,
 ) -> BacklogReport:
     """The weekly backlog report of a history given as ticket records.
 
     ``records`` are `TicketRecord` values, dicts with the same keys (and the group
     fields at the top level, as ``DataFrame.to_dict("records")`` gives them), or other
     objects with those attributes. The report runs from the week of the first creation
-    to the week of ``through`` (default: the week of the last event). Errors name the
-    record (its index and id) and the field.
+    (or of ``start``, a date or an aware datetime, if that is later: earlier weeks still
+    count for the ratio and the trends) to the week of ``through`` (default: the week of
+    the last event). Errors name the record (its index and id) and the field.
 
     >>> from datetime import datetime, timezone
     >>> d = lambda day, h=9: datetime(2026, 3, day, h, tzinfo=timezone.utc)
@@ -202,15 +218,35 @@ def backlog_report(
     >>> [(r.week.isoformat(), r.created, r.solved, r.unresolved, r.ratio) for r in report.rows]
     [('2026-03-02', 3, 1, 2, 2.0), ('2026-03-09', 0, 1, 1, 1.0)]
     """
+    options = _options(options)
+    last, first = week_of(options, through, "through"), week_of(options, start, "start")
+    ledger = Ledger(options)
+    _fold(ledger, records)
+    return build(ledger, last, first)
+
+
+def _options(options: object) -> BacklogOptions:
     options = BacklogOptions() if options is None else options
     if not isinstance(options, BacklogOptions):
         raise InvalidInput("options", "a ticketcore.backlog.BacklogOptions", options)
-    if through is not None:
-        through = instant(through, "through")
-    ledger = Ledger(options)
-    _fold(ledger, records)
-    last = None if through is None else options._weeks.index(through.timestamp())
-    return build(ledger, last)
+    return options
+
+
+_FIRST_DAY: Final = MIN_INSTANT.date()
+_LAST_DAY: Final = (MAX_INSTANT - timedelta(days=1)).date()
+
+
+def week_of(options: BacklogOptions, value: object, path: str) -> int | None:
+    """The index of the week holding ``value``: an aware datetime, or a local date; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return options._weeks.index(stamp(instant(value, path), path))
+    if isinstance(value, date):
+        if not _FIRST_DAY <= value <= _LAST_DAY:
+            raise InvalidInput(path, "a date from 1900-01-01 to 2999-12-31", value)
+        return options._weeks.of_day(value)
+    raise InvalidInput(path, "a date or an aware datetime", value)
 
 
 def _checked(
@@ -220,7 +256,9 @@ def _checked(
 
     ``lists`` holds the solves, reopens, transfers and escalations. The result is the
     creation, the lifecycle (solve, reopen, solve ...), the last of those, and the
-    transfers and escalations, all as POSIX timestamps.
+    transfers and escalations, all as POSIX timestamps. (A NaT, or an instant out of
+    `datetime`'s range, raises ValueError or OverflowError here: the caller reads the
+    record again with `_Reader.read` then.)
     """
     solved, reopened, moved, raised = lists
     c = created.timestamp()
@@ -236,16 +274,18 @@ def _checked(
         created.utcoffset() is not None
         and type(ticket_id) is str
         and ticket_id != ""
+        and c >= _MIN_TS
         and len(solved) - 1 <= len(reopened) <= len(solved)
         and len(lifecycle) == len(solved) + len(reopened)
         and len(stamps) == len(moved) + len(raised)
-        and (not stamps or min(stamps) >= c)
+        and (not stamps or (min(stamps) >= c and max(stamps) < _MAX_TS))
         and (sla is None or isinstance(sla, SLAResult))
         and (
             (lifecycle[0] >= c if lifecycle else True)
             if len(lifecycle) < 2
             else all(a <= b for a, b in itertools.pairwise([c, *lifecycle]))
         )
+        and (lifecycle[-1] if lifecycle else c) < _MAX_TS
     )
     return (c, lifecycle, lifecycle[-1] if lifecycle else c, stamps) if ok else None
 
@@ -254,7 +294,8 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
     """Write every record into the ledger: each unresolved span whole, in one pass.
 
     Plain dicts take a fast path with cheap checks; anything those checks do not pass
-    goes through `_Reader.read`, which raises the precise error. Other records are read
+    goes through `_Reader.read`, which raises the precise error, or reads what the fast
+    path does not (a NaT, an integer id, a missing group value). Other records are read
     by `_Reader.read` first.
     """
     options = ledger.options
@@ -264,64 +305,78 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
     reader = _Reader(options)
     index = ledger.weeks.index
     groups = ledger.groups
+    # A record's own group values, as the fast path reads them, to the series of their
+    # group (values normalised by `group_value`: "low" and Priority.LOW are one group).
+    aliases: dict[tuple[Any, ...], Series] = {}
     # One probe of a set per id; the ids in order find the earlier record only for an error.
     seen: set[str] = set()
     order: list[str] = []
     first, last = math.inf, -math.inf
     weeks = ledger.weeks
     bounds = weeks.bounds  # the week cache grows in place, so this stays the cache
+    lo, hi = _MIN_TS, _MAX_TS
     # The size of a dict with id, created and the group fields (and nothing else). A group
     # field with a reserved name (an odd "solved" group) never takes the shortcut.
     plain_size = 2 + len(by) if not set(by) & RESERVED else -10
     for i, record in enumerate(records):
         simple = False
         checked = None
+        series: Series | None = None
         try:
-            if type(record) is dict:
-                ticket_id = record["id"]
-                created = record["created"]
-                key = (record[single],) if single is not None else tuple(record[f] for f in by)
-                got = record.get("solved")  # _as_list, inlined
-                solved = got if type(got) is list or type(got) is tuple else () if got is None else (got,)
-                if len(record) == plain_size + ("solved" in record):
-                    # Only id, created, the group fields and maybe solved (read above): no
-                    # key is left for the others, so there is no need to look them up.
-                    reopened = moved = raised = _NONE
-                    sla = None
-                else:
-                    # Most records have none of these: skip the call for a missing one.
-                    reopened = () if (got := record.get("reopened")) is None else _as_list(got)
-                    moved = () if (got := record.get("transferred")) is None else _as_list(got)
-                    raised = () if (got := record.get("escalated")) is None else _as_list(got)
-                    sla = record.get("sla")
-                if (
-                    not (reopened or moved or raised)
-                    and sla is None
-                    and len(solved) <= 1
-                    and calendar is None
-                ):
-                    # The common record, checked inline: created, at most one solve, nothing else.
-                    done = solved[0] if solved else None
-                    c = created.timestamp()
-                    ts = c if done is None else done.timestamp()
-                    simple = (
-                        type(ticket_id) is str
-                        and ticket_id != ""
-                        and created.utcoffset() is not None
-                        and (done is None or (done.utcoffset() is not None and ts >= c))
-                    )
+            if type(record) is not dict:
+                raise TypeError  # noqa: TRY301 - read by _Reader.read below, as any failure here
+            ticket_id = record["id"]
+            if type(ticket_id) is int:
+                ticket_id = str(ticket_id)
+            created = record["created"]
+            key = (record[single],) if single is not None else tuple(record[f] for f in by)
+            got = record.get("solved")  # _as_list, inlined
+            solved = got if type(got) is list or type(got) is tuple else () if got is None else (got,)
+            if len(record) == plain_size + ("solved" in record):
+                # Only id, created, the group fields and maybe solved (read above): no
+                # key is left for the others, so there is no need to look them up.
+                reopened = moved = raised = _NONE
+                sla = None
             else:
-                ticket_id, created, (solved, reopened, moved, raised), group, sla = reader.read(i, record)
-                key = tuple(v for _, v in group)
+                # Most records have none of these: skip the call for a missing one.
+                reopened = () if (got := record.get("reopened")) is None else _as_list(got)
+                moved = () if (got := record.get("transferred")) is None else _as_list(got)
+                raised = () if (got := record.get("escalated")) is None else _as_list(got)
+                sla = record.get("sla")
+            if not (reopened or moved or raised) and sla is None and len(solved) <= 1 and calendar is None:
+                # The common record, checked inline: created, at most one solve, nothing else.
+                # (A NaT raises ValueError: the record is read again below.)
+                done = solved[0] if solved else None
+                c = created.timestamp()
+                ts = c if done is None else done.timestamp()
+                simple = (
+                    type(ticket_id) is str
+                    and ticket_id != ""
+                    and created.utcoffset() is not None
+                    and lo <= c
+                    and ts < hi
+                    and (done is None or (done.utcoffset() is not None and ts >= c))
+                )
             if not simple:
                 checked = _checked(ticket_id, created, (solved, reopened, moved, raised), sla)
-            series = groups.get(key)
-        except (KeyError, TypeError, AttributeError):
+            series = aliases.get(key)
+            if series is None:
+                series = _series(ledger, aliases, key)
+        except (KeyError, TypeError, AttributeError, ValueError, OverflowError):
             simple = False
             checked = None
         if not simple and checked is None:
-            reader.read(i, record)  # raises the error that names the record and field
-            raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
+            # Raises the error that names the record and field, or reads what the fast path
+            # does not (integer ids, NaT as "not solved", missing group values).
+            ticket_id, created, lists, group, sla = reader.read(i, record)
+            solved, reopened, moved, raised = lists
+            checked = _checked(ticket_id, created, lists, sla)
+            if checked is None:
+                raise AssertionError(f"records[{i}] failed a check that _Reader.read passes")
+            series = groups.get(group)
+            if series is None:
+                series = ledger.series(group)
+        assert series is not None
         size = len(seen)
         seen.add(ticket_id)
         if len(seen) == size:
@@ -331,8 +386,6 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
                 ticket_id,
             )
         order.append(ticket_id)
-        if series is None:
-            series = ledger.series(key)
         if simple:
             # A comparison, not a min()/max() call: this is the hot loop.
             if c < first:  # noqa: PLR1730

@@ -6,15 +6,17 @@ import enum
 import itertools
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._util import read_bool
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions
+from ticketcore.backlog._values import MISSING_GROUP, group_value
 from ticketcore.sla._clock import met_share
 
 __all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures", "quantiles"]
@@ -23,11 +25,14 @@ __all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures", "quantiles"]
 class Trend(enum.Enum):
     """How the backlog moves, judged each week from that week and the ones before it.
 
-    - ``GROWING``: the backlog rose in each of the last K weeks (``growing_weeks``).
-    - ``SHRINKING``: it fell in each of the last K weeks.
-    - ``SPIKE``: this week it is above ``spike_factor`` times the mean of the ``window``
-      weeks before; if it falls back the next weeks say so, and if it keeps rising they
-      turn ``GROWING``.
+    The first that applies:
+
+    - ``GROWING``: the unresolved backlog rose in each of the last K weeks (``growing_weeks``):
+      the jam the source article says must be investigated.
+    - ``SPIKE``: the tickets *created* this week are above ``spike_factor`` times their mean
+      over the ``window`` weeks before (a jump in incoming volume). Judged only once
+      ``window`` weeks of history exist before the week, and never against a mean of zero.
+    - ``SHRINKING``: the backlog fell this week (it is below last week's).
     - ``STABLE``: none of these.
     """
 
@@ -85,9 +90,14 @@ class WeekFigures:
     escalations_per_ticket: float | None
     sla: tuple[SLAWeek, ...]
 
-    def to_record(self) -> dict[str, Any]:
-        """The figures as a flat dict of JSON-compatible values (durations in seconds)."""
-        out: dict[str, Any] = {"week": self.week.isoformat(), "total": not self.group}
+    def to_record(self, *, iso: bool = False) -> dict[str, Any]:
+        """The figures as a flat dict (durations in seconds).
+
+        ``week`` is a `datetime.date`, or its ISO text with ``iso=True``: every other
+        value is JSON-compatible either way.
+        """
+        iso = read_bool(iso, "iso")
+        out: dict[str, Any] = {"week": self.week.isoformat() if iso else self.week, "total": not self.group}
         out.update((field, _plain(value)) for field, value in self.group)
         out.update(
             created=self.created,
@@ -138,13 +148,18 @@ class BacklogReport:
     rows: tuple[WeekFigures, ...]
 
     def series(self, group: Mapping[str, Hashable] | None = None) -> tuple[WeekFigures, ...]:
-        """The rows of one group (by its field values), or of all tickets, week by week."""
-        key = _group_key(self.options, group)
+        """The rows of one group (by its field values), or of all tickets, week by week.
+
+        Values are matched as the report groups them: ``Priority.LOW`` finds ``"low"``, and
+        None or NaN find the ``"(none)"`` group. A group the report does not have is
+        refused, with the known ones listed.
+        """
+        key = _group_key(self, group)
         return tuple(r for r in self.rows if r.group == key)
 
     def week(self, day: date, group: Mapping[str, Hashable] | None = None) -> WeekFigures:
         """The row of the week holding the local date ``day``, for all tickets or one group."""
-        key = _group_key(self.options, group)
+        key = _group_key(self, group)
         for r in self.rows:
             if r.group == key and r.week <= day < r.week + timedelta(days=7):
                 return r
@@ -156,16 +171,18 @@ class BacklogReport:
         total = self.series()
         return total[-1].trend if total else None
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
         """One flat dict per week and group, ready for ``pandas.DataFrame(records)``.
 
         Every row has the same keys (SLA columns aside, which appear for the targets
-        seen); the total rows have ``total`` true and None in the group fields.
+        seen); the total rows have ``total`` true and None in the group fields. ``week``
+        is a `datetime.date`; with ``iso=True`` it is ISO text, and the records are JSON.
         """
+        iso = read_bool(iso, "iso")
         blank = dict.fromkeys(self.options.by)
         out = []
         for r in self.rows:
-            record = r.to_record()
+            record = r.to_record(iso=iso)
             if not r.group and blank:
                 record = {"week": record.pop("week"), "total": record.pop("total"), **blank, **record}
             out.append(record)
@@ -222,19 +239,23 @@ def _span(value: timedelta | None) -> str:
 
 
 def _group_key(
-    options: BacklogOptions, group: Mapping[str, Hashable] | None
+    report: BacklogReport, group: Mapping[str, Hashable] | None
 ) -> tuple[tuple[str, Hashable], ...]:
     if not group:
         return ()
-    if set(group) != set(options.by):
-        raise InvalidInput(
-            "group", f"a value for each of the report's fields {list(options.by)}", dict(group)
-        )
-    return tuple((f, group[f]) for f in options.by)
+    by = report.options.by
+    if set(group) != set(by):
+        raise InvalidInput("group", f"a value for each of the report's fields {list(by)}", group)
+    key = tuple((f, group_value(group[f], f"group.{f}")) for f in by)
+    if key not in report.groups:
+        known = "; ".join(", ".join(f"{f}={_plain(v)!r}" for f, v in g) for g in report.groups[:12])
+        more = " ..." if len(report.groups) > 12 else ""
+        raise InvalidInput("group", f"one of the report's groups ({known or 'none'}{more})", dict(group))
+    return key
 
 
-def _sort_key(group: tuple[Hashable, ...]) -> tuple[tuple[int, str], ...]:
-    return tuple((v is None, str(_plain(v))) for v in group)
+def _sort_key(group: tuple[Hashable, ...]) -> tuple[tuple[bool, str], ...]:
+    return tuple((v == MISSING_GROUP and isinstance(v, str), str(v)) for v in group)
 
 
 def _nearest_rank(ordered: list[int], p: int) -> int | None:
@@ -278,8 +299,12 @@ def _samples(series: list[Series], w: int) -> list[int]:
     return out
 
 
-def build(ledger: Ledger, through: int | None) -> BacklogReport:
-    """The report over the ledger's weeks, up to the week ``through`` (default: the last seen)."""
+def build(ledger: Ledger, through: int | None, start: int | None = None) -> BacklogReport:
+    """The report over the ledger's weeks, up to the week ``through`` (default: the last seen).
+
+    The rows start at the week ``start`` if it is later than the first week; the weeks
+    before it still count for the ratio and the trends.
+    """
     options = ledger.options
     groups = sorted((g for g in ledger.groups if _alive(ledger.groups[g])), key=_sort_key)
     keys = tuple(tuple(zip(options.by, g, strict=True)) for g in groups)
@@ -288,6 +313,11 @@ def build(ledger: Ledger, through: int | None) -> BacklogReport:
     first = ledger.first
     last = ledger.last if through is None else through
     weeks = ledger.weeks
+    shown = first if start is None else max(first, start)
+    if shown > last:
+        raise InvalidInput(
+            "start", f"a date no later than the report's last week (of {weeks.day(last)})", weeks.day(shown)
+        )
     span = range(first, last + 1)
     days = tuple(weeks.day(w) for w in span)
     starts = [weeks.start(w) for w in range(first, last + 2)]
@@ -302,8 +332,9 @@ def build(ledger: Ledger, through: int | None) -> BacklogReport:
         per_group.append(
             _rows(options, key, series, span=span, days=days, starts=starts, sealed=(ledger.sealed, sealed))
         )
-    rows = tuple(r for week_rows in zip(*per_group, strict=True) for r in week_rows)
-    return BacklogReport(options, days, keys if options.by else (), rows)
+    cut = shown - first
+    rows = tuple(r for week_rows in zip(*(g[cut:] for g in per_group), strict=True) for r in week_rows)
+    return BacklogReport(options, days[cut:], keys if options.by else (), rows)
 
 
 def _alive(series: Series) -> bool:
@@ -328,14 +359,17 @@ def _rows(
     out: list[WeekFigures] = []
     backlog: list[int] = []
     solved_series: list[int] = []
+    created_series: list[int] = []
     for i, w in enumerate(span):
         for k in range(4):
             running[k] += sum(s.ages[k].get(w, 0) for s in series)
         unresolved = sum(running)
         solved = total("solved", w)
         reopened = total("reopened", w)
+        created = total("created", w)
         backlog.append(unresolved)
         solved_series.append(solved)
+        created_series.append(created)
         used = solved_series[-options.window :]
         ratio: float | None = None
         note: str | None = None
@@ -343,7 +377,7 @@ def _rows(
             ratio = unresolved / (sum(used) / len(used))
         else:
             note = f"nothing was solved in the {len(used)} week(s) ending {days[i].isoformat()}"
-        trend, reason = _trend(options, backlog)
+        trend, reason = _trend(options, backlog, created_series)
         if w < sealed[0]:
             median, p90 = (_td(x) for x in sealed[1].get(w, (None, None)))
         else:
@@ -362,7 +396,7 @@ def _rows(
                 start=starts[i],
                 end=starts[i + 1],
                 group=key,
-                created=total("created", w),
+                created=created,
                 solved=solved,
                 reopened=reopened,
                 unresolved=unresolved,
@@ -383,30 +417,27 @@ def _rows(
     return out
 
 
-def _trend(options: BacklogOptions, backlog: list[int]) -> tuple[Trend, str]:
+def _trend(options: BacklogOptions, backlog: list[int], created: list[int]) -> tuple[Trend, str]:
+    """The trend of the last week of ``backlog`` (unresolved at each week's end) and ``created``."""
     k = options.growing_weeks
     recent = backlog[-k - 1 :]
-    if len(recent) == k + 1:
-        steps = " -> ".join(map(str, recent))
-        if all(a < b for a, b in _pairs(recent)):
-            return Trend.GROWING, f"rose {k} week(s) in a row: {steps}"
-        if all(a > b for a, b in _pairs(recent)):
-            return Trend.SHRINKING, f"fell {k} week(s) in a row: {steps}"
-    before = backlog[-options.window - 1 : -1]
-    if before:
-        mean = sum(before) / len(before)
-        if backlog[-1] > options.spike_factor * mean:
+    if len(recent) == k + 1 and all(a < b for a, b in itertools.pairwise(recent)):
+        return Trend.GROWING, f"the backlog rose {k} week(s) in a row: {' -> '.join(map(str, recent))}"
+    window = options.window
+    now = created[-1]
+    if len(created) <= window:
+        baseline = f"no spike is judged before {window} week(s) of history"
+    else:
+        mean = sum(created[-window - 1 : -1]) / window
+        if mean and now > options.spike_factor * mean:
             return (
                 Trend.SPIKE,
-                f"{backlog[-1]} is above {options.spike_factor} x the mean {mean:.1f}"
-                f" of the {len(before)} week(s) before",
+                f"{now} created, above {options.spike_factor} x the mean {mean:.1f}"
+                f" of the {window} week(s) before",
             )
-        return (
-            Trend.STABLE,
-            f"{backlog[-1]} against a mean of {mean:.1f} over the {len(before)} week(s) before",
-        )
-    return Trend.STABLE, "the first week"
-
-
-def _pairs(values: list[int]) -> Iterator[tuple[int, int]]:
-    return itertools.pairwise(values)
+        baseline = f"{now} created against a mean of {mean:.1f} over the {window} week(s) before"
+    if len(backlog) > 1 and backlog[-1] < backlog[-2]:
+        return Trend.SHRINKING, f"the backlog fell from {backlog[-2]} to {backlog[-1]}; {baseline}"
+    if len(backlog) == 1:
+        return Trend.STABLE, f"the first week; {baseline}"
+    return Trend.STABLE, f"the backlog went from {backlog[-2]} to {backlog[-1]}; {baseline}"

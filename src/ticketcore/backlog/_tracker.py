@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput
+from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
 from ticketcore.assign._decisions import Assigned, Decision
 from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
-from ticketcore.backlog._records import duration_us, instant, sla_stops
+from ticketcore.backlog._records import duration_us, instant, sla_stops, week_of
 from ticketcore.backlog._report import BacklogReport, build, quantiles
+from ticketcore.backlog._values import group_value, stamp
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -34,10 +35,12 @@ _TICKET_FIELDS: Final = frozenset(f.name for f in attrs.fields(Ticket))
 
 
 def _value(ticket: Ticket, field: str) -> Hashable:
+    """The ticket's value of a grouped field, as the report groups it (see `group_value`)."""
     if field in _TICKET_FIELDS:
-        value: Hashable = getattr(ticket, field)
-        return value
-    return ticket.custom_value(field.removeprefix("custom."))
+        value: object = getattr(ticket, field)
+    else:
+        value = ticket.custom_value(field.removeprefix("custom."))
+    return group_value(value, f"ticket.{field}")
 
 
 class _State(_Entry):
@@ -83,10 +86,12 @@ class BacklogTracker:
     `ticketcore.assign.TicketTransferred` and `~ticketcore.assign.TicketEscalated`, the
     dispatcher's `~ticketcore.assign.Assigned` decisions (the new assignee), and each
     ticket's latest `ticketcore.sla.SLAResult` (it replaces the one before). Replies,
-    customer messages and the dispatcher's other events and decisions are accepted and
-    change nothing, so a host may feed its whole stream. A *closed* ticket is final, as
-    in the dispatcher: the tracker forgets it (its figures stay), so memory follows the
-    tickets still open, and a later event for it is refused as one for an unknown ticket.
+    customer messages and due dates count nothing, but like every ticket event they must
+    name a ticket the tracker follows, in the ticket's time order; the dispatcher's other
+    events and decisions are accepted and change nothing, so a host may feed its whole
+    stream. A *closed* ticket is final, as in the dispatcher: the tracker forgets it (its
+    figures stay), so memory follows the tickets still open, and a later event for it is
+    refused as one for an unknown ticket.
 
     Each event costs constant time, however long the history; moving a ticket to
     another group costs time in proportion to its own solves and reopens. A report for
@@ -126,9 +131,10 @@ class BacklogTracker:
     def handle(self, event: object) -> None:
         """Take one event (or decision, or SLA result) into account.
 
-        Raises `InvalidInput` naming the field for an unknown ticket, a second creation,
-        an event earlier than the ticket's previous one, or a type it does not know; the
-        tracker is then unchanged.
+        Raises `InvalidTransition` naming the field for an unknown ticket, a second
+        creation, or an event earlier than the ticket's previous one (or than the seal),
+        and `InvalidInput` for an instant outside 1900 to 2999 or a type it does not know;
+        the tracker is then unchanged.
         """
         handler = _HANDLERS.get(type(event)) or _handler(type(event))
         if handler is None:
@@ -180,8 +186,12 @@ class BacklogTracker:
     def _on_sla(self, event: SLAResult) -> None:
         found = self._tickets.get(event.ticket_id)
         if found is None:
-            raise InvalidInput("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
+            raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
         self._sla(found, sla_stops(event))
+
+    def _on_talk(self, event: AgentReply | CustomerMessage | DueDateSet) -> None:
+        state, ts = self._known(event.ticket_id, event.at)
+        state.last = ts
 
     def seal(self, before: datetime) -> None:
         """Promise that no event dated before ``before`` is to come; free what only those could need.
@@ -194,7 +204,7 @@ class BacklogTracker:
         made. Reports are the same as without sealing; an event dated before the latest
         ``before`` is refused afterwards.
         """
-        ts = instant(before, "before").timestamp()
+        ts = stamp(instant(before, "before"), "before")
         if ts <= self._sealed:
             return
         self._sealed = ts
@@ -207,32 +217,38 @@ class BacklogTracker:
                     break
         self._ledger.seal(limit, quantiles)
 
-    def report(self, through: datetime | None = None) -> BacklogReport:
-        """The report from the first week to the week of ``through`` (default: of the last event)."""
-        last = None
-        if through is not None:
-            last = self._options._weeks.index(instant(through, "through").timestamp())
-        return build(self._ledger, last)
+    def report(self, through: datetime | None = None, *, start: date | None = None) -> BacklogReport:
+        """The report from the first week to the week of ``through`` (default: of the last event).
+
+        With ``start`` (a date or an aware datetime) the rows begin at its week if that is
+        later; the weeks before still count for the ratio and the trends.
+        """
+        last = week_of(self._options, through, "through")
+        return build(self._ledger, last, week_of(self._options, start, "start"))
 
     # -- the steps ----------------------------------------------------------------------
 
     def _created(self, ticket: Ticket) -> None:
+        # Everything that can fail comes first: the ledger is written only after.
         if ticket.id in self._tickets:
-            raise InvalidInput("ticket.id", "an id not created before", ticket.id)
+            raise InvalidTransition("ticket.id", "an id not created before", ticket.id)
         group = tuple(_value(ticket, f) for f in self._options.by)
         ts = self._unsealed(ticket.created, "ticket.created")
         ledger = self._ledger
+        duration = None
+        if ticket.status.is_resolved:  # imported already solved: solved as it was created
+            duration = duration_us(self._options.calendar, ticket.created, ticket.created, ts, ts)
         state = _State(ticket, ledger.series(group), group, ts, ledger)
         ledger.created(state, 1)
         self._tickets[ticket.id] = state
-        if ticket.status.is_resolved:  # imported already solved: solved as it was created
-            self._solve(state, ts, ticket.created)
+        if duration is not None:
+            self._solve(state, ts, ticket.created, duration)
 
     def _unsealed(self, at: datetime, field: str) -> float:
-        """The timestamp of ``at``, refused when it is earlier than the tracker was sealed at."""
-        ts = at.timestamp()
+        """The timestamp of ``at``, refused out of range or earlier than the tracker was sealed at."""
+        ts = stamp(at, field)
         if ts < self._sealed:
-            raise InvalidInput(
+            raise InvalidTransition(
                 field, f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
             )
         return ts
@@ -240,16 +256,17 @@ class BacklogTracker:
     def _known(self, ticket_id: str, at: datetime) -> tuple[_State, float]:
         state = self._tickets.get(ticket_id)
         if state is None:
-            raise InvalidInput("ticket_id", "a ticket the tracker has seen created", ticket_id)
+            raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", ticket_id)
         ts = self._unsealed(at, "at")
         if ts < state.last:
-            raise InvalidInput(
+            raise InvalidTransition(
                 "at", f"an instant no earlier than the ticket's previous event ({state.last})", at
             )
         return state, ts
 
-    def _solve(self, state: _State, ts: float, at: datetime) -> None:
-        duration = duration_us(self._options.calendar, state.ticket.created, at, state.created, ts)
+    def _solve(self, state: _State, ts: float, at: datetime, duration: int | None = None) -> None:
+        if duration is None:
+            duration = duration_us(self._options.calendar, state.ticket.created, at, state.created, ts)
         self._remember(state, ("solve", ts, duration, state.transfers, state.escalations))
         self._ledger.solve(state, ts, duration, (state.transfers, state.escalations), 1)
 
@@ -312,12 +329,15 @@ _HANDLERS: Final[dict[type, Callable[[BacklogTracker, Any], None]]] = {
     TicketEscalated: BacklogTracker._on_escalated,
     Assigned: BacklogTracker._on_assigned,
     SLAResult: BacklogTracker._on_sla,
+    AgentReply: BacklogTracker._on_talk,
+    CustomerMessage: BacklogTracker._on_talk,
+    DueDateSet: BacklogTracker._on_talk,
 }
-_IGNORED: Final = (AgentReply, CustomerMessage, DueDateSet, DispatcherEvent, Decision)
+_IGNORED: Final = (DispatcherEvent, Decision)
 
 
 def _ignore(tracker: BacklogTracker, event: object) -> None:
-    """Replies, messages, due times, the other dispatcher events and decisions count nothing."""
+    """The other dispatcher events and decisions count nothing."""
 
 
 def _handler(kind: type) -> Callable[[BacklogTracker, Any], None] | None:

@@ -336,7 +336,7 @@ class SimulationResult:
             "agents": self.agent_records(),
             "sla": self.sla_records(),
             "queue": self.queue_records(),
-            "backlog": self.backlog.to_records(),
+            "backlog": self.backlog.to_records(iso=True),
         }
 
     def text(self) -> str:
