@@ -21,6 +21,7 @@ PUBLIC = [
     "ticketcore.events",
     "ticketcore.assign",
     "ticketcore.backlog",
+    "ticketcore.desk",
 ]
 
 
