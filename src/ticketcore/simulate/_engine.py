@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import sys
 from bisect import bisect_right
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -672,7 +673,7 @@ class _Run:
                     self.assigned_counts[agent_id],
                     self.peak[agent_id],
                     mean,
-                    None if not cap else mean / cap,
+                    None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
                     busy / span,
                 )
             )

@@ -46,6 +46,7 @@ __all__ = ["SCENARIO_LIMITS", "Arrivals", "Customers", "Handling", "Scenario"]
 # The limits on a scenario: generous for real teams, small enough that every run finishes
 # (about 90 µs of simulation per ticket) and every scenario text parses in about a second.
 MAX_PER_DAY: Final = 100_000
+MIN_DAYS: Final = 0.001
 MAX_DAYS: Final = 3_660
 MAX_TICKETS: Final = 20_000_000
 MAX_AGENTS: Final = 10_000
@@ -61,6 +62,7 @@ LAST_START: Final = date(2899, 12, 31)
 SCENARIO_LIMITS: Final[Mapping[str, Any]] = MappingProxyType(
     {
         "per_day": MAX_PER_DAY,
+        "min_days": MIN_DAYS,
         "days": MAX_DAYS,
         "expected_tickets": MAX_TICKETS,
         "agents": MAX_AGENTS,
@@ -446,8 +448,8 @@ def _to_seed(value: object) -> int:
 
 
 def _days(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    expected = f"a number of days above zero, at most {MAX_DAYS:,}"
-    if not 0 < read_finite(value, "days", expected) <= MAX_DAYS:
+    expected = f"a number of days from {MIN_DAYS} to {MAX_DAYS:,}"
+    if not MIN_DAYS <= read_finite(value, "days", expected) <= MAX_DAYS:
         raise InvalidInput("days", expected, value)
 
 
