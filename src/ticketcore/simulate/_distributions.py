@@ -9,8 +9,9 @@ The dict forms name the kind as the only key::
     {"empirical": ["1m", "2m", "10m"]}            # equally likely observed values
     {"fixed": "30s"}
 
-Durations are text such as ``"45s"``, ``"8m"``, ``"4h"``, ``"2d"``, or a number of minutes,
-as in the SLA policies.
+Durations are text such as ``"45s"``, ``"8m"``, ``"4h"``, ``"2d"``, ``"0.25s"``, or a number
+of minutes, as in the SLA policies, from zero to 3,660 days; ``to_dict`` writes each one so
+that it reads back to the same microsecond.
 """
 
 from __future__ import annotations

@@ -489,6 +489,10 @@ class Scenario:
     The same ``seed`` gives the same run on any machine. Variants of one scenario see
     the same tickets (the same arrivals and the same work in each ticket): common random
     numbers, so differences come from the policies, not from luck.
+
+    Every number must be finite and within `SCENARIO_LIMITS` (at most 100,000 tickets a
+    day, 3,660 days, 20,000,000 expected tickets, 10,000 agents ...); anything else is an
+    `InvalidInput` naming the field and stating the limit.
     """
 
     arrivals: Arrivals = attrs.field(converter=_to_arrivals)
