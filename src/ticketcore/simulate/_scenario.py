@@ -651,7 +651,7 @@ _SCENARIO_FIELDS: Final = tuple(f.name for f in attrs.fields(Scenario))
 # more than MAX_DEPTH parts (tomllib's memory grows with the square of a key's length).
 _PART: Final = r"""(?:[\w-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
 _SCAN: Final = re.compile(
-    rf"(?P<dots>(?<![\w-]){_PART}(?:[ \t]*+\.[ \t]*+{_PART}){{{MAX_DEPTH},}})"
+    rf"(?P<dots>(?<![\w.\-\"'])(?<!\.[ \t]){_PART}(?:[ \t]*+\.[ \t]*+{_PART}){{{MAX_DEPTH},}})"
     r'|"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*+"|\'[^\'\n]*+\'|#[^\n]*+'
     r"|(?P<open>[\[{])|(?P<close>[\]}])"
 )
