@@ -18,10 +18,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ticketcore._errors import TicketcoreError
-from ticketcore.simulate import Comparison, Scenario, SimulationResult, compare, default_scenario, simulate
+from ticketcore.simulate import (
+    SCENARIO_LIMITS,
+    Comparison,
+    Scenario,
+    SimulationResult,
+    compare,
+    default_scenario,
+    simulate,
+)
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["main"]
@@ -65,16 +73,33 @@ def demo(out: list[str]) -> None:
             out.append(f"  closed on the way: {names}")
 
 
+class _Refused(Exception):
+    """Bad input to the command line: the message is printed on one line, the exit status is 2."""
+
+
 def _load_scenario(path: str | None) -> Scenario:
+    """The scenario in the file at ``path`` (the built-in one for None); `_Refused` if bad."""
     if path is None:
         return default_scenario()
     file = Path(path)
-    text = file.read_text(encoding="utf-8")
-    if file.suffix.lower() == ".toml":
-        return Scenario.from_toml(text)
-    if file.suffix.lower() == ".json":
-        return Scenario.from_json(text)
-    raise SystemExit(f"error: --scenario: expected a .toml or .json file, got {path!r}")
+    kind = file.suffix.lower()
+    if kind not in (".toml", ".json"):
+        raise _Refused(f"--scenario: expected a .toml or .json file, got {path!r}")
+    limit = SCENARIO_LIMITS["text_characters"]
+    with file.open("rb") as f:  # read no more than the limit, whatever the file is
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise _Refused(f"{path}: expected a scenario file of at most {limit:,} bytes, got a longer one")
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark, as some editors write, is fine
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        bad = f"the byte 0x{data[e.start]:02x} at line {line} (byte {e.start + 1})"
+        raise _Refused(f"{path}: expected UTF-8 text, got {bad}") from None
+    try:
+        return Scenario.from_toml(text) if kind == ".toml" else Scenario.from_json(text)
+    except TicketcoreError as e:
+        raise _Refused(f"{path}: {e}") from None
 
 
 def _progress_bar(stream: Any) -> Callable[[float], None] | None:
@@ -114,7 +139,7 @@ def _plot(path: str, results: Sequence[SimulationResult]) -> None:
         mpl.use("Agg")
         import matplotlib.pyplot as plt  # noqa: PLC0415
     except ImportError:
-        raise SystemExit("error: --plot needs matplotlib: pip install 'ticketcore[plot]'") from None
+        raise _Refused("--plot needs matplotlib: pip install 'ticketcore[plot]'") from None
     fig, (backlog, waits, loads) = plt.subplots(3, 1, figsize=(9, 11))
     for r in results:
         label = r.strategy or "as configured"
@@ -191,9 +216,20 @@ def _simulate(args: argparse.Namespace, out: list[str]) -> None:
         out.append(runs[0].text())
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (and still exit with status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m ticketcore", description=__doc__.splitlines()[0])
+    """Run the command line; returns the exit status: 0, or 2 for any bad input.
+
+    Every error is one line on standard error, ``error: `` and what was wrong, naming the
+    file, option or field (and the line and column of a TOML or JSON mistake).
+    """
+    parser = _Parser(prog="python -m ticketcore", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="print due dates from a real business calendar")
     sim = sub.add_parser(
@@ -209,18 +245,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     sim.add_argument("--json", action="store_true", help="print machine-readable JSON instead of the report")
     sim.add_argument("--csv", metavar="DIR", help="write every table as CSV files into DIR")
     sim.add_argument("--plot", metavar="FILE.png", help="plot backlog, waits and load (needs matplotlib)")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help (0) or a usage error (2), already printed
+        return e.code if isinstance(e.code, int) else 2
     lines: list[str] = []
     try:
         if args.command == "demo":
             demo(lines)
         else:
             _simulate(args, lines)
-    except TicketcoreError as e:
-        sys.stderr.write(f"error: {e}\n")
-        return 2
-    except OSError as e:
-        sys.stderr.write(f"error: {e}\n")
+    except (TicketcoreError, _Refused, OSError) as e:
+        message = " ".join(str(e).split("\n"))
+        sys.stderr.write(f"error: {message}\n")
         return 2
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

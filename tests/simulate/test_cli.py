@@ -79,10 +79,7 @@ def test_bad_scenario(
 ) -> None:
     path = tmp_path / f"bad{suffix}"
     path.write_text(content)
-    try:
-        code, _, err = run(capsys, "--scenario", str(path))
-    except SystemExit as e:
-        code, err = 2, str(e)
+    code, _, err = run(capsys, "--scenario", str(path))
     assert code == 2
     assert message in err
 
@@ -96,8 +93,9 @@ def test_unknown_strategy(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plot_needs_matplotlib_or_draws(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "run.png"
     if importlib.util.find_spec("matplotlib") is None:
-        with pytest.raises(SystemExit, match=r"ticketcore\[plot\]"):
-            run(capsys, "--plot", str(target))
+        code, _, err = run(capsys, "--plot", str(target))
+        assert code == 2
+        assert "ticketcore[plot]" in err
     else:  # with the plot extra (part of dev)
         code, _, _ = run(capsys, "--plot", str(target))
         assert code == 0

@@ -10,6 +10,7 @@ import pytest
 from ticketcore import InvalidInput, Priority
 from ticketcore.simulate import (
     DEFAULT_SCENARIO,
+    SCENARIO_LIMITS,
     Empirical,
     Exponential,
     Fixed,
@@ -17,6 +18,8 @@ from ticketcore.simulate import (
     Scenario,
     default_scenario,
     distribution_from_dict,
+    erlang_c,
+    simulate,
 )
 
 SMALL: dict[str, Any] = {
@@ -164,3 +167,175 @@ def test_default_is_the_source_article_team() -> None:
     assert max(a["channels"], key=a["channels"].get) == "chat"
     assert DEFAULT_SCENARIO["agents"] == {"count": 5}
     assert DEFAULT_SCENARIO["days"] == 28
+
+
+# -- hardening (issue 16): wrong types, non-finite and huge numbers, limits, nesting ------------
+
+
+def _with(path: str, value: object) -> dict[str, Any]:
+    """The built-in scenario's dict form with the value at a dotted path replaced."""
+    data: dict[str, Any] = json.loads(json.dumps(DEFAULT_SCENARIO))
+    *parents, last = path.split(".")
+    node: Any = data
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("strategy", 3, "strategy"),
+        ("strategy", ["round_robin"], "strategy"),
+        ("strategy", "", "strategy"),
+        ("strategies.round_robin", None, "strategies.round_robin"),
+        ("strategies.round_robin.strategy", None, "strategies.round_robin.strategy"),
+        ("strategies.round_robin.strategy", 3, "strategies.round_robin.strategy"),
+        ("strategies.round_robin.strategy", {}, "strategies.round_robin.strategy"),
+        ("strategies.round_robin.backlog", "false", "strategies.round_robin.backlog"),
+        ("strategies.round_robin.backlog", 0, "strategies.round_robin.backlog"),
+        ("handling.*.solve.lognormal.mean", float("nan"), "handling.*.solve.lognormal.mean"),
+        ("handling.*.solve.lognormal.mean", 10**30, "handling.*.solve.lognormal.mean"),
+        ("handling.*.solve.lognormal.mean", "99999999999999999999d", "handling.*.solve.lognormal.mean"),
+        ("handling.*.solve.lognormal.sigma", float("inf"), "handling.*.solve.lognormal.sigma"),
+        ("handling.*.first_response.exponential", float("inf"), "handling.*.first_response.exponential"),
+        ("handling.*.first_response.exponential", "3661d", "handling.*.first_response.exponential"),
+        ("customers.close_after", float("nan"), "customers.close_after"),
+        ("customers.close_after", 1e30, "customers.close_after"),
+        ("customers.reply_probability", float("nan"), "customers.reply_probability"),
+        ("arrivals.per_day", float("inf"), "arrivals.per_day"),
+        ("arrivals.per_day", 10**30, "arrivals.per_day"),
+        ("arrivals.per_day", 1e9, "arrivals.per_day"),
+        ("arrivals.channels.chat", 10**400, "arrivals.channels.chat"),
+        ("arrivals.channels.chat", 1e308, "arrivals.channels.chat"),
+        ("arrivals.profile.daily", [10**400] * 24, "arrivals.profile.daily[0]"),
+        ("days", float("nan"), "days"),
+        ("days", 1e-300, "days"),
+        ("days", 3_661, "days"),
+        ("seed", 10**30, "seed"),
+        ("start", "2999-12-31", "start"),
+        ("start", "1900-01-01", "start"),
+        ("agents.count", 10_001, "agents.count"),
+        ("backlog_by", ["channel", "channel"], "backlog_by"),
+    ],
+)
+def test_wrong_types_and_numbers_are_named(path: str, value: object, field: str) -> None:
+    with pytest.raises(InvalidInput) as e:
+        Scenario.from_dict(_with(path, value))
+    assert e.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (None, "distribution"),
+        ({"exponential": float("nan")}, "distribution.exponential"),
+        ({"fixed": 1e15}, "distribution.fixed"),
+        ({"empirical": {"1m": 1}}, "distribution.empirical"),
+        ({"empirical": ["1m"] * 100_001}, "distribution.empirical"),
+        ({"lognormal": {"mean": "1m", "sigma": float("nan")}}, "distribution.lognormal.sigma"),
+    ],
+)
+def test_distribution_errors_are_named(data: object, field: str) -> None:
+    with pytest.raises(InvalidInput) as e:
+        distribution_from_dict(data)
+    assert e.value.field == field
+
+
+def test_limits_are_stated() -> None:
+    with pytest.raises(InvalidInput, match="100,000"):
+        Scenario.from_dict({**SMALL, "arrivals": {"per_day": 1e9}})
+    with pytest.raises(InvalidInput, match="20,000,000 expected tickets") as e:
+        Scenario.from_dict({**SMALL, "arrivals": {"per_day": 100_000}, "days": 365})
+    assert e.value.field == "days"
+    with pytest.raises(InvalidInput, match="10,000 agents") as e:
+        Scenario.from_dict({**SMALL, "agents": [{"id": f"a{i}"} for i in range(10_001)]})
+    assert e.value.field == "agents"
+    with pytest.raises(InvalidInput, match="1,000 entries") as e:
+        Scenario.from_dict(
+            {**SMALL, "arrivals": {"per_day": 5, "languages": {f"l{i}": 1 for i in range(1_001)}}}
+        )
+    assert e.value.field == "arrivals.languages"
+    # As big as a real team gets: accepted.
+    big = Scenario.from_dict(
+        {**SMALL, "arrivals": {"per_day": 50_000}, "days": 365, "agents": {"count": 5_000}}
+    )
+    assert len(big.agents) == 5_000
+    assert SCENARIO_LIMITS["per_day"] == 100_000
+
+
+def test_text_is_checked_before_parsing() -> None:
+    for reader, kind in ((Scenario.from_toml, "TOML"), (Scenario.from_json, "JSON")):
+        with pytest.raises(InvalidInput, match=f"{kind} text of at most 5,000,000 characters"):
+            reader(" " * 5_000_001)
+        with pytest.raises(InvalidInput, match=f"{kind} text"):
+            reader(b"{}")  # type: ignore[arg-type]
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(InvalidInput, match=r"at most 64 levels .* \(line 2, column 69\)"):
+        Scenario.from_toml("x = 1\na = " + deep)
+    with pytest.raises(InvalidInput, match=r"at most 64 levels .* \(line 1, column 65\)"):
+        Scenario.from_json(deep)
+    with pytest.raises(InvalidInput, match="at most 64 levels"):
+        Scenario.from_toml("a = " + "{b=" * 100_000 + "1" + "}" * 100_000)
+    # tomllib's memory grows with the square of a dotted key's length: refused before.
+    for key in (".".join(["a"] * 100_000), ".".join(['"a"'] * 100_000)):
+        with pytest.raises(InvalidInput, match="a dotted key of at most 64 parts"):
+            Scenario.from_toml(f"{key} = 1")
+        with pytest.raises(InvalidInput, match="a dotted key of at most 64 parts"):
+            Scenario.from_toml(f"[{key}]")
+    nested: list[Any] = []
+    for _ in range(100):
+        nested = [nested]
+    with pytest.raises(InvalidInput) as e:
+        Scenario.from_dict({**SMALL, "name": nested})
+    assert e.value.field.startswith("name[0]")
+    # Brackets and dots inside strings and comments do not count.
+    scenario = Scenario.from_toml(
+        f'name = "{"[" * 100}{".a" * 100}"  # {"{" * 100}\n'
+        '[arrivals]\nper_day = 5\n[agents]\ncount = 1\n[handling."*"]\nsolve = { fixed = "1m" }\n'
+    )
+    assert scenario.name.startswith("[[[")
+
+
+def test_parse_errors_name_line_and_column_not_the_file() -> None:
+    text = 'name = "x"\n' + "# filler\n" * 500 + "days = = 3\n"
+    with pytest.raises(InvalidInput) as e:
+        Scenario.from_toml(text)
+    assert "line 502, column 8" in str(e.value)
+    assert e.value.value == "days = = 3"
+    with pytest.raises(InvalidInput) as e:
+        Scenario.from_json('{\n "days": 3,\n "seed": }')
+    assert "line 3, column 10" in str(e.value)
+    assert e.value.value == ' "seed": }'
+    with pytest.raises(InvalidInput, match="integers of at most 4,300 digits"):
+        Scenario.from_json('{"seed": ' + "1" * 5000 + "}")
+
+
+@pytest.mark.parametrize("text", [1e-7, "0.000006s", "1.5s", "0.25m", "90s", "3660d"])
+def test_durations_round_trip_exactly(text: object) -> None:
+    dist = distribution_from_dict({"fixed": text})
+    form = dist.to_dict()
+    assert distribution_from_dict(json.loads(json.dumps(form))) == dist
+    assert distribution_from_dict(form).to_dict() == form
+
+
+def test_edge_scenarios_run() -> None:
+    """The shortest run, and a cap beyond any float, finish with figures (no ZeroDivision, overflow)."""
+    shortest = Scenario.from_dict({**SMALL, "days": 0.001})
+    assert simulate(shortest).created >= 0
+    huge_cap = Scenario.from_dict(
+        {**SMALL, "days": 0.5, "routing": {"pools": [{"name": "p", "cap": 10**400}], "default_pool": "p"}}
+    )
+    assert all(a.utilisation is not None and a.utilisation < 1e-300 for a in simulate(huge_cap).agents)
+
+
+def test_erlang_c_is_bounded() -> None:
+    with pytest.raises(InvalidInput) as e:
+        erlang_c(per_hour=1, mean_handling=timedelta(hours=1), servers=10**12)
+    assert e.value.field == "servers"
+    with pytest.raises(InvalidInput) as e:
+        erlang_c(per_hour=0.9999999999999999, mean_handling=timedelta(hours=1), servers=1)
+    assert e.value.field == "per_hour"
+    with pytest.raises(InvalidInput):
+        erlang_c(per_hour=float("nan"), mean_handling=timedelta(hours=1), servers=1)

@@ -35,6 +35,7 @@ from ticketcore.simulate._results import SimulationResult as SimulationResult
 from ticketcore.simulate._results import SLAFigures as SLAFigures
 from ticketcore.simulate._results import Summary as Summary
 from ticketcore.simulate._results import TicketOutcome as TicketOutcome
+from ticketcore.simulate._scenario import SCENARIO_LIMITS as SCENARIO_LIMITS
 from ticketcore.simulate._scenario import Arrivals as Arrivals
 from ticketcore.simulate._scenario import Customers as Customers
 from ticketcore.simulate._scenario import Handling as Handling
@@ -45,6 +46,7 @@ from ticketcore.simulate._theory import erlang_c as erlang_c
 __all__ = [
     "DEFAULT_SCENARIO",
     "MAX_REPLIES",
+    "SCENARIO_LIMITS",
     "AgentFigures",
     "Arrivals",
     "Comparison",

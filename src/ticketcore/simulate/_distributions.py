@@ -9,8 +9,9 @@ The dict forms name the kind as the only key::
     {"empirical": ["1m", "2m", "10m"]}            # equally likely observed values
     {"fixed": "30s"}
 
-Durations are text such as ``"45s"``, ``"8m"``, ``"4h"``, ``"2d"``, or a number of minutes,
-as in the SLA policies.
+Durations are text such as ``"45s"``, ``"8m"``, ``"4h"``, ``"2d"``, ``"0.25s"``, or a number
+of minutes, as in the SLA policies, from zero to 3,660 days; ``to_dict`` writes each one so
+that it reads back to the same microsecond.
 """
 
 from __future__ import annotations
@@ -23,20 +24,50 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_keys
+from ticketcore._util import check_keys, read_finite
 from ticketcore.sla._policy import _duration_text, _format_duration
 
 __all__ = ["Distribution", "Empirical", "Exponential", "Fixed", "LogNormal", "distribution_from_dict"]
 
 _US: Final = timedelta(microseconds=1)
 
+#: The longest duration a scenario may name (a mean, an observed value, ``close_after``):
+#: ten years, about the longest run. Longer ones mean "never" and are refused rather than
+#: carried into arithmetic that overflows.
+MAX_DURATION: Final = timedelta(days=3_660)
+#: The most values an empirical distribution may hold.
+MAX_POINTS: Final = 100_000
+
+_DURATION: Final = "a duration like '30m', '4h' or '2d'"
+
 
 def _duration(value: object, path: str) -> timedelta:
-    """A duration of at least zero from its text or number of minutes."""
-    d = value if isinstance(value, timedelta) else _duration_text(value, path)
+    """A duration from zero to `MAX_DURATION`, from its text or number of minutes."""
+    if isinstance(value, timedelta):
+        d = value
+    else:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            read_finite(value, path, _DURATION)
+        try:
+            d = _duration_text(value, path)
+        except (OverflowError, ValueError) as e:
+            if isinstance(e, InvalidInput):
+                raise
+            raise InvalidInput(path, f"{_DURATION}, at most {MAX_DURATION.days} days", value) from None
     if d < timedelta(0):
         raise InvalidInput(path, "a duration of zero or more", value)
+    if d > MAX_DURATION:
+        raise InvalidInput(path, f"a duration of at most {MAX_DURATION.days} days", value)
     return d
+
+
+def _dump_duration(value: timedelta) -> str:
+    """``value`` as text that `_duration` reads back exactly: ``"8m"``, ``"1.5s"``, ``"0.000006s"``."""
+    us = value // _US
+    if us % 1_000_000 == 0:
+        return _format_duration(value)
+    whole, part = divmod(us, 1_000_000)
+    return f"{whole}.{part:06d}".rstrip("0") + "s"
 
 
 def _exp_mean(value: object) -> timedelta:
@@ -92,11 +123,11 @@ class Exponential(Distribution):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"exponential": mean}``."""
-        return {"exponential": _format_duration(self.mean_value)}
+        return {"exponential": _dump_duration(self.mean_value)}
 
 
 def _sigma(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+    if not 0 <= read_finite(value, "lognormal.sigma", "a number from 0 to 10") <= 10:
         raise InvalidInput("lognormal.sigma", "a number from 0 to 10", value)
 
 
@@ -123,12 +154,14 @@ class LogNormal(Distribution):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"lognormal": {"mean": ..., "sigma": ...}}``."""
-        return {"lognormal": {"mean": _format_duration(self.mean_value), "sigma": self.sigma}}
+        return {"lognormal": {"mean": _dump_duration(self.mean_value), "sigma": self.sigma}}
 
 
 def _to_values(value: object) -> tuple[timedelta, ...]:
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+    if not isinstance(value, list | tuple):
         raise InvalidInput("empirical", "a non-empty list of durations", value)
+    if len(value) > MAX_POINTS:
+        raise InvalidInput("empirical", f"at most {MAX_POINTS:,} values", f"{len(value):,} values")
     out = tuple(_duration(v, f"empirical[{i}]") for i, v in enumerate(value))
     if not out:
         raise InvalidInput("empirical", "a non-empty list of durations", value)
@@ -156,7 +189,7 @@ class Empirical(Distribution):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"empirical": [...]}``."""
-        return {"empirical": [_format_duration(v) for v in self.values]}
+        return {"empirical": [_dump_duration(v) for v in self.values]}
 
 
 @attrs.frozen
@@ -176,7 +209,7 @@ class Fixed(Distribution):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"fixed": value}``."""
-        return {"fixed": _format_duration(self.value)}
+        return {"fixed": _dump_duration(self.value)}
 
 
 _KINDS: Final = ("exponential", "lognormal", "empirical", "fixed")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import sys
 from bisect import bisect_right
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -672,7 +673,7 @@ class _Run:
                     self.assigned_counts[agent_id],
                     self.peak[agent_id],
                     mean,
-                    None if not cap else mean / cap,
+                    None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
                     busy / span,
                 )
             )
@@ -732,10 +733,11 @@ def simulate(
 ) -> SimulationResult:
     """Run ``scenario`` with one strategy variant (default: the scenario's ``strategy``).
 
-    ``records=False`` keeps no per-ticket records, and memory stays flat however many
-    tickets the run has: it follows the tickets in flight (closed ones are forgotten and
-    the backlog tracker is sealed once a simulated day), plus one queue sample per
-    simulated hour. ``progress``, when given, is called now and then with the share
+    ``records=False`` keeps no per-ticket records, and memory follows the tickets in
+    flight, not the tickets of the run (closed ones are forgotten and the backlog tracker
+    is sealed once a simulated day), plus one queue sample per simulated hour: flat
+    however long the run, for a team that keeps up (one that cannot holds its growing
+    backlog). ``progress``, when given, is called now and then with the share
     of simulated time done (from 0 to 1); the library itself prints nothing.
 
     Raises:

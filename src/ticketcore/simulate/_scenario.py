@@ -9,11 +9,13 @@ command line) reads the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import math
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -21,36 +23,96 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
-from ticketcore._util import check_keys, wrap
+from ticketcore._util import MAX_DEPTH, check_depth, check_keys, read_bool, read_finite, wrap
 from ticketcore.assign._model import Agent, Pool, Routing
 from ticketcore.assign._strategies import _BY_NAME as _STRATEGY_NAMES
+from ticketcore.assign._strategies import Strategy
 from ticketcore.simulate._distributions import (
+    MAX_DURATION,
+    MAX_POINTS,
     Distribution,
     Exponential,
     Fixed,
+    _dump_duration,
     _duration,
     distribution_from_dict,
 )
 from ticketcore.sla._calendar import _check_timezone
 from ticketcore.sla._config import WEEKDAYS
-from ticketcore.sla._policy import SLAPolicies, _format_duration
+from ticketcore.sla._policy import SLAPolicies
 
-__all__ = ["Arrivals", "Customers", "Handling", "Scenario"]
+__all__ = ["SCENARIO_LIMITS", "Arrivals", "Customers", "Handling", "Scenario"]
+
+# The limits on a scenario: generous for real teams, small enough that every run finishes
+# (about 90 µs of simulation per ticket) and every scenario text parses in about a second.
+MAX_PER_DAY: Final = 100_000
+MIN_DAYS: Final = 0.001
+MAX_DAYS: Final = 3_660
+MAX_TICKETS: Final = 20_000_000
+MAX_AGENTS: Final = 10_000
+MAX_ENTRIES: Final = 1_000
+MAX_WEIGHT: Final = 1e15
+MAX_SEED: Final = 2**64 - 1
+MAX_TEXT: Final = 5_000_000
+FIRST_START: Final = date(1901, 1, 1)
+LAST_START: Final = date(2899, 12, 31)
+
+#: Every limit on a scenario, by name (see docs/simulate.md): a bigger one is refused
+#: with an `InvalidInput` that states the limit.
+SCENARIO_LIMITS: Final[Mapping[str, Any]] = MappingProxyType(
+    {
+        "per_day": MAX_PER_DAY,
+        "min_days": MIN_DAYS,
+        "days": MAX_DAYS,
+        "expected_tickets": MAX_TICKETS,
+        "agents": MAX_AGENTS,
+        "entries": MAX_ENTRIES,
+        "weight": MAX_WEIGHT,
+        "empirical_values": MAX_POINTS,
+        "duration": MAX_DURATION,
+        "seed": MAX_SEED,
+        "text_characters": MAX_TEXT,
+        "nesting": MAX_DEPTH,
+        "first_start": FIRST_START,
+        "last_start": LAST_START,
+    }
+)
+
+
+def _pairs(value: object, field: str) -> object:
+    """A tuple of ``(key, value)`` pairs (the attribute form) as a dict; anything else as it is."""
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        try:
+            return dict(value)
+        except TypeError:  # an unhashable key
+            raise InvalidInput(field, "pairs of a name and a value", value) from None
+    return value
+
+
+def _entries(value: Mapping[Any, Any], field: str) -> None:
+    if len(value) > MAX_ENTRIES:
+        raise InvalidInput(field, f"at most {MAX_ENTRIES:,} entries", f"{len(value):,} entries")
+
+
+def _weight(value: object, field: str) -> float:
+    expected = f"a weight from 0 to {MAX_WEIGHT:g}"
+    weight = read_finite(value, field, expected)
+    if not 0 <= weight <= MAX_WEIGHT:
+        raise InvalidInput(field, expected, value)
+    return weight
 
 
 def _mix(value: object, field: str) -> tuple[tuple[str, float], ...]:
     """``{"chat": 0.8, "email": 0.2}`` as pairs; weights are relative and need not sum to 1."""
-    if isinstance(value, tuple) and all(isinstance(p, tuple) for p in value):
-        value = dict(value)
+    value = _pairs(value, field)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput(field, "a non-empty mapping of values to weights", value)
+    _entries(value, field)
     out = []
     for key, weight in value.items():
         if not isinstance(key, str) or not key:
             raise InvalidInput(field, "non-empty names as keys", key)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight < math.inf:
-            raise InvalidInput(f"{field}.{key}", "a weight of zero or more", weight)
-        out.append((key, float(weight)))
+        out.append((key, _weight(weight, f"{field}.{key}")))
     if sum(w for _, w in out) <= 0:
         raise InvalidInput(field, "at least one weight above zero", value)
     return tuple(out)
@@ -84,10 +146,7 @@ def _to_profile(value: object) -> tuple[tuple[float, ...], ...]:
         field = f"arrivals.profile.{key}"
         if isinstance(hours, str) or not isinstance(hours, list | tuple) or len(hours) != 24:
             raise InvalidInput(field, "a list of 24 hourly weights", hours)
-        for i, w in enumerate(hours):
-            if isinstance(w, bool) or not isinstance(w, int | float) or not 0 <= w < math.inf:
-                raise InvalidInput(f"{field}[{i}]", "a weight of zero or more", w)
-        days.append(tuple(float(w) for w in hours))
+        days.append(tuple(_weight(w, f"{field}[{i}]") for i, w in enumerate(hours)))
     if not any(any(day) for day in days):
         raise InvalidInput("arrivals.profile", "at least one hour with a weight above zero", value)
     return tuple(days)
@@ -110,8 +169,9 @@ def _plans(value: object) -> tuple[tuple[str, float], ...]:
 
 
 def _per_day(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        raise InvalidInput("arrivals.per_day", "a number of tickets per day above zero", value)
+    expected = f"a number of tickets per day above zero, at most {MAX_PER_DAY:,}"
+    if not 0 < read_finite(value, "arrivals.per_day", expected) <= MAX_PER_DAY:
+        raise InvalidInput("arrivals.per_day", expected, value)
 
 
 @attrs.frozen
@@ -226,10 +286,10 @@ _HANDLING_FIELDS: Final = tuple(f.name for f in attrs.fields(Handling))
 
 def _to_handling(value: object) -> tuple[tuple[str, Handling], ...]:
     """``{"*": ..., "chat": ..., "email/urgent": ..., "*/high": ...}``: keys ``channel[/priority]``."""
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = _pairs(value, "handling")
     if not isinstance(value, Mapping):
         raise InvalidInput("handling", "a mapping of 'channel/priority' patterns to handling", value)
+    _entries(value, "handling")
     if "*" not in value:
         raise InvalidInput("handling.*", "a default entry under '*' (the handling of any ticket)")
     out = []
@@ -246,8 +306,9 @@ def _to_handling(value: object) -> tuple[tuple[str, Handling], ...]:
 
 
 def _probability(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InvalidInput(f"customers.{attribute.name}", "a probability from 0 to 1", value)
+    field = f"customers.{attribute.name}"
+    if not 0 <= read_finite(value, field, "a probability from 0 to 1") <= 1:
+        raise InvalidInput(field, "a probability from 0 to 1", value)
 
 
 @attrs.frozen
@@ -282,13 +343,14 @@ class Customers:
             "reply_delay": self.reply_delay.to_dict(),
             "reopen_probability": self.reopen_probability,
             "reopen_delay": self.reopen_delay.to_dict(),
-            "close_after": _format_duration(self.close_after),
+            "close_after": _dump_duration(self.close_after),
         }
 
 
 _CUSTOMER_FIELDS: Final = tuple(f.name for f in attrs.fields(Customers))
 
 _POOL_OVERRIDES: Final = tuple(f.name for f in attrs.fields(Pool) if f.name not in ("name", "agents"))
+_POOL_FLAGS: Final = frozenset(f.name for f in attrs.fields(Pool) if isinstance(f.default, bool))
 
 
 def _to_agents(value: object) -> tuple[Agent, ...]:
@@ -296,8 +358,8 @@ def _to_agents(value: object) -> tuple[Agent, ...]:
     if isinstance(value, Mapping):
         d = dict(value)
         count = d.pop("count", None)
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100_000:
-            raise InvalidInput("agents.count", "a number of agents from 1 to 100,000", count)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_AGENTS:
+            raise InvalidInput("agents.count", f"a number of agents from 1 to {MAX_AGENTS:,}", count)
         if "id" in d:
             raise InvalidInput(
                 "agents.id", "no id with 'count' (agents are named agent1, agent2, ...)", d["id"]
@@ -308,13 +370,16 @@ def _to_agents(value: object) -> tuple[Agent, ...]:
         )
     if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
         raise InvalidInput("agents", "a non-empty list of agents, or {'count': n, ...}", value)
+    if len(value) > MAX_AGENTS:
+        raise InvalidInput("agents", f"at most {MAX_AGENTS:,} agents", f"{len(value):,} agents")
     out = tuple(
         a if isinstance(a, Agent) else Agent.from_dict(a, f"agents[{i}]") for i, a in enumerate(value)
     )
-    ids = [a.id for a in out]
-    for i, agent_id in enumerate(ids):
-        if agent_id in ids[:i]:
-            raise InvalidInput(f"agents[{i}].id", "an id no other agent has", agent_id)
+    seen: set[str] = set()
+    for i, agent in enumerate(out):
+        if agent.id in seen:
+            raise InvalidInput(f"agents[{i}].id", "an id no other agent has", agent.id)
+        seen.add(agent.id)
     return out
 
 
@@ -334,18 +399,23 @@ def _to_strategies(value: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...
     """``{name: {pool field: value}}``: each variant overrides those fields in every pool."""
     if value is None:
         return ()
-    if isinstance(value, tuple):
-        value = {name: dict(fields) for name, fields in value}
+    value = _pairs(value, "strategies")
     if not isinstance(value, Mapping):
         raise InvalidInput("strategies", "a mapping of variant names to pool settings", value)
+    _entries(value, "strategies")
     out = []
     for name, fields in value.items():
-        path = f"strategies.{name}"
         if not isinstance(name, str) or not name or "," in name:
             raise InvalidInput("strategies", "variant names without commas", name)
-        d = check_keys(fields, path, _POOL_OVERRIDES, ())
-        if "strategy" in d and not isinstance(d["strategy"], str):
-            d["strategy"] = d["strategy"].to_dict()
+        path = f"strategies.{name}"
+        d = check_keys(_pairs(fields, path), path, _POOL_OVERRIDES, ())
+        strategy = d.get("strategy")
+        if isinstance(strategy, Strategy):
+            d["strategy"] = strategy.to_dict()
+        elif "strategy" in d and not isinstance(strategy, str):
+            raise InvalidInput(f"{path}.strategy", "a strategy name such as 'least_loaded'", strategy)
+        for key in _POOL_FLAGS.intersection(d):
+            read_bool(d[key], f"{path}.{key}")
         out.append((name, tuple(d.items())))
     return tuple(out)
 
@@ -359,25 +429,33 @@ def _to_customers(value: object) -> Customers:
 
 
 def _to_date(value: object) -> date:
+    expected = f"a date like '2026-03-02', from {FIRST_START} to {LAST_START}"
+    out = None
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidInput("start", "a date like '2026-03-02'", value)
+        out = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            out = date.fromisoformat(value)
+    if out is None or type(out) is not date or not FIRST_START <= out <= LAST_START:
+        raise InvalidInput("start", expected, value)
+    return out
 
 
 def _to_seed(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput("seed", "a whole number of zero or more", value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise InvalidInput("seed", "a whole number from 0 to 2**64 - 1", value)
     return value
 
 
 def _days(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 36_600:
-        raise InvalidInput("days", "a number of days above zero (at most 36,600)", value)
+    expected = f"a number of days from {MIN_DAYS} to {MAX_DAYS:,}"
+    if not MIN_DAYS <= read_finite(value, "days", expected) <= MAX_DAYS:
+        raise InvalidInput("days", expected, value)
+
+
+def _strategy_name(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise InvalidInput("strategy", "a variant or strategy name such as 'least_loaded', or None", value)
 
 
 def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -387,9 +465,11 @@ def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> N
 
 def _to_by(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
-        return (value,)
+        value = (value,)
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
         raise InvalidInput("backlog_by", "a list of ticket field names", value)
+    if len(set(value)) != len(value):
+        raise InvalidInput("backlog_by", "ticket field names without repeats", value)
     return tuple(value)
 
 
@@ -409,6 +489,10 @@ class Scenario:
     The same ``seed`` gives the same run on any machine. Variants of one scenario see
     the same tickets (the same arrivals and the same work in each ticket): common random
     numbers, so differences come from the policies, not from luck.
+
+    Every number must be finite and within `SCENARIO_LIMITS` (at most 100,000 tickets a
+    day, 3,660 days, 20,000,000 expected tickets, 10,000 agents ...); anything else is an
+    `InvalidInput` naming the field and stating the limit.
     """
 
     arrivals: Arrivals = attrs.field(converter=_to_arrivals)
@@ -424,11 +508,17 @@ class Scenario:
     strategies: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = attrs.field(
         default=None, converter=_to_strategies
     )
-    strategy: str | None = None
+    strategy: str | None = attrs.field(default=None, validator=_strategy_name)
     sla: SLAPolicies = attrs.field(default=None, converter=_to_sla)
     backlog_by: tuple[str, ...] = attrs.field(default=("channel",), converter=_to_by)
 
     def __attrs_post_init__(self) -> None:
+        if self.arrivals.per_day * self.days > MAX_TICKETS:
+            raise InvalidInput(
+                "days",
+                f"at most {MAX_TICKETS:,} expected tickets in a run (arrivals.per_day times days)",
+                self.days,
+            )
         known = {a.id for a in self.agents}
         for pool in self.routing.pools:
             for agent_id in pool.agents or ():
@@ -467,6 +557,10 @@ class Scenario:
         """
         if variant is None:
             return self.routing
+        if not isinstance(variant, str):
+            raise InvalidInput(
+                "strategy", "a variant or strategy name such as 'least_loaded', or None", variant
+            )
         own = dict(self.strategies)
         if variant in own:
             fields = dict(own[variant])
@@ -495,26 +589,29 @@ class Scenario:
                 ``handling.chat.solve.lognormal.sigma`` or ``arrivals.per_dya``.
 
         """
+        try:
+            check_depth(data, "")
+        except InvalidInput as e:
+            raise InvalidInput(e.field.lstrip(".") or "scenario", e.expected, e.value) from None
         d = check_keys(data, "", _SCENARIO_FIELDS, ("arrivals", "agents", "handling"))
         return cls(**d)
 
     @classmethod
     def from_toml(cls, text: str) -> Scenario:
-        """Read a scenario from TOML text (the host reads the file)."""
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InvalidInput("scenario", f"valid TOML ({e})", text[:60]) from None
-        return cls.from_dict(data)
+        """Read a scenario from TOML text (the host reads the file).
+
+        Raises:
+            InvalidInput: text that is not TOML (naming the line and column), that is
+                longer than 5,000,000 characters or nested more than 64 levels deep, or a
+                bad scenario.
+
+        """
+        return cls.from_dict(_parse(text, "TOML", tomllib.loads))
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
-        """Read a scenario from JSON text (the host reads the file)."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InvalidInput("scenario", f"valid JSON ({e})", text[:60]) from None
-        return cls.from_dict(data)
+        """Read a scenario from JSON text (the host reads the file); errors as `from_toml`."""
+        return cls.from_dict(_parse(text, "JSON", json.loads))
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form read by `from_dict` (JSON-compatible; agents as a list)."""
@@ -548,3 +645,82 @@ class Scenario:
 
 
 _SCENARIO_FIELDS: Final = tuple(f.name for f in attrs.fields(Scenario))
+
+# What `_parse` looks at before the parser does: strings and comments (skipped, so that
+# brackets and dots inside them do not count), brackets (nesting), and a dotted key of
+# more than MAX_DEPTH parts (tomllib's memory grows with the square of a key's length).
+_PART: Final = r"""(?:[\w-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_SCAN: Final = re.compile(
+    rf"(?P<dots>(?<![\w.\-\"'])(?<!\.[ \t]){_PART}(?:[ \t]*+\.[ \t]*+{_PART}){{{MAX_DEPTH},}})"
+    r'|"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*+"|\'[^\'\n]*+\'|#[^\n]*+'
+    r"|(?P<open>[\[{])|(?P<close>[\]}])"
+)
+_AT: Final = re.compile(r"line (\d+), column (\d+)")
+
+
+def _where(text: str, pos: int) -> tuple[int, int, str]:
+    """The line and column (from 1) of ``pos`` in ``text``, and that line's text."""
+    line = text.count("\n", 0, pos) + 1
+    begin = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return line, pos - begin + 1, text[begin : end if end >= 0 else len(text)]
+
+
+def _guard(text: str, kind: str) -> None:
+    """Refuse text too long, nested too deep or with a too long dotted key, before parsing."""
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(
+            "scenario", f"{kind} text of at most {MAX_TEXT:,} characters", f"{len(text):,} characters"
+        )
+    depth = 0
+    for m in _SCAN.finditer(text):
+        group = m.lastgroup
+        if group == "open":
+            depth += 1
+            if depth <= MAX_DEPTH:
+                continue
+            what = f"at most {MAX_DEPTH} levels of nested arrays and tables"
+        elif group == "close":
+            depth -= 1
+            continue
+        elif group == "dots":
+            what = f"a dotted key of at most {MAX_DEPTH} parts"
+        else:
+            continue
+        line, column, source = _where(text, m.start())
+        raise InvalidInput("scenario", f"{kind} with {what} (line {line}, column {column})", source)
+
+
+def _parse(text: object, kind: str, loads: Any) -> object:
+    """``loads(text)``, every failure an `InvalidInput` naming the line and column."""
+    if not isinstance(text, str):
+        raise InvalidInput("scenario", f"{kind} text (a str)", text)
+    _guard(text, kind)
+    try:
+        return loads(text)
+    except RecursionError:  # a backstop: _guard keeps the parsers far from the limit
+        raise InvalidInput(
+            "scenario", f"{kind} with at most {MAX_DEPTH} levels of nesting", "deeper"
+        ) from None
+    except ValueError as e:  # TOMLDecodeError, JSONDecodeError, an integer of over 4,300 digits
+        message = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+        if isinstance(e, json.JSONDecodeError):
+            line, column, source = e.lineno, e.colno, _where(text, e.pos)[2]
+            message = f"{message} (line {line}, column {column})"
+        elif (at := _AT.search(message)) is not None:
+            source = _where(text, _offset(text, int(at[1]), int(at[2])))[2]
+        else:
+            source = text[:60]
+        if "integer string conversion" in message:
+            message = "integers of at most 4,300 digits"
+        raise InvalidInput("scenario", f"valid {kind}: {message}", source) from None
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The position of ``line``, ``column`` (from 1) in ``text``."""
+    pos = 0
+    for _ in range(line - 1):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
+    return min(pos + column - 1, len(text))

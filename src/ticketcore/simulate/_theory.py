@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
+from typing import Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._util import read_finite
 
 __all__ = ["ErlangC", "erlang_c"]
+
+#: The most servers `erlang_c` computes for (its recursion takes one step per server).
+MAX_SERVERS: Final = 1_000_000
 
 
 @attrs.frozen
@@ -39,13 +43,14 @@ def erlang_c(per_hour: float, mean_handling: timedelta, servers: int) -> ErlangC
     (0.75, datetime.timedelta(seconds=180))
 
     Raises:
-        InvalidInput: a queue that never settles (``A >= servers``) or a bad argument.
+        InvalidInput: a queue that never settles (``A >= servers``), more than 1,000,000
+            servers, or a bad argument.
 
     """
     given: tuple[object, object, object] = (per_hour, mean_handling, servers)
-    if isinstance(given[2], bool) or not isinstance(given[2], int) or servers < 1:
-        raise InvalidInput("servers", "a whole number of agents, at least 1", servers)
-    if isinstance(given[0], bool) or not isinstance(given[0], int | float) or not 0 < per_hour < math.inf:
+    if isinstance(given[2], bool) or not isinstance(given[2], int) or not 1 <= servers <= MAX_SERVERS:
+        raise InvalidInput("servers", f"a whole number of agents from 1 to {MAX_SERVERS:,}", servers)
+    if not read_finite(given[0], "per_hour", "an arrival rate above zero") > 0:
         raise InvalidInput("per_hour", "an arrival rate above zero", per_hour)
     if not isinstance(given[1], timedelta) or mean_handling <= timedelta(0):
         raise InvalidInput("mean_handling", "a duration above zero", mean_handling)
@@ -61,4 +66,10 @@ def erlang_c(per_hour: float, mean_handling: timedelta, servers: int) -> ErlangC
     rho = load / servers
     p_wait = b / (1 - rho * (1 - b))
     wait_hours = p_wait * hours / (servers - load)
-    return ErlangC(servers, load, rho, p_wait, timedelta(hours=wait_hours))
+    try:
+        mean_wait = timedelta(hours=wait_hours)
+    except OverflowError:  # a load so close to the servers that the mean wait is beyond timedelta
+        raise InvalidInput(
+            "per_hour", f"a load far enough under {servers} agents for the queue to settle", per_hour
+        ) from None
+    return ErlangC(servers, load, rho, p_wait, mean_wait)
