@@ -4,6 +4,9 @@
 articles) through the real dispatcher, SLA clocks and backlog tracker, and prints a
 report; ``--compare`` runs several strategies on the same tickets.
 
+``check CONFIG`` lints a desk configuration (`ticketcore.desk.lint`): each finding names its
+path, and the exit status is 1 when there are findings.
+
 ``demo`` prints real due dates from a real calendar (Munich office hours with
 Bavarian public holidays), for tickets created at awkward moments. The instants are
 fixed, so the output is the same on every machine and every day.
@@ -21,6 +24,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ticketcore._errors import TicketcoreError
+from ticketcore._util import load_instant
+from ticketcore.desk import DeskConfig, lint
 from ticketcore.simulate import (
     SCENARIO_LIMITS,
     Comparison,
@@ -77,29 +82,48 @@ class _Refused(Exception):
     """Bad input to the command line: the message is printed on one line, the exit status is 2."""
 
 
-def _load_scenario(path: str | None) -> Scenario:
-    """The scenario in the file at ``path`` (the built-in one for None); `_Refused` if bad."""
-    if path is None:
-        return default_scenario()
+def _read_text(path: str, what: str, limit: int) -> tuple[str, str]:
+    """The UTF-8 text of the .toml or .json file at ``path`` and its kind; `_Refused` if bad."""
     file = Path(path)
     kind = file.suffix.lower()
     if kind not in (".toml", ".json"):
-        raise _Refused(f"--scenario: expected a .toml or .json file, got {path!r}")
-    limit = SCENARIO_LIMITS["text_characters"]
+        raise _Refused(f"{what}: expected a .toml or .json file, got {path!r}")
     with file.open("rb") as f:  # read no more than the limit, whatever the file is
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise _Refused(f"{path}: expected a scenario file of at most {limit:,} bytes, got a longer one")
+        raise _Refused(f"{path}: expected a file of at most {limit:,} bytes, got a longer one")
     try:
         text = data.decode("utf-8-sig")  # a byte order mark, as some editors write, is fine
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         bad = f"the byte 0x{data[e.start]:02x} at line {line} (byte {e.start + 1})"
         raise _Refused(f"{path}: expected UTF-8 text, got {bad}") from None
+    return text, kind
+
+
+def _load_scenario(path: str | None) -> Scenario:
+    """The scenario in the file at ``path`` (the built-in one for None); `_Refused` if bad."""
+    if path is None:
+        return default_scenario()
+    text, kind = _read_text(path, "--scenario", SCENARIO_LIMITS["text_characters"])
     try:
         return Scenario.from_toml(text) if kind == ".toml" else Scenario.from_json(text)
     except TicketcoreError as e:
         raise _Refused(f"{path}: {e}") from None
+
+
+def _check(args: argparse.Namespace, out: list[str]) -> int:
+    """Lint a desk configuration; the exit status is 1 when there are findings."""
+    text, kind = _read_text(args.config, "CONFIG", 16 * 1024 * 1024)
+    try:
+        config = DeskConfig.from_toml(text) if kind == ".toml" else DeskConfig.from_json(text)
+        at = None if args.at is None else load_instant(args.at, "--at")
+    except TicketcoreError as e:
+        raise _Refused(f"{args.config}: {e}") from None
+    findings = lint(config, at)
+    out.extend(f"{args.config}: {finding}" for finding in findings)
+    out.append(f"{len(findings)} finding{'' if len(findings) == 1 else 's'} in {args.config}")
+    return 1 if findings else 0
 
 
 def _progress_bar(stream: Any) -> Callable[[float], None] | None:
@@ -245,14 +269,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     sim.add_argument("--json", action="store_true", help="print machine-readable JSON instead of the report")
     sim.add_argument("--csv", metavar="DIR", help="write every table as CSV files into DIR")
     sim.add_argument("--plot", metavar="FILE.png", help="plot backlog, waits and load (needs matplotlib)")
+    check = sub.add_parser(
+        "check",
+        help="lint a desk configuration (exit status 1 when there are findings)",
+        description="Find what in a desk configuration can never work: rules shadowed by earlier rules, "
+        "pools nobody can serve or reach, goals a calendar cannot reach, tickets no policy covers.",
+    )
+    check.add_argument("config", metavar="CONFIG", help="the configuration, a .toml or .json file")
+    check.add_argument(
+        "--at",
+        metavar="INSTANT",
+        help="an ISO 8601 instant with offset, for the checks that depend on the date",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help (0) or a usage error (2), already printed
         return e.code if isinstance(e.code, int) else 2
     lines: list[str] = []
+    status = 0
     try:
         if args.command == "demo":
             demo(lines)
+        elif args.command == "check":
+            status = _check(args, lines)
         else:
             _simulate(args, lines)
     except (TicketcoreError, _Refused, OSError) as e:
@@ -260,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: {message}\n")
         return 2
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""DeskConfig: one document, cross-references checked as a whole, exact round trips; the vocabulary; the linter."""
+"""DeskConfig: one document, references checked as a whole, exact round trips; the vocabulary; the linter."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from ticketcore import InvalidInput, Status
-from ticketcore.desk import DeskConfig, Vocabulary
-from ticketcore.desk import lint
+from ticketcore.desk import DeskConfig, Vocabulary, lint
 
 OFFICE = {
     "timezone": "Europe/Berlin",
