@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
 from ticketcore import InvalidInput, Priority, Status, Ticket
+from ticketcore._util import load_instant
+from ticketcore.events import CustomerMessage
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -71,3 +74,50 @@ def test_bad_fields_are_named(fields: dict[str, Any], field: str) -> None:
         Ticket(**values)
 
     assert field == info.value.field
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1899, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(3000, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+        # 1900-01-01 00:00 in UTC+1 is still 1899 in UTC.
+        datetime(1900, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+    ],
+)
+def test_instants_outside_the_supported_range_are_refused(created: datetime) -> None:
+    """Ticket (and every event, through the same validator) takes instants from 1900 to 2999 UTC only."""
+    with pytest.raises(InvalidInput, match="1900-01-01 to 2999-12-31") as info:
+        Ticket(id="T", created=created)
+    assert "created" == info.value.field
+
+    with pytest.raises(InvalidInput, match="1900-01-01 to 2999-12-31") as info:
+        Ticket.from_dict({"id": "T", "created": created.isoformat()}, "tickets[2]")
+    assert "tickets[2].created" == info.value.field
+
+
+def test_the_ends_of_the_supported_range() -> None:
+    """1900-01-01 00:00 UTC is accepted, and the last instant before 3000 UTC is too."""
+    first = datetime(1900, 1, 1, tzinfo=UTC)
+    last = datetime(3000, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
+
+    for at in (first, last, last.astimezone(ZoneInfo("Asia/Tokyo"))):
+        t = Ticket(id="T", created=at)
+        assert t == Ticket.from_dict(t.to_dict())
+
+
+def test_load_instant_refuses_the_year_9999_before_converting_to_a_zone() -> None:
+    """Converting 9999-12-31T23:00Z to Tokyo time would overflow: the range check comes first."""
+    with pytest.raises(InvalidInput, match="2999-12-31") as info:
+        load_instant("9999-12-31T23:00:00+00:00[Asia/Tokyo]", "state.now")
+    assert "state.now" == info.value.field
+    assert "9999-12-31T23:00:00+00:00[Asia/Tokyo]" == info.value.value
+
+
+def test_events_enforce_the_range_through_the_shared_validator() -> None:
+    """The `aware` validator is shared: an event with a year-1 instant is refused at construction."""
+    with pytest.raises(InvalidInput, match="2999-12-31") as info:
+        CustomerMessage(ticket_id="T", at=datetime(1, 1, 1, tzinfo=UTC))
+    assert "at" == info.value.field

@@ -10,7 +10,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore._util import check_in_range, check_keys, dump_instant, load_instant
 
 __all__ = ["CustomValue", "Priority", "Status", "Ticket"]
 
@@ -140,9 +140,13 @@ def _optional_str(instance: object, attribute: attrs.Attribute[str | None], valu
 
 
 def aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
-    """An attrs validator: an aware datetime, else `InvalidInput` naming the field."""
+    """An attrs validator: an aware datetime in the supported range, else `InvalidInput` naming the field.
+
+    The range is [`MIN_INSTANT`, `MAX_INSTANT`) of `ticketcore._util` (1900 to 2999 UTC).
+    """
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidInput(attribute.name, "an aware datetime", value)
+    check_in_range(value, attribute.name)
 
 
 def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
