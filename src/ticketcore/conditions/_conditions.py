@@ -7,6 +7,11 @@ them. Conditions are checked when built: an unknown field, an operator that does
 apply to the field, a bad value or an unsafe regular expression raises `InvalidInput`
 naming the path inside the dict.
 
+Regular expressions run on RE2 (the ``google-re2`` package), whose matching time grows
+linearly with the text whatever the pattern: a rule typed into a form cannot stall the
+engine. RE2 refuses the syntax that needs backtracking (backreferences, lookaround,
+atomic groups, possessive quantifiers, conditionals); such a pattern is `InvalidInput`.
+
 Text tests (``eq``, ``in``, ``contains``, ``word``, ``regex``) ignore case. Tags are
 lower case on the ticket too. Priorities compare in the order low < normal < high < urgent.
 """
@@ -20,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar, Final
 
 import attrs
+import re2
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
@@ -57,12 +63,27 @@ _OPS: Final = {
 _ALL_OPS: Final = tuple(dict.fromkeys(op for ops in _OPS.values() for op in ops))
 _SYMBOLS: Final = {"eq": "==", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
-#: Regular expressions are at most this long, and are applied to at most this much text.
-MAX_PATTERN: Final = 256
+#: Regular expressions and words are at most this long.
+MAX_PATTERN: Final = 1_000
+#: A word test looks at this much of the text (its cost grows with text times word length).
+#: A regular expression sees the whole text: RE2 is linear, and a cut text would let ``$``
+#: match at the cut.
 MAX_TEXT: Final = 10_000
-# A group that contains a quantifier and is itself quantified, as in (a+)+ or (\w*)*:
-# the shape behind catastrophic backtracking. Such patterns are refused.
-_NESTED_QUANTIFIER: Final = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True  # only "does it match" is asked: RE2 then runs its DFA alone
+    options.log_errors = False  # RE2 would otherwise write each refused pattern to stderr
+    return options
+
+
+_RE2_OPTIONS: Final = _re2_options()
+_RULED_OUT: Final = (
+    "backreferences, lookahead, lookbehind, atomic groups, possessive quantifiers, conditionals, "
+    "inline flags other than i m s U, \\Z (write \\z) and repetition counts above 1000"
+)
 
 
 def _kind(field: str, path: str) -> str:
@@ -169,19 +190,34 @@ def _norm_scalar(kind: str, value: object, path: str) -> object:
     return _norm_text(value, path)
 
 
-def _compile(op: str, value: str, path: str) -> re.Pattern[str]:
+def _compile(op: str, value: str, path: str) -> Any:
+    """The compiled pattern: Python's `re` for a word (a fixed, escaped shape), RE2 for a regex."""
+    if len(value) > MAX_PATTERN:
+        what = "a word" if op == "word" else "a regular expression"
+        raise InvalidInput(path, f"{what} of at most {MAX_PATTERN} characters", value)
     if op == "word":
         if not value.strip():
             raise InvalidInput(path, "a non-empty word", value)
         return re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
-    if len(value) > MAX_PATTERN:
-        raise InvalidInput(path, f"a regular expression of at most {MAX_PATTERN} characters", value)
-    if _NESTED_QUANTIFIER.search(value):
-        raise InvalidInput(path, "a regular expression without nested quantifiers such as (a+)+", value)
     try:
-        return re.compile(value, re.IGNORECASE)
-    except re.error as e:
-        raise InvalidInput(path, f"a valid regular expression ({e})", value) from None
+        return re2.compile(value, _RE2_OPTIONS)
+    except re2.error as e:
+        reason = e.args[0].decode("utf-8", "replace") if e.args and isinstance(e.args[0], bytes) else str(e)
+        raise InvalidInput(
+            path, f"a regular expression RE2 accepts ({reason}; RE2 rules out {_RULED_OUT})", value
+        ) from None
+    except UnicodeEncodeError:
+        expected = "a regular expression of valid Unicode text (no lone surrogates)"
+        raise InvalidInput(path, expected, value) from None
+
+
+def _search(pattern: Any, text: str) -> bool:
+    """Whether an RE2 ``pattern`` matches somewhere in ``text``."""
+    try:
+        return pattern.search(text) is not None
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON can carry one) is not UTF-8: give RE2 the bytes as they are.
+        return pattern.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 def _dump(value: object) -> object:
@@ -199,7 +235,7 @@ class Test(Condition):
     field: str
     op: str
     value: object
-    _pattern: re.Pattern[str] | None = attrs.field(default=None, eq=False, repr=False, hash=False)
+    _pattern: Any = attrs.field(default=None, eq=False, repr=False, hash=False)
     _fn: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -271,8 +307,9 @@ class Test(Condition):
                 return self.value in got
             assert isinstance(self.value, frozenset)
             return bool(got & self.value) if op == "has_any" else self.value <= got
-        if op in ("word", "regex"):  # patterns ignore case themselves: match the text as written
-            assert self._pattern is not None
+        if op == "regex":  # patterns ignore case themselves: match the text as written
+            return isinstance(got, str) and _search(self._pattern, got)
+        if op == "word":
             return isinstance(got, str) and self._pattern.search(got[:MAX_TEXT]) is not None
         if isinstance(got, str):
             got = got.casefold()
@@ -489,7 +526,7 @@ class Field:
         return self._t("word", word)
 
     def matches(self, pattern: str) -> Test:
-        """The field matches a safe regular expression (ignoring case; length-limited)."""
+        """The field matches a regular expression (RE2 syntax, ignoring case; length-limited)."""
         return self._t("regex", pattern)
 
     def is_set(self, value: bool = True) -> Test:
