@@ -29,6 +29,7 @@ import re2
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._util import MAX_DEPTH, check_depth
 
 __all__ = [
     "ALWAYS",
@@ -133,7 +134,13 @@ class Condition(abc.ABC):
         Forms: ``{"always": true}``; ``{"all": [...]}``; ``{"any": [...]}``;
         ``{"not": {...}}``; and ``{"field": NAME, OP: VALUE}`` where OP is one of
         ``eq in contains word regex is_set lt lte gt gte has has_any has_all``.
+        The dict form nests at most `ticketcore._util.MAX_DEPTH` (64) levels of dicts and lists.
         """
+        check_depth(data, path)
+        return Condition._read(data, path)
+
+    @staticmethod
+    def _read(data: object, path: str) -> Condition:
         if not isinstance(data, dict):
             raise InvalidInput(path, "a condition dict", data)
         if "field" not in data:
@@ -149,10 +156,10 @@ class Condition(abc.ABC):
             if key in ("all", "any"):
                 if not isinstance(value, list) or not value:
                     raise InvalidInput(f"{path}.{key}", "a non-empty list of conditions", value)
-                parts = tuple(Condition.from_dict(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
+                parts = tuple(Condition._read(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
                 return All(parts) if key == "all" else Any_(parts)
             if key == "not":
-                return Not(Condition.from_dict(value, f"{path}.not"))
+                return Not(Condition._read(value, f"{path}.not"))
             raise InvalidInput.unknown_key(f"{path}.{key}", key, ("all", "any", "not", "always", "field"))
         field = data["field"]
         if not isinstance(field, str):
@@ -371,9 +378,33 @@ def _compare(op: str, got: object, want: object) -> bool:
     return a >= b
 
 
+def _depth(condition: Condition) -> int:
+    """How many levels of dicts and lists the condition's dict form nests (at most `MAX_DEPTH`)."""
+    if isinstance(condition, Not):
+        return 1 + _depth(condition.part)
+    if isinstance(condition, All | Any_):
+        return 2 + max(_depth(part) for part in condition.parts)
+    if isinstance(condition, Test) and isinstance(condition.value, frozenset):
+        return 2
+    return 1
+
+
+def _check_depth(parts: tuple[Condition, ...], added: int, field: str) -> None:
+    # Every condition ever built is within the limit, so the recursion in _depth is bounded.
+    if added + max(_depth(part) for part in parts) > MAX_DEPTH:
+        raise InvalidInput(field, f"a condition whose dict form nests at most {MAX_DEPTH} levels", "deeper")
+
+
 def _check_parts(instance: object, attribute: attrs.Attribute[tuple[Condition, ...]], value: object) -> None:
     if not isinstance(value, tuple) or not value or not all(isinstance(c, Condition) for c in value):
         raise InvalidInput(attribute.name, "a non-empty tuple of conditions", value)
+    _check_depth(value, 2, attribute.name)
+
+
+def _check_part(instance: object, attribute: attrs.Attribute[Condition], value: object) -> None:
+    if not isinstance(value, Condition):
+        raise InvalidInput(attribute.name, "a condition", value)
+    _check_depth((value,), 1, attribute.name)
 
 
 @attrs.frozen
@@ -418,7 +449,7 @@ class Any_(Condition):  # noqa: N801 - ``Any`` would shadow typing.Any in users'
 class Not(Condition):
     """Matches when its part does not (``~a``)."""
 
-    part: Condition
+    part: Condition = attrs.field(validator=_check_part)
 
     def matches(self, ticket: Ticket) -> bool:
         """Whether the part does not match."""
