@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -121,3 +123,79 @@ def test_events_enforce_the_range_through_the_shared_validator() -> None:
     with pytest.raises(InvalidInput, match="2999-12-31") as info:
         CustomerMessage(ticket_id="T", at=datetime(1, 1, 1, tzinfo=UTC))
     assert "at" == info.value.field
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_custom_values_must_survive_json(value: float) -> None:
+    """NaN and the infinities are refused as custom values: json.dumps would write them as non-JSON."""
+    with pytest.raises(InvalidInput, match="finite number") as info:
+        Ticket(id="T", created=T0, custom={"score": value})
+    assert "custom.score" == info.value.field
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"tags": {"vip": 1}}, "t.tags"),
+        ({"tags": "vip"}, "t.tags"),
+        ({"custom": [["region", "EU"]]}, "t.custom"),
+        ({"custom": {"score": math.nan}}, "t.custom.score"),
+        ({"tier": "2"}, "t.tier"),
+        ({"tier": 2.0}, "t.tier"),
+        ({"tier": True}, "t.tier"),
+        ({"priority": None}, "t.priority"),
+        ({"id": 7}, "t.id"),
+        ({"subject": ["x"]}, "t.subject"),
+        ({"created": 1772442000}, "t.created"),
+    ],
+)
+def test_from_dict_reads_json_types_strictly(fields: dict[str, Any], field: str) -> None:
+    """The dict form takes JSON's types only: no dict for tags, no pairs for custom, no '2' for a tier."""
+    with pytest.raises(InvalidInput) as info:
+        Ticket.from_dict({"id": "T", "created": "2026-03-02T09:00:00+00:00", **fields}, "t")
+    assert field == info.value.field
+
+
+def test_from_dict_refuses_deep_nesting() -> None:
+    """A custom value nested 100,000 lists deep is InvalidInput naming the path, not RecursionError."""
+    value: Any = []
+    for _ in range(100_000):
+        value = [value]
+    with pytest.raises(InvalidInput, match="levels of nesting") as info:
+        Ticket.from_dict({"id": "T", "created": "2026-03-02T09:00:00+00:00", "custom": {"x": value}}, "t")
+    assert info.value.field.startswith("t.custom.x[0][0]")
+
+
+def test_an_accepted_ticket_round_trips_exactly_through_json() -> None:
+    """Every field, with big integers, floats, booleans and None in custom, comes back equal."""
+    t = Ticket(
+        id="T",
+        created=datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+        channel="chat",
+        department="billing",
+        priority="urgent",
+        tier=3,
+        tags={"VIP", "crash"},
+        subject="Straße \ud800",
+        language="de",
+        product_code="XT372",
+        plan="pro",
+        custom={"big": 10**30, "f": -0.0, "yes": True, "none": None, "s": ""},
+        status="on_hold",
+        assignee="a1",
+    )
+    text = json.dumps(t.to_dict(), allow_nan=False)
+    back = Ticket.from_dict(json.loads(text))
+
+    assert t == back
+    assert t.to_dict() == back.to_dict()
+
+
+def test_a_skipped_wall_time_is_stored_as_the_real_one() -> None:
+    """02:30 on the night Berlin springs forward does not exist: the ticket holds 03:30 CEST instead."""
+    skipped = datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    t = Ticket(id="T", created=skipped)
+
+    assert datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")) == t.created
+    assert t.created.timestamp() == skipped.timestamp()
+    assert t == Ticket.from_dict(json.loads(json.dumps(t.to_dict())))
