@@ -155,7 +155,14 @@ BAD = [
     ({"field": "subject", "word": "x" * 1001}, "rules[0].when.word", "at most 1000"),
     ({"field": "subject", "regex": "("}, "rules[0].when.regex", "missing \\)"),
     ({"field": "custom.", "eq": "x"}, "rules[0].when.field", "custom field name"),
-    ({"field": "custom.seats", "gt": "50"}, "rules[0].when.gt", "a number"),
+    ({"field": "custom.score", "eq": float("nan")}, "rules[0].when.eq", "finite number"),
+    ({"field": "custom.score", "lt": float("inf")}, "rules[0].when.lt", "a finite number"),
+    ({"field": "custom.score", "in": [1, float("-inf")]}, "rules[0].when.in[1]", "finite number"),
+    ({"field": "custom.flag", "in": [True, 1]}, "rules[0].when.in[1]", "not equal to a boolean"),
+    ({"field": "tags", "has": "  "}, "rules[0].when.has", "a non-empty tag"),
+    ({"field": "tags", "has_any": ["vip", " "]}, "rules[0].when.has_any", "non-empty tags"),
+    ({"field": "channel", "in": "chat"}, "rules[0].when.in", "non-empty list"),
+    ({"field": "custom.seats", "gt": "50"}, "rules[0].when.gt", "a finite number"),
     ({"all": []}, "rules[0].when.all", "non-empty list"),
     (
         {"all": [{"field": "channel", "eq": "chat"}, {"field": "plann", "eq": "x"}]},
@@ -205,3 +212,16 @@ def test_a_word_test_matches_the_same_after_a_round_trip() -> None:
     assert rule.matches(subject)
     assert back.matches(subject)
     assert rule == back
+
+
+def test_a_custom_boolean_is_not_a_number() -> None:
+    """JSON tells true from 1, and so do custom tests: eq and in compare booleans with booleans only."""
+    yes, one = ticket(custom={"x": True}), ticket(custom={"x": 1})
+
+    assert (F.custom("x") == True).matches(yes)  # noqa: E712
+    assert not (F.custom("x") == True).matches(one)  # noqa: E712
+    assert not (F.custom("x") == 1).matches(yes)
+    assert (F.custom("x") == 1.0).matches(one)
+    assert F.custom("x").is_in(["eu", True]).matches(yes)
+    assert not F.custom("x").is_in(["eu", True]).matches(one)
+    assert not F.custom("x").is_in([1, 2]).matches(yes)

@@ -19,6 +19,7 @@ lower case on the ticket too. Priorities compare in the order low < normal < hig
 from __future__ import annotations
 
 import abc
+import math
 import operator
 import re
 from collections.abc import Iterable
@@ -191,10 +192,23 @@ def _norm_scalar(kind: str, value: object, path: str) -> object:
     if kind == "custom":
         if isinstance(value, str):
             return value.casefold()
-        if isinstance(value, bool | int | float):
+        if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
             return value
-        raise InvalidInput(path, "a string, number or boolean", value)
+        raise InvalidInput(path, "a string, finite number or boolean", value)
     return _norm_text(value, path)
+
+
+def _check_no_bool_number_clash(items: list[object], path: str) -> None:
+    """Refuse ``[1, true]`` in a custom ``in`` list: Python's sets cannot keep ``True`` and ``1`` apart."""
+    bools = {v for v in items if isinstance(v, bool)}
+    for i, v in enumerate(items):
+        if not isinstance(v, bool) and isinstance(v, int | float) and v in bools:
+            raise InvalidInput(f"{path}[{i}]", "a number not equal to a boolean in the same list", v)
+
+
+def _same(got: object, want: object) -> bool:
+    """Equality for custom values, where a boolean is never a number (``true`` is not ``1``)."""
+    return got == want and isinstance(got, bool) == isinstance(want, bool)
 
 
 def _compile(op: str, value: str, path: str) -> Any:
@@ -273,10 +287,16 @@ class Test(Condition):
             items = list(value)
             if op == "in":
                 norm = frozenset(_norm_scalar(kind, v, f"{vpath}[{i}]") for i, v in enumerate(items))
+                if kind == "custom":
+                    _check_no_bool_number_clash(items, vpath)
             else:
                 norm = frozenset(_norm_text(v, f"{vpath}[{i}]").strip() for i, v in enumerate(items))
+                if "" in norm:
+                    raise InvalidInput(vpath, "a list of non-empty tags", value)
         elif op == "has":
             norm = _norm_text(value, vpath).strip()
+            if not norm:
+                raise InvalidInput(vpath, "a non-empty tag", value)
         elif op in ("contains", "word", "regex"):
             if not isinstance(value, str) or not value:
                 raise InvalidInput(vpath, "a non-empty string", value)
@@ -286,8 +306,12 @@ class Test(Condition):
             if op != "contains":
                 pattern = _compile(op, value, vpath)
         elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise InvalidInput(vpath, "a number", value)
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or (isinstance(value, float) and not math.isfinite(value))
+            ):
+                raise InvalidInput(vpath, "a finite number", value)
             norm = value
         else:
             norm = _norm_scalar(kind, value, vpath)
@@ -321,9 +345,11 @@ class Test(Condition):
         if isinstance(got, str):
             got = got.casefold()
         if op == "eq":
-            return bool(got == self.value)
+            return _same(got, self.value)
         if op == "in":
             assert isinstance(self.value, frozenset)
+            if isinstance(got, bool | int | float) and got in self.value:
+                return any(_same(got, want) for want in self.value)
             return got in self.value
         if op == "contains":
             return isinstance(got, str) and isinstance(self.value, str) and self.value in got
