@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import math
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
 from ticketcore import InvalidInput, Priority, Status, Ticket
+from ticketcore._util import load_instant
+from ticketcore.events import CustomerMessage
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -71,3 +76,126 @@ def test_bad_fields_are_named(fields: dict[str, Any], field: str) -> None:
         Ticket(**values)
 
     assert field == info.value.field
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1899, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(3000, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+        # 1900-01-01 00:00 in UTC+1 is still 1899 in UTC.
+        datetime(1900, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+    ],
+)
+def test_instants_outside_the_supported_range_are_refused(created: datetime) -> None:
+    """Ticket (and every event, through the same validator) takes instants from 1900 to 2999 UTC only."""
+    with pytest.raises(InvalidInput, match="1900-01-01 to 2999-12-31") as info:
+        Ticket(id="T", created=created)
+    assert "created" == info.value.field
+
+    with pytest.raises(InvalidInput, match="1900-01-01 to 2999-12-31") as info:
+        Ticket.from_dict({"id": "T", "created": created.isoformat()}, "tickets[2]")
+    assert "tickets[2].created" == info.value.field
+
+
+def test_the_ends_of_the_supported_range() -> None:
+    """1900-01-01 00:00 UTC is accepted, and the last instant before 3000 UTC is too."""
+    first = datetime(1900, 1, 1, tzinfo=UTC)
+    last = datetime(3000, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
+
+    for at in (first, last, last.astimezone(ZoneInfo("Asia/Tokyo"))):
+        t = Ticket(id="T", created=at)
+        assert t == Ticket.from_dict(t.to_dict())
+
+
+def test_load_instant_refuses_the_year_9999_before_converting_to_a_zone() -> None:
+    """Converting 9999-12-31T23:00Z to Tokyo time would overflow: the range check comes first."""
+    with pytest.raises(InvalidInput, match="2999-12-31") as info:
+        load_instant("9999-12-31T23:00:00+00:00[Asia/Tokyo]", "state.now")
+    assert "state.now" == info.value.field
+    assert "9999-12-31T23:00:00+00:00[Asia/Tokyo]" == info.value.value
+
+
+def test_events_enforce_the_range_through_the_shared_validator() -> None:
+    """The `aware` validator is shared: an event with a year-1 instant is refused at construction."""
+    with pytest.raises(InvalidInput, match="2999-12-31") as info:
+        CustomerMessage(ticket_id="T", at=datetime(1, 1, 1, tzinfo=UTC))
+    assert "at" == info.value.field
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_custom_values_must_survive_json(value: float) -> None:
+    """NaN and the infinities are refused as custom values: json.dumps would write them as non-JSON."""
+    with pytest.raises(InvalidInput, match="finite number") as info:
+        Ticket(id="T", created=T0, custom={"score": value})
+    assert "custom.score" == info.value.field
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"tags": {"vip": 1}}, "t.tags"),
+        ({"tags": "vip"}, "t.tags"),
+        ({"custom": [["region", "EU"]]}, "t.custom"),
+        ({"custom": {"score": math.nan}}, "t.custom.score"),
+        ({"tier": "2"}, "t.tier"),
+        ({"tier": 2.0}, "t.tier"),
+        ({"tier": True}, "t.tier"),
+        ({"priority": None}, "t.priority"),
+        ({"id": 7}, "t.id"),
+        ({"subject": ["x"]}, "t.subject"),
+        ({"created": 1772442000}, "t.created"),
+    ],
+)
+def test_from_dict_reads_json_types_strictly(fields: dict[str, Any], field: str) -> None:
+    """The dict form takes JSON's types only: no dict for tags, no pairs for custom, no '2' for a tier."""
+    with pytest.raises(InvalidInput) as info:
+        Ticket.from_dict({"id": "T", "created": "2026-03-02T09:00:00+00:00", **fields}, "t")
+    assert field == info.value.field
+
+
+def test_from_dict_refuses_deep_nesting() -> None:
+    """A custom value nested 100,000 lists deep is InvalidInput naming the path, not RecursionError."""
+    value: Any = []
+    for _ in range(100_000):
+        value = [value]
+    with pytest.raises(InvalidInput, match="levels of nesting") as info:
+        Ticket.from_dict({"id": "T", "created": "2026-03-02T09:00:00+00:00", "custom": {"x": value}}, "t")
+    assert info.value.field.startswith("t.custom.x[0][0]")
+
+
+def test_an_accepted_ticket_round_trips_exactly_through_json() -> None:
+    """Every field, with big integers, floats, booleans and None in custom, comes back equal."""
+    t = Ticket(
+        id="T",
+        created=datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+        channel="chat",
+        department="billing",
+        priority="urgent",
+        tier=3,
+        tags={"VIP", "crash"},
+        subject="Straße \ud800",
+        language="de",
+        product_code="XT372",
+        plan="pro",
+        custom={"big": 10**30, "f": -0.0, "yes": True, "none": None, "s": ""},
+        status="on_hold",
+        assignee="a1",
+    )
+    text = json.dumps(t.to_dict(), allow_nan=False)
+    back = Ticket.from_dict(json.loads(text))
+
+    assert t == back
+    assert t.to_dict() == back.to_dict()
+
+
+def test_a_skipped_wall_time_is_stored_as_the_real_one() -> None:
+    """02:30 on the night Berlin springs forward does not exist: the ticket holds 03:30 CEST instead."""
+    skipped = datetime(2026, 3, 29, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    t = Ticket(id="T", created=skipped)
+
+    assert datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")) == t.created
+    assert t.created.timestamp() == skipped.timestamp()
+    assert t == Ticket.from_dict(json.loads(json.dumps(t.to_dict())))

@@ -71,13 +71,14 @@ class InvalidInput(TicketcoreError, ValueError):
         super().__init__(f"{field}: expected {expected}, got {got}")
 
     @classmethod
-    def unknown_key(cls, field: str, key: str, allowed: Iterable[str], what: str = "keys") -> InvalidInput:
+    def unknown_key(cls, field: str, key: object, allowed: Iterable[str], what: str = "keys") -> InvalidInput:
         """Build the error for an unknown name (a key of a dict form, an agent id ...).
 
         The message lists the known names (up to twelve) and suggests the closest one.
         """
         allowed = sorted(allowed)
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        # A key read from a dict form need not be text (``{1: ...}``): difflib takes text only.
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5) if isinstance(key, str) else []
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         if len(allowed) > 12:
             return cls(field, f"one of the {len(allowed)} known {what}{hint}", key)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from typing import Any, Final, TypeVar
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore._util import (
+    MAX_INSTANT,
+    MIN_INSTANT,
+    check_depth,
+    check_in_range,
+    check_keys,
+    dump_instant,
+    load_instant,
+)
 
 __all__ = ["CustomValue", "Priority", "Status", "Ticket"]
 
@@ -140,9 +149,35 @@ def _optional_str(instance: object, attribute: attrs.Attribute[str | None], valu
 
 
 def aware(instance: object, attribute: attrs.Attribute[datetime], value: object) -> None:
-    """An attrs validator: an aware datetime, else `InvalidInput` naming the field."""
+    """An attrs validator: an aware datetime in the supported range, else `InvalidInput` naming the field.
+
+    The range is [`MIN_INSTANT`, `MAX_INSTANT`) of `ticketcore._util` (1900 to 2999 UTC).
+    """
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidInput(attribute.name, "an aware datetime", value)
+    check_in_range(value, attribute.name)
+
+
+def _real_wall_time(value: object) -> object:
+    """An attrs converter: a wall time that a zone skips (02:30 on a spring-forward night) as the real one.
+
+    Python keeps such a time as given, but its offset is the one before the change, so the
+    dict form reads back as 03:30: the same instant, yet not an equal value. Normalising it
+    here makes every accepted instant round-trip. Anything else is returned unchanged (the
+    validator judges it).
+    """
+    if (
+        isinstance(value, datetime)
+        and value.tzinfo is not None
+        and value.tzinfo is not UTC
+        and not isinstance(value.tzinfo, timezone)
+        and value.utcoffset() is not None
+        and MIN_INSTANT <= value < MAX_INSTANT
+    ):
+        real = value.astimezone(UTC).astimezone(value.tzinfo)
+        if real != value:
+            return real
+    return value
 
 
 def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -170,8 +205,11 @@ def _to_custom(value: object) -> tuple[tuple[str, CustomValue], ...]:
     for key, item in value.items():
         if not isinstance(key, str) or not key:
             raise InvalidInput("custom", "non-empty string keys", key)
-        if item is not None and not isinstance(item, str | int | float | bool):
-            raise InvalidInput(f"custom.{key}", "a string, number, boolean or None", item)
+        # A value must survive JSON: NaN and the infinities do not (json.dumps writes NaN, which is not JSON).
+        if (item is not None and not isinstance(item, str | int | float | bool)) or (
+            isinstance(item, float) and not math.isfinite(item)
+        ):
+            raise InvalidInput(f"custom.{key}", "a string, finite number, boolean or None", item)
         out.append((key, item))
     return tuple(sorted(out))
 
@@ -192,7 +230,7 @@ class Ticket:
     """
 
     id: str = attrs.field(validator=_nonempty_str)
-    created: datetime = attrs.field(validator=aware)
+    created: datetime = attrs.field(converter=_real_wall_time, validator=aware)
     channel: str = attrs.field(default="email", validator=_nonempty_str)
     department: str | None = attrs.field(default=None, validator=_optional_str)
     priority: Priority = attrs.field(default=Priority.NORMAL, converter=_to_priority)
@@ -241,9 +279,18 @@ class Ticket:
 
     @classmethod
     def from_dict(cls, data: object, path: str = "ticket") -> Ticket:
-        """Read the dict form written by `to_dict`; an error names the field's path."""
+        """Read the dict form written by `to_dict`; an error names the field's path.
+
+        The dict form is JSON's: ``tags`` is a list of strings and ``custom`` a dict (the
+        constructor also takes any collection of tags and ``(name, value)`` pairs).
+        """
+        check_depth(data, path)
         d = check_keys(data, path, _TICKET_FIELDS, ("id", "created"))
         d["created"] = load_instant(d["created"], f"{path}.created")
+        if "tags" in d and not isinstance(d["tags"], list):
+            raise InvalidInput(f"{path}.tags", "a list of tag strings", d["tags"])
+        if "custom" in d and not isinstance(d["custom"], dict):
+            raise InvalidInput(f"{path}.custom", "a dict of custom field values", d["custom"])
         try:
             return cls(**d)
         except InvalidInput as e:

@@ -106,6 +106,11 @@ def load_instant(value: object, path: str) -> datetime:
         raise error from None
     if out.utcoffset() is None:
         raise error
+    # Checked before the conversion to the zone, which could overflow near year 9999.
+    try:
+        check_in_range(out, path)
+    except InvalidInput as e:
+        raise InvalidInput(path, e.expected, value) from None
     return out if zone is None else out.astimezone(zone)
 
 

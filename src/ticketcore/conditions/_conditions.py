@@ -7,6 +7,11 @@ them. Conditions are checked when built: an unknown field, an operator that does
 apply to the field, a bad value or an unsafe regular expression raises `InvalidInput`
 naming the path inside the dict.
 
+Regular expressions run on RE2 (the ``google-re2`` package), whose matching time grows
+linearly with the text whatever the pattern: a rule typed into a form cannot stall the
+engine. RE2 refuses the syntax that needs backtracking (backreferences, lookaround,
+atomic groups, possessive quantifiers, conditionals); such a pattern is `InvalidInput`.
+
 Text tests (``eq``, ``in``, ``contains``, ``word``, ``regex``) ignore case. Tags are
 lower case on the ticket too. Priorities compare in the order low < normal < high < urgent.
 """
@@ -14,15 +19,18 @@ lower case on the ticket too. Priorities compare in the order low < normal < hig
 from __future__ import annotations
 
 import abc
+import math
 import operator
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar, Final
 
 import attrs
+import re2
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._util import MAX_DEPTH, check_depth
 
 __all__ = [
     "ALWAYS",
@@ -57,12 +65,27 @@ _OPS: Final = {
 _ALL_OPS: Final = tuple(dict.fromkeys(op for ops in _OPS.values() for op in ops))
 _SYMBOLS: Final = {"eq": "==", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
-#: Regular expressions are at most this long, and are applied to at most this much text.
-MAX_PATTERN: Final = 256
+#: Regular expressions and words are at most this long.
+MAX_PATTERN: Final = 1_000
+#: A word test looks at this much of the text (its cost grows with text times word length).
+#: A regular expression sees the whole text: RE2 is linear, and a cut text would let ``$``
+#: match at the cut.
 MAX_TEXT: Final = 10_000
-# A group that contains a quantifier and is itself quantified, as in (a+)+ or (\w*)*:
-# the shape behind catastrophic backtracking. Such patterns are refused.
-_NESTED_QUANTIFIER: Final = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.never_capture = True  # only "does it match" is asked: RE2 then runs its DFA alone
+    options.log_errors = False  # RE2 would otherwise write each refused pattern to stderr
+    return options
+
+
+_RE2_OPTIONS: Final = _re2_options()
+_RULED_OUT: Final = (
+    "backreferences, lookahead, lookbehind, atomic groups, possessive quantifiers, conditionals, "
+    "inline flags other than i m s U, \\Z (write \\z) and repetition counts above 1000"
+)
 
 
 def _kind(field: str, path: str) -> str:
@@ -112,7 +135,13 @@ class Condition(abc.ABC):
         Forms: ``{"always": true}``; ``{"all": [...]}``; ``{"any": [...]}``;
         ``{"not": {...}}``; and ``{"field": NAME, OP: VALUE}`` where OP is one of
         ``eq in contains word regex is_set lt lte gt gte has has_any has_all``.
+        The dict form nests at most `ticketcore._util.MAX_DEPTH` (64) levels of dicts and lists.
         """
+        check_depth(data, path)
+        return Condition._read(data, path)
+
+    @staticmethod
+    def _read(data: object, path: str) -> Condition:
         if not isinstance(data, dict):
             raise InvalidInput(path, "a condition dict", data)
         if "field" not in data:
@@ -128,10 +157,10 @@ class Condition(abc.ABC):
             if key in ("all", "any"):
                 if not isinstance(value, list) or not value:
                     raise InvalidInput(f"{path}.{key}", "a non-empty list of conditions", value)
-                parts = tuple(Condition.from_dict(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
+                parts = tuple(Condition._read(item, f"{path}.{key}[{i}]") for i, item in enumerate(value))
                 return All(parts) if key == "all" else Any_(parts)
             if key == "not":
-                return Not(Condition.from_dict(value, f"{path}.not"))
+                return Not(Condition._read(value, f"{path}.not"))
             raise InvalidInput.unknown_key(f"{path}.{key}", key, ("all", "any", "not", "always", "field"))
         field = data["field"]
         if not isinstance(field, str):
@@ -163,25 +192,53 @@ def _norm_scalar(kind: str, value: object, path: str) -> object:
     if kind == "custom":
         if isinstance(value, str):
             return value.casefold()
-        if isinstance(value, bool | int | float):
+        if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
             return value
-        raise InvalidInput(path, "a string, number or boolean", value)
+        raise InvalidInput(path, "a string, finite number or boolean", value)
     return _norm_text(value, path)
 
 
-def _compile(op: str, value: str, path: str) -> re.Pattern[str]:
+def _check_no_bool_number_clash(items: list[object], path: str) -> None:
+    """Refuse ``[1, true]`` in a custom ``in`` list: Python's sets cannot keep ``True`` and ``1`` apart."""
+    bools = {v for v in items if isinstance(v, bool)}
+    for i, v in enumerate(items):
+        if not isinstance(v, bool) and isinstance(v, int | float) and v in bools:
+            raise InvalidInput(f"{path}[{i}]", "a number not equal to a boolean in the same list", v)
+
+
+def _same(got: object, want: object) -> bool:
+    """Equality for custom values, where a boolean is never a number (``true`` is not ``1``)."""
+    return got == want and isinstance(got, bool) == isinstance(want, bool)
+
+
+def _compile(op: str, value: str, path: str) -> Any:
+    """The compiled pattern: Python's `re` for a word (a fixed, escaped shape), RE2 for a regex."""
+    if len(value) > MAX_PATTERN:
+        what = "a word" if op == "word" else "a regular expression"
+        raise InvalidInput(path, f"{what} of at most {MAX_PATTERN} characters", value)
     if op == "word":
         if not value.strip():
             raise InvalidInput(path, "a non-empty word", value)
         return re.compile(rf"(?<!\w){re.escape(value)}(?!\w)", re.IGNORECASE)
-    if len(value) > MAX_PATTERN:
-        raise InvalidInput(path, f"a regular expression of at most {MAX_PATTERN} characters", value)
-    if _NESTED_QUANTIFIER.search(value):
-        raise InvalidInput(path, "a regular expression without nested quantifiers such as (a+)+", value)
     try:
-        return re.compile(value, re.IGNORECASE)
-    except re.error as e:
-        raise InvalidInput(path, f"a valid regular expression ({e})", value) from None
+        return re2.compile(value, _RE2_OPTIONS)
+    except re2.error as e:
+        reason = e.args[0].decode("utf-8", "replace") if e.args and isinstance(e.args[0], bytes) else str(e)
+        raise InvalidInput(
+            path, f"a regular expression RE2 accepts ({reason}; RE2 rules out {_RULED_OUT})", value
+        ) from None
+    except UnicodeEncodeError:
+        expected = "a regular expression of valid Unicode text (no lone surrogates)"
+        raise InvalidInput(path, expected, value) from None
+
+
+def _search(pattern: Any, text: str) -> bool:
+    """Whether an RE2 ``pattern`` matches somewhere in ``text``."""
+    try:
+        return pattern.search(text) is not None
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON can carry one) is not UTF-8: give RE2 the bytes as they are.
+        return pattern.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 def _dump(value: object) -> object:
@@ -199,7 +256,7 @@ class Test(Condition):
     field: str
     op: str
     value: object
-    _pattern: re.Pattern[str] | None = attrs.field(default=None, eq=False, repr=False, hash=False)
+    _pattern: Any = attrs.field(default=None, eq=False, repr=False, hash=False)
     _fn: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -230,10 +287,16 @@ class Test(Condition):
             items = list(value)
             if op == "in":
                 norm = frozenset(_norm_scalar(kind, v, f"{vpath}[{i}]") for i, v in enumerate(items))
+                if kind == "custom":
+                    _check_no_bool_number_clash(items, vpath)
             else:
                 norm = frozenset(_norm_text(v, f"{vpath}[{i}]").strip() for i, v in enumerate(items))
+                if "" in norm:
+                    raise InvalidInput(vpath, "a list of non-empty tags", value)
         elif op == "has":
             norm = _norm_text(value, vpath).strip()
+            if not norm:
+                raise InvalidInput(vpath, "a non-empty tag", value)
         elif op in ("contains", "word", "regex"):
             if not isinstance(value, str) or not value:
                 raise InvalidInput(vpath, "a non-empty string", value)
@@ -243,8 +306,12 @@ class Test(Condition):
             if op != "contains":
                 pattern = _compile(op, value, vpath)
         elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                raise InvalidInput(vpath, "a number", value)
+            if (
+                not isinstance(value, int | float)
+                or isinstance(value, bool)
+                or (isinstance(value, float) and not math.isfinite(value))
+            ):
+                raise InvalidInput(vpath, "a finite number", value)
             norm = value
         else:
             norm = _norm_scalar(kind, value, vpath)
@@ -271,15 +338,18 @@ class Test(Condition):
                 return self.value in got
             assert isinstance(self.value, frozenset)
             return bool(got & self.value) if op == "has_any" else self.value <= got
-        if op in ("word", "regex"):  # patterns ignore case themselves: match the text as written
-            assert self._pattern is not None
+        if op == "regex":  # patterns ignore case themselves: match the text as written
+            return isinstance(got, str) and _search(self._pattern, got)
+        if op == "word":
             return isinstance(got, str) and self._pattern.search(got[:MAX_TEXT]) is not None
         if isinstance(got, str):
             got = got.casefold()
         if op == "eq":
-            return bool(got == self.value)
+            return _same(got, self.value)
         if op == "in":
             assert isinstance(self.value, frozenset)
+            if isinstance(got, bool | int | float) and got in self.value:
+                return any(_same(got, want) for want in self.value)
             return got in self.value
         if op == "contains":
             return isinstance(got, str) and isinstance(self.value, str) and self.value in got
@@ -334,9 +404,33 @@ def _compare(op: str, got: object, want: object) -> bool:
     return a >= b
 
 
+def _depth(condition: Condition) -> int:
+    """How many levels of dicts and lists the condition's dict form nests (at most `MAX_DEPTH`)."""
+    if isinstance(condition, Not):
+        return 1 + _depth(condition.part)
+    if isinstance(condition, All | Any_):
+        return 2 + max(_depth(part) for part in condition.parts)
+    if isinstance(condition, Test) and isinstance(condition.value, frozenset):
+        return 2
+    return 1
+
+
+def _check_depth(parts: tuple[Condition, ...], added: int, field: str) -> None:
+    # Every condition ever built is within the limit, so the recursion in _depth is bounded.
+    if added + max(_depth(part) for part in parts) > MAX_DEPTH:
+        raise InvalidInput(field, f"a condition whose dict form nests at most {MAX_DEPTH} levels", "deeper")
+
+
 def _check_parts(instance: object, attribute: attrs.Attribute[tuple[Condition, ...]], value: object) -> None:
     if not isinstance(value, tuple) or not value or not all(isinstance(c, Condition) for c in value):
         raise InvalidInput(attribute.name, "a non-empty tuple of conditions", value)
+    _check_depth(value, 2, attribute.name)
+
+
+def _check_part(instance: object, attribute: attrs.Attribute[Condition], value: object) -> None:
+    if not isinstance(value, Condition):
+        raise InvalidInput(attribute.name, "a condition", value)
+    _check_depth((value,), 1, attribute.name)
 
 
 @attrs.frozen
@@ -381,7 +475,7 @@ class Any_(Condition):  # noqa: N801 - ``Any`` would shadow typing.Any in users'
 class Not(Condition):
     """Matches when its part does not (``~a``)."""
 
-    part: Condition
+    part: Condition = attrs.field(validator=_check_part)
 
     def matches(self, ticket: Ticket) -> bool:
         """Whether the part does not match."""
@@ -489,7 +583,7 @@ class Field:
         return self._t("word", word)
 
     def matches(self, pattern: str) -> Test:
-        """The field matches a safe regular expression (ignoring case; length-limited)."""
+        """The field matches a regular expression (RE2 syntax, ignoring case; length-limited)."""
         return self._t("regex", pattern)
 
     def is_set(self, value: bool = True) -> Test:
