@@ -47,6 +47,8 @@ class Vocabulary:
     be ``pending``); a category no name maps to simply never occurs. The default
     vocabulary is the categories' own names.
 
+    >>> from ticketcore import Status
+    >>> from ticketcore.desk import Vocabulary
     >>> v = Vocabulary(statuses={"Neu": "new", "In Arbeit": "open", "Warte auf Kunde": "pending",
     ...                          "Gelöst": "solved", "Geschlossen": "closed"})
     >>> v.category("Warte auf Kunde")
