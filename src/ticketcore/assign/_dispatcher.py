@@ -818,11 +818,20 @@ class Dispatcher:
         self._to_pool(rec, pool, at, cause=cause, route=route, out=out, rules_passed=tuple(passed))
 
     def _direct_check(self, agent: Agent) -> str | None:
+        """Why a direct rule that respects availability cannot use ``agent`` now, or None.
+
+        The cap is the agent's own, else the lowest cap of the pools they are a member
+        of (the first that would stop them there).
+        """
         if agent.presence is not _ONLINE:
             return f"is {agent.presence.value}"
         load = self._load.get(agent.id, 0)
-        if agent.cap is not None and load >= agent.cap:
-            return f"is at cap {load}/{agent.cap}"
+        cap = agent.cap
+        if cap is None:
+            caps = [p.cap for p in self._pools_of.get(agent.id, ()) if p.cap is not None]
+            cap = min(caps) if caps else None
+        if cap is not None and load >= cap:
+            return f"is at cap {load}/{cap}"
         return None
 
     def _select(

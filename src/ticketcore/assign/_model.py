@@ -311,7 +311,8 @@ class Rule:
 
     By default a rule to an agent assigns even when that agent is offline or at the cap,
     since the admin asked for exactly that agent; ``respect_availability=True`` makes it
-    check both and fall through to the next rule instead.
+    check both (the agent's own cap, else the lowest cap of the pools they are a member
+    of) and fall through to the next rule instead.
 
     >>> from ticketcore.conditions import F
     >>> Rule(name="chat to Catherine", when=F.channel == "chat", agent="catherine").to_dict()
