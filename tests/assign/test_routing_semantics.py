@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ticketcore.assign import Agent, Assigned, Dispatcher, Pool, Routing, Rule
+from ticketcore.assign import Agent, Assigned, Dispatcher, Pool, Routing, Rule, SpareCapacity
 from ticketcore.conditions import F
 
 from dispatch_helpers import new, one
@@ -21,3 +21,12 @@ def test_direct_rule_respecting_availability_checks_the_pool_cap() -> None:
     second = one(d.handle(new("T2", 1, channel="chat")))
     assert isinstance(second, Assigned) and second.agent_id == "b"
     assert second.explanation.rules_passed == (("chat to a", "agent 'a' is at cap 1/1"),)
+
+
+def test_spare_capacity_works_with_personal_caps_and_no_pool_cap() -> None:
+    """I15.2: spare = the agent's own cap minus load; a member with no cap at all is passed over."""
+    routing = Routing(pools=[Pool(name="team", strategy=SpareCapacity())], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a", cap=2), Agent(id="b", cap=5), Agent(id="c")])
+    got = [one(d.handle(new(f"T{i}", i))) for i in range(5)]
+    assert [g.agent_id for g in got if isinstance(g, Assigned)] == ["b", "b", "b", "a", "b"]
+    assert ("c", "no cap, which the spare_capacity strategy needs") in got[0].explanation.passed  # type: ignore[attr-defined]

@@ -400,6 +400,8 @@ class Dispatcher:
             load = self._load[agent_id]
             if load >= cap:
                 return f"at cap {load}/{cap}"
+        elif pool.strategy.needs_cap:
+            return f"no cap, which the {pool.strategy.name} strategy needs"
         return None
 
     def _refresh(self, agent_id: str) -> None:

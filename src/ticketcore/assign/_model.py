@@ -261,11 +261,6 @@ class Pool:
     backlog_limit: int | None = attrs.field(default=None, validator=_cap)
     assign_on_closure: bool = False
 
-    @strategy.validator
-    def _check_strategy(self, attribute: attrs.Attribute[Strategy], value: Strategy) -> None:
-        if value.needs_cap and self.cap is None:
-            raise InvalidInput("cap", f"a pool cap, which the {value.name} strategy needs", None)
-
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""
         return _dump(self, "name", _POOL_DEFAULTS)

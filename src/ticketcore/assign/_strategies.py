@@ -89,7 +89,8 @@ class Strategy(abc.ABC):
 
     #: The strategy's name in the dict form.
     name: ClassVar[str] = ""
-    #: Whether the strategy needs a cap on the pool (spare capacity does).
+    #: Whether the strategy needs a cap for each agent, their own or the pool's (spare
+    #: capacity does): the dispatcher passes over a member with neither, saying so.
     needs_cap: ClassVar[bool] = False
 
     @abc.abstractmethod
@@ -221,7 +222,8 @@ class SpareCapacity(Strategy):
     With ``percentage=True`` spare capacity is a share of the cap, ``(cap - load) /
     cap``: an agent with 1 of 2 (50% spare) beats one with 8 of 10 (20% spare), where
     the numeric method picks the latter (Zendesk's example). Ties go to the longest
-    idle, then to pool order. Needs a cap on the pool.
+    idle, then to pool order. Each agent's cap is their own, else the pool's; the
+    dispatcher passes over a member with neither (``no cap``).
     """
 
     name: ClassVar[str] = "spare_capacity"
