@@ -210,7 +210,7 @@ def test_choose_rejects_loads_for_unknown_agents() -> None:
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
-        (lambda s: s.update(version=2), "state.version"),
+        (lambda s: s.update(version=3), "state.version"),
         (lambda s: s["tickets"][0].update(place="lost"), "state.tickets[0].place"),
         (lambda s: s["tickets"][0]["ticket"].update(created="yesterday"), "state.tickets[0].ticket.created"),
         (lambda s: s.pop("rotation"), "state.rotation"),

@@ -11,9 +11,10 @@ dispatcher never reads a clock or stores anything itself. Its state is:
   reason). A solved ticket stays with its owner, so that a reopen returns it to
   them; a closed ticket is final and forgotten;
 - each agent's *load*: their assigned tickets whose status counts (`Routing.counted`);
-- each pool's rotation: who it assigned to last and where they stood, when it last
-  gave each agent a ticket (a sequence number, not a time, so equal times never tie),
-  and the weighted cycle's credits;
+- each pool's rotation: who it assigned to last and where they stood, and the
+  weighted cycle's credits;
+- the idle clock, one for all pools: when each agent last received a ticket, by any
+  route (a sequence number, not a time, so equal times never tie);
 - the backlogs: per pool, one heap per language the pool must match (a single heap
   when it does not), ordered by the pool's `BacklogOrder` with the ticket id as the
   last tie-break. Every ticket in one heap has the same set of eligible agents, so a
@@ -90,7 +91,9 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
-_STATE_VERSION: Final = 1
+_STATE_VERSION: Final = 2
+#: The state versions `Dispatcher.from_dict` reads: 1 kept an idle clock per pool.
+_READS: Final = frozenset({1, 2})
 
 
 def _strategy_name(pool: Pool) -> str:
@@ -102,53 +105,53 @@ def _micros(at: datetime) -> int:
     return (at - _EPOCH) // _US
 
 
+def _read_counts(value: object, path: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and type(v) is int for k, v in value.items()):
+        raise InvalidInput(path, "a dict from agent id to a whole number", value)
+    return tuple(sorted(value.items()))
+
+
 @attrs.frozen(kw_only=True)
 class PoolRotation:
     """One pool's rotation state.
 
-    The last assignee and their position, when the pool last gave each agent a ticket
-    (``assigned``: agent id to sequence number), and the weighted cycle's ``credits``.
+    The last assignee and their position (for `Sequential`), and the weighted cycle's
+    ``credits``.
     """
 
     last: str | None = None
     index: int = -1
-    assigned: tuple[tuple[str, int], ...] = ()
     credits: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form."""
-        return {
-            "last": self.last,
-            "index": self.index,
-            "assigned": dict(self.assigned),
-            "credits": dict(self.credits),
-        }
+        return {"last": self.last, "index": self.index, "credits": dict(self.credits)}
 
     @classmethod
     def from_dict(cls, data: object, path: str = "rotation") -> PoolRotation:
         """Read the dict form."""
-        d = check_keys(data, path, ("last", "index", "assigned", "credits"), ())
-        for key in ("assigned", "credits"):
-            value = d.get(key, {})
-            if not isinstance(value, Mapping) or not all(
-                isinstance(k, str) and type(v) is int for k, v in value.items()
-            ):
-                raise InvalidInput(f"{path}.{key}", "a dict from agent id to a whole number", value)
-            d[key] = tuple(sorted(value.items()))
+        d = check_keys(data, path, ("last", "index", "credits"), ())
+        credits = _read_counts(d.get("credits", {}), f"{path}.credits")
         last, index = d.get("last"), d.get("index", -1)
         if last is not None and not isinstance(last, str):
             raise InvalidInput(f"{path}.last", "an agent id or None", last)
         if type(index) is not int:
             raise InvalidInput(f"{path}.index", "a whole number", index)
-        return cls(last=last, index=index, assigned=d["assigned"], credits=d["credits"])
+        return cls(last=last, index=index, credits=credits)
 
 
 @attrs.frozen(kw_only=True)
 class Rotation:
-    """Every pool's rotation state plus the assignment counter: what `choose` takes and gives back."""
+    """Every pool's rotation state, the idle clock and the counter: what `choose` takes and gives back.
+
+    ``assigned`` is the idle clock, one for all pools: for each agent, the sequence number
+    (``counter`` at the time) of the last ticket they received, by any route; longest idle
+    means the smallest number (never: none).
+    """
 
     pools: tuple[tuple[str, PoolRotation], ...] = ()
     counter: int = 0
+    assigned: tuple[tuple[str, int], ...] = ()
 
     def pool(self, name: str) -> PoolRotation:
         """The rotation of pool ``name`` (a fresh one if it has none yet)."""
@@ -156,33 +159,44 @@ class Rotation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form."""
-        return {"pools": {name: r.to_dict() for name, r in self.pools}, "counter": self.counter}
+        return {
+            "pools": {name: r.to_dict() for name, r in self.pools},
+            "counter": self.counter,
+            "assigned": dict(self.assigned),
+        }
 
     @classmethod
     def from_dict(cls, data: object, path: str = "rotation") -> Rotation:
-        """Read the dict form."""
-        d = check_keys(data, path, ("pools", "counter"), ())
+        """Read the dict form.
+
+        The form of version 1 kept an idle clock per pool (``pools.<name>.assigned``);
+        it is read into the global clock, each agent's latest number across pools.
+        """
+        d = check_keys(data, path, ("pools", "counter", "assigned"), ())
         pools = d.get("pools", {})
         if not isinstance(pools, Mapping):
             raise InvalidInput(f"{path}.pools", "a dict from pool name to rotation", pools)
         counter = d.get("counter", 0)
         if type(counter) is not int or counter < 0:
             raise InvalidInput(f"{path}.counter", "a whole number, at least 0", counter)
-        return cls(
-            pools=tuple(
-                sorted((str(k), PoolRotation.from_dict(v, f"{path}.pools.{k}")) for k, v in pools.items())
-            ),
-            counter=counter,
-        )
+        assigned = dict(_read_counts(d.get("assigned", {}), f"{path}.assigned"))
+        read = []
+        for k, v in pools.items():
+            where = f"{path}.pools.{k}"
+            if isinstance(v, Mapping) and "assigned" in v:  # version 1: a clock per pool
+                v = dict(v)
+                for agent, seq in _read_counts(v.pop("assigned"), f"{where}.assigned"):
+                    assigned[agent] = max(seq, assigned.get(agent, seq))
+            read.append((str(k), PoolRotation.from_dict(v, where)))
+        return cls(pools=tuple(sorted(read)), counter=counter, assigned=tuple(sorted(assigned.items())))
 
 
 class _Rot:
-    __slots__ = ("credit", "index", "last", "seq")
+    __slots__ = ("credit", "index", "last")
 
     def __init__(self) -> None:
         self.last: str | None = None
         self.index = -1
-        self.seq: dict[str, int] = {}
         self.credit: dict[str, int] = {}
 
 
@@ -220,13 +234,16 @@ def _unanswered(rec: _Rec) -> bool:
 class _View:
     """The `PoolView` a strategy reads."""
 
-    __slots__ = ("agents", "loads", "pool", "rot")
+    __slots__ = ("agents", "idle", "loads", "pool", "rot")
 
-    def __init__(self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot) -> None:
+    def __init__(
+        self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot, idle: dict[str, int]
+    ) -> None:
         self.agents = agents
         self.loads = loads
         self.pool = pool
         self.rot = rot
+        self.idle = idle
 
     def load(self, agent_id: str) -> int:
         return self.loads[agent_id]
@@ -239,7 +256,7 @@ class _View:
         return self.agents[agent_id].weight
 
     def last_assigned(self, agent_id: str) -> int:
-        return self.rot.seq.get(agent_id, -1)
+        return self.idle.get(agent_id, -1)
 
     def credit(self, agent_id: str) -> int:
         return self.rot.credit.get(agent_id, 0)
@@ -315,6 +332,7 @@ class Dispatcher:
         self._load: dict[str, int] = {}
         self._rot: dict[str, _Rot] = {}
         self._counter = 0
+        self._idle: dict[str, int] = {}
         self._arrivals = 0
         self._now: datetime | None = None
         self._queues: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
@@ -486,16 +504,12 @@ class Dispatcher:
             pools=tuple(
                 (
                     name,
-                    PoolRotation(
-                        last=r.last,
-                        index=r.index,
-                        assigned=tuple(sorted(r.seq.items())),
-                        credits=tuple(sorted(r.credit.items())),
-                    ),
+                    PoolRotation(last=r.last, index=r.index, credits=tuple(sorted(r.credit.items()))),
                 )
                 for name, r in sorted(self._rot.items())
             ),
             counter=self._counter,
+            assigned=tuple(sorted(self._idle.items())),
         )
 
     def _rec(self, ticket_id: str) -> _Rec:
@@ -869,7 +883,7 @@ class Dispatcher:
                     return f"backlog limit {limit} reached this pass"
                 return None
 
-        view = _View(self._agents, self._load, pool, self._rot[pool.name])
+        view = _View(self._agents, self._load, pool, self._rot[pool.name], self._idle)
         sel = pool.strategy.select(members, check, view)
         if plain:
             self._selected[pool.name] = (self._epoch, sel)
@@ -972,12 +986,13 @@ class Dispatcher:
         rec.reason = None
         rec.answered = False
         rec.version += 1
-        if pool is not None:
+        if agent != previous:  # the idle clock: the agent received a ticket
             self._epoch += 1
+            self._counter += 1
+            self._idle[agent] = self._counter
+        if pool is not None:
             rec.pool = pool.name
             rot = self._rot[pool.name]
-            self._counter += 1
-            rot.seq[agent] = self._counter
             rot.last = agent
             rot.index = self._members[pool.name].index(agent)
             if sel is not None and sel.credits is not None:
@@ -1169,8 +1184,8 @@ class Dispatcher:
         """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
         keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
         d = check_keys(data, "state", keys, keys)
-        if d["version"] != _STATE_VERSION:
-            raise InvalidInput("state.version", f"state version {_STATE_VERSION}", d["version"])
+        if type(d["version"]) is not int or d["version"] not in _READS:
+            raise InvalidInput("state.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
         routing = Routing.from_dict(d["routing"], "state.routing")
         if not isinstance(d["agents"], list) or not isinstance(d["tickets"], list):
             raise InvalidInput("state", "lists of agents and tickets", data)
@@ -1211,10 +1226,10 @@ class Dispatcher:
     def _restore_rotation(self, rotation: Rotation) -> None:
         self._epoch += 1
         self._counter = rotation.counter
+        self._idle = dict(rotation.assigned)
         for name, pr in rotation.pools:
             rot = self._rot.setdefault(name, _Rot())
             rot.last, rot.index = pr.last, pr.index
-            rot.seq = dict(pr.assigned)
             rot.credit = dict(pr.credits)
 
 
