@@ -186,10 +186,10 @@ def test_a_typo_in_a_stored_rule_names_its_path(data: dict[str, Any], field: str
     assert hint in str(info.value)
 
 
-def test_dispatcher_rejects_routing_naming_unknown_agents() -> None:
-    """HAND: a pool listing an agent the dispatcher does not have is a typo, caught at once."""
-    with pytest.raises(InvalidInput, match=r"routing.pools\[0\].agents.*did you mean 'anna'"):
-        Dispatcher(Routing(pools=[Pool(name="p", agents=["ana"])]), [Agent(id="anna")])
+def test_dispatcher_rejects_rules_naming_unknown_agents() -> None:
+    """HAND: a rule naming an agent the dispatcher does not have is a typo, caught at once."""
+    with pytest.raises(InvalidInput, match=r"routing.rules\[0\].agent.*did you mean 'anna'"):
+        Dispatcher(Routing(rules=[Rule(name="r", agent="ana")]), [Agent(id="anna")])
 
 
 def test_due_order_needs_sla_policies() -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from ticketcore import InvalidInput
 from ticketcore.assign import (
     Agent,
+    AgentAdded,
     Assigned,
+    Decision,
     Dispatcher,
     LongestIdle,
     Pool,
@@ -15,7 +20,13 @@ from ticketcore.assign import (
 )
 from ticketcore.conditions import F
 
-from dispatch_helpers import drive, new, one
+from dispatch_helpers import at, drive, new, one
+
+
+def assigned(decision: Decision) -> Assigned:
+    """The decision, which must be an `Assigned`."""
+    assert isinstance(decision, Assigned), decision
+    return decision
 
 
 def test_direct_rule_respecting_availability_checks_the_pool_cap() -> None:
@@ -27,9 +38,9 @@ def test_direct_rule_respecting_availability_checks_the_pool_cap() -> None:
     )
     d = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
     first = one(d.handle(new("T1", 0, channel="chat")))
-    assert isinstance(first, Assigned) and first.agent_id == "a"
+    assert assigned(first).agent_id == "a"
     second = one(d.handle(new("T2", 1, channel="chat")))
-    assert isinstance(second, Assigned) and second.agent_id == "b"
+    assert assigned(second).agent_id == "b"
     assert second.explanation.rules_passed == (("chat to a", "agent 'a' is at cap 1/1"),)
 
 
@@ -53,7 +64,7 @@ def test_longest_idle_is_one_clock_across_pools() -> None:
     drive(d, [new("T1", 0), new("T2", 1)])  # mail: a then b
     drive(d, [new("T3", 2, channel="chat")])  # chat: a
     decision = one(d.handle(new("T4", 3)))
-    assert isinstance(decision, Assigned) and decision.agent_id == "b"
+    assert assigned(decision).agent_id == "b"
     assert decision.explanation.tiebreak == "longest since last assignment (#2)"
 
 
@@ -67,3 +78,41 @@ def test_a_version_1_state_reads_its_per_pool_clocks_into_the_global_one() -> No
         "counter": 4,
     }
     assert dict(Rotation.from_dict(old).assigned) == {"a": 3, "b": 4}
+
+
+def test_one_event_adds_an_agent_to_pools_listing_members_by_id() -> None:
+    """I15.4: AgentAdded(pools=...) joins the pools at the end of their lists; the state keeps it."""
+    routing = Routing(pools=[Pool(name="team", agents=["a"], cap=1, backlog=True)], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a")])
+    drive(d, [new("T1", 0), new("T2", 1)])
+    (handed,) = d.handle(AgentAdded(at=at(2), agent=Agent(id="b"), pools=["team"]))
+    assert (assigned(handed).ticket_id, assigned(handed).agent_id) == ("T2", "b")
+    assert d.routing.pool("team").agents == ("a", "b")
+    assert Dispatcher.from_dict(d.to_dict()).routing == d.routing
+
+
+def test_a_pool_may_name_an_agent_before_the_agent_exists() -> None:
+    """I15.4: a member who does not exist yet is not eligible; once added (no pools named) they are."""
+    routing = Routing(pools=[Pool(name="team", agents=["b", "a"])], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a")])
+    first = one(d.handle(new("T1", 0)))
+    assert assigned(first).agent_id == "a"
+    assert first.explanation.passed[0] == ("b", "not a current agent")
+    d.handle(AgentAdded(at=at(1), agent=Agent(id="b")))
+    second = one(d.handle(new("T2", 2)))
+    assert assigned(second).agent_id == "b"
+
+
+@pytest.mark.parametrize(
+    ("pools", "field"),
+    [(["nope"], "pools[0]"), (["all"], "pools[0]")],
+)
+def test_joining_needs_a_known_pool_that_lists_members(pools: list[str], field: str) -> None:
+    """I15.4: an unknown pool, or one that takes every agent, is refused and nothing changes."""
+    routing = Routing(pools=[Pool(name="team", agents=["a"]), Pool(name="all")], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a")])
+    before = d.to_dict()
+    with pytest.raises(InvalidInput) as info:
+        d.handle(AgentAdded(at=at(1), agent=Agent(id="b"), pools=pools))
+    assert info.value.field == field
+    assert d.to_dict() == before

@@ -106,7 +106,9 @@ def _micros(at: datetime) -> int:
 
 
 def _read_counts(value: object, path: str) -> tuple[tuple[str, int], ...]:
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) and type(v) is int for k, v in value.items()):
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and type(v) is int for k, v in value.items()
+    ):
         raise InvalidInput(path, "a dict from agent id to a whole number", value)
     return tuple(sorted(value.items()))
 
@@ -183,11 +185,12 @@ class Rotation:
         read = []
         for k, v in pools.items():
             where = f"{path}.pools.{k}"
+            form = v
             if isinstance(v, Mapping) and "assigned" in v:  # version 1: a clock per pool
-                v = dict(v)
-                for agent, seq in _read_counts(v.pop("assigned"), f"{where}.assigned"):
+                form = dict(v)
+                for agent, seq in _read_counts(form.pop("assigned"), f"{where}.assigned"):
                     assigned[agent] = max(seq, assigned.get(agent, seq))
-            read.append((str(k), PoolRotation.from_dict(v, where)))
+            read.append((str(k), PoolRotation.from_dict(form, where)))
         return cls(pools=tuple(sorted(read)), counter=counter, assigned=tuple(sorted(assigned.items())))
 
 
@@ -267,13 +270,10 @@ class _View:
 
 
 def _check_agents_known(routing: Routing, agents: Mapping[str, Agent], path: str) -> None:
+    """Rules must name current agents; a pool may name one who does not exist (yet)."""
     for i, rule in enumerate(routing.rules):
         if rule.agent is not None and rule.agent not in agents:
             raise InvalidInput.unknown_key(f"{path}.rules[{i}].agent", rule.agent, agents, "agent ids")
-    for i, pool in enumerate(routing.pools):
-        for agent in pool.agents or ():
-            if agent not in agents:
-                raise InvalidInput.unknown_key(f"{path}.pools[{i}].agents", agent, agents, "agent ids")
 
 
 class Dispatcher:
@@ -683,9 +683,31 @@ class Dispatcher:
         agent = event.agent
         if agent.id in self._agents:
             raise InvalidTransition("agent.id", "an id no other agent has", agent.id)
+        routing = self._joined(agent.id, event.pools)
         self._agents[agent.id] = agent
+        self._routing = routing
         self._index()
         self._drain(event.at, {agent.id}, out)
+
+    def _joined(self, agent_id: str, names: tuple[str, ...]) -> Routing:
+        """The routing with ``agent_id`` added at the end of each pool in ``names`` (checked)."""
+        if not names:
+            return self._routing
+        for i, name in enumerate(names):
+            pool = self._pool_by_name.get(name)
+            if pool is None:
+                raise InvalidTransition.unknown_key(f"pools[{i}]", name, self._pool_by_name, "pool names")
+            if pool.agents is None:
+                raise InvalidTransition(
+                    f"pools[{i}]", "a pool that lists its members by id (this one takes every agent)", name
+                )
+        pools = tuple(
+            attrs.evolve(p, agents=(*p.agents, agent_id))
+            if p.name in names and p.agents is not None and agent_id not in p.agents
+            else p
+            for p in self._routing.pools
+        )
+        return attrs.evolve(self._routing, pools=pools)
 
     def _agent_removed(self, event: AgentRemoved, out: list[Decision]) -> None:
         self._agent(event.agent_id, "agent_id")

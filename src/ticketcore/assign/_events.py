@@ -7,6 +7,7 @@ when built, and carry the instant ``at`` they happened. Don't subclass them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import attrs
@@ -47,12 +48,31 @@ def _to_presence(value: object) -> Presence:
     return Presence.parse(value)
 
 
+def _to_pool_names(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise InvalidInput("pools", "a list of pool names", value)
+    out: list[str] = []
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name:
+            raise InvalidInput(f"pools[{i}]", "a non-empty pool name", name)
+        if name in out:
+            raise InvalidInput(f"pools[{i}]", "each pool at most once", name)
+        out.append(name)
+    return tuple(out)
+
+
 @attrs.frozen(kw_only=True)
 class AgentAdded(DispatcherEvent):
-    """An agent joined. They may take backlog tickets at once."""
+    """An agent joined. They may take backlog tickets at once.
+
+    ``pools`` names pools that list their members by id (`Pool.agents`) for the agent to
+    join, at the end of each list: one event, no restated routing. A pool that already
+    names the agent keeps its order.
+    """
 
     at: datetime = attrs.field(validator=aware)
     agent: Agent = attrs.field(validator=_agent)
+    pools: tuple[str, ...] = attrs.field(default=(), converter=_to_pool_names)
 
 
 @attrs.frozen(kw_only=True)
