@@ -225,7 +225,7 @@ class DispatcherMachine(RuleBasedStateMachine):
     def change_cap(self, agent: str, cap: int) -> None:
         current = {a.id: a for a in self.d.agents}.get(agent)
         if current is not None:
-            self.feed(AgentChanged(at=self.tick_clock(1), agent=Agent(**{**_fields(current), "cap": cap})))
+            self.feed(AgentChanged(at=self.tick_clock(1), agent_id=agent, changes={"cap": cap}))
             self.caps[agent] = cap
 
     @rule()
@@ -314,13 +314,6 @@ class DispatcherMachine(RuleBasedStateMachine):
         for event in self.log:
             replayed.extend(self.initial.handle(event))
         assert replayed == self.decisions, "replaying the event log decided differently"
-
-
-def _fields(agent: Agent) -> dict[str, Any]:
-    return {
-        f: getattr(agent, f)
-        for f in ("id", "departments", "tier", "skills", "languages", "presence", "cap", "weight", "shift")
-    }
 
 
 DispatcherMachine.TestCase.settings = settings(

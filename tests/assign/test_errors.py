@@ -72,9 +72,9 @@ BAD_EVENTS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("unknown agent removed", lambda: AgentRemoved(agent_id="zed", at=at(5)), InvalidTransition, "zed"),
     (
         "unknown agent changed",
-        lambda: AgentChanged(agent=Agent(id="zed"), at=at(5)),
+        lambda: AgentChanged(agent_id="zed", changes={"cap": 2}, at=at(5)),
         InvalidTransition,
-        "agent.id",
+        "agent_id",
     ),
     (
         "duplicate agent",

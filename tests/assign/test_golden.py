@@ -20,7 +20,6 @@ import pytest
 from ticketcore import InvalidTransition, Priority, Ticket
 from ticketcore.assign import (
     Agent,
-    AgentChanged,
     AgentRemoved,
     Assigned,
     BacklogOrder,
@@ -436,7 +435,13 @@ def test_backlog_limit_per_agent_per_pass() -> None:
     )
     drive(d, [new(f"T{i}", i) for i in range(4)])
     assert len(d.backlog("team")) == 4
-    drive(d, [AgentChanged(at=at(5), agent=Agent(id="a")), AgentChanged(at=at(5), agent=Agent(id="b"))])
+    drive(
+        d,
+        [
+            PresenceChanged(at=at(5), agent_id="a", presence="online"),
+            PresenceChanged(at=at(5), agent_id="b", presence="online"),
+        ],
+    )
     # a's pass: a takes T0. b's pass hands out to everyone with room, one each: b T1, a T2.
     assert d.backlog("team") == ("T3",)
     assert [d.place(f"T{i}")[1] for i in range(3)] == ["a", "b", "a"]

@@ -8,6 +8,7 @@ from ticketcore import InvalidInput
 from ticketcore.assign import (
     Agent,
     AgentAdded,
+    AgentChanged,
     Assigned,
     Decision,
     Dispatcher,
@@ -116,3 +117,27 @@ def test_joining_needs_a_known_pool_that_lists_members(pools: list[str], field: 
         d.handle(AgentAdded(at=at(1), agent=Agent(id="b"), pools=pools))
     assert info.value.field == field
     assert d.to_dict() == before
+
+
+def test_agent_changed_changes_one_field_and_keeps_presence() -> None:
+    """I15.5: AgentChanged(changes={"cap": 2}) raises one cap, and an away agent stays away."""
+    routing = Routing(pools=[Pool(name="team", cap=1, backlog=True)], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a", skills=["billing"]), Agent(id="b", presence="away")])
+    drive(d, [new("T1", 0), new("T2", 1)])
+    (handed,) = d.handle(AgentChanged(at=at(2), agent_id="a", changes={"cap": 2}))
+    assert (assigned(handed).ticket_id, assigned(handed).agent_id) == ("T2", "a")
+    d.handle(AgentChanged(at=at(3), agent_id="b", changes={"skills": ["Billing"]}))
+    agents = {x.id: x for x in d.agents}
+    assert agents["a"] == Agent(id="a", skills=["billing"], cap=2)
+    assert agents["b"] == Agent(id="b", presence="away", skills=["billing"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"presence": "online"}, "changes.presence"), ({"cap": 0}, "changes.cap"), ({}, "changes")],
+)
+def test_agent_changed_checks_its_changes(changes: dict[str, object], field: str) -> None:
+    """I15.5: presence has its own event; a bad value names its field."""
+    with pytest.raises(InvalidInput) as info:
+        AgentChanged(at=at(0), agent_id="a", changes=changes)
+    assert info.value.field == field

@@ -723,10 +723,9 @@ class Dispatcher:
         )
 
     def _agent_changed(self, event: AgentChanged, out: list[Decision]) -> None:
-        old = self._agent(event.agent.id, "agent.id")
-        self._agents[old.id] = event.agent
+        old = self._agent(event.agent_id, "agent_id")
+        self._agents[old.id] = event.apply(old)  # presence is never among the changes
         self._index()
-        self._presence_moved(old, event.agent, event.at, out)
         self._drain(event.at, {old.id}, out)
 
     def _presence(self, event: PresenceChanged, out: list[Decision]) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import aware, nonempty
+from ticketcore._util import wrap as _wrap
 from ticketcore.assign._model import Agent, Presence, Routing
 
 __all__ = [
@@ -83,12 +85,39 @@ class AgentRemoved(DispatcherEvent):
     agent_id: str = attrs.field(validator=_agent_id)
 
 
+#: Agent fields an `AgentChanged` may change (not ``id``; presence has `PresenceChanged`).
+AGENT_CHANGES: Final = tuple(f.name for f in attrs.fields(Agent) if f.name not in ("id", "presence"))
+
+
+def _to_agent_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput("changes", "a non-empty dict of agent fields", value)
+    for key in value:
+        if key not in AGENT_CHANGES:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), AGENT_CHANGES)
+    # Validated and converted as the fields of an agent (skills in lower case ...).
+    probe = _wrap("changes", attrs.evolve, _PROBE, **value)
+    return tuple(sorted((key, getattr(probe, key)) for key in value))
+
+
+_PROBE: Final = Agent(id="probe")
+
+
 @attrs.frozen(kw_only=True)
 class AgentChanged(DispatcherEvent):
-    """An agent's record changed (skills, cap, shift, presence ...); ``agent.id`` names them."""
+    """Some of an agent's fields changed, for example ``changes={"cap": 3}``.
+
+    Any field but ``id`` and ``presence`` (`PresenceChanged` moves it), converted and
+    checked as `Agent` does; the fields not named, presence included, stay as they are.
+    """
 
     at: datetime = attrs.field(validator=aware)
-    agent: Agent = attrs.field(validator=_agent)
+    agent_id: str = attrs.field(validator=_agent_id)
+    changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_agent_changes)
+
+    def apply(self, agent: Agent) -> Agent:
+        """The agent with the changes made."""
+        return attrs.evolve(agent, **dict(self.changes))
 
 
 @attrs.frozen(kw_only=True)
