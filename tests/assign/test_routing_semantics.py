@@ -14,6 +14,7 @@ from ticketcore.assign import (
     Dispatcher,
     LongestIdle,
     Pool,
+    PoolChanged,
     Rotation,
     Routing,
     Rule,
@@ -141,3 +142,29 @@ def test_agent_changed_checks_its_changes(changes: dict[str, object], field: str
     with pytest.raises(InvalidInput) as info:
         AgentChanged(at=at(0), agent_id="a", changes=changes)
     assert info.value.field == field
+
+
+def test_pool_changed_raises_a_cap_without_restating_the_routing() -> None:
+    """I15.6: PoolChanged(pool, changes={"cap": 2}) hands the backlog out under the new cap."""
+    rule = Rule(name="vip to a", when=F.tags.has("vip"), agent="a")
+    routing = Routing(rules=[rule], pools=[Pool(name="team", cap=1, backlog=True)], default_pool="team")
+    d = Dispatcher(routing, [Agent(id="a")])
+    drive(d, [new("T1", 0), new("T2", 1)])
+    (handed,) = d.handle(PoolChanged(at=at(2), pool="team", changes={"cap": 2}))
+    assert (assigned(handed).ticket_id, assigned(handed).agent_id) == ("T2", "a")
+    assert d.routing == Routing(
+        rules=[rule], pools=[Pool(name="team", cap=2, backlog=True)], default_pool="team"
+    )
+
+
+def test_pool_changed_names_a_known_pool() -> None:
+    """I15.6: an unknown pool is refused and nothing changes; a bad value names its field."""
+    d = Dispatcher(Routing(pools=[Pool(name="team")]), [Agent(id="a")])
+    before = d.to_dict()
+    with pytest.raises(InvalidInput) as info:
+        d.handle(PoolChanged(at=at(0), pool="tema", changes={"cap": 2}))
+    assert info.value.field == "pool"
+    assert d.to_dict() == before
+    with pytest.raises(InvalidInput) as info:
+        PoolChanged(at=at(0), pool="team", changes={"cap": -1})
+    assert info.value.field == "changes.cap"

@@ -31,6 +31,7 @@ from ticketcore.assign._events import AgentAdded as AgentAdded
 from ticketcore.assign._events import AgentChanged as AgentChanged
 from ticketcore.assign._events import AgentRemoved as AgentRemoved
 from ticketcore.assign._events import DispatcherEvent as DispatcherEvent
+from ticketcore.assign._events import PoolChanged as PoolChanged
 from ticketcore.assign._events import PresenceChanged as PresenceChanged
 from ticketcore.assign._events import RoutingChanged as RoutingChanged
 from ticketcore.assign._events import Tick as Tick
@@ -72,6 +73,7 @@ __all__ = [
     "LeftUnassigned",
     "LongestIdle",
     "Pool",
+    "PoolChanged",
     "PoolRotation",
     "PoolView",
     "Presence",

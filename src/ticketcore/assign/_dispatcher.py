@@ -50,6 +50,7 @@ import attrs
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore._util import wrap as _wrap
 from ticketcore.assign._decisions import (
     Assigned,
     Decision,
@@ -63,6 +64,7 @@ from ticketcore.assign._events import (
     AgentAdded,
     AgentChanged,
     AgentRemoved,
+    PoolChanged,
     PresenceChanged,
     RoutingChanged,
     Tick,
@@ -299,7 +301,7 @@ class Dispatcher:
     ('catherine', "rule 'chat to Catherine'")
 
     Events: the ticket events of `ticketcore.events` and the dispatcher's own
-    (`AgentAdded`, `AgentRemoved`, `AgentChanged`, `PresenceChanged`,
+    (`AgentAdded`, `AgentRemoved`, `AgentChanged`, `PresenceChanged`, `PoolChanged`,
     `TicketTransferred`, `TicketEscalated`, `Tick`, `RoutingChanged`). Events must come
     in time order (equal times are fine).
 
@@ -758,7 +760,14 @@ class Dispatcher:
         self._drain(event.at, None, out)
 
     def _routing_changed(self, event: RoutingChanged, out: list[Decision]) -> None:
-        routing = event.routing
+        self._new_routing(event.routing, event.at, out)
+
+    def _pool_changed(self, event: PoolChanged, out: list[Decision]) -> None:
+        if event.pool not in self._pool_by_name:
+            raise InvalidTransition.unknown_key("pool", event.pool, self._pool_by_name, "pool names")
+        self._new_routing(_wrap("changes", event.apply, self._routing), event.at, out)
+
+    def _new_routing(self, routing: Routing, at: datetime, out: list[Decision]) -> None:
         _check_agents_known(routing, self._agents, "routing")
         self._check_due(routing, self._sla)
         self._routing = routing
@@ -776,8 +785,8 @@ class Dispatcher:
                 self._enqueue(rec, pool)
             else:
                 self._unplace(rec, "its pool no longer has a backlog")
-                self._route(rec, event.at, "routing_changed", "create", out)
-        self._drain(event.at, None, out)
+                self._route(rec, at, "routing_changed", "create", out)
+        self._drain(at, None, out)
 
     # ------------------------------------------------------------------ routing
 
@@ -1269,6 +1278,7 @@ _HANDLERS: Final[dict[type, Any]] = {
     PresenceChanged: Dispatcher._presence,
     Tick: Dispatcher._tick,
     RoutingChanged: Dispatcher._routing_changed,
+    PoolChanged: Dispatcher._pool_changed,
 }
 
 

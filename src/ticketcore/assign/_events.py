@@ -16,13 +16,14 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import aware, nonempty
 from ticketcore._util import wrap as _wrap
-from ticketcore.assign._model import Agent, Presence, Routing
+from ticketcore.assign._model import Agent, Pool, Presence, Routing
 
 __all__ = [
     "AgentAdded",
     "AgentChanged",
     "AgentRemoved",
     "DispatcherEvent",
+    "PoolChanged",
     "PresenceChanged",
     "RoutingChanged",
     "Tick",
@@ -167,6 +168,42 @@ class Tick(DispatcherEvent):
     """A periodic pass: hand out backlog tickets to agents with room (and whose shift began)."""
 
     at: datetime = attrs.field(validator=aware)
+
+
+#: Pool fields a `PoolChanged` may change (not ``name``).
+POOL_CHANGES: Final = tuple(f.name for f in attrs.fields(Pool) if f.name != "name")
+_POOL_PROBE: Final = Pool(name="probe")
+
+
+def _to_pool_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput("changes", "a non-empty dict of pool fields", value)
+    for key in value:
+        if key not in POOL_CHANGES:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), POOL_CHANGES)
+    probe = _wrap("changes", attrs.evolve, _POOL_PROBE, **value)
+    return tuple(sorted((key, getattr(probe, key)) for key in value))
+
+
+@attrs.frozen(kw_only=True)
+class PoolChanged(DispatcherEvent):
+    """Some of one pool's options changed, for example ``changes={"cap": 4}``.
+
+    Any field but ``name``, converted and checked as `Pool` does; the rest of the
+    routing stays as it is. The dispatcher then acts as on a `RoutingChanged`.
+    """
+
+    at: datetime = attrs.field(validator=aware)
+    pool: str = attrs.field(validator=nonempty("a non-empty pool name"))
+    changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_pool_changes)
+
+    def apply(self, routing: Routing) -> Routing:
+        """The routing with the changes made to the pool (`InvalidInput` if it has no such pool)."""
+        routing.pool(self.pool)  # a known pool
+        pools = tuple(
+            attrs.evolve(p, **dict(self.changes)) if p.name == self.pool else p for p in routing.pools
+        )
+        return attrs.evolve(routing, pools=pools)
 
 
 def _routing(instance: object, attribute: attrs.Attribute[Routing], value: object) -> None:
