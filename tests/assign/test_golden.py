@@ -343,7 +343,7 @@ def test_reopen_returns_to_an_owner_at_the_cap() -> None:
     assert (d.place("T1"), d.place("T2")) == (("assigned", "a"), ("assigned", "b"))
     drive(d, [status("T2", "solved", 2), new("T3", 2)])  # T3 to a (after b in rotation), a's load 1
     assert d.place("T3") == ("assigned", "a")
-    assert drive(d, [status("T1", "open", 3)]) == []  # reopened: back to a, load 2 of cap 1
+    assert owners(drive(d, [status("T1", "open", 3)])) == ["a"]  # reopened: back to a, load 2 of cap 1
     assert (d.place("T1"), d.load("a")) == (("assigned", "a"), 2)
     assert owners(drive(d, [new("T4", 4)])) == ["b"]
     assert owners(drive(d, [status("T4", "solved", 5), status("T3", "solved", 5), new("T5", 5)])) == ["b"]

@@ -15,6 +15,8 @@ from ticketcore.assign import (
     LongestIdle,
     Pool,
     PoolChanged,
+    PresenceChanged,
+    ReturnedToPool,
     Rotation,
     Routing,
     Rule,
@@ -22,7 +24,7 @@ from ticketcore.assign import (
 )
 from ticketcore.conditions import F
 
-from dispatch_helpers import at, drive, new, one
+from dispatch_helpers import at, drive, new, one, status
 
 
 def assigned(decision: Decision) -> Assigned:
@@ -168,3 +170,24 @@ def test_pool_changed_names_a_known_pool() -> None:
     with pytest.raises(InvalidInput) as info:
         PoolChanged(at=at(0), pool="team", changes={"cap": -1})
     assert info.value.field == "changes.cap"
+
+
+def test_a_reopened_ticket_goes_back_to_its_owner_with_a_decision() -> None:
+    """I15.7: reopening yields Assigned to the owner (Zendesk: back to the current assignee)."""
+    d = Dispatcher(Routing(pools=[Pool(name="team", cap=1)], default_pool="team"), [Agent(id="a")])
+    drive(d, [new("T1", 0), status("T1", "solved", 1), new("T2", 2)])
+    back = assigned(one(d.handle(status("T1", "open", 3))))
+    assert (back.agent_id, back.previous, back.cause) == ("a", "a", "reopened")
+    assert d.load("a") == 2  # past the cap: a reopen is not held back by it
+
+
+def test_a_reopened_ticket_of_an_offline_agent_is_routed_under_return_on_offline() -> None:
+    """I15.7: with return_on_offline, a ticket reopened while its owner is offline is routed again."""
+    routing = Routing(pools=[Pool(name="team")], default_pool="team", return_on_offline=True)
+    d = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
+    drive(d, [new("T1", 0), status("T1", "solved", 1)])
+    drive(d, [PresenceChanged(at=at(2), agent_id="a", presence="offline")])
+    returned, routed = d.handle(status("T1", "open", 3))
+    assert isinstance(returned, ReturnedToPool)
+    assert returned.agent_id == "a"
+    assert (assigned(routed).agent_id, routed.cause) == ("b", "reopened")

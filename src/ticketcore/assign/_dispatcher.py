@@ -618,14 +618,50 @@ class Dispatcher:
                 self._bump(owner, 1)
         if new.is_resolved and rec.place == BACKLOG:
             self._unplace(rec, f"{new.value} while waiting in the backlog")
-        elif old.is_resolved and not new.is_resolved and rec.place == UNASSIGNED:
-            self._route(rec, at, "reopened", "create", out)
+        elif old.is_resolved and not new.is_resolved:
+            self._reopened(rec, at, out)
         if new is Status.CLOSED:
             del self._tickets[rec.ticket.id]
         if owner is not None and old in counted and new not in counted:
             if new.is_resolved:
                 self._closure(owner, at, out)
             self._drain(at, {owner}, out)
+
+    def _reopened(self, rec: _Rec, at: datetime, out: list[Decision]) -> None:
+        """A reopened ticket goes back to its owner, else through routing like a new ticket.
+
+        Else: it has no owner, or its owner is offline and ``return_on_offline`` is set.
+        """
+        owner = rec.agent if rec.place == ASSIGNED else None
+        if owner is None:
+            self._route(rec, at, "reopened", "create", out)
+            return
+        if self._routing.return_on_offline and self._agents[owner].presence is Presence.OFFLINE:
+            self._unplace(rec, "reopened while its agent is offline")
+            out.append(
+                ReturnedToPool(
+                    ticket_id=rec.ticket.id,
+                    at=at,
+                    cause="reopened",
+                    agent_id=owner,
+                    reason="reopened while its agent is offline",
+                )
+            )
+            self._route(rec, at, "reopened", "create", out)
+            return
+        why = Explanation(
+            route="reopened: back to its owner", tiebreak=f"{owner!r} had it when it was solved"
+        )
+        out.append(
+            Assigned(
+                ticket_id=rec.ticket.id,
+                at=at,
+                cause="reopened",
+                agent_id=owner,
+                previous=owner,
+                explanation=why,
+            )
+        )
 
     def _reply(self, event: AgentReply, out: list[Decision]) -> None:
         rec = self._rec(event.ticket_id)
