@@ -289,7 +289,7 @@ class DispatcherMachine(RuleBasedStateMachine):
         team = self.d.backlog("team")
         tickets = [self.d.ticket(t) for t in team]
         rank = self.pool.backlog_order.value == "priority"
-        keys = [(-t.priority.rank if rank else 0, t.created, t.id) for t in tickets]
+        keys = [(-t.priority.rank if rank else 0, t.created, int(t.id[1:])) for t in tickets]  # arrival
         assert keys == sorted(keys)
         for ticket in tickets:
             for agent in self.d.agents:

@@ -191,3 +191,15 @@ def test_a_reopened_ticket_of_an_offline_agent_is_routed_under_return_on_offline
     assert isinstance(returned, ReturnedToPool)
     assert returned.agent_id == "a"
     assert (assigned(routed).agent_id, routed.cause) == ("b", "reopened")
+
+
+def test_backlog_ties_go_to_arrival_order_not_to_ids() -> None:
+    """I15.8: T9 and T10 created at the same time wait, and are handed out, in arrival order."""
+    d = Dispatcher(
+        Routing(pools=[Pool(name="team", cap=1, backlog=True)], default_pool="team"), [Agent(id="a")]
+    )
+    drive(d, [new("T1", 0), new("T9", 1), new("T10", 1)])
+    assert d.backlog("team") == ("T9", "T10")
+    handed = assigned(one(d.handle(status("T1", "solved", 2))))
+    assert handed.ticket_id == "T9"
+    assert Dispatcher.from_dict(d.to_dict()).backlog("team") == ("T10",)

@@ -16,8 +16,8 @@ dispatcher never reads a clock or stores anything itself. Its state is:
 - the idle clock, one for all pools: when each agent last received a ticket, by any
   route (a sequence number, not a time, so equal times never tie);
 - the backlogs: per pool, one heap per language the pool must match (a single heap
-  when it does not), ordered by the pool's `BacklogOrder` with the ticket id as the
-  last tie-break. Every ticket in one heap has the same set of eligible agents, so a
+  when it does not), ordered by the pool's `BacklogOrder` with the arrival order as
+  the last tie-break. Every ticket in one heap has the same set of eligible agents, so a
   head that finds nobody blocks its heap for the pass without wrongly blocking tickets
   behind it, and a pass costs a heap operation per ticket handed out, however long
   the backlog. Stale heap entries (a ticket that left the backlog, or was re-keyed)
@@ -1098,11 +1098,11 @@ class Dispatcher:
         created = _micros(t.created)
         order = pool.backlog_order
         if order is BacklogOrder.CREATED:
-            return (created, t.id)
+            return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
-            return (-t.priority.rank, created, t.id)
+            return (-t.priority.rank, created, rec.arrival)
         due = self._due(rec.current())
-        return (due is None, _micros(due) if due is not None else created, created, t.id)
+        return (due is None, _micros(due) if due is not None else created, created, rec.arrival)
 
     def _due(self, ticket: Ticket) -> datetime | None:
         assert self._sla is not None  # checked when the routing was accepted

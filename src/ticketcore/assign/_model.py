@@ -52,7 +52,8 @@ class BacklogOrder(enum.Enum):
     oldest) and ``DUE`` (earliest SLA due time first: the earliest due time of the
     ticket's SLA targets under the `ticketcore.sla.SLAPolicies` given to the
     `Dispatcher`, computed from creation with the ticket's current fields; tickets
-    without an SLA go last, oldest first). Ties go to the ticket id.
+    without an SLA go last, oldest first). Ties go to the order in which the
+    dispatcher learnt of the tickets (never to their ids).
     """
 
     CREATED = "created"
