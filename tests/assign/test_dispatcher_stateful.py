@@ -146,7 +146,7 @@ class DispatcherMachine(RuleBasedStateMachine):
             elif isinstance(decision, Queued):
                 self.where[decision.ticket_id] = ("backlog", decision.pool)
             elif isinstance(decision, LeftUnassigned | ReturnedToPool):
-                self.where[decision.ticket_id] = ("unassigned", decision.reason)
+                self.where[decision.ticket_id] = ("unassigned", decision.detail)
 
     def tick_clock(self, minutes: int) -> Any:
         self.minute += minutes
@@ -248,8 +248,8 @@ class DispatcherMachine(RuleBasedStateMachine):
         for decision in self.step_decisions:
             if not isinstance(decision, Assigned) or decision.cause not in AUTOMATIC:
                 continue
-            if decision.explanation.route.startswith("rule "):
-                continue  # direct rules may go past the cap or to an offline agent (ISSUE)
+            if decision.reason in ("direct_rule", "reopened_to_owner"):
+                continue  # direct rules and reopens may go past the cap or to an offline agent (ISSUE)
             agent = agents.get(decision.agent_id)
             if agent is None:
                 continue  # removed later in the same step

@@ -125,7 +125,7 @@ def test_no_rule_and_no_pool_leaves_the_ticket_unassigned_with_the_reason() -> N
     d = Dispatcher(Routing(rules=SEED_RULES[:1]), SEED_AGENTS)
     decision = one(d.handle(new("T1")))
     assert isinstance(decision, LeftUnassigned)
-    assert decision.reason == "no rule matched, and there is no pool for its tier and no default pool"
+    assert decision.detail == "no rule matched, and there is no pool for its tier and no default pool"
 
 
 # ---------------------------------------------------------------- strategies
@@ -307,7 +307,7 @@ def test_everyone_at_the_cap_with_backlog_off() -> None:
     drive(d, [new("T1")])
     decision = one(d.handle(new("T2")))
     assert isinstance(decision, LeftUnassigned)
-    assert decision.reason == "nobody in pool 'team' could take it"
+    assert decision.detail == "nobody in pool 'team' could take it"
     assert drive(d, [status("T1", "solved", 1), Tick(at=at(2))]) == []
     assert d.place("T2") == ("unassigned", "nobody in pool 'team' could take it")
 
@@ -501,7 +501,7 @@ def test_tiers_route_to_their_pool_and_a_crash_tag_escalates() -> None:
     assert owners(d.handle(new("T1"))) == ["t1"]
     decisions = d.handle(new("T2", tags=["Crash"]))
     assert isinstance(decisions[0], Escalated)
-    assert (decisions[0].from_tier, decisions[0].to_tier, decisions[0].reason) == (1, 2, "tag 'crash'")
+    assert (decisions[0].from_tier, decisions[0].to_tier, decisions[0].detail) == (1, 2, "tag 'crash'")
     assert owners(decisions) == ["t2"]
     decisions = d.handle(TicketUpdated(ticket_id="T1", at=at(1), changes={"tags": ["crash"]}))
     assert owners(decisions) == ["t2"]

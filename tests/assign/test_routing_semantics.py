@@ -9,6 +9,7 @@ from ticketcore.assign import (
     Agent,
     AgentAdded,
     AgentChanged,
+    AgentRemoved,
     Assigned,
     Decision,
     Dispatcher,
@@ -21,6 +22,7 @@ from ticketcore.assign import (
     Routing,
     Rule,
     SpareCapacity,
+    TicketTransferred,
 )
 from ticketcore.conditions import F
 
@@ -43,7 +45,7 @@ def test_direct_rule_respecting_availability_checks_the_pool_cap() -> None:
     d = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
     first = one(d.handle(new("T1", 0, channel="chat")))
     assert assigned(first).agent_id == "a"
-    second = one(d.handle(new("T2", 1, channel="chat")))
+    second = assigned(one(d.handle(new("T2", 1, channel="chat"))))
     assert assigned(second).agent_id == "b"
     assert second.explanation.rules_passed == (("chat to a", "agent 'a' is at cap 1/1"),)
 
@@ -67,7 +69,7 @@ def test_longest_idle_is_one_clock_across_pools() -> None:
     d = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
     drive(d, [new("T1", 0), new("T2", 1)])  # mail: a then b
     drive(d, [new("T3", 2, channel="chat")])  # chat: a
-    decision = one(d.handle(new("T4", 3)))
+    decision = assigned(one(d.handle(new("T4", 3))))
     assert assigned(decision).agent_id == "b"
     assert decision.explanation.tiebreak == "longest since last assignment (#2)"
 
@@ -99,7 +101,7 @@ def test_a_pool_may_name_an_agent_before_the_agent_exists() -> None:
     """I15.4: a member who does not exist yet is not eligible; once added (no pools named) they are."""
     routing = Routing(pools=[Pool(name="team", agents=["b", "a"])], default_pool="team")
     d = Dispatcher(routing, [Agent(id="a")])
-    first = one(d.handle(new("T1", 0)))
+    first = assigned(one(d.handle(new("T1", 0))))
     assert assigned(first).agent_id == "a"
     assert first.explanation.passed[0] == ("b", "not a current agent")
     d.handle(AgentAdded(at=at(1), agent=Agent(id="b")))
@@ -203,3 +205,37 @@ def test_backlog_ties_go_to_arrival_order_not_to_ids() -> None:
     handed = assigned(one(d.handle(status("T1", "solved", 2))))
     assert handed.ticket_id == "T9"
     assert Dispatcher.from_dict(d.to_dict()).backlog("team") == ("T10",)
+
+
+def test_every_decision_carries_a_reason_code_in_its_dict_form_too() -> None:
+    """I15.9: a stable code beside the prose, for each kind of decision."""
+    routing = Routing(
+        rules=[Rule(name="chat to a", when=F.channel == "chat", agent="a")],
+        pools=[Pool(name="team", agents=["b"], cap=1, backlog=True), Pool(name="t2", tier=2, agents=["c"])],
+        tiers={2: "t2"},
+        default_pool="team",
+        escalation_tags=["crash"],
+    )
+    d = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
+    events = [
+        new("T1", 0, channel="chat"),
+        new("T2", 1),
+        new("T3", 2),
+        new("T4", 3, tags=["crash"]),
+        status("T2", "solved", 4),
+        TicketTransferred(at=at(5), ticket_id="T1", to_agent="b"),
+        AgentRemoved(at=at(6), agent_id="a"),
+    ]
+    got = [(type(x).__name__, x.reason) for x in drive(d, events)]
+    assert got == [
+        ("Assigned", "direct_rule"),
+        ("Assigned", "pool_choice"),
+        ("Queued", "no_eligible_agent"),
+        ("Escalated", "escalation_tag"),
+        ("LeftUnassigned", "pool_empty"),  # t2 names only 'c', who does not exist
+        ("Assigned", "backlog_pass"),
+        ("Assigned", "transferred"),
+    ]
+    left = drive(Dispatcher(Routing(), []), [new("T9", 7)])[0]
+    assert left.to_dict()["reason"] == "no_route"
+    assert type(left.to_dict()["reason"]) is str

@@ -58,6 +58,7 @@ from ticketcore.assign._decisions import (
     Explanation,
     LeftUnassigned,
     Queued,
+    Reason,
     ReturnedToPool,
 )
 from ticketcore.assign._events import (
@@ -559,6 +560,7 @@ class Dispatcher:
                 ticket.assignee,
                 at,
                 cause="created",
+                reason=Reason.ASSIGNED_BY_HOST,
                 why=Explanation(route="assigned by the host"),
                 out=out,
             )
@@ -584,7 +586,7 @@ class Dispatcher:
         if gained and new.tier < 4:
             tag = sorted(gained)[0]
             if self._routing.tier_pool(new.tier + 1) is not None:
-                self._escalate(rec, new.tier + 1, at, reason=f"tag {tag!r}", cause="escalation", out=out)
+                self._escalate(rec, new.tier + 1, at, detail=f"tag {tag!r}", cause="escalation", out=out)
                 return
         if rec.place == BACKLOG:
             self._enqueue(
@@ -643,8 +645,9 @@ class Dispatcher:
                     ticket_id=rec.ticket.id,
                     at=at,
                     cause="reopened",
+                    reason=Reason.AGENT_OFFLINE,
                     agent_id=owner,
-                    reason="reopened while its agent is offline",
+                    detail="reopened while its agent is offline",
                 )
             )
             self._route(rec, at, "reopened", "create", out)
@@ -657,6 +660,7 @@ class Dispatcher:
                 ticket_id=rec.ticket.id,
                 at=at,
                 cause="reopened",
+                reason=Reason.REOPENED_TO_OWNER,
                 agent_id=owner,
                 previous=owner,
                 explanation=why,
@@ -683,6 +687,7 @@ class Dispatcher:
             event.to_agent,
             event.at,
             cause="transfer",
+            reason=Reason.TRANSFERRED,
             why=Explanation(route=f"transferred{by}"),
             out=out,
         )
@@ -701,19 +706,43 @@ class Dispatcher:
             )
         if self._routing.tier_pool(to) is None:
             raise InvalidTransition("to_tier", "a tier that routing.tiers names a pool for", to)
-        self._escalate(rec, to, event.at, reason=event.reason, cause="escalation", out=out)
+        self._escalate(
+            rec,
+            to,
+            event.at,
+            detail=event.reason,
+            cause="escalation",
+            out=out,
+            code=Reason.ESCALATION_REQUESTED,
+        )
 
     def _escalate(
-        self, rec: _Rec, to: int, at: datetime, *, reason: str, cause: str, out: list[Decision]
+        self,
+        rec: _Rec,
+        to: int,
+        at: datetime,
+        *,
+        detail: str,
+        cause: str,
+        out: list[Decision],
+        code: Reason = Reason.ESCALATION_TAG,
     ) -> None:
         frm = rec.ticket.tier
         rec.ticket = attrs.evolve(rec.ticket, tier=to)
         out.append(
-            Escalated(ticket_id=rec.ticket.id, at=at, cause=cause, from_tier=frm, to_tier=to, reason=reason)
+            Escalated(
+                ticket_id=rec.ticket.id,
+                at=at,
+                cause=cause,
+                reason=code,
+                from_tier=frm,
+                to_tier=to,
+                detail=detail,
+            )
         )
         previous = rec.agent if rec.place == ASSIGNED else None
         pool = self._pool_by_name[self._routing.tier_pool(to) or ""]
-        self._to_pool(rec, pool, at, cause=cause, route=f"tier {to} pool (escalated: {reason})", out=out)
+        self._to_pool(rec, pool, at, cause=cause, route=f"tier {to} pool (escalated: {detail})", out=out)
         if previous is not None and previous != rec.agent:
             self._drain(at, {previous}, out)
 
@@ -755,6 +784,7 @@ class Dispatcher:
             event.agent_id,
             event.at,
             cause="agent_removed",
+            code=Reason.AGENT_REMOVED,
             reason="the agent was removed",
             which=_any,
             out=out,
@@ -787,6 +817,7 @@ class Dispatcher:
                 new.id,
                 at,
                 cause="agent_offline",
+                code=Reason.AGENT_OFFLINE,
                 reason="the agent went offline before answering",
                 which=_unanswered,
                 out=out,
@@ -842,7 +873,7 @@ class Dispatcher:
             hit = sorted(ticket.tags & routing.escalation_tags)
             if hit:
                 if routing.tier_pool(ticket.tier + 1) is not None:
-                    self._escalate(rec, ticket.tier + 1, at, reason=f"tag {hit[0]!r}", cause=cause, out=out)
+                    self._escalate(rec, ticket.tier + 1, at, detail=f"tag {hit[0]!r}", cause=cause, out=out)
                     return
                 passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
         ticket = rec.current() if kind == "update" else ticket
@@ -868,6 +899,7 @@ class Dispatcher:
                     agent.id,
                     at,
                     cause=cause,
+                    reason=Reason.DIRECT_RULE,
                     why=Explanation(route=route, rules_passed=tuple(passed)),
                     out=out,
                 )
@@ -891,6 +923,7 @@ class Dispatcher:
                     rec,
                     at,
                     cause=cause,
+                    code=Reason.NO_ROUTE,
                     reason="no rule matched, and there is no pool for its tier and no default pool",
                     why=Explanation(route="none", rules_passed=tuple(passed)),
                     out=out,
@@ -995,8 +1028,19 @@ class Dispatcher:
         sel = self._select(pool, rec.ticket, at)
         why = self._explain(pool, sel, route, rules_passed)
         if sel.chosen is not None:
-            self._give(rec, sel.chosen, at, cause=cause, why=why, out=out, pool=pool, sel=sel)
+            self._give(
+                rec,
+                sel.chosen,
+                at,
+                cause=cause,
+                reason=Reason.POOL_CHOICE,
+                why=why,
+                out=out,
+                pool=pool,
+                sel=sel,
+            )
             return
+        code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
         if pool.backlog:
             if rec.place == ASSIGNED:
                 self._unload(rec)
@@ -1005,18 +1049,38 @@ class Dispatcher:
             rec.agent = None
             rec.reason = None
             self._enqueue(rec, pool)
-            out.append(Queued(ticket_id=rec.ticket.id, at=at, cause=cause, pool=pool.name, explanation=why))
+            out.append(
+                Queued(
+                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, pool=pool.name, explanation=why
+                )
+            )
         else:
             self._leave(
-                rec, at, cause=cause, reason=f"nobody in pool {pool.name!r} could take it", why=why, out=out
+                rec,
+                at,
+                cause=cause,
+                code=code,
+                reason=f"nobody in pool {pool.name!r} could take it",
+                why=why,
+                out=out,
             )
 
     def _leave(
-        self, rec: _Rec, at: datetime, *, cause: str, reason: str, why: Explanation, out: list[Decision]
+        self,
+        rec: _Rec,
+        at: datetime,
+        *,
+        cause: str,
+        code: Reason,
+        reason: str,
+        why: Explanation,
+        out: list[Decision],
     ) -> None:
         self._unplace(rec, reason)
         out.append(
-            LeftUnassigned(ticket_id=rec.ticket.id, at=at, cause=cause, reason=reason, explanation=why)
+            LeftUnassigned(
+                ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, detail=reason, explanation=why
+            )
         )
 
     def _unplace(self, rec: _Rec, reason: str) -> None:
@@ -1039,6 +1103,7 @@ class Dispatcher:
         at: datetime,
         *,
         cause: str,
+        reason: Reason,
         why: Explanation,
         out: list[Decision],
         pool: Pool | None = None,
@@ -1057,6 +1122,7 @@ class Dispatcher:
             self._counter += 1
             self._idle[agent] = self._counter
         if pool is not None:
+            self._epoch += 1  # the pool's pointer moves even when the owner stays
             rec.pool = pool.name
             rot = self._rot[pool.name]
             rot.last = agent
@@ -1072,6 +1138,7 @@ class Dispatcher:
                 ticket_id=rec.ticket.id,
                 at=at,
                 cause=cause,
+                reason=reason,
                 agent_id=agent,
                 previous=previous,
                 explanation=why,
@@ -1079,13 +1146,23 @@ class Dispatcher:
         )
 
     def _return(
-        self, agent_id: str, at: datetime, *, cause: str, reason: str, which: Any, out: list[Decision]
+        self,
+        agent_id: str,
+        at: datetime,
+        *,
+        cause: str,
+        code: Reason,
+        reason: str,
+        which: Any,
+        out: list[Decision],
     ) -> None:
         mine = [r for r in self._tickets.values() if r.place == ASSIGNED and r.agent == agent_id and which(r)]
         for rec in mine:
             self._unplace(rec, reason)
             out.append(
-                ReturnedToPool(ticket_id=rec.ticket.id, at=at, cause=cause, agent_id=agent_id, reason=reason)
+                ReturnedToPool(
+                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, agent_id=agent_id, detail=reason
+                )
             )
             if rec.status.is_resolved:
                 continue
@@ -1188,7 +1265,17 @@ class Dispatcher:
         if sel.chosen is None:
             return False
         why = self._explain(pool, sel, "backlog pass")
-        self._give(rec, sel.chosen, at, cause="backlog", why=why, out=out, pool=pool, sel=sel)
+        self._give(
+            rec,
+            sel.chosen,
+            at,
+            cause="backlog",
+            reason=Reason.BACKLOG_PASS,
+            why=why,
+            out=out,
+            pool=pool,
+            sel=sel,
+        )
         counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
         return True
 
@@ -1219,7 +1306,9 @@ class Dispatcher:
             eligible=1,
             tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
         )
-        self._give(rec, owner, at, cause="closure", why=why, out=out, pool=pool)
+        self._give(
+            rec, owner, at, cause="closure", reason=Reason.ASSIGN_ON_CLOSURE, why=why, out=out, pool=pool
+        )
 
     # ------------------------------------------------------------------ persistence
 
