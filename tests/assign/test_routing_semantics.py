@@ -25,6 +25,7 @@ from ticketcore.assign import (
     TicketTransferred,
 )
 from ticketcore.conditions import F
+from ticketcore.events import StatusChanged
 
 from dispatch_helpers import at, drive, new, one, status
 
@@ -239,3 +240,23 @@ def test_every_decision_carries_a_reason_code_in_its_dict_form_too() -> None:
     left = drive(Dispatcher(Routing(), []), [new("T9", 7)])[0]
     assert left.to_dict()["reason"] == "no_route"
     assert type(left.to_dict()["reason"]) is str
+
+
+def test_status_changed_records_who_changed_it() -> None:
+    """I15.10: StatusChanged(by=...) carries an optional agent id; an empty one is refused."""
+    event = StatusChanged(ticket_id="T1", at=at(0), status="solved", by="ana")
+    assert event.by == "ana"
+    assert StatusChanged(ticket_id="T1", at=at(0), status="solved").by is None
+    with pytest.raises(InvalidInput) as info:
+        StatusChanged(ticket_id="T1", at=at(0), status="solved", by=" ")
+    assert info.value.field == "by"
+
+
+def test_every_dispatcher_event_is_exported_from_assign() -> None:
+    """I15.10: PresenceChanged and every other public dispatcher event come from ticketcore.assign."""
+    from ticketcore import assign  # noqa: PLC0415 - the module itself is under test
+    from ticketcore.assign import _events  # noqa: PLC0415
+
+    events = {name for name in _events.__all__ if name != "DispatcherEvent"}
+    assert "PresenceChanged" in events
+    assert events <= set(assign.__all__)

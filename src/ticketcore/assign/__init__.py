@@ -79,6 +79,7 @@ __all__ = [
     "PoolRotation",
     "PoolView",
     "Presence",
+    "PresenceChanged",
     "Queued",
     "Reason",
     "ReturnedToPool",

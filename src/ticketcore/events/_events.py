@@ -94,13 +94,19 @@ def _to_status(value: object) -> Status:
     return Status.parse(value)
 
 
+def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
+
+
 @attrs.frozen(kw_only=True)
 class StatusChanged(TicketEvent):
-    """The ticket moved to ``status``."""
+    """The ticket moved to ``status``; ``by`` names the agent who moved it, when the host knows."""
 
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
     status: Status = attrs.field(converter=_to_status)
+    by: str | None = attrs.field(default=None, validator=_optional_agent)
 
 
 def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
