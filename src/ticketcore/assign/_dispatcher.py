@@ -205,6 +205,11 @@ class _Rot:
         self.index = -1
         self.credit: dict[str, int] = {}
 
+    def copy(self) -> _Rot:
+        other = _Rot()
+        other.last, other.index, other.credit = self.last, self.index, dict(self.credit)
+        return other
+
 
 class _Rec:
     """A ticket as the dispatcher keeps it (mutable, private)."""
@@ -221,6 +226,12 @@ class _Rec:
         self.answered = False
         self.arrival = arrival
         self.version = 0
+
+    def copy(self) -> _Rec:
+        other = _Rec.__new__(_Rec)
+        for name in _Rec.__slots__:
+            setattr(other, name, getattr(self, name))
+        return other
 
     def current(self) -> Ticket:
         t = self.ticket
@@ -355,6 +366,7 @@ class Dispatcher:
         self._selected: dict[str, tuple[int, Selection]] = {}
         self._explained: dict[str, tuple[int, Selection, str, tuple[tuple[str, str], ...], Explanation]] = {}
         self._counted = routing.counted
+        self._fragile = False  # whether some pool orders its backlog by due time (set by _index)
         self._index()
 
     @staticmethod
@@ -374,6 +386,7 @@ class Dispatcher:
         """Recompute pool membership (static filters) after agents or routing change."""
         agents = self._agents
         self._pool_by_name = {p.name: p for p in self._routing.pools}
+        self._fragile = any(p.backlog_order is BacklogOrder.DUE for p in self._routing.pools)
         self._pools_of = {a: [] for a in agents}
         by_id = sorted(agents)
         for pool in self._routing.pools:
@@ -540,9 +553,65 @@ class Dispatcher:
                 "at", f"a time at or after the last event's ({self._now.isoformat()})", at
             )
         out: list[Decision] = []
-        handler(self, event, out)
+        if not self._may_fail(type(event)):
+            handler(self, event, out)
+        else:
+            # A due time that cannot be computed (a calendar without enough open time, a
+            # bad requester zone) can only be found when a ticket is queued: undo then.
+            undo = self._save(event)
+            try:
+                handler(self, event, out)
+            except BaseException:
+                self._undo(undo)
+                raise
         self._now = at
         return tuple(out)
+
+    def _may_fail(self, kind: type) -> bool:
+        """Whether an event of this kind may fail after it began to change the state."""
+        if kind in _SAFE:
+            return False
+        if kind in _REROUTING:
+            return self._sla is not None  # the new routing may order a backlog by due time
+        if kind is PresenceChanged:
+            return self._fragile and self._routing.return_on_offline
+        return self._fragile
+
+    def _save(self, event: object) -> tuple[Any, ...]:
+        """What `_undo` needs to put the state back as it is before ``event``."""
+        if type(event) in _REROUTING or (
+            type(event) is PresenceChanged and self._routing.return_on_offline
+        ):  # many tickets may move: copy the whole state
+            saved = dict(self.__dict__)
+            saved["_tickets"] = {k: rec.copy() for k, rec in self._tickets.items()}
+            saved["_load"] = dict(self._load)
+            saved["_idle"] = dict(self._idle)
+            saved["_rot"] = {k: rot.copy() for k, rot in self._rot.items()}
+            saved["_queues"] = {
+                p: {lang: list(q) for lang, q in qs.items()} for p, qs in self._queues.items()
+            }
+            saved["_agents"] = dict(self._agents)
+            return ("all", saved)
+        # One ticket's events: before its queueing fails, only the ticket and loads moved.
+        ticket_id = event.ticket.id if isinstance(event, TicketCreated) else event.ticket_id  # type: ignore[attr-defined]
+        rec = self._tickets.get(ticket_id)
+        return ("one", ticket_id, None if rec is None else rec.copy(), self._arrivals, dict(self._load))
+
+    def _undo(self, undo: tuple[Any, ...]) -> None:
+        epoch = self._epoch
+        if undo[0] == "all":
+            self.__dict__.clear()
+            self.__dict__.update(undo[1])
+        else:
+            _, ticket_id, saved, self._arrivals, self._load = undo
+            if saved is None:
+                self._tickets.pop(ticket_id, None)
+            else:
+                self._tickets[ticket_id] = saved
+        self._epoch = epoch  # never back: cached selections are keyed by it
+        self._selected = {}
+        self._explained = {}
+        self._index()
 
     def _created(self, event: TicketCreated, out: list[Decision]) -> None:
         ticket = event.ticket
@@ -588,20 +657,21 @@ class Dispatcher:
             if self._routing.tier_pool(new.tier + 1) is not None:
                 self._escalate(rec, new.tier + 1, at, detail=f"tag {tag!r}", cause="escalation", out=out)
                 return
-        if rec.place == BACKLOG:
-            self._enqueue(
-                rec, self._pool_by_name[rec.pool or ""]
-            )  # re-key: priority or fields may have changed
         rule = self._first_rule(rec, "update")
-        if rule is None:
-            return
-        if rule.agent is not None and rule.agent == rec.agent and rec.place == ASSIGNED:
-            return
-        if rule.pool is not None and rec.place == ASSIGNED and rec.pool == rule.pool:
-            return
-        if rule.pool is not None and rec.place == BACKLOG and rec.pool == rule.pool:
-            return
-        self._route(rec, at, "updated", "update", out)
+        if rule is not None and not self._satisfied(rule, rec):
+            version = rec.version
+            self._route(rec, at, "updated", "update", out)
+            if rec.version != version:
+                return  # placed anew
+        if rec.place == BACKLOG:  # re-key: priority or fields may have changed
+            self._enqueue(rec, self._pool_by_name[rec.pool or ""])
+
+    @staticmethod
+    def _satisfied(rule: Rule, rec: _Rec) -> bool:
+        """Whether the ticket's placement already satisfies an update rule."""
+        if rule.agent is not None:
+            return rule.agent == rec.agent and rec.place == ASSIGNED
+        return rule.pool is not None and rec.place in (ASSIGNED, BACKLOG) and rec.pool == rule.pool
 
     def _status(self, event: StatusChanged, out: list[Decision]) -> None:
         rec = self._rec(event.ticket_id)
@@ -1042,13 +1112,14 @@ class Dispatcher:
             return
         code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
         if pool.backlog:
+            key = self._key(rec, pool)  # before anything changes: it may raise
             if rec.place == ASSIGNED:
                 self._unload(rec)
             rec.place = BACKLOG
             rec.pool = pool.name
             rec.agent = None
             rec.reason = None
-            self._enqueue(rec, pool)
+            self._enqueue(rec, pool, key)
             out.append(
                 Queued(
                     ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, pool=pool.name, explanation=why
@@ -1171,6 +1242,7 @@ class Dispatcher:
     # ------------------------------------------------------------------ backlog
 
     def _key(self, rec: _Rec, pool: Pool) -> tuple[Any, ...]:
+        """The ticket's place in the pool's backlog order (with a due order, it may raise)."""
         t = rec.ticket
         created = _micros(t.created)
         order = pool.backlog_order
@@ -1178,7 +1250,7 @@ class Dispatcher:
             return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
             return (-t.priority.rank, created, rec.arrival)
-        due = self._due(rec.current())
+        due = self._due(attrs.evolve(t, status=rec.status, assignee=None))
         return (due is None, _micros(due) if due is not None else created, created, rec.arrival)
 
     def _due(self, ticket: Ticket) -> datetime | None:
@@ -1187,11 +1259,13 @@ class Dispatcher:
         dues = [t.due_at for t in result.targets if t.due_at is not None]
         return min(dues, key=_micros) if dues else None
 
-    def _enqueue(self, rec: _Rec, pool: Pool) -> None:
+    def _enqueue(self, rec: _Rec, pool: Pool, key: tuple[Any, ...] | None = None) -> None:
+        if key is None:
+            key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
         lang = rec.ticket.language.casefold() if pool.match_language and rec.ticket.language else ""
         queue = self._queues.setdefault(pool.name, {}).setdefault(lang, [])
-        heapq.heappush(queue, (self._key(rec, pool), rec.version, rec.ticket.id))
+        heapq.heappush(queue, (key, rec.version, rec.ticket.id))
 
     def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
         rec = self._tickets.get(entry[-1])
@@ -1387,6 +1461,13 @@ class Dispatcher:
             rot.last, rot.index = pr.last, pr.index
             rot.credit = dict(pr.credits)
 
+
+#: Events that never queue a ticket, so never meet a due time that cannot be computed.
+_SAFE: Final = frozenset(
+    {AgentReply, CustomerMessage, DueDateSet, TicketTransferred, AgentAdded, AgentChanged, Tick}
+)
+#: Events that may re-route many tickets at once.
+_REROUTING: Final = frozenset({AgentRemoved, RoutingChanged, PoolChanged})
 
 _HANDLERS: Final[dict[type, Any]] = {
     TicketCreated: Dispatcher._created,
