@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from ticketcore.assign import (
     RoutingChanged,
     TicketEscalated,
 )
-from ticketcore.events import TicketUpdated
+from ticketcore.events import AgentReply, TicketUpdated
 from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Target
 
 from dispatch_helpers import at, drive, new, status
@@ -117,3 +118,118 @@ def test_update_rules_still_re_key_a_waiting_ticket() -> None:
     d = due_dispatcher("priority")
     drive(d, [new("T3", 2), TicketUpdated(ticket_id="T3", at=at(3), changes={"priority": "urgent"})])
     assert d.backlog("team") == ("T3", "T2")
+
+
+def test_an_escalation_nobody_can_take_stores_the_new_pool() -> None:
+    """I16.13: the ticket left unassigned after an escalation names the tier 2 pool, like the decision."""
+    routing = Routing(
+        pools=[Pool(name="team", agents=["a"]), Pool(name="t2", tier=2, agents=["b"])],
+        tiers={1: "team", 2: "t2"},
+    )
+    d = Dispatcher(routing, [Agent(id="a"), Agent(id="b", tier=2, presence="offline")])
+    drive(d, [new("T1", 0)])
+    _, left = d.handle(TicketEscalated(ticket_id="T1", at=at(1)))
+    assert left.to_dict()["explanation"]["pool"] == "t2"
+    assert d.to_dict()["tickets"][0]["pool"] == "t2"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"pools": [{"name": "p"}], "tiers": (("1", "p"),)}, "routing.tiers"),
+        ({"rules": [{"name": "r", "agent": "a", "on": {"create"}}]}, "routing.rules[0].on"),
+        (
+            {"rules": [{"name": "r", "when": {"field": "tags", "has": {"x"}}, "agent": "a"}]},
+            "routing.rules[0].when.has",
+        ),
+        ({"pools": [{"name": "p", "agents": {"a": 1}}]}, "routing.pools[0].agents"),
+        ({"pools": [{"name": "p", "skills": "billing"}]}, "routing.pools[0].skills"),
+        ({"pools": [{"name": "p", "backlog": "false"}]}, "routing.pools[0].backlog"),
+        ({"pools": [{"name": "p", "check_shift": 0}]}, "routing.pools[0].check_shift"),
+        (
+            {"rules": [{"name": "r", "agent": "a", "respect_availability": "yes"}]},
+            "routing.rules[0].respect_availability",
+        ),
+        ({"return_on_offline": None}, "routing.return_on_offline"),
+        ({"rules": "r"}, "routing.rules"),
+    ],
+)
+def test_wrong_types_in_a_routing_form_name_their_path(data: dict[str, object], field: str) -> None:
+    """I16.12: tuples, sets, dicts for lists and text for booleans are refused, naming the path."""
+    with pytest.raises(InvalidInput) as info:
+        Routing.from_dict(data)
+    assert info.value.field == field
+
+
+def test_booleans_accept_only_true_or_false() -> None:
+    """I16.12: Pool(backlog="false") no longer turns the backlog on; events' booleans too."""
+    with pytest.raises(InvalidInput, match="backlog"):
+        Pool(name="p", backlog="false")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="public"):
+        AgentReply(ticket_id="T1", at=at(0), public="no")  # type: ignore[arg-type]
+
+
+def test_deep_nesting_is_refused_by_path() -> None:
+    """I16.12: a form nested thousands deep fails clearly, not with RecursionError."""
+    deep: object = "x"
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(InvalidInput) as info:
+        Routing.from_dict({"escalation_tags": deep})
+    assert info.value.field.startswith("routing.escalation_tags")
+    state = due_dispatcher().to_dict()
+    state["tickets"][0]["ticket"]["custom"] = {"deep": deep}
+    with pytest.raises(InvalidInput):
+        Dispatcher.from_dict(state, sla=POLICIES)
+
+
+def _state() -> dict[str, object]:
+    return json.loads(json.dumps(due_dispatcher().to_dict()))  # type: ignore[no-any-return]
+
+
+STATES: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
+    ("ticket pool a list", lambda s: s["tickets"][1].update(pool=["team"]), "state.tickets[1].pool"),
+    ("agents a dict", lambda s: s.update(agents={"a": {}}), "state.agents"),
+    (
+        "assigned marked as waiting",
+        lambda s: s["tickets"][0].update(place="backlog", pool="team"),
+        "state.tickets[0].ticket.assignee",
+    ),
+    (
+        "waiting in a pool without a backlog",
+        lambda s: s["routing"]["pools"][0].pop("backlog"),
+        "state.tickets[1].pool",
+    ),
+    (
+        "created after the clock",
+        lambda s: (
+            s.update(now=s["tickets"][1]["ticket"]["created"])
+            or s["tickets"][2]["ticket"].update(created="2026-03-02T10:00:00+00:00")
+        ),
+        "state.tickets[2].ticket.created",
+    ),
+    (
+        "a ticket twice",
+        lambda s: s["tickets"].append(s["tickets"][0]) or s.update(arrivals=4),
+        "state.tickets[3].ticket.id",
+    ),
+    ("answered as text", lambda s: s["tickets"][0].update(answered="false"), "state.tickets[0].answered"),
+    (
+        "unassigned without a reason",
+        lambda s: s["tickets"][1].update(place="unassigned"),
+        "state.tickets[1].reason",
+    ),
+    ("rotation as a tuple", lambda s: s.update(rotation=("pools",)), "state.rotation"),
+]
+
+
+@pytest.mark.parametrize(("name", "mutate", "field"), STATES, ids=[x[0] for x in STATES])
+def test_a_restored_state_is_checked_against_its_invariants(
+    name: str, mutate: Callable[[dict[str, Any]], object], field: str
+) -> None:
+    """I16.12: a damaged state fails with a named error instead of loading a wrong dispatcher."""
+    state = _state()
+    mutate(state)
+    with pytest.raises(InvalidInput) as info:
+        Dispatcher.from_dict(state, sla=POLICIES)
+    assert info.value.field == field

@@ -49,7 +49,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
-from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._decisions import (
     Assigned,
@@ -72,7 +72,7 @@ from ticketcore.assign._events import (
     TicketEscalated,
     TicketTransferred,
 )
-from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule
+from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
 from ticketcore.assign._strategies import Check, Selection
 from ticketcore.events import (
     AgentReply,
@@ -135,7 +135,7 @@ class PoolRotation:
     @classmethod
     def from_dict(cls, data: object, path: str = "rotation") -> PoolRotation:
         """Read the dict form."""
-        d = check_keys(data, path, ("last", "index", "credits"), ())
+        d = read_form(data, path, ("last", "index", "credits"), ())
         credits = _read_counts(d.get("credits", {}), f"{path}.credits")
         last, index = d.get("last"), d.get("index", -1)
         if last is not None and not isinstance(last, str):
@@ -177,7 +177,7 @@ class Rotation:
         The form of version 1 kept an idle clock per pool (``pools.<name>.assigned``);
         it is read into the global clock, each agent's latest number across pools.
         """
-        d = check_keys(data, path, ("pools", "counter", "assigned"), ())
+        d = read_form(data, path, ("pools", "counter", "assigned"), ())
         pools = d.get("pools", {})
         if not isinstance(pools, Mapping):
             raise InvalidInput(f"{path}.pools", "a dict from pool name to rotation", pools)
@@ -1134,6 +1134,7 @@ class Dispatcher:
                 reason=f"nobody in pool {pool.name!r} could take it",
                 why=why,
                 out=out,
+                pool=pool.name,
             )
 
     def _leave(
@@ -1146,8 +1147,11 @@ class Dispatcher:
         reason: str,
         why: Explanation,
         out: list[Decision],
+        pool: str | None = None,
     ) -> None:
+        """Leave the ticket unassigned; its stored pool is the one that could not take it (or None)."""
         self._unplace(rec, reason)
+        rec.pool = pool
         out.append(
             LeftUnassigned(
                 ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, detail=reason, explanation=why
@@ -1412,12 +1416,14 @@ class Dispatcher:
     def from_dict(cls, data: object, *, sla: SLAPolicies | None = None) -> Dispatcher:
         """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
         keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
+        check_depth(data, "state")
         d = check_keys(data, "state", keys, keys)
         if type(d["version"]) is not int or d["version"] not in _READS:
             raise InvalidInput("state.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
         routing = Routing.from_dict(d["routing"], "state.routing")
-        if not isinstance(d["agents"], list) or not isinstance(d["tickets"], list):
-            raise InvalidInput("state", "lists of agents and tickets", data)
+        for key in ("agents", "tickets"):
+            if not isinstance(d[key], list):
+                raise InvalidInput(f"state.{key}", "a list", d[key])
         agents = [Agent.from_dict(a, f"state.agents[{i}]") for i, a in enumerate(d["agents"])]
         self = cls(routing, agents, sla=sla)
         rotation = Rotation.from_dict(d["rotation"], "state.rotation")
@@ -1429,28 +1435,58 @@ class Dispatcher:
         self._now = None if d["now"] is None else load_instant(d["now"], "state.now")
         start = arrivals - len(d["tickets"])
         for i, item in enumerate(d["tickets"]):
-            path = f"state.tickets[{i}]"
-            e = check_keys(item, path, ("ticket", "place", "pool", "reason", "answered"), ("ticket", "place"))
-            ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
-            rec = _Rec(ticket, start + i + 1)
-            place = e["place"]
-            if place not in (ASSIGNED, BACKLOG, UNASSIGNED):
-                raise InvalidInput(f"{path}.place", "'assigned', 'backlog' or 'unassigned'", place)
-            rec.place = place
-            rec.agent = ticket.assignee if place == ASSIGNED else None
-            rec.pool = e.get("pool")
-            rec.reason = e.get("reason")
-            rec.answered = bool(e.get("answered", False))
-            if place == ASSIGNED and rec.agent not in self._agents:
-                raise InvalidInput(f"{path}.ticket.assignee", "an agent of the state", rec.agent)
-            if place == BACKLOG and rec.pool not in self._pool_by_name:
-                raise InvalidInput(f"{path}.pool", "a pool of the routing", rec.pool)
-            self._tickets[ticket.id] = rec
+            rec = self._read_ticket(item, f"state.tickets[{i}]", start + i + 1)
+            self._tickets[rec.ticket.id] = rec
         self._recount()
         for rec in self._tickets.values():
             if rec.place == BACKLOG:
                 self._enqueue(rec, self._pool_by_name[rec.pool or ""])
         return self
+
+    def _read_ticket(self, item: object, path: str, arrival: int) -> _Rec:
+        """One ticket of a stored state, checked against the state's own invariants."""
+        e = check_keys(item, path, ("ticket", "place", "pool", "reason", "answered"), ("ticket", "place"))
+        ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
+        if ticket.id in self._tickets:
+            raise InvalidInput(f"{path}.ticket.id", "an id no other ticket of the state has", ticket.id)
+        if self._now is None or ticket.created > self._now:
+            raise InvalidInput(
+                f"{path}.ticket.created", "a time at or before the state's clock (now)", ticket.created
+            )
+        if ticket.status is Status.CLOSED:
+            raise InvalidInput(
+                f"{path}.ticket.status", "an unclosed status (closed tickets are forgotten)", "closed"
+            )
+        place, pool, reason = e["place"], e.get("pool"), e.get("reason")
+        if place not in (ASSIGNED, BACKLOG, UNASSIGNED):
+            raise InvalidInput(f"{path}.place", "'assigned', 'backlog' or 'unassigned'", place)
+        if pool is not None and (not isinstance(pool, str) or not pool):
+            raise InvalidInput(f"{path}.pool", "a pool name", pool)
+        if reason is not None and (not isinstance(reason, str) or not reason):
+            raise InvalidInput(f"{path}.reason", "the reason in words", reason)
+        if place == ASSIGNED and ticket.assignee not in self._agents:
+            raise InvalidInput(f"{path}.ticket.assignee", "an agent of the state", ticket.assignee)
+        if place != ASSIGNED and ticket.assignee is not None:
+            raise InvalidInput(
+                f"{path}.ticket.assignee", f"no assignee for a ticket in place {place!r}", ticket.assignee
+            )
+        if place == BACKLOG:
+            found = self._pool_by_name.get(pool or "")
+            if found is None or not found.backlog:
+                raise InvalidInput(f"{path}.pool", "a pool of the routing with a backlog", pool)
+            if ticket.status.is_resolved:
+                raise InvalidInput(
+                    f"{path}.ticket.status", "an unresolved status for a waiting ticket", ticket.status.value
+                )
+        if (place == UNASSIGNED) != (reason is not None):
+            raise InvalidInput(f"{path}.reason", "a reason exactly when the ticket is unassigned", reason)
+        rec = _Rec(ticket, arrival)
+        rec.place = place
+        rec.agent = ticket.assignee if place == ASSIGNED else None
+        rec.pool = pool
+        rec.reason = reason
+        rec.answered = read_bool(e.get("answered", False), f"{path}.answered")
+        return rec
 
     def _restore_rotation(self, rotation: Rotation) -> None:
         self._epoch += 1

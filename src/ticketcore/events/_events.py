@@ -15,6 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, aware, nonempty
+from ticketcore._util import read_bool
 
 __all__ = [
     "AgentReply",
@@ -34,6 +35,12 @@ UPDATABLE: Final = frozenset(
 
 
 _aware = aware
+
+
+def _bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    read_bool(value, attribute.name)
+
+
 _ticket_id = nonempty("a non-empty ticket id")
 
 
@@ -54,7 +61,7 @@ class TicketCreated(TicketEvent):
     """
 
     ticket: Ticket = attrs.field()
-    by_agent: bool = False
+    by_agent: bool = attrs.field(default=False, validator=_bool)
 
     @ticket.validator
     def _check(self, attribute: attrs.Attribute[Ticket], value: object) -> None:
@@ -86,7 +93,7 @@ class AgentReply(TicketEvent):
 
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
-    public: bool = True
+    public: bool = attrs.field(default=True, validator=_bool)
     agent_id: str | None = None
 
 
