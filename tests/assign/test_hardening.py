@@ -203,14 +203,14 @@ STATES: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
     (
         "created after the clock",
         lambda s: (
-            s.update(now=s["tickets"][1]["ticket"]["created"])
-            or s["tickets"][2]["ticket"].update(created="2026-03-02T10:00:00+00:00")
+            s.update(now=s["tickets"][1]["ticket"]["created"]),
+            s["tickets"][2]["ticket"].update(created="2026-03-02T10:00:00+00:00"),
         ),
         "state.tickets[2].ticket.created",
     ),
     (
         "a ticket twice",
-        lambda s: s["tickets"].append(s["tickets"][0]) or s.update(arrivals=4),
+        lambda s: (s["tickets"].append(s["tickets"][0]), s.update(arrivals=4)),
         "state.tickets[3].ticket.id",
     ),
     ("answered as text", lambda s: s["tickets"][0].update(answered="false"), "state.tickets[0].answered"),

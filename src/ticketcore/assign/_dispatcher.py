@@ -553,7 +553,7 @@ class Dispatcher:
                 "at", f"a time at or after the last event's ({self._now.isoformat()})", at
             )
         out: list[Decision] = []
-        if not self._may_fail(type(event)):
+        if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):
             handler(self, event, out)
         else:
             # A due time that cannot be computed (a calendar without enough open time, a
