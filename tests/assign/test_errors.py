@@ -21,7 +21,6 @@ from ticketcore.assign import (
     Routing,
     RoutingChanged,
     Rule,
-    SpareCapacity,
     TicketEscalated,
     TicketTransferred,
     choose,
@@ -73,9 +72,9 @@ BAD_EVENTS: list[tuple[str, Callable[[], object], type[Exception], str]] = [
     ("unknown agent removed", lambda: AgentRemoved(agent_id="zed", at=at(5)), InvalidTransition, "zed"),
     (
         "unknown agent changed",
-        lambda: AgentChanged(agent=Agent(id="zed"), at=at(5)),
+        lambda: AgentChanged(agent_id="zed", changes={"cap": 2}, at=at(5)),
         InvalidTransition,
-        "agent.id",
+        "agent_id",
     ),
     (
         "duplicate agent",
@@ -141,7 +140,6 @@ def test_bad_event_raises_and_leaves_the_dispatcher_unchanged(
         (lambda: Agent(id="a", tier=5), "tier"),
         (lambda: Agent(id="a", presence="busy"), "presence"),
         (lambda: Agent(id=""), "id"),
-        (lambda: Pool(name="p", strategy=SpareCapacity()), "cap"),
         (lambda: Pool(name="p", agents=["a", "a"]), "agents"),
         (lambda: Pool(name="p", backlog_order="oldest"), "backlog_order"),
         (lambda: Rule(name="r", agent="a", pool="p"), "target"),
@@ -188,10 +186,10 @@ def test_a_typo_in_a_stored_rule_names_its_path(data: dict[str, Any], field: str
     assert hint in str(info.value)
 
 
-def test_dispatcher_rejects_routing_naming_unknown_agents() -> None:
-    """HAND: a pool listing an agent the dispatcher does not have is a typo, caught at once."""
-    with pytest.raises(InvalidInput, match=r"routing.pools\[0\].agents.*did you mean 'anna'"):
-        Dispatcher(Routing(pools=[Pool(name="p", agents=["ana"])]), [Agent(id="anna")])
+def test_dispatcher_rejects_rules_naming_unknown_agents() -> None:
+    """HAND: a rule naming an agent the dispatcher does not have is a typo, caught at once."""
+    with pytest.raises(InvalidInput, match=r"routing.rules\[0\].agent.*did you mean 'anna'"):
+        Dispatcher(Routing(rules=[Rule(name="r", agent="ana")]), [Agent(id="anna")])
 
 
 def test_due_order_needs_sla_policies() -> None:
@@ -212,7 +210,7 @@ def test_choose_rejects_loads_for_unknown_agents() -> None:
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
-        (lambda s: s.update(version=2), "state.version"),
+        (lambda s: s.update(version=3), "state.version"),
         (lambda s: s["tickets"][0].update(place="lost"), "state.tickets[0].place"),
         (lambda s: s["tickets"][0]["ticket"].update(created="yesterday"), "state.tickets[0].ticket.created"),
         (lambda s: s.pop("rotation"), "state.rotation"),

@@ -20,7 +20,6 @@ import pytest
 from ticketcore import InvalidTransition, Priority, Ticket
 from ticketcore.assign import (
     Agent,
-    AgentChanged,
     AgentRemoved,
     Assigned,
     BacklogOrder,
@@ -126,7 +125,7 @@ def test_no_rule_and_no_pool_leaves_the_ticket_unassigned_with_the_reason() -> N
     d = Dispatcher(Routing(rules=SEED_RULES[:1]), SEED_AGENTS)
     decision = one(d.handle(new("T1")))
     assert isinstance(decision, LeftUnassigned)
-    assert decision.reason == "no rule matched, and there is no pool for its tier and no default pool"
+    assert decision.detail == "no rule matched, and there is no pool for its tier and no default pool"
 
 
 # ---------------------------------------------------------------- strategies
@@ -308,7 +307,7 @@ def test_everyone_at_the_cap_with_backlog_off() -> None:
     drive(d, [new("T1")])
     decision = one(d.handle(new("T2")))
     assert isinstance(decision, LeftUnassigned)
-    assert decision.reason == "nobody in pool 'team' could take it"
+    assert decision.detail == "nobody in pool 'team' could take it"
     assert drive(d, [status("T1", "solved", 1), Tick(at=at(2))]) == []
     assert d.place("T2") == ("unassigned", "nobody in pool 'team' could take it")
 
@@ -344,7 +343,7 @@ def test_reopen_returns_to_an_owner_at_the_cap() -> None:
     assert (d.place("T1"), d.place("T2")) == (("assigned", "a"), ("assigned", "b"))
     drive(d, [status("T2", "solved", 2), new("T3", 2)])  # T3 to a (after b in rotation), a's load 1
     assert d.place("T3") == ("assigned", "a")
-    assert drive(d, [status("T1", "open", 3)]) == []  # reopened: back to a, load 2 of cap 1
+    assert owners(drive(d, [status("T1", "open", 3)])) == ["a"]  # reopened: back to a, load 2 of cap 1
     assert (d.place("T1"), d.load("a")) == (("assigned", "a"), 2)
     assert owners(drive(d, [new("T4", 4)])) == ["b"]
     assert owners(drive(d, [status("T4", "solved", 5), status("T3", "solved", 5), new("T5", 5)])) == ["b"]
@@ -436,7 +435,13 @@ def test_backlog_limit_per_agent_per_pass() -> None:
     )
     drive(d, [new(f"T{i}", i) for i in range(4)])
     assert len(d.backlog("team")) == 4
-    drive(d, [AgentChanged(at=at(5), agent=Agent(id="a")), AgentChanged(at=at(5), agent=Agent(id="b"))])
+    drive(
+        d,
+        [
+            PresenceChanged(at=at(5), agent_id="a", presence="online"),
+            PresenceChanged(at=at(5), agent_id="b", presence="online"),
+        ],
+    )
     # a's pass: a takes T0. b's pass hands out to everyone with room, one each: b T1, a T2.
     assert d.backlog("team") == ("T3",)
     assert [d.place(f"T{i}")[1] for i in range(3)] == ["a", "b", "a"]
@@ -496,7 +501,7 @@ def test_tiers_route_to_their_pool_and_a_crash_tag_escalates() -> None:
     assert owners(d.handle(new("T1"))) == ["t1"]
     decisions = d.handle(new("T2", tags=["Crash"]))
     assert isinstance(decisions[0], Escalated)
-    assert (decisions[0].from_tier, decisions[0].to_tier, decisions[0].reason) == (1, 2, "tag 'crash'")
+    assert (decisions[0].from_tier, decisions[0].to_tier, decisions[0].detail) == (1, 2, "tag 'crash'")
     assert owners(decisions) == ["t2"]
     decisions = d.handle(TicketUpdated(ticket_id="T1", at=at(1), changes={"tags": ["crash"]}))
     assert owners(decisions) == ["t2"]

@@ -12,8 +12,9 @@ makes the same choice as a pure function for hosts that keep their own state.
 >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 >>> [d.handle(TicketCreated(ticket=Ticket(id=f"T-{i}", created=at)))[0].agent_id for i in range(4)]
 ['ana', 'ben', 'ana', 'ben']
->>> d.handle(TicketCreated(ticket=Ticket(id="T-4", created=at)))[0].reason
-"nobody in pool 'team' could take it"
+>>> left = d.handle(TicketCreated(ticket=Ticket(id="T-4", created=at)))[0]
+>>> print(left.reason, "|", left.detail)
+no_eligible_agent | nobody in pool 'team' could take it
 """
 
 from ticketcore.assign._decisions import Assigned as Assigned
@@ -22,6 +23,7 @@ from ticketcore.assign._decisions import Escalated as Escalated
 from ticketcore.assign._decisions import Explanation as Explanation
 from ticketcore.assign._decisions import LeftUnassigned as LeftUnassigned
 from ticketcore.assign._decisions import Queued as Queued
+from ticketcore.assign._decisions import Reason as Reason
 from ticketcore.assign._decisions import ReturnedToPool as ReturnedToPool
 from ticketcore.assign._dispatcher import Dispatcher as Dispatcher
 from ticketcore.assign._dispatcher import PoolRotation as PoolRotation
@@ -31,6 +33,7 @@ from ticketcore.assign._events import AgentAdded as AgentAdded
 from ticketcore.assign._events import AgentChanged as AgentChanged
 from ticketcore.assign._events import AgentRemoved as AgentRemoved
 from ticketcore.assign._events import DispatcherEvent as DispatcherEvent
+from ticketcore.assign._events import PoolChanged as PoolChanged
 from ticketcore.assign._events import PresenceChanged as PresenceChanged
 from ticketcore.assign._events import RoutingChanged as RoutingChanged
 from ticketcore.assign._events import Tick as Tick
@@ -72,10 +75,13 @@ __all__ = [
     "LeftUnassigned",
     "LongestIdle",
     "Pool",
+    "PoolChanged",
     "PoolRotation",
     "PoolView",
     "Presence",
+    "PresenceChanged",
     "Queued",
+    "Reason",
     "ReturnedToPool",
     "Rotation",
     "Routing",

@@ -8,6 +8,7 @@ over, and the tie-break that decided. Don't subclass them.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any, cast
 
@@ -22,8 +23,43 @@ __all__ = [
     "Explanation",
     "LeftUnassigned",
     "Queued",
+    "Reason",
     "ReturnedToPool",
 ]
+
+
+class Reason(enum.StrEnum):
+    """Why a decision went the way it did, as a stable code (beside the prose).
+
+    A `str`, so ``decision.reason == "direct_rule"`` holds; the dict form writes the
+    text. The values, by decision:
+
+    - `Assigned`: ``assigned_by_host`` (the ticket came with an assignee),
+      ``direct_rule`` (a rule to an agent), ``pool_choice`` (a pool's strategy chose),
+      ``backlog_pass`` (handed out from a backlog), ``assign_on_closure``,
+      ``transferred`` (`TicketTransferred`), ``reopened_to_owner``;
+    - `Queued` and `LeftUnassigned`: ``no_eligible_agent`` (the pool has members, none
+      could take it), ``pool_empty`` (the pool has no members); `LeftUnassigned` also
+      ``no_route`` (no rule matched, and no tier or default pool);
+    - `ReturnedToPool`: ``agent_removed``, ``agent_offline``;
+    - `Escalated`: ``escalation_tag`` (an escalation tag), ``escalation_requested``
+      (a `TicketEscalated` event).
+    """
+
+    ASSIGNED_BY_HOST = "assigned_by_host"
+    DIRECT_RULE = "direct_rule"
+    POOL_CHOICE = "pool_choice"
+    BACKLOG_PASS = "backlog_pass"  # noqa: S105 - not a password
+    ASSIGN_ON_CLOSURE = "assign_on_closure"
+    TRANSFERRED = "transferred"
+    REOPENED_TO_OWNER = "reopened_to_owner"
+    NO_ELIGIBLE_AGENT = "no_eligible_agent"
+    POOL_EMPTY = "pool_empty"
+    NO_ROUTE = "no_route"
+    AGENT_REMOVED = "agent_removed"
+    AGENT_OFFLINE = "agent_offline"
+    ESCALATION_TAG = "escalation_tag"
+    ESCALATION_REQUESTED = "escalation_requested"
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +109,10 @@ class Explanation:
 
 
 class Decision:
-    """The base of the decisions: each has ``ticket_id``, ``at`` and ``cause``.
+    """The base of the decisions: each has ``ticket_id``, ``at``, ``cause`` and ``reason``.
+
+    ``reason`` is a stable code (`Reason`) for assertions and dashboards; the prose is
+    the ``explanation`` (or ``detail``).
 
     ``cause`` says what set the dispatcher going: ``created``, ``updated``,
     ``reopened``, ``backlog`` (a backlog pass), ``closure`` (assign on closure),
@@ -84,6 +123,7 @@ class Decision:
     ticket_id: str
     at: datetime
     cause: str
+    reason: Reason
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form, with its kind."""
@@ -92,6 +132,8 @@ class Decision:
             value = getattr(self, field.name)
             if isinstance(value, datetime):
                 value = dump_instant(value)
+            elif isinstance(value, Reason):
+                value = value.value
             elif isinstance(value, Explanation):
                 value = value.to_dict()
             out[field.name] = value
@@ -105,6 +147,7 @@ class Assigned(Decision):
     ticket_id: str
     at: datetime
     cause: str
+    reason: Reason
     agent_id: str
     previous: str | None
     explanation: Explanation
@@ -117,39 +160,46 @@ class Queued(Decision):
     ticket_id: str
     at: datetime
     cause: str
+    reason: Reason
     pool: str
     explanation: Explanation
 
 
 @attrs.frozen(kw_only=True)
 class LeftUnassigned(Decision):
-    """The ticket is left without an agent, for ``reason``; it is not retried automatically."""
+    """The ticket is left without an agent (``reason``; ``detail`` in words); it is not retried."""
 
     ticket_id: str
     at: datetime
     cause: str
-    reason: str
+    reason: Reason
+    detail: str
     explanation: Explanation
 
 
 @attrs.frozen(kw_only=True)
 class ReturnedToPool(Decision):
-    """``agent_id`` no longer has the ticket, for ``reason``; a routing decision follows."""
+    """``agent_id`` no longer has the ticket (``reason``; ``detail`` in words); routing follows."""
 
     ticket_id: str
     at: datetime
     cause: str
+    reason: Reason
     agent_id: str
-    reason: str
+    detail: str
 
 
 @attrs.frozen(kw_only=True)
 class Escalated(Decision):
-    """The ticket moved from ``from_tier`` up to ``to_tier``; a routing decision follows."""
+    """The ticket moved from ``from_tier`` up to ``to_tier``; a routing decision follows.
+
+    ``detail`` is the escalation's reason in words (a `TicketEscalated`'s ``reason``).
+    """
 
     ticket_id: str
     at: datetime
     cause: str
+    reason: Reason
     from_tier: int
     to_tier: int
-    reason: str
+    detail: str

@@ -11,12 +11,13 @@ dispatcher never reads a clock or stores anything itself. Its state is:
   reason). A solved ticket stays with its owner, so that a reopen returns it to
   them; a closed ticket is final and forgotten;
 - each agent's *load*: their assigned tickets whose status counts (`Routing.counted`);
-- each pool's rotation: who it assigned to last and where they stood, when it last
-  gave each agent a ticket (a sequence number, not a time, so equal times never tie),
-  and the weighted cycle's credits;
+- each pool's rotation: who it assigned to last and where they stood, and the
+  weighted cycle's credits;
+- the idle clock, one for all pools: when each agent last received a ticket, by any
+  route (a sequence number, not a time, so equal times never tie);
 - the backlogs: per pool, one heap per language the pool must match (a single heap
-  when it does not), ordered by the pool's `BacklogOrder` with the ticket id as the
-  last tie-break. Every ticket in one heap has the same set of eligible agents, so a
+  when it does not), ordered by the pool's `BacklogOrder` with the arrival order as
+  the last tie-break. Every ticket in one heap has the same set of eligible agents, so a
   head that finds nobody blocks its heap for the pass without wrongly blocking tickets
   behind it, and a pass costs a heap operation per ticket handed out, however long
   the backlog. Stale heap entries (a ticket that left the backlog, or was re-keyed)
@@ -48,7 +49,8 @@ import attrs
 
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
-from ticketcore._util import check_keys, dump_instant, load_instant
+from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
+from ticketcore._util import wrap as _wrap
 from ticketcore.assign._decisions import (
     Assigned,
     Decision,
@@ -56,19 +58,21 @@ from ticketcore.assign._decisions import (
     Explanation,
     LeftUnassigned,
     Queued,
+    Reason,
     ReturnedToPool,
 )
 from ticketcore.assign._events import (
     AgentAdded,
     AgentChanged,
     AgentRemoved,
+    PoolChanged,
     PresenceChanged,
     RoutingChanged,
     Tick,
     TicketEscalated,
     TicketTransferred,
 )
-from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule
+from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
 from ticketcore.assign._strategies import Check, Selection
 from ticketcore.events import (
     AgentReply,
@@ -90,7 +94,9 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
-_STATE_VERSION: Final = 1
+_STATE_VERSION: Final = 2
+#: The state versions `Dispatcher.from_dict` reads: 1 kept an idle clock per pool.
+_READS: Final = frozenset({1, 2})
 
 
 def _strategy_name(pool: Pool) -> str:
@@ -102,53 +108,55 @@ def _micros(at: datetime) -> int:
     return (at - _EPOCH) // _US
 
 
+def _read_counts(value: object, path: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and type(v) is int for k, v in value.items()
+    ):
+        raise InvalidInput(path, "a dict from agent id to a whole number", value)
+    return tuple(sorted(value.items()))
+
+
 @attrs.frozen(kw_only=True)
 class PoolRotation:
     """One pool's rotation state.
 
-    The last assignee and their position, when the pool last gave each agent a ticket
-    (``assigned``: agent id to sequence number), and the weighted cycle's ``credits``.
+    The last assignee and their position (for `Sequential`), and the weighted cycle's
+    ``credits``.
     """
 
     last: str | None = None
     index: int = -1
-    assigned: tuple[tuple[str, int], ...] = ()
     credits: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form."""
-        return {
-            "last": self.last,
-            "index": self.index,
-            "assigned": dict(self.assigned),
-            "credits": dict(self.credits),
-        }
+        return {"last": self.last, "index": self.index, "credits": dict(self.credits)}
 
     @classmethod
     def from_dict(cls, data: object, path: str = "rotation") -> PoolRotation:
         """Read the dict form."""
-        d = check_keys(data, path, ("last", "index", "assigned", "credits"), ())
-        for key in ("assigned", "credits"):
-            value = d.get(key, {})
-            if not isinstance(value, Mapping) or not all(
-                isinstance(k, str) and type(v) is int for k, v in value.items()
-            ):
-                raise InvalidInput(f"{path}.{key}", "a dict from agent id to a whole number", value)
-            d[key] = tuple(sorted(value.items()))
+        d = read_form(data, path, ("last", "index", "credits"), ())
+        credits = _read_counts(d.get("credits", {}), f"{path}.credits")
         last, index = d.get("last"), d.get("index", -1)
         if last is not None and not isinstance(last, str):
             raise InvalidInput(f"{path}.last", "an agent id or None", last)
         if type(index) is not int:
             raise InvalidInput(f"{path}.index", "a whole number", index)
-        return cls(last=last, index=index, assigned=d["assigned"], credits=d["credits"])
+        return cls(last=last, index=index, credits=credits)
 
 
 @attrs.frozen(kw_only=True)
 class Rotation:
-    """Every pool's rotation state plus the assignment counter: what `choose` takes and gives back."""
+    """Every pool's rotation state, the idle clock and the counter: what `choose` takes and gives back.
+
+    ``assigned`` is the idle clock, one for all pools: for each agent, the sequence number
+    (``counter`` at the time) of the last ticket they received, by any route; longest idle
+    means the smallest number (never: none).
+    """
 
     pools: tuple[tuple[str, PoolRotation], ...] = ()
     counter: int = 0
+    assigned: tuple[tuple[str, int], ...] = ()
 
     def pool(self, name: str) -> PoolRotation:
         """The rotation of pool ``name`` (a fresh one if it has none yet)."""
@@ -156,34 +164,51 @@ class Rotation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form."""
-        return {"pools": {name: r.to_dict() for name, r in self.pools}, "counter": self.counter}
+        return {
+            "pools": {name: r.to_dict() for name, r in self.pools},
+            "counter": self.counter,
+            "assigned": dict(self.assigned),
+        }
 
     @classmethod
     def from_dict(cls, data: object, path: str = "rotation") -> Rotation:
-        """Read the dict form."""
-        d = check_keys(data, path, ("pools", "counter"), ())
+        """Read the dict form.
+
+        The form of version 1 kept an idle clock per pool (``pools.<name>.assigned``);
+        it is read into the global clock, each agent's latest number across pools.
+        """
+        d = read_form(data, path, ("pools", "counter", "assigned"), ())
         pools = d.get("pools", {})
         if not isinstance(pools, Mapping):
             raise InvalidInput(f"{path}.pools", "a dict from pool name to rotation", pools)
         counter = d.get("counter", 0)
         if type(counter) is not int or counter < 0:
             raise InvalidInput(f"{path}.counter", "a whole number, at least 0", counter)
-        return cls(
-            pools=tuple(
-                sorted((str(k), PoolRotation.from_dict(v, f"{path}.pools.{k}")) for k, v in pools.items())
-            ),
-            counter=counter,
-        )
+        assigned = dict(_read_counts(d.get("assigned", {}), f"{path}.assigned"))
+        read = []
+        for k, v in pools.items():
+            where = f"{path}.pools.{k}"
+            form = v
+            if isinstance(v, Mapping) and "assigned" in v:  # version 1: a clock per pool
+                form = dict(v)
+                for agent, seq in _read_counts(form.pop("assigned"), f"{where}.assigned"):
+                    assigned[agent] = max(seq, assigned.get(agent, seq))
+            read.append((str(k), PoolRotation.from_dict(form, where)))
+        return cls(pools=tuple(sorted(read)), counter=counter, assigned=tuple(sorted(assigned.items())))
 
 
 class _Rot:
-    __slots__ = ("credit", "index", "last", "seq")
+    __slots__ = ("credit", "index", "last")
 
     def __init__(self) -> None:
         self.last: str | None = None
         self.index = -1
-        self.seq: dict[str, int] = {}
         self.credit: dict[str, int] = {}
+
+    def copy(self) -> _Rot:
+        other = _Rot()
+        other.last, other.index, other.credit = self.last, self.index, dict(self.credit)
+        return other
 
 
 class _Rec:
@@ -201,6 +226,12 @@ class _Rec:
         self.answered = False
         self.arrival = arrival
         self.version = 0
+
+    def copy(self) -> _Rec:
+        other = _Rec.__new__(_Rec)
+        for name in _Rec.__slots__:
+            setattr(other, name, getattr(self, name))
+        return other
 
     def current(self) -> Ticket:
         t = self.ticket
@@ -220,13 +251,16 @@ def _unanswered(rec: _Rec) -> bool:
 class _View:
     """The `PoolView` a strategy reads."""
 
-    __slots__ = ("agents", "loads", "pool", "rot")
+    __slots__ = ("agents", "idle", "loads", "pool", "rot")
 
-    def __init__(self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot) -> None:
+    def __init__(
+        self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot, idle: dict[str, int]
+    ) -> None:
         self.agents = agents
         self.loads = loads
         self.pool = pool
         self.rot = rot
+        self.idle = idle
 
     def load(self, agent_id: str) -> int:
         return self.loads[agent_id]
@@ -239,7 +273,7 @@ class _View:
         return self.agents[agent_id].weight
 
     def last_assigned(self, agent_id: str) -> int:
-        return self.rot.seq.get(agent_id, -1)
+        return self.idle.get(agent_id, -1)
 
     def credit(self, agent_id: str) -> int:
         return self.rot.credit.get(agent_id, 0)
@@ -250,13 +284,10 @@ class _View:
 
 
 def _check_agents_known(routing: Routing, agents: Mapping[str, Agent], path: str) -> None:
+    """Rules must name current agents; a pool may name one who does not exist (yet)."""
     for i, rule in enumerate(routing.rules):
         if rule.agent is not None and rule.agent not in agents:
             raise InvalidInput.unknown_key(f"{path}.rules[{i}].agent", rule.agent, agents, "agent ids")
-    for i, pool in enumerate(routing.pools):
-        for agent in pool.agents or ():
-            if agent not in agents:
-                raise InvalidInput.unknown_key(f"{path}.pools[{i}].agents", agent, agents, "agent ids")
 
 
 class Dispatcher:
@@ -282,7 +313,7 @@ class Dispatcher:
     ('catherine', "rule 'chat to Catherine'")
 
     Events: the ticket events of `ticketcore.events` and the dispatcher's own
-    (`AgentAdded`, `AgentRemoved`, `AgentChanged`, `PresenceChanged`,
+    (`AgentAdded`, `AgentRemoved`, `AgentChanged`, `PresenceChanged`, `PoolChanged`,
     `TicketTransferred`, `TicketEscalated`, `Tick`, `RoutingChanged`). Events must come
     in time order (equal times are fine).
 
@@ -315,6 +346,7 @@ class Dispatcher:
         self._load: dict[str, int] = {}
         self._rot: dict[str, _Rot] = {}
         self._counter = 0
+        self._idle: dict[str, int] = {}
         self._arrivals = 0
         self._now: datetime | None = None
         self._queues: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
@@ -334,6 +366,7 @@ class Dispatcher:
         self._selected: dict[str, tuple[int, Selection]] = {}
         self._explained: dict[str, tuple[int, Selection, str, tuple[tuple[str, str], ...], Explanation]] = {}
         self._counted = routing.counted
+        self._fragile = False  # whether some pool orders its backlog by due time (set by _index)
         self._index()
 
     @staticmethod
@@ -353,6 +386,7 @@ class Dispatcher:
         """Recompute pool membership (static filters) after agents or routing change."""
         agents = self._agents
         self._pool_by_name = {p.name: p for p in self._routing.pools}
+        self._fragile = any(p.backlog_order is BacklogOrder.DUE for p in self._routing.pools)
         self._pools_of = {a: [] for a in agents}
         by_id = sorted(agents)
         for pool in self._routing.pools:
@@ -400,6 +434,8 @@ class Dispatcher:
             load = self._load[agent_id]
             if load >= cap:
                 return f"at cap {load}/{cap}"
+        elif pool.strategy.needs_cap:
+            return f"no cap, which the {pool.strategy.name} strategy needs"
         return None
 
     def _refresh(self, agent_id: str) -> None:
@@ -484,16 +520,12 @@ class Dispatcher:
             pools=tuple(
                 (
                     name,
-                    PoolRotation(
-                        last=r.last,
-                        index=r.index,
-                        assigned=tuple(sorted(r.seq.items())),
-                        credits=tuple(sorted(r.credit.items())),
-                    ),
+                    PoolRotation(last=r.last, index=r.index, credits=tuple(sorted(r.credit.items()))),
                 )
                 for name, r in sorted(self._rot.items())
             ),
             counter=self._counter,
+            assigned=tuple(sorted(self._idle.items())),
         )
 
     def _rec(self, ticket_id: str) -> _Rec:
@@ -521,9 +553,65 @@ class Dispatcher:
                 "at", f"a time at or after the last event's ({self._now.isoformat()})", at
             )
         out: list[Decision] = []
-        handler(self, event, out)
+        if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):
+            handler(self, event, out)
+        else:
+            # A due time that cannot be computed (a calendar without enough open time, a
+            # bad requester zone) can only be found when a ticket is queued: undo then.
+            undo = self._save(event)
+            try:
+                handler(self, event, out)
+            except BaseException:
+                self._undo(undo)
+                raise
         self._now = at
         return tuple(out)
+
+    def _may_fail(self, kind: type) -> bool:
+        """Whether an event of this kind may fail after it began to change the state."""
+        if kind in _SAFE:
+            return False
+        if kind in _REROUTING:
+            return self._sla is not None  # the new routing may order a backlog by due time
+        if kind is PresenceChanged:
+            return self._fragile and self._routing.return_on_offline
+        return self._fragile
+
+    def _save(self, event: object) -> tuple[Any, ...]:
+        """What `_undo` needs to put the state back as it is before ``event``."""
+        if type(event) in _REROUTING or (
+            type(event) is PresenceChanged and self._routing.return_on_offline
+        ):  # many tickets may move: copy the whole state
+            saved = dict(self.__dict__)
+            saved["_tickets"] = {k: rec.copy() for k, rec in self._tickets.items()}
+            saved["_load"] = dict(self._load)
+            saved["_idle"] = dict(self._idle)
+            saved["_rot"] = {k: rot.copy() for k, rot in self._rot.items()}
+            saved["_queues"] = {
+                p: {lang: list(q) for lang, q in qs.items()} for p, qs in self._queues.items()
+            }
+            saved["_agents"] = dict(self._agents)
+            return ("all", saved)
+        # One ticket's events: before its queueing fails, only the ticket and loads moved.
+        ticket_id = event.ticket.id if isinstance(event, TicketCreated) else event.ticket_id  # type: ignore[attr-defined]
+        rec = self._tickets.get(ticket_id)
+        return ("one", ticket_id, None if rec is None else rec.copy(), self._arrivals, dict(self._load))
+
+    def _undo(self, undo: tuple[Any, ...]) -> None:
+        epoch = self._epoch
+        if undo[0] == "all":
+            self.__dict__.clear()
+            self.__dict__.update(undo[1])
+        else:
+            _, ticket_id, saved, self._arrivals, self._load = undo
+            if saved is None:
+                self._tickets.pop(ticket_id, None)
+            else:
+                self._tickets[ticket_id] = saved
+        self._epoch = epoch  # never back: cached selections are keyed by it
+        self._selected = {}
+        self._explained = {}
+        self._index()
 
     def _created(self, event: TicketCreated, out: list[Decision]) -> None:
         ticket = event.ticket
@@ -541,6 +629,7 @@ class Dispatcher:
                 ticket.assignee,
                 at,
                 cause="created",
+                reason=Reason.ASSIGNED_BY_HOST,
                 why=Explanation(route="assigned by the host"),
                 out=out,
             )
@@ -566,22 +655,23 @@ class Dispatcher:
         if gained and new.tier < 4:
             tag = sorted(gained)[0]
             if self._routing.tier_pool(new.tier + 1) is not None:
-                self._escalate(rec, new.tier + 1, at, reason=f"tag {tag!r}", cause="escalation", out=out)
+                self._escalate(rec, new.tier + 1, at, detail=f"tag {tag!r}", cause="escalation", out=out)
                 return
-        if rec.place == BACKLOG:
-            self._enqueue(
-                rec, self._pool_by_name[rec.pool or ""]
-            )  # re-key: priority or fields may have changed
         rule = self._first_rule(rec, "update")
-        if rule is None:
-            return
-        if rule.agent is not None and rule.agent == rec.agent and rec.place == ASSIGNED:
-            return
-        if rule.pool is not None and rec.place == ASSIGNED and rec.pool == rule.pool:
-            return
-        if rule.pool is not None and rec.place == BACKLOG and rec.pool == rule.pool:
-            return
-        self._route(rec, at, "updated", "update", out)
+        if rule is not None and not self._satisfied(rule, rec):
+            version = rec.version
+            self._route(rec, at, "updated", "update", out)
+            if rec.version != version:
+                return  # placed anew
+        if rec.place == BACKLOG:  # re-key: priority or fields may have changed
+            self._enqueue(rec, self._pool_by_name[rec.pool or ""])
+
+    @staticmethod
+    def _satisfied(rule: Rule, rec: _Rec) -> bool:
+        """Whether the ticket's placement already satisfies an update rule."""
+        if rule.agent is not None:
+            return rule.agent == rec.agent and rec.place == ASSIGNED
+        return rule.pool is not None and rec.place in (ASSIGNED, BACKLOG) and rec.pool == rule.pool
 
     def _status(self, event: StatusChanged, out: list[Decision]) -> None:
         rec = self._rec(event.ticket_id)
@@ -600,14 +690,52 @@ class Dispatcher:
                 self._bump(owner, 1)
         if new.is_resolved and rec.place == BACKLOG:
             self._unplace(rec, f"{new.value} while waiting in the backlog")
-        elif old.is_resolved and not new.is_resolved and rec.place == UNASSIGNED:
-            self._route(rec, at, "reopened", "create", out)
+        elif old.is_resolved and not new.is_resolved:
+            self._reopened(rec, at, out)
         if new is Status.CLOSED:
             del self._tickets[rec.ticket.id]
         if owner is not None and old in counted and new not in counted:
             if new.is_resolved:
                 self._closure(owner, at, out)
             self._drain(at, {owner}, out)
+
+    def _reopened(self, rec: _Rec, at: datetime, out: list[Decision]) -> None:
+        """A reopened ticket goes back to its owner, else through routing like a new ticket.
+
+        Else: it has no owner, or its owner is offline and ``return_on_offline`` is set.
+        """
+        owner = rec.agent if rec.place == ASSIGNED else None
+        if owner is None:
+            self._route(rec, at, "reopened", "create", out)
+            return
+        if self._routing.return_on_offline and self._agents[owner].presence is Presence.OFFLINE:
+            self._unplace(rec, "reopened while its agent is offline")
+            out.append(
+                ReturnedToPool(
+                    ticket_id=rec.ticket.id,
+                    at=at,
+                    cause="reopened",
+                    reason=Reason.AGENT_OFFLINE,
+                    agent_id=owner,
+                    detail="reopened while its agent is offline",
+                )
+            )
+            self._route(rec, at, "reopened", "create", out)
+            return
+        why = Explanation(
+            route="reopened: back to its owner", tiebreak=f"{owner!r} had it when it was solved"
+        )
+        out.append(
+            Assigned(
+                ticket_id=rec.ticket.id,
+                at=at,
+                cause="reopened",
+                reason=Reason.REOPENED_TO_OWNER,
+                agent_id=owner,
+                previous=owner,
+                explanation=why,
+            )
+        )
 
     def _reply(self, event: AgentReply, out: list[Decision]) -> None:
         rec = self._rec(event.ticket_id)
@@ -629,6 +757,7 @@ class Dispatcher:
             event.to_agent,
             event.at,
             cause="transfer",
+            reason=Reason.TRANSFERRED,
             why=Explanation(route=f"transferred{by}"),
             out=out,
         )
@@ -647,19 +776,43 @@ class Dispatcher:
             )
         if self._routing.tier_pool(to) is None:
             raise InvalidTransition("to_tier", "a tier that routing.tiers names a pool for", to)
-        self._escalate(rec, to, event.at, reason=event.reason, cause="escalation", out=out)
+        self._escalate(
+            rec,
+            to,
+            event.at,
+            detail=event.reason,
+            cause="escalation",
+            out=out,
+            code=Reason.ESCALATION_REQUESTED,
+        )
 
     def _escalate(
-        self, rec: _Rec, to: int, at: datetime, *, reason: str, cause: str, out: list[Decision]
+        self,
+        rec: _Rec,
+        to: int,
+        at: datetime,
+        *,
+        detail: str,
+        cause: str,
+        out: list[Decision],
+        code: Reason = Reason.ESCALATION_TAG,
     ) -> None:
         frm = rec.ticket.tier
         rec.ticket = attrs.evolve(rec.ticket, tier=to)
         out.append(
-            Escalated(ticket_id=rec.ticket.id, at=at, cause=cause, from_tier=frm, to_tier=to, reason=reason)
+            Escalated(
+                ticket_id=rec.ticket.id,
+                at=at,
+                cause=cause,
+                reason=code,
+                from_tier=frm,
+                to_tier=to,
+                detail=detail,
+            )
         )
         previous = rec.agent if rec.place == ASSIGNED else None
         pool = self._pool_by_name[self._routing.tier_pool(to) or ""]
-        self._to_pool(rec, pool, at, cause=cause, route=f"tier {to} pool (escalated: {reason})", out=out)
+        self._to_pool(rec, pool, at, cause=cause, route=f"tier {to} pool (escalated: {detail})", out=out)
         if previous is not None and previous != rec.agent:
             self._drain(at, {previous}, out)
 
@@ -667,9 +820,31 @@ class Dispatcher:
         agent = event.agent
         if agent.id in self._agents:
             raise InvalidTransition("agent.id", "an id no other agent has", agent.id)
+        routing = self._joined(agent.id, event.pools)
         self._agents[agent.id] = agent
+        self._routing = routing
         self._index()
         self._drain(event.at, {agent.id}, out)
+
+    def _joined(self, agent_id: str, names: tuple[str, ...]) -> Routing:
+        """The routing with ``agent_id`` added at the end of each pool in ``names`` (checked)."""
+        if not names:
+            return self._routing
+        for i, name in enumerate(names):
+            pool = self._pool_by_name.get(name)
+            if pool is None:
+                raise InvalidTransition.unknown_key(f"pools[{i}]", name, self._pool_by_name, "pool names")
+            if pool.agents is None:
+                raise InvalidTransition(
+                    f"pools[{i}]", "a pool that lists its members by id (this one takes every agent)", name
+                )
+        pools = tuple(
+            attrs.evolve(p, agents=(*p.agents, agent_id))
+            if p.name in names and p.agents is not None and agent_id not in p.agents
+            else p
+            for p in self._routing.pools
+        )
+        return attrs.evolve(self._routing, pools=pools)
 
     def _agent_removed(self, event: AgentRemoved, out: list[Decision]) -> None:
         self._agent(event.agent_id, "agent_id")
@@ -679,16 +854,16 @@ class Dispatcher:
             event.agent_id,
             event.at,
             cause="agent_removed",
+            code=Reason.AGENT_REMOVED,
             reason="the agent was removed",
             which=_any,
             out=out,
         )
 
     def _agent_changed(self, event: AgentChanged, out: list[Decision]) -> None:
-        old = self._agent(event.agent.id, "agent.id")
-        self._agents[old.id] = event.agent
+        old = self._agent(event.agent_id, "agent_id")
+        self._agents[old.id] = event.apply(old)  # presence is never among the changes
         self._index()
-        self._presence_moved(old, event.agent, event.at, out)
         self._drain(event.at, {old.id}, out)
 
     def _presence(self, event: PresenceChanged, out: list[Decision]) -> None:
@@ -712,6 +887,7 @@ class Dispatcher:
                 new.id,
                 at,
                 cause="agent_offline",
+                code=Reason.AGENT_OFFLINE,
                 reason="the agent went offline before answering",
                 which=_unanswered,
                 out=out,
@@ -721,7 +897,14 @@ class Dispatcher:
         self._drain(event.at, None, out)
 
     def _routing_changed(self, event: RoutingChanged, out: list[Decision]) -> None:
-        routing = event.routing
+        self._new_routing(event.routing, event.at, out)
+
+    def _pool_changed(self, event: PoolChanged, out: list[Decision]) -> None:
+        if event.pool not in self._pool_by_name:
+            raise InvalidTransition.unknown_key("pool", event.pool, self._pool_by_name, "pool names")
+        self._new_routing(_wrap("changes", event.apply, self._routing), event.at, out)
+
+    def _new_routing(self, routing: Routing, at: datetime, out: list[Decision]) -> None:
         _check_agents_known(routing, self._agents, "routing")
         self._check_due(routing, self._sla)
         self._routing = routing
@@ -739,8 +922,8 @@ class Dispatcher:
                 self._enqueue(rec, pool)
             else:
                 self._unplace(rec, "its pool no longer has a backlog")
-                self._route(rec, event.at, "routing_changed", "create", out)
-        self._drain(event.at, None, out)
+                self._route(rec, at, "routing_changed", "create", out)
+        self._drain(at, None, out)
 
     # ------------------------------------------------------------------ routing
 
@@ -760,7 +943,7 @@ class Dispatcher:
             hit = sorted(ticket.tags & routing.escalation_tags)
             if hit:
                 if routing.tier_pool(ticket.tier + 1) is not None:
-                    self._escalate(rec, ticket.tier + 1, at, reason=f"tag {hit[0]!r}", cause=cause, out=out)
+                    self._escalate(rec, ticket.tier + 1, at, detail=f"tag {hit[0]!r}", cause=cause, out=out)
                     return
                 passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
         ticket = rec.current() if kind == "update" else ticket
@@ -786,6 +969,7 @@ class Dispatcher:
                     agent.id,
                     at,
                     cause=cause,
+                    reason=Reason.DIRECT_RULE,
                     why=Explanation(route=route, rules_passed=tuple(passed)),
                     out=out,
                 )
@@ -809,6 +993,7 @@ class Dispatcher:
                     rec,
                     at,
                     cause=cause,
+                    code=Reason.NO_ROUTE,
                     reason="no rule matched, and there is no pool for its tier and no default pool",
                     why=Explanation(route="none", rules_passed=tuple(passed)),
                     out=out,
@@ -818,11 +1003,20 @@ class Dispatcher:
         self._to_pool(rec, pool, at, cause=cause, route=route, out=out, rules_passed=tuple(passed))
 
     def _direct_check(self, agent: Agent) -> str | None:
+        """Why a direct rule that respects availability cannot use ``agent`` now, or None.
+
+        The cap is the agent's own, else the lowest cap of the pools they are a member
+        of (the first that would stop them there).
+        """
         if agent.presence is not _ONLINE:
             return f"is {agent.presence.value}"
         load = self._load.get(agent.id, 0)
-        if agent.cap is not None and load >= agent.cap:
-            return f"is at cap {load}/{agent.cap}"
+        cap = agent.cap
+        if cap is None:
+            caps = [p.cap for p in self._pools_of.get(agent.id, ()) if p.cap is not None]
+            cap = min(caps) if caps else None
+        if cap is not None and load >= cap:
+            return f"is at cap {load}/{cap}"
         return None
 
     def _select(
@@ -858,7 +1052,7 @@ class Dispatcher:
                     return f"backlog limit {limit} reached this pass"
                 return None
 
-        view = _View(self._agents, self._load, pool, self._rot[pool.name])
+        view = _View(self._agents, self._load, pool, self._rot[pool.name], self._idle)
         sel = pool.strategy.select(members, check, view)
         if plain:
             self._selected[pool.name] = (self._epoch, sel)
@@ -904,28 +1098,64 @@ class Dispatcher:
         sel = self._select(pool, rec.ticket, at)
         why = self._explain(pool, sel, route, rules_passed)
         if sel.chosen is not None:
-            self._give(rec, sel.chosen, at, cause=cause, why=why, out=out, pool=pool, sel=sel)
+            self._give(
+                rec,
+                sel.chosen,
+                at,
+                cause=cause,
+                reason=Reason.POOL_CHOICE,
+                why=why,
+                out=out,
+                pool=pool,
+                sel=sel,
+            )
             return
+        code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
         if pool.backlog:
+            key = self._key(rec, pool)  # before anything changes: it may raise
             if rec.place == ASSIGNED:
                 self._unload(rec)
             rec.place = BACKLOG
             rec.pool = pool.name
             rec.agent = None
             rec.reason = None
-            self._enqueue(rec, pool)
-            out.append(Queued(ticket_id=rec.ticket.id, at=at, cause=cause, pool=pool.name, explanation=why))
+            self._enqueue(rec, pool, key)
+            out.append(
+                Queued(
+                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, pool=pool.name, explanation=why
+                )
+            )
         else:
             self._leave(
-                rec, at, cause=cause, reason=f"nobody in pool {pool.name!r} could take it", why=why, out=out
+                rec,
+                at,
+                cause=cause,
+                code=code,
+                reason=f"nobody in pool {pool.name!r} could take it",
+                why=why,
+                out=out,
+                pool=pool.name,
             )
 
     def _leave(
-        self, rec: _Rec, at: datetime, *, cause: str, reason: str, why: Explanation, out: list[Decision]
+        self,
+        rec: _Rec,
+        at: datetime,
+        *,
+        cause: str,
+        code: Reason,
+        reason: str,
+        why: Explanation,
+        out: list[Decision],
+        pool: str | None = None,
     ) -> None:
+        """Leave the ticket unassigned; its stored pool is the one that could not take it (or None)."""
         self._unplace(rec, reason)
+        rec.pool = pool
         out.append(
-            LeftUnassigned(ticket_id=rec.ticket.id, at=at, cause=cause, reason=reason, explanation=why)
+            LeftUnassigned(
+                ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, detail=reason, explanation=why
+            )
         )
 
     def _unplace(self, rec: _Rec, reason: str) -> None:
@@ -948,6 +1178,7 @@ class Dispatcher:
         at: datetime,
         *,
         cause: str,
+        reason: Reason,
         why: Explanation,
         out: list[Decision],
         pool: Pool | None = None,
@@ -961,12 +1192,14 @@ class Dispatcher:
         rec.reason = None
         rec.answered = False
         rec.version += 1
-        if pool is not None:
+        if agent != previous:  # the idle clock: the agent received a ticket
             self._epoch += 1
+            self._counter += 1
+            self._idle[agent] = self._counter
+        if pool is not None:
+            self._epoch += 1  # the pool's pointer moves even when the owner stays
             rec.pool = pool.name
             rot = self._rot[pool.name]
-            self._counter += 1
-            rot.seq[agent] = self._counter
             rot.last = agent
             rot.index = self._members[pool.name].index(agent)
             if sel is not None and sel.credits is not None:
@@ -980,6 +1213,7 @@ class Dispatcher:
                 ticket_id=rec.ticket.id,
                 at=at,
                 cause=cause,
+                reason=reason,
                 agent_id=agent,
                 previous=previous,
                 explanation=why,
@@ -987,13 +1221,23 @@ class Dispatcher:
         )
 
     def _return(
-        self, agent_id: str, at: datetime, *, cause: str, reason: str, which: Any, out: list[Decision]
+        self,
+        agent_id: str,
+        at: datetime,
+        *,
+        cause: str,
+        code: Reason,
+        reason: str,
+        which: Any,
+        out: list[Decision],
     ) -> None:
         mine = [r for r in self._tickets.values() if r.place == ASSIGNED and r.agent == agent_id and which(r)]
         for rec in mine:
             self._unplace(rec, reason)
             out.append(
-                ReturnedToPool(ticket_id=rec.ticket.id, at=at, cause=cause, agent_id=agent_id, reason=reason)
+                ReturnedToPool(
+                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, agent_id=agent_id, detail=reason
+                )
             )
             if rec.status.is_resolved:
                 continue
@@ -1002,15 +1246,16 @@ class Dispatcher:
     # ------------------------------------------------------------------ backlog
 
     def _key(self, rec: _Rec, pool: Pool) -> tuple[Any, ...]:
+        """The ticket's place in the pool's backlog order (with a due order, it may raise)."""
         t = rec.ticket
         created = _micros(t.created)
         order = pool.backlog_order
         if order is BacklogOrder.CREATED:
-            return (created, t.id)
+            return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
-            return (-t.priority.rank, created, t.id)
-        due = self._due(rec.current())
-        return (due is None, _micros(due) if due is not None else created, created, t.id)
+            return (-t.priority.rank, created, rec.arrival)
+        due = self._due(attrs.evolve(t, status=rec.status, assignee=None))
+        return (due is None, _micros(due) if due is not None else created, created, rec.arrival)
 
     def _due(self, ticket: Ticket) -> datetime | None:
         assert self._sla is not None  # checked when the routing was accepted
@@ -1018,11 +1263,13 @@ class Dispatcher:
         dues = [t.due_at for t in result.targets if t.due_at is not None]
         return min(dues, key=_micros) if dues else None
 
-    def _enqueue(self, rec: _Rec, pool: Pool) -> None:
+    def _enqueue(self, rec: _Rec, pool: Pool, key: tuple[Any, ...] | None = None) -> None:
+        if key is None:
+            key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
         lang = rec.ticket.language.casefold() if pool.match_language and rec.ticket.language else ""
         queue = self._queues.setdefault(pool.name, {}).setdefault(lang, [])
-        heapq.heappush(queue, (self._key(rec, pool), rec.version, rec.ticket.id))
+        heapq.heappush(queue, (key, rec.version, rec.ticket.id))
 
     def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
         rec = self._tickets.get(entry[-1])
@@ -1096,7 +1343,17 @@ class Dispatcher:
         if sel.chosen is None:
             return False
         why = self._explain(pool, sel, "backlog pass")
-        self._give(rec, sel.chosen, at, cause="backlog", why=why, out=out, pool=pool, sel=sel)
+        self._give(
+            rec,
+            sel.chosen,
+            at,
+            cause="backlog",
+            reason=Reason.BACKLOG_PASS,
+            why=why,
+            out=out,
+            pool=pool,
+            sel=sel,
+        )
         counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
         return True
 
@@ -1127,7 +1384,9 @@ class Dispatcher:
             eligible=1,
             tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
         )
-        self._give(rec, owner, at, cause="closure", why=why, out=out, pool=pool)
+        self._give(
+            rec, owner, at, cause="closure", reason=Reason.ASSIGN_ON_CLOSURE, why=why, out=out, pool=pool
+        )
 
     # ------------------------------------------------------------------ persistence
 
@@ -1157,12 +1416,14 @@ class Dispatcher:
     def from_dict(cls, data: object, *, sla: SLAPolicies | None = None) -> Dispatcher:
         """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
         keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
+        check_depth(data, "state")
         d = check_keys(data, "state", keys, keys)
-        if d["version"] != _STATE_VERSION:
-            raise InvalidInput("state.version", f"state version {_STATE_VERSION}", d["version"])
+        if type(d["version"]) is not int or d["version"] not in _READS:
+            raise InvalidInput("state.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
         routing = Routing.from_dict(d["routing"], "state.routing")
-        if not isinstance(d["agents"], list) or not isinstance(d["tickets"], list):
-            raise InvalidInput("state", "lists of agents and tickets", data)
+        for key in ("agents", "tickets"):
+            if not isinstance(d[key], list):
+                raise InvalidInput(f"state.{key}", "a list", d[key])
         agents = [Agent.from_dict(a, f"state.agents[{i}]") for i, a in enumerate(d["agents"])]
         self = cls(routing, agents, sla=sla)
         rotation = Rotation.from_dict(d["rotation"], "state.rotation")
@@ -1174,38 +1435,75 @@ class Dispatcher:
         self._now = None if d["now"] is None else load_instant(d["now"], "state.now")
         start = arrivals - len(d["tickets"])
         for i, item in enumerate(d["tickets"]):
-            path = f"state.tickets[{i}]"
-            e = check_keys(item, path, ("ticket", "place", "pool", "reason", "answered"), ("ticket", "place"))
-            ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
-            rec = _Rec(ticket, start + i + 1)
-            place = e["place"]
-            if place not in (ASSIGNED, BACKLOG, UNASSIGNED):
-                raise InvalidInput(f"{path}.place", "'assigned', 'backlog' or 'unassigned'", place)
-            rec.place = place
-            rec.agent = ticket.assignee if place == ASSIGNED else None
-            rec.pool = e.get("pool")
-            rec.reason = e.get("reason")
-            rec.answered = bool(e.get("answered", False))
-            if place == ASSIGNED and rec.agent not in self._agents:
-                raise InvalidInput(f"{path}.ticket.assignee", "an agent of the state", rec.agent)
-            if place == BACKLOG and rec.pool not in self._pool_by_name:
-                raise InvalidInput(f"{path}.pool", "a pool of the routing", rec.pool)
-            self._tickets[ticket.id] = rec
+            rec = self._read_ticket(item, f"state.tickets[{i}]", start + i + 1)
+            self._tickets[rec.ticket.id] = rec
         self._recount()
         for rec in self._tickets.values():
             if rec.place == BACKLOG:
                 self._enqueue(rec, self._pool_by_name[rec.pool or ""])
         return self
 
+    def _read_ticket(self, item: object, path: str, arrival: int) -> _Rec:
+        """One ticket of a stored state, checked against the state's own invariants."""
+        e = check_keys(item, path, ("ticket", "place", "pool", "reason", "answered"), ("ticket", "place"))
+        ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
+        if ticket.id in self._tickets:
+            raise InvalidInput(f"{path}.ticket.id", "an id no other ticket of the state has", ticket.id)
+        if self._now is None or ticket.created > self._now:
+            raise InvalidInput(
+                f"{path}.ticket.created", "a time at or before the state's clock (now)", ticket.created
+            )
+        if ticket.status is Status.CLOSED:
+            raise InvalidInput(
+                f"{path}.ticket.status", "an unclosed status (closed tickets are forgotten)", "closed"
+            )
+        place, pool, reason = e["place"], e.get("pool"), e.get("reason")
+        if place not in (ASSIGNED, BACKLOG, UNASSIGNED):
+            raise InvalidInput(f"{path}.place", "'assigned', 'backlog' or 'unassigned'", place)
+        if pool is not None and (not isinstance(pool, str) or not pool):
+            raise InvalidInput(f"{path}.pool", "a pool name", pool)
+        if reason is not None and (not isinstance(reason, str) or not reason):
+            raise InvalidInput(f"{path}.reason", "the reason in words", reason)
+        if place == ASSIGNED and ticket.assignee not in self._agents:
+            raise InvalidInput(f"{path}.ticket.assignee", "an agent of the state", ticket.assignee)
+        if place != ASSIGNED and ticket.assignee is not None:
+            raise InvalidInput(
+                f"{path}.ticket.assignee", f"no assignee for a ticket in place {place!r}", ticket.assignee
+            )
+        if place == BACKLOG:
+            found = self._pool_by_name.get(pool or "")
+            if found is None or not found.backlog:
+                raise InvalidInput(f"{path}.pool", "a pool of the routing with a backlog", pool)
+            if ticket.status.is_resolved:
+                raise InvalidInput(
+                    f"{path}.ticket.status", "an unresolved status for a waiting ticket", ticket.status.value
+                )
+        if (place == UNASSIGNED) != (reason is not None):
+            raise InvalidInput(f"{path}.reason", "a reason exactly when the ticket is unassigned", reason)
+        rec = _Rec(ticket, arrival)
+        rec.place = place
+        rec.agent = ticket.assignee if place == ASSIGNED else None
+        rec.pool = pool
+        rec.reason = reason
+        rec.answered = read_bool(e.get("answered", False), f"{path}.answered")
+        return rec
+
     def _restore_rotation(self, rotation: Rotation) -> None:
         self._epoch += 1
         self._counter = rotation.counter
+        self._idle = dict(rotation.assigned)
         for name, pr in rotation.pools:
             rot = self._rot.setdefault(name, _Rot())
             rot.last, rot.index = pr.last, pr.index
-            rot.seq = dict(pr.assigned)
             rot.credit = dict(pr.credits)
 
+
+#: Events that never queue a ticket, so never meet a due time that cannot be computed.
+_SAFE: Final = frozenset(
+    {AgentReply, CustomerMessage, DueDateSet, TicketTransferred, AgentAdded, AgentChanged, Tick}
+)
+#: Events that may re-route many tickets at once.
+_REROUTING: Final = frozenset({AgentRemoved, RoutingChanged, PoolChanged})
 
 _HANDLERS: Final[dict[type, Any]] = {
     TicketCreated: Dispatcher._created,
@@ -1222,6 +1520,7 @@ _HANDLERS: Final[dict[type, Any]] = {
     PresenceChanged: Dispatcher._presence,
     Tick: Dispatcher._tick,
     RoutingChanged: Dispatcher._routing_changed,
+    PoolChanged: Dispatcher._pool_changed,
 }
 
 

@@ -7,19 +7,23 @@ when built, and carry the instant ``at`` they happened. Don't subclass them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import aware, nonempty
-from ticketcore.assign._model import Agent, Presence, Routing
+from ticketcore._util import wrap as _wrap
+from ticketcore.assign._model import Agent, Pool, Presence, Routing
 
 __all__ = [
     "AgentAdded",
     "AgentChanged",
     "AgentRemoved",
     "DispatcherEvent",
+    "PoolChanged",
     "PresenceChanged",
     "RoutingChanged",
     "Tick",
@@ -47,12 +51,31 @@ def _to_presence(value: object) -> Presence:
     return Presence.parse(value)
 
 
+def _to_pool_names(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable) or isinstance(value, Mapping):
+        raise InvalidInput("pools", "a list of pool names", value)
+    out: list[str] = []
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name:
+            raise InvalidInput(f"pools[{i}]", "a non-empty pool name", name)
+        if name in out:
+            raise InvalidInput(f"pools[{i}]", "each pool at most once", name)
+        out.append(name)
+    return tuple(out)
+
+
 @attrs.frozen(kw_only=True)
 class AgentAdded(DispatcherEvent):
-    """An agent joined. They may take backlog tickets at once."""
+    """An agent joined. They may take backlog tickets at once.
+
+    ``pools`` names pools that list their members by id (`Pool.agents`) for the agent to
+    join, at the end of each list: one event, no restated routing. A pool that already
+    names the agent keeps its order.
+    """
 
     at: datetime = attrs.field(validator=aware)
     agent: Agent = attrs.field(validator=_agent)
+    pools: tuple[str, ...] = attrs.field(default=(), converter=_to_pool_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -63,12 +86,39 @@ class AgentRemoved(DispatcherEvent):
     agent_id: str = attrs.field(validator=_agent_id)
 
 
+#: Agent fields an `AgentChanged` may change (not ``id``; presence has `PresenceChanged`).
+AGENT_CHANGES: Final = tuple(f.name for f in attrs.fields(Agent) if f.name not in ("id", "presence"))
+
+
+def _to_agent_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput("changes", "a non-empty dict of agent fields", value)
+    for key in value:
+        if key not in AGENT_CHANGES:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), AGENT_CHANGES)
+    # Validated and converted as the fields of an agent (skills in lower case ...).
+    probe = _wrap("changes", attrs.evolve, _PROBE, **value)
+    return tuple(sorted((key, getattr(probe, key)) for key in value))
+
+
+_PROBE: Final = Agent(id="probe")
+
+
 @attrs.frozen(kw_only=True)
 class AgentChanged(DispatcherEvent):
-    """An agent's record changed (skills, cap, shift, presence ...); ``agent.id`` names them."""
+    """Some of an agent's fields changed, for example ``changes={"cap": 3}``.
+
+    Any field but ``id`` and ``presence`` (`PresenceChanged` moves it), converted and
+    checked as `Agent` does; the fields not named, presence included, stay as they are.
+    """
 
     at: datetime = attrs.field(validator=aware)
-    agent: Agent = attrs.field(validator=_agent)
+    agent_id: str = attrs.field(validator=_agent_id)
+    changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_agent_changes)
+
+    def apply(self, agent: Agent) -> Agent:
+        """The agent with the changes made."""
+        return attrs.evolve(agent, **dict(self.changes))
 
 
 @attrs.frozen(kw_only=True)
@@ -118,6 +168,42 @@ class Tick(DispatcherEvent):
     """A periodic pass: hand out backlog tickets to agents with room (and whose shift began)."""
 
     at: datetime = attrs.field(validator=aware)
+
+
+#: Pool fields a `PoolChanged` may change (not ``name``).
+POOL_CHANGES: Final = tuple(f.name for f in attrs.fields(Pool) if f.name != "name")
+_POOL_PROBE: Final = Pool(name="probe")
+
+
+def _to_pool_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidInput("changes", "a non-empty dict of pool fields", value)
+    for key in value:
+        if key not in POOL_CHANGES:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), POOL_CHANGES)
+    probe = _wrap("changes", attrs.evolve, _POOL_PROBE, **value)
+    return tuple(sorted((key, getattr(probe, key)) for key in value))
+
+
+@attrs.frozen(kw_only=True)
+class PoolChanged(DispatcherEvent):
+    """Some of one pool's options changed, for example ``changes={"cap": 4}``.
+
+    Any field but ``name``, converted and checked as `Pool` does; the rest of the
+    routing stays as it is. The dispatcher then acts as on a `RoutingChanged`.
+    """
+
+    at: datetime = attrs.field(validator=aware)
+    pool: str = attrs.field(validator=nonempty("a non-empty pool name"))
+    changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_pool_changes)
+
+    def apply(self, routing: Routing) -> Routing:
+        """The routing with the changes made to the pool (`InvalidInput` if it has no such pool)."""
+        routing.pool(self.pool)  # a known pool
+        pools = tuple(
+            attrs.evolve(p, **dict(self.changes)) if p.name == self.pool else p for p in routing.pools
+        )
+        return attrs.evolve(routing, pools=pools)
 
 
 def _routing(instance: object, attribute: attrs.Attribute[Routing], value: object) -> None:

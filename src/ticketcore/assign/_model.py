@@ -15,7 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
-from ticketcore._util import check_keys
+from ticketcore._util import check_depth, check_keys, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
@@ -52,7 +52,8 @@ class BacklogOrder(enum.Enum):
     oldest) and ``DUE`` (earliest SLA due time first: the earliest due time of the
     ticket's SLA targets under the `ticketcore.sla.SLAPolicies` given to the
     `Dispatcher`, computed from creation with the ticket's current fields; tickets
-    without an SLA go last, oldest first). Ties go to the ticket id.
+    without an SLA go last, oldest first). Ties go to the order in which the
+    dispatcher learnt of the tickets (never to their ids).
     """
 
     CREATED = "created"
@@ -127,6 +128,39 @@ def _shift(instance: object, attribute: attrs.Attribute[BusinessCalendar | None]
         raise InvalidInput("shift", "a ticketcore.sla.BusinessCalendar or None", value)
 
 
+def _bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    read_bool(value, attribute.name)
+
+
+def read_form(
+    data: object, path: str, allowed: Iterable[str], required: Iterable[str], lists: Iterable[str] = ()
+) -> dict[str, Any]:
+    """A dict form checked before any of it is read.
+
+    Not nested too deeply (`check_depth`), made of JSON's types only (no tuple, set or
+    other object anywhere, whatever a converter would make of it), with only the
+    ``allowed`` keys, every ``required`` one, and a list (or null) under each of ``lists``.
+    """
+    check_depth(data, path)
+    stack: list[tuple[object, str]] = [(data, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if not isinstance(k, str):
+                    raise InvalidInput(where, "a dict with text keys", k)
+                stack.append((v, f"{where}.{k}"))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+        elif not (item is None or isinstance(item, str | int | float)):
+            raise InvalidInput(where, "a JSON value (a dict, list, text, number, true/false or null)", item)
+    d = check_keys(data, path, tuple(allowed), required)
+    for key in lists:
+        if d.get(key) is not None and not isinstance(d[key], list):
+            raise InvalidInput(f"{path}.{key}", "a list", d[key])
+    return d
+
+
 def _dump(obj: object, key: str, defaults: Mapping[str, object]) -> dict[str, Any]:
     """The dict form of an Agent or Pool: ``key`` first, then every field not at its default."""
     out: dict[str, Any] = {key: getattr(obj, key)}
@@ -176,7 +210,7 @@ class Agent:
     @classmethod
     def from_dict(cls, data: object, path: str = "agent") -> Agent:
         """Read the dict form; an error names the path of the bad key or value."""
-        d = check_keys(data, path, _AGENT_FIELDS, ("id",))
+        d = read_form(data, path, _AGENT_FIELDS, ("id",), ("departments", "skills", "languages"))
         if d.get("shift") is not None:
             d["shift"] = _wrap(f"{path}.shift", BusinessCalendar.from_dict, d["shift"])
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]
@@ -251,20 +285,15 @@ class Pool:
     department: str | None = attrs.field(default=None, validator=_optional_name)
     tier: int | None = attrs.field(default=None, validator=_opt_tier)
     skills: frozenset[str] = attrs.field(default=frozenset(), converter=_to_skills)
-    match_language: bool = False
-    check_shift: bool = True
+    match_language: bool = attrs.field(default=False, validator=_bool)
+    check_shift: bool = attrs.field(default=True, validator=_bool)
     strategy: Strategy = attrs.field(default=SEQUENTIAL, validator=_strategy)
     cap: int | None = attrs.field(default=None, validator=_cap)
-    assign_offline: bool = False
-    backlog: bool = False
+    assign_offline: bool = attrs.field(default=False, validator=_bool)
+    backlog: bool = attrs.field(default=False, validator=_bool)
     backlog_order: BacklogOrder = attrs.field(default=BacklogOrder.CREATED, converter=_to_order)
     backlog_limit: int | None = attrs.field(default=None, validator=_cap)
-    assign_on_closure: bool = False
-
-    @strategy.validator
-    def _check_strategy(self, attribute: attrs.Attribute[Strategy], value: Strategy) -> None:
-        if value.needs_cap and self.cap is None:
-            raise InvalidInput("cap", f"a pool cap, which the {value.name} strategy needs", None)
+    assign_on_closure: bool = attrs.field(default=False, validator=_bool)
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""
@@ -273,7 +302,7 @@ class Pool:
     @classmethod
     def from_dict(cls, data: object, path: str = "pool") -> Pool:
         """Read the dict form; an error names the path of the bad key or value."""
-        d = check_keys(data, path, _POOL_FIELDS, ("name",))
+        d = read_form(data, path, _POOL_FIELDS, ("name",), ("agents", "skills"))
         if "strategy" in d:
             d["strategy"] = strategy_from_dict(d["strategy"], f"{path}.strategy")
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]
@@ -311,7 +340,8 @@ class Rule:
 
     By default a rule to an agent assigns even when that agent is offline or at the cap,
     since the admin asked for exactly that agent; ``respect_availability=True`` makes it
-    check both and fall through to the next rule instead.
+    check both (the agent's own cap, else the lowest cap of the pools they are a member
+    of) and fall through to the next rule instead.
 
     >>> from ticketcore.conditions import F
     >>> Rule(name="chat to Catherine", when=F.channel == "chat", agent="catherine").to_dict()
@@ -324,7 +354,7 @@ class Rule:
     pool: str | None = attrs.field(default=None, validator=_optional_name)
     tier: int | None = attrs.field(default=None, validator=_opt_tier)
     on: frozenset[str] = attrs.field(default=frozenset({"create"}), converter=_to_on)
-    respect_availability: bool = False
+    respect_availability: bool = attrs.field(default=False, validator=_bool)
 
     def __attrs_post_init__(self) -> None:
         targets = [t for t in (self.agent, self.pool, self.tier) if t is not None]
@@ -355,7 +385,9 @@ class Rule:
     @classmethod
     def from_dict(cls, data: object, path: str = "rule") -> Rule:
         """Read the dict form; an error names the path of the bad key or value."""
-        d = check_keys(data, path, _RULE_FIELDS, ("name",))
+        d = read_form(data, path, _RULE_FIELDS, ("name",))
+        if "on" in d and not isinstance(d["on"], str | list):
+            raise InvalidInput(f"{path}.on", "'create', 'update' or a list of them", d["on"])
         if "when" in d:
             d["when"] = Condition.from_dict(d["when"], f"{path}.when")
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]
@@ -444,7 +476,7 @@ class Routing:
     default_pool: str | None = attrs.field(default=None, validator=_optional_name)
     escalation_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_escalation_tags)
     counted: frozenset[Status] = attrs.field(default=DEFAULT_COUNTED, converter=_to_statuses)
-    return_on_offline: bool = False
+    return_on_offline: bool = attrs.field(default=False, validator=_bool)
     _index: _RuleIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -520,12 +552,11 @@ class Routing:
         ...     print(e.field, "|", e.expected.split("(")[-1])
         routing.default_pol | did you mean 'default_pool'?)
         """
-        d = check_keys(data, path, _ROUTING_FIELDS, ())
-        rules = d.get("rules", [])
-        pools = d.get("pools", [])
-        for key, value in (("rules", rules), ("pools", pools)):
-            if not isinstance(value, list | tuple):
-                raise InvalidInput(f"{path}.{key}", "a list", value)
+        d = read_form(data, path, _ROUTING_FIELDS, (), ("rules", "pools", "escalation_tags", "counted"))
+        rules = d.get("rules") or []
+        pools = d.get("pools") or []
+        if "tiers" in d and not isinstance(d["tiers"], dict):
+            raise InvalidInput(f"{path}.tiers", "a dict from tier (1-4) to pool name", d["tiers"])
         d["rules"] = [Rule.from_dict(r, f"{path}.rules[{i}]") for i, r in enumerate(rules)]
         d["pools"] = [Pool.from_dict(p, f"{path}.pools[{i}]") for i, p in enumerate(pools)]
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]

@@ -7,8 +7,9 @@ rotation state (loads, caps, weights, when each agent last got a ticket from thi
 pool, the round-robin pointer). It returns a `Selection`: who was chosen, everyone it
 passed over with the reason, and the tie-break that decided, in words.
 
-The rotation state is kept per pool: "longest idle" means "longest since this pool
-last gave them a ticket" (Zendesk keeps it per channel, Chatwoot per inbox).
+The round-robin pointer and the weighted credits are kept per pool; the idle clock
+is one for all pools: "longest idle" means "longest since they last received any
+ticket", from any pool, rule or transfer, since an agent's load is one across pools.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class PoolView(Protocol):
         """The agent's weight (at least 1)."""
 
     def last_assigned(self, agent_id: str) -> int:
-        """The sequence number of this pool's last assignment to the agent; -1 if never."""
+        """The sequence number of the last ticket the agent received (from any pool); -1 if never."""
 
     def credit(self, agent_id: str) -> int:
         """The agent's credit in the weighted cycle (0 to start with)."""
@@ -89,7 +90,8 @@ class Strategy(abc.ABC):
 
     #: The strategy's name in the dict form.
     name: ClassVar[str] = ""
-    #: Whether the strategy needs a cap on the pool (spare capacity does).
+    #: Whether the strategy needs a cap for each agent, their own or the pool's (spare
+    #: capacity does): the dispatcher passes over a member with neither, saying so.
     needs_cap: ClassVar[bool] = False
 
     @abc.abstractmethod
@@ -161,13 +163,13 @@ def _idle_key(view: PoolView) -> Callable[[str], int]:
 def _idle_words(view: PoolView, agent: str, others: int) -> str:
     seq = view.last_assigned(agent)
     if seq < 0:
-        return f"never assigned by this pool; first in pool order among {others + 1} tied"
+        return f"never assigned; first in pool order among {others + 1} tied"
     return f"longest since last assignment (#{seq})"
 
 
 @attrs.frozen
 class LongestIdle(Strategy):
-    """The eligible member this pool assigned to least recently (never counts as longest).
+    """The eligible member who received a ticket least recently, from any pool (never counts as longest).
 
     The fairest rotation when agents drop in and out: an agent who was offline is first
     in line when back, and nobody loses a turn for being skipped (Chatwoot's queue,
@@ -221,7 +223,8 @@ class SpareCapacity(Strategy):
     With ``percentage=True`` spare capacity is a share of the cap, ``(cap - load) /
     cap``: an agent with 1 of 2 (50% spare) beats one with 8 of 10 (20% spare), where
     the numeric method picks the latter (Zendesk's example). Ties go to the longest
-    idle, then to pool order. Needs a cap on the pool.
+    idle, then to pool order. Each agent's cap is their own, else the pool's; the
+    dispatcher passes over a member with neither (``no cap``).
     """
 
     name: ClassVar[str] = "spare_capacity"

@@ -15,6 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, aware, nonempty
+from ticketcore._util import read_bool
 
 __all__ = [
     "AgentReply",
@@ -34,6 +35,12 @@ UPDATABLE: Final = frozenset(
 
 
 _aware = aware
+
+
+def _bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    read_bool(value, attribute.name)
+
+
 _ticket_id = nonempty("a non-empty ticket id")
 
 
@@ -54,7 +61,7 @@ class TicketCreated(TicketEvent):
     """
 
     ticket: Ticket = attrs.field()
-    by_agent: bool = False
+    by_agent: bool = attrs.field(default=False, validator=_bool)
 
     @ticket.validator
     def _check(self, attribute: attrs.Attribute[Ticket], value: object) -> None:
@@ -86,7 +93,7 @@ class AgentReply(TicketEvent):
 
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
-    public: bool = True
+    public: bool = attrs.field(default=True, validator=_bool)
     agent_id: str | None = None
 
 
@@ -94,13 +101,19 @@ def _to_status(value: object) -> Status:
     return Status.parse(value)
 
 
+def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
+
+
 @attrs.frozen(kw_only=True)
 class StatusChanged(TicketEvent):
-    """The ticket moved to ``status``."""
+    """The ticket moved to ``status``; ``by`` names the agent who moved it, when the host knows."""
 
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
     status: Status = attrs.field(converter=_to_status)
+    by: str | None = attrs.field(default=None, validator=_optional_agent)
 
 
 def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:

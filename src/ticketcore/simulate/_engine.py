@@ -403,6 +403,8 @@ class _Run:
         tk = self.tickets[decision.ticket_id]
         now = self.now
         if isinstance(decision, Assigned):
+            if decision.agent_id == decision.previous:
+                return  # a reopened ticket kept by its owner: nothing moves
             self.tracker.handle(decision)
             self.assigned_counts[decision.agent_id] += 1
             if tk.assigned is None:
