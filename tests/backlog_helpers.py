@@ -27,6 +27,11 @@ BASE = datetime(2026, 3, 2, tzinfo=BERLIN)
 US = timedelta(microseconds=1)
 
 
+def plus(t: datetime, delta: timedelta) -> datetime:
+    """``t + delta`` in real time, shown in Berlin (wall-clock arithmetic could land in the DST gap)."""
+    return (t.astimezone(UTC) + delta).astimezone(BERLIN)
+
+
 @attrs.frozen
 class History:
     """One ticket's life: lifecycle instants alternate solved, reopened, solved ..."""
@@ -63,18 +68,18 @@ def histories(draw: st.DrawFn, max_tickets: int = 25, days: int = 50) -> list[Hi
     n = draw(st.integers(0, max_tickets))
     out = []
     for i in range(n):
-        created = BASE + timedelta(minutes=draw(st.integers(0, days * 1440)))
+        created = plus(BASE, timedelta(minutes=draw(st.integers(0, days * 1440))))
         steps = draw(st.lists(st.integers(0, 12 * 1440), max_size=5))
         lifecycle = []
         t = created
         for step in steps:
-            t += timedelta(minutes=step)
+            t = plus(t, timedelta(minutes=step))
             lifecycle.append(t)
-        end = lifecycle[-1] if lifecycle else created + timedelta(days=10)
+        end = lifecycle[-1] if lifecycle else plus(created, timedelta(days=10))
         span = int((end - created).total_seconds() // 60)
 
         def moment(minute: int, start: datetime = created) -> datetime:
-            return start + timedelta(minutes=minute, seconds=30)
+            return plus(start, timedelta(minutes=minute, seconds=30))
 
         transfers = sorted(
             (moment(m), a)

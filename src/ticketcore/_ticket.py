@@ -180,6 +180,12 @@ def _real_wall_time(value: object) -> object:
     return value
 
 
+def event_id(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    """An attrs validator: None, or the host's id for an event (non-empty text of at most 200 characters)."""
+    if value is not None and (not isinstance(value, str) or not value.strip() or len(value) > 200):
+        raise InvalidInput(attribute.name, "None, or an event id of 1 to 200 characters", value)
+
+
 def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if type(value) is not int or not 1 <= value <= 4:
         raise InvalidInput(attribute.name, "a support tier from 1 to 4", value)

@@ -41,6 +41,7 @@ tickets per agent per pass).
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -349,6 +350,7 @@ class Dispatcher:
         self._idle: dict[str, int] = {}
         self._arrivals = 0
         self._now: datetime | None = None
+        self._decided = _EPOCH  # the instant of the event being handled (see handle)
         self._queues: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
         self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -542,17 +544,34 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ handling
 
-    def handle(self, event: object) -> tuple[Decision, ...]:
-        """Take one event; return the decisions it caused, in order (often none or one)."""
+    def handle(self, event: object, *, at: datetime | None = None) -> tuple[Decision, ...]:
+        """Take one event; return the decisions it caused, in order (often none or one).
+
+        ``at`` (default: the event's own instant) is when the decision is made: a host
+        that receives a ticket's event late, after events of other tickets, decides it at
+        its current clock (`ticketcore.desk.Desk` does). It must not be before the last
+        event's; a ticket's own record (its creation time, for backlog order) keeps the
+        event's instant.
+        """
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise InvalidInput("event", "a ticket or dispatcher event", event)
-        at: datetime = event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        own: datetime = event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        if at is None or at == own:
+            at = own
+        else:
+            if not isinstance(at, datetime) or at.utcoffset() is None:
+                raise InvalidInput("at", "an aware datetime or None", at)
+            if at < own:
+                raise InvalidInput("at", f"a decision time at or after the event's ({own.isoformat()})", at)
+            if not isinstance(event, TicketCreated):
+                event = attrs.evolve(event, at=at)  # type: ignore[misc]  # every other event has `at`
         if self._now is not None and at < self._now:
             raise InvalidTransition(
                 "at", f"a time at or after the last event's ({self._now.isoformat()})", at
             )
         out: list[Decision] = []
+        self._decided = at
         if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):
             handler(self, event, out)
         else:
@@ -622,7 +641,7 @@ class Dispatcher:
         self._arrivals += 1
         rec = _Rec(ticket, self._arrivals)
         self._tickets[ticket.id] = rec
-        at = ticket.created
+        at = self._decided  # the creation, or the later decision time the host gave
         if ticket.assignee is not None:
             self._give(
                 rec,
@@ -1392,50 +1411,105 @@ class Dispatcher:
 
     def to_dict(self) -> dict[str, Any]:
         """The whole state as a JSON-compatible dict; `from_dict` restores it exactly."""
-        tickets = []
-        for rec in self._tickets.values():
-            entry: dict[str, Any] = {"ticket": rec.current().to_dict(), "place": rec.place}
-            if rec.pool is not None:
-                entry["pool"] = rec.pool
-            if rec.reason is not None:
-                entry["reason"] = rec.reason
-            if rec.answered:
-                entry["answered"] = True
-            tickets.append(entry)
+        out = self.shared_state()
+        out["tickets"] = [self._entry(rec) for rec in self._tickets.values()]
+        return out
+
+    def shared_state(self) -> dict[str, Any]:
+        """The state without the tickets: routing, agents, rotation, counters and the clock.
+
+        Its size does not depend on the number of tickets. With `ticket_state` of every
+        ticket it is the whole state (`from_parts`), so a host can store one row per
+        ticket and write only the rows an event touched.
+        """
         return {
             "version": _STATE_VERSION,
             "routing": self._routing.to_dict(),
             "agents": [a.to_dict() for a in self._agents.values()],
-            "tickets": tickets,
             "rotation": self.rotation().to_dict(),
             "arrivals": self._arrivals,
             "now": None if self._now is None else dump_instant(self._now),
         }
 
+    def ticket_state(self, ticket_id: str) -> dict[str, Any]:
+        """One ticket's record as a JSON-compatible dict, with its ``arrival`` number (see `from_parts`)."""
+        rec = self._rec(ticket_id)
+        return {**self._entry(rec), "arrival": rec.arrival}
+
+    @staticmethod
+    def _entry(rec: _Rec) -> dict[str, Any]:
+        entry: dict[str, Any] = {"ticket": rec.current().to_dict(), "place": rec.place}
+        if rec.pool is not None:
+            entry["pool"] = rec.pool
+        if rec.reason is not None:
+            entry["reason"] = rec.reason
+        if rec.answered:
+            entry["answered"] = True
+        return entry
+
     @classmethod
     def from_dict(cls, data: object, *, sla: SLAPolicies | None = None) -> Dispatcher:
         """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
-        keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
         check_depth(data, "state")
+        keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
         d = check_keys(data, "state", keys, keys)
+        tickets = d.pop("tickets")
+        if not isinstance(tickets, list):
+            raise InvalidInput("state.tickets", "a list", tickets)
+        self = cls._from_shared(d, "state", sla)
+        start = self._arrivals - len(tickets)
+        if start < 0:
+            raise InvalidInput(
+                "state.arrivals", "a whole number, at least the number of tickets", self._arrivals
+            )
+        return self._add_tickets(((item, start + i + 1) for i, item in enumerate(tickets)), "state.tickets")
+
+    @classmethod
+    def from_parts(
+        cls, shared: object, tickets: Iterable[object], *, sla: SLAPolicies | None = None
+    ) -> Dispatcher:
+        """Restore a dispatcher from `shared_state` and the `ticket_state` of each of its tickets.
+
+        The tickets may come in any order (their ``arrival`` numbers order them).
+        """
+        check_depth(shared, "shared")
+        keys = ("version", "routing", "agents", "rotation", "arrivals", "now")
+        self = cls._from_shared(check_keys(shared, "shared", keys, keys), "shared", sla)
+        numbered = []
+        for i, item in enumerate(tickets):
+            if not isinstance(item, Mapping):
+                raise InvalidInput(f"tickets[{i}]", "a ticket's stored record", item)
+            arrival = item.get("arrival")
+            if type(arrival) is not int or not 1 <= arrival <= self._arrivals:
+                raise InvalidInput(f"tickets[{i}].arrival", f"a number from 1 to {self._arrivals}", arrival)
+            numbered.append((arrival, i, {k: v for k, v in item.items() if k != "arrival"}))
+        numbered.sort(key=lambda x: x[0])
+        for (a, _, _), (b, i, _) in itertools.pairwise(numbered):
+            if a == b:
+                raise InvalidInput(f"tickets[{i}].arrival", "a number no other ticket has", b)
+        return self._add_tickets(((item, arrival) for arrival, _, item in numbered), "tickets")
+
+    @classmethod
+    def _from_shared(cls, d: dict[str, Any], path: str, sla: SLAPolicies | None = None) -> Dispatcher:
         if type(d["version"]) is not int or d["version"] not in _READS:
-            raise InvalidInput("state.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
-        routing = Routing.from_dict(d["routing"], "state.routing")
-        for key in ("agents", "tickets"):
-            if not isinstance(d[key], list):
-                raise InvalidInput(f"state.{key}", "a list", d[key])
-        agents = [Agent.from_dict(a, f"state.agents[{i}]") for i, a in enumerate(d["agents"])]
+            raise InvalidInput(f"{path}.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
+        routing = Routing.from_dict(d["routing"], f"{path}.routing")
+        if not isinstance(d["agents"], list):
+            raise InvalidInput(f"{path}.agents", "a list", d["agents"])
+        agents = [Agent.from_dict(a, f"{path}.agents[{i}]") for i, a in enumerate(d["agents"])]
         self = cls(routing, agents, sla=sla)
-        rotation = Rotation.from_dict(d["rotation"], "state.rotation")
+        rotation = Rotation.from_dict(d["rotation"], f"{path}.rotation")
         self._restore_rotation(rotation)
         arrivals = d["arrivals"]
-        if type(arrivals) is not int or arrivals < len(d["tickets"]):
-            raise InvalidInput("state.arrivals", "a whole number, at least the number of tickets", arrivals)
+        if type(arrivals) is not int or arrivals < 0:
+            raise InvalidInput(f"{path}.arrivals", "a whole number of zero or more", arrivals)
         self._arrivals = arrivals
-        self._now = None if d["now"] is None else load_instant(d["now"], "state.now")
-        start = arrivals - len(d["tickets"])
-        for i, item in enumerate(d["tickets"]):
-            rec = self._read_ticket(item, f"state.tickets[{i}]", start + i + 1)
+        self._now = None if d["now"] is None else load_instant(d["now"], f"{path}.now")
+        return self
+
+    def _add_tickets(self, items: Iterable[tuple[object, int]], path: str) -> Dispatcher:
+        for i, (item, arrival) in enumerate(items):
+            rec = self._read_ticket(item, f"{path}[{i}]", arrival)
             self._tickets[rec.ticket.id] = rec
         self._recount()
         for rec in self._tickets.values():

@@ -14,7 +14,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import aware, nonempty
+from ticketcore._ticket import aware, event_id, nonempty
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._model import Agent, Pool, Presence, Routing
 
@@ -76,6 +76,7 @@ class AgentAdded(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     agent: Agent = attrs.field(validator=_agent)
     pools: tuple[str, ...] = attrs.field(default=(), converter=_to_pool_names)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -84,6 +85,7 @@ class AgentRemoved(DispatcherEvent):
 
     at: datetime = attrs.field(validator=aware)
     agent_id: str = attrs.field(validator=_agent_id)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 #: Agent fields an `AgentChanged` may change (not ``id``; presence has `PresenceChanged`).
@@ -115,6 +117,7 @@ class AgentChanged(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     agent_id: str = attrs.field(validator=_agent_id)
     changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_agent_changes)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
     def apply(self, agent: Agent) -> Agent:
         """The agent with the changes made."""
@@ -128,6 +131,7 @@ class PresenceChanged(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     agent_id: str = attrs.field(validator=_agent_id)
     presence: Presence = attrs.field(converter=_to_presence)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -142,6 +146,7 @@ class TicketTransferred(DispatcherEvent):
     ticket_id: str = attrs.field(validator=_ticket_id)
     to_agent: str = attrs.field(validator=_agent_id)
     by: str | None = None
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 def _to_tier(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
@@ -161,6 +166,7 @@ class TicketEscalated(DispatcherEvent):
     ticket_id: str = attrs.field(validator=_ticket_id)
     to_tier: int | None = attrs.field(default=None, validator=_to_tier)
     reason: str = "escalated by hand"
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -168,6 +174,7 @@ class Tick(DispatcherEvent):
     """A periodic pass: hand out backlog tickets to agents with room (and whose shift began)."""
 
     at: datetime = attrs.field(validator=aware)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 #: Pool fields a `PoolChanged` may change (not ``name``).
@@ -196,6 +203,7 @@ class PoolChanged(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     pool: str = attrs.field(validator=nonempty("a non-empty pool name"))
     changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_pool_changes)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
     def apply(self, routing: Routing) -> Routing:
         """The routing with the changes made to the pool (`InvalidInput` if it has no such pool)."""
@@ -221,3 +229,4 @@ class RoutingChanged(DispatcherEvent):
 
     at: datetime = attrs.field(validator=aware)
     routing: Routing = attrs.field(validator=_routing)
+    event_id: str | None = attrs.field(default=None, validator=event_id)

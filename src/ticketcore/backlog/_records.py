@@ -163,17 +163,19 @@ class _Reader:
                 f"as many reopens as solves, or one fewer (the ticket has {len(solved)} solve(s))",
                 reopened,
             )
+        # Compared as instants (POSIX timestamps): Python compares two datetimes that share a
+        # tzinfo object by their wall times, which is wrong across a DST change.
         previous, previous_name = created, "created"
         for k, at in enumerate(_alternate(solved, reopened)):
             name = ("solved", "reopened")[k % 2]
-            if at < previous:
+            if at.timestamp() < previous.timestamp():
                 raise InvalidInput(
                     f"{path}.{name}[{k // 2}]", f"an instant no earlier than {previous_name} {previous}", at
                 )
             previous, previous_name = at, name
         for name, values in (("transferred", lists[2]), ("escalated", lists[3])):
             for k, at in enumerate(values):
-                if at < created:
+                if at.timestamp() < created.timestamp():
                     raise InvalidInput(
                         f"{path}.{name}[{k}]", f"an instant no earlier than created {created}", at
                     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+import attrs
+
 from ticketcore._errors import InvalidInput
 from ticketcore._forms import TICKET_READERS, Reader, form_of, read_form, tag_of
 from ticketcore.assign import (
@@ -19,6 +21,8 @@ from ticketcore.assign import (
     AgentAdded,
     AgentChanged,
     AgentRemoved,
+    Pool,
+    PoolChanged,
     PresenceChanged,
     Routing,
     RoutingChanged,
@@ -53,6 +57,7 @@ _CLASSES: Final[tuple[type, ...]] = (
     TicketEscalated,
     Tick,
     RoutingChanged,
+    PoolChanged,
 )
 
 #: Every event class a desk reads, by its ``type`` tag.
@@ -76,7 +81,14 @@ def event_to_dict(event: object) -> dict[str, Any]:
     """
     if type(event) not in _CLASSES:
         raise InvalidInput("event", f"one of the event types {', '.join(sorted(EVENT_TYPES))}", event)
-    return form_of(event)
+    form = form_of(event)
+    if isinstance(event, AgentChanged | PoolChanged):
+        # The changed fields in the agent's or pool's own dict form (a shift calendar, a
+        # strategy), read back through the same reader.
+        model: Any = _PROBES[type(event)]
+        whole = attrs.evolve(model, **dict(event.changes)).to_dict()
+        form["changes"] = {key: whole.get(key, _DEFAULTS[type(event)][key]) for key, _ in event.changes}
+    return form
 
 
 def event_from_dict(data: object, path: str = "event") -> object:
@@ -87,4 +99,22 @@ def event_from_dict(data: object, path: str = "event") -> object:
     cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
     if cls is None:
         raise InvalidInput.unknown_key(f"{path}.type", str(tag), EVENT_TYPES, "event types")
+    if cls in _PROBES and isinstance(data.get("changes"), Mapping):
+        data = {**data, "changes": _read_changes(cls, data["changes"], f"{path}.changes")}
     return read_form(cls, data, path, _READERS)
+
+
+_PROBES: Final[Mapping[type, Any]] = {AgentChanged: Agent(id="probe"), PoolChanged: Pool(name="probe")}
+_DEFAULTS: Final[Mapping[type, Mapping[str, Any]]] = {
+    AgentChanged: {f.name: f.default for f in attrs.fields(Agent)},
+    PoolChanged: {f.name: f.default for f in attrs.fields(Pool)},
+}
+
+
+def _read_changes(cls: type, changes: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """An agent's or pool's changed fields read from their dict form, as the event takes them."""
+    if cls is AgentChanged:
+        probe: Any = Agent.from_dict({"id": "probe", **changes}, path)
+    else:
+        probe = Pool.from_dict({"name": "probe", **changes}, path)
+    return {key: getattr(probe, key) for key in changes}

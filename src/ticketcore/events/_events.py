@@ -14,7 +14,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Status, Ticket, aware, nonempty
+from ticketcore._ticket import Status, Ticket, aware, event_id, nonempty
 from ticketcore._util import read_bool
 
 __all__ = [
@@ -45,7 +45,12 @@ _ticket_id = nonempty("a non-empty ticket id")
 
 
 class TicketEvent:
-    """The base of the ticket events: each has ``ticket_id`` and ``at``."""
+    """The base of the ticket events: each has ``ticket_id`` and ``at``.
+
+    Every event may also carry ``event_id``, the host's own id for it (a webhook
+    delivery id, an inbox row id); `ticketcore.desk.Desk` applies an id once per ticket,
+    so a retried event is safe. The engines themselves ignore it.
+    """
 
     __slots__ = ()
     ticket_id: str
@@ -62,6 +67,7 @@ class TicketCreated(TicketEvent):
 
     ticket: Ticket = attrs.field()
     by_agent: bool = attrs.field(default=False, validator=_bool)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
     @ticket.validator
     def _check(self, attribute: attrs.Attribute[Ticket], value: object) -> None:
@@ -85,6 +91,7 @@ class CustomerMessage(TicketEvent):
 
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,6 +102,7 @@ class AgentReply(TicketEvent):
     at: datetime = attrs.field(validator=_aware)
     public: bool = attrs.field(default=True, validator=_bool)
     agent_id: str | None = None
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 def _to_status(value: object) -> Status:
@@ -114,6 +122,7 @@ class StatusChanged(TicketEvent):
     at: datetime = attrs.field(validator=_aware)
     status: Status = attrs.field(converter=_to_status)
     by: str | None = attrs.field(default=None, validator=_optional_agent)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
@@ -121,10 +130,23 @@ def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
         value = dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("changes", "a non-empty dict of ticket fields", value)
-    for key in value:
+    out = []
+    for key, given in value.items():
         if key not in UPDATABLE:
             raise InvalidInput.unknown_key(f"changes.{key}", str(key), UPDATABLE)
-    return tuple(sorted(value.items()))
+        # Normalised as the ticket field is (a priority's name, tags as a set, custom
+        # fields as sorted pairs), so that equal changes make equal events.
+        convert = _CONVERTERS.get(key)
+        try:
+            out.append((key, given if convert is None else convert(given)))
+        except InvalidInput as e:
+            raise InvalidInput(f"changes.{key}", e.expected, e.value) from None
+    return tuple(sorted(out))
+
+
+_CONVERTERS: Final = {
+    f.name: f.converter for f in attrs.fields(Ticket) if f.name in UPDATABLE and callable(f.converter)
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -134,6 +156,7 @@ class TicketUpdated(TicketEvent):
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
     changes: tuple[tuple[str, Any], ...] = attrs.field(converter=_to_changes)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
 
     def apply(self, ticket: Ticket, status: Status | None = None) -> Ticket:
         """The ticket with the changes made (validated like a new ticket), and ``status`` if given."""
@@ -166,3 +189,4 @@ class DueDateSet(TicketEvent):
     at: datetime = attrs.field(validator=_aware)
     target: str = attrs.field(validator=_target_name)
     due: datetime = attrs.field(validator=_aware)
+    event_id: str | None = attrs.field(default=None, validator=event_id)
