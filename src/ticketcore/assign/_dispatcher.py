@@ -560,7 +560,9 @@ class Dispatcher:
         if at is None or at == own:
             at = own
         else:
-            if not isinstance(at, datetime) or at.utcoffset() is None:
+            if not isinstance(at, datetime):
+                raise InvalidInput("at", "an aware datetime or None", at)
+            if at.utcoffset() is None:
                 raise InvalidInput("at", "an aware datetime or None", at)
             if at < own:
                 raise InvalidInput("at", f"a decision time at or after the event's ({own.isoformat()})", at)
@@ -1430,6 +1432,10 @@ class Dispatcher:
             "arrivals": self._arrivals,
             "now": None if self._now is None else dump_instant(self._now),
         }
+
+    def arrival(self, ticket_id: str) -> int:
+        """The ticket's arrival number: the order in which the dispatcher met its tickets (ties go by it)."""
+        return self._rec(ticket_id).arrival
 
     def ticket_state(self, ticket_id: str) -> dict[str, Any]:
         """One ticket's record as a JSON-compatible dict, with its ``arrival`` number (see `from_parts`)."""

@@ -1,0 +1,560 @@
+"""The desk: one sans-I/O object a helpdesk embeds.
+
+Theory of operation
+-------------------
+A `Desk` owns a `ticketcore.assign.Dispatcher` (who gets each ticket), one
+`ticketcore.sla.SLAClock` per open ticket (when its targets fall due) and the
+escalation loop between them. The host feeds it events (`Desk.handle`) and the time
+(`Desk.advance`), asks it when to wake up (`Desk.next_deadline`), and gets back one
+`Outcome` per call: what to store, whom to notify, what was decided and why.
+
+Rules, in the order `handle` applies them:
+
+1. *Idempotence.* An event may carry the host's id (``event_id``). An id the desk
+   has already applied for that ticket (or, for an agent or routing event, among the
+   last `SHARED_IDS` such ids) returns an empty outcome with ``duplicate`` set.
+2. *All or nothing.* The ticket's SLA clock applies the event, then the dispatcher;
+   each is atomic by itself, and should the dispatcher refuse an event the clock
+   accepted, the clock is restored to its checkpoint. A refused event raises a
+   `ticketcore.TicketcoreError` and leaves the desk exactly as it was.
+3. *Order.* Events of one ticket must come in time order: an earlier one is refused
+   with `ticketcore.InvalidTransition` (the host re-delivers it in order). Events of
+   different tickets may come late, as they do from several workers or with clock
+   skew: a late event's SLA effect is computed at its own instant, so a ticket's SLA
+   figures never depend on the order in which other tickets' events arrive, while the
+   routing decision it causes is made at the desk's clock (the latest instant seen),
+   because agents' loads and presence are only known for now.
+4. *The closed loop.* An alert whose ladder level has a routing action is applied in
+   the same call: `ticketcore.sla.MoveTier` becomes a
+   `ticketcore.assign.TicketEscalated`, `ticketcore.sla.Reassign` a
+   `ticketcore.assign.TicketTransferred` and `ticketcore.sla.RaisePriority` a
+   `ticketcore.events.TicketUpdated` fed to routing and to the ticket's clock; the
+   outcome shows each as an `Escalation`: alert, action, event, decisions. An action
+   that cannot apply (already at tier 4, the agent is gone, already at the highest
+   priority) is recorded with the reason it was skipped.
+5. *Deadlines.* Every open ticket's next SLA deadline sits in one heap (stale entries
+   are dropped when they reach the top), so `advance` costs O(log n) per deadline
+   fired and `next_deadline` O(1), whatever the number of open tickets.
+
+State splits into a small *shared* part (agents, rotation, routing, the clock) and
+one part per open ticket (the ticket, where it is, its SLA history). Each outcome
+names the ticket parts it changed, so a host writes one row per touched ticket.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
+from ticketcore.assign import (
+    Assigned,
+    Decision,
+    Dispatcher,
+    DispatcherEvent,
+    ReturnedToPool,
+    TicketEscalated,
+    TicketTransferred,
+)
+from ticketcore.desk._config import DeskConfig
+from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
+from ticketcore.events import StatusChanged, TicketCreated, TicketEvent, TicketUpdated
+from ticketcore.sla import Action, Alert, MoveTier, Notify, RaisePriority, Reassign, SLAClock
+
+__all__ = ["SHARED_IDS", "STATE_VERSION", "Desk"]
+
+#: The version of the desk's stored state. A release reads the states every earlier
+#: release wrote (the migration rule: a new version only adds keys with defaults, or
+#: ships a reader for the old shape).
+STATE_VERSION: Final = 1
+
+#: How many ids of agent and routing events the desk remembers for idempotence.
+SHARED_IDS: Final = 1000
+
+
+class _Part:
+    """What the desk keeps per open ticket besides the dispatcher's record."""
+
+    __slots__ = ("clock", "due", "ids")
+
+    def __init__(self, clock: SLAClock | None) -> None:
+        self.clock = clock
+        self.ids: list[str] = []
+        self.due: dict[str, datetime | None] = {}
+
+
+class Desk:
+    """One sans-I/O object a helpdesk embeds: routing, SLA clocks and the escalation loop.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from ticketcore import Ticket
+    >>> from ticketcore.desk import Desk, DeskConfig
+    >>> from ticketcore.events import TicketCreated
+    >>> config = DeskConfig.from_dict({
+    ...     "routing": {"pools": [{"name": "team", "cap": 5}], "default_pool": "team"},
+    ...     "agents": [{"id": "ana"}, {"id": "ben"}],
+    ...     "sla": {"policies": [{"name": "std", "targets": [
+    ...         {"name": "first_response", "metric": "first_response", "goals": {"all": "1h"}}]}]},
+    ... })
+    >>> desk = Desk(config)
+    >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> out = desk.handle(TicketCreated(ticket=Ticket(id="T-1", created=t0)))
+    >>> out.decisions[0].agent_id, out.due[0].after.isoformat(), out.touched
+    ('ana', '2026-03-02T10:00:00+00:00', ('T-1',))
+    >>> desk.next_deadline().isoformat()  # the first instant past the goal: the breach shows
+    '2026-03-02T10:00:00.000001+00:00'
+    >>> [a.kind for a in desk.advance(t0 + timedelta(hours=2)).alerts]
+    ['breach']
+    """
+
+    def __init__(self, config: DeskConfig) -> None:
+        if not isinstance(config, DeskConfig):
+            raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
+        self._config = config
+        self._sla = config.sla if config.sla.policies else None
+        self._dispatcher = Dispatcher(config.routing, config.agents, sla=self._sla)
+        self._parts: dict[str, _Part] = {}
+        # (deadline, arrival number, ticket id); an entry is live while it equals the
+        # ticket's scheduled deadline in _scheduled.
+        self._heap: list[tuple[datetime, int, str]] = []
+        self._scheduled: dict[str, datetime] = {}
+        self._now: datetime | None = None
+        self._shared_ids: deque[str] = deque(maxlen=SHARED_IDS)
+
+    # -- reading ---------------------------------------------------------------------
+
+    @property
+    def config(self) -> DeskConfig:
+        """The configuration the desk runs on."""
+        return self._config
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The routing engine (read it; feed events through the desk)."""
+        return self._dispatcher
+
+    @property
+    def now(self) -> datetime | None:
+        """The latest instant the desk has seen (None before the first event)."""
+        return self._now
+
+    def tickets(self) -> tuple[str, ...]:
+        """The open tickets, in the order they arrived."""
+        return tuple(self._parts)
+
+    def clock(self, ticket_id: str) -> SLAClock | None:
+        """The SLA clock of an open ticket (None when the desk has no SLA policies)."""
+        return self._part(ticket_id, "ticket_id").clock
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest instant at which an SLA alert falls due, for the host's one timer."""
+        heap = self._heap
+        while heap:
+            at, _, tid = heap[0]
+            if self._scheduled.get(tid) == at:
+                return at
+            heapq.heappop(heap)
+        return None
+
+    # -- events ----------------------------------------------------------------------
+
+    def handle(self, event: object) -> Outcome:
+        """Apply one event; returns everything it caused (see the module's rules).
+
+        Raises:
+            InvalidInput: a bad event value.
+            InvalidTransition: an event the state does not allow (an unknown or closed
+                ticket, an event earlier than the ticket's last one, ...).
+
+        Either way the desk is unchanged.
+
+        """
+        event_id: str | None = getattr(event, "event_id", None)
+        if isinstance(event, TicketEvent):
+            return self._ticket_event(event, event_id)
+        if isinstance(event, DispatcherEvent):
+            return self._dispatcher_event(event, event_id)
+        raise InvalidInput("event", "a ticket event or a dispatcher event", event)
+
+    def _ticket_event(self, event: TicketEvent, event_id: str | None) -> Outcome:
+        tid = event.ticket_id
+        part = self._parts.get(tid)
+        if isinstance(event, TicketCreated):
+            if part is not None:
+                if event_id is not None and event_id in part.ids:
+                    return Outcome(event_id=event_id, duplicate=True)
+                raise InvalidTransition("ticket.id", "an id no open ticket has", tid)
+            part = _Part(SLAClock(self._sla) if self._sla is not None else None)
+        elif part is None:
+            raise InvalidTransition("ticket_id", "an open ticket of the desk", tid)
+        elif event_id is not None and event_id in part.ids:
+            return Outcome(event_id=event_id, duplicate=True)
+        at = event.at
+        routing_at = at if self._now is None or at > self._now else self._now
+        clock = part.clock
+        alerts: tuple[Alert, ...] = ()
+        if clock is not None:
+            checkpoint = clock.checkpoint()
+            alerts = clock.handle(event)  # atomic by itself
+        try:
+            decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
+        except BaseException:
+            if clock is not None:
+                clock.restore(checkpoint)
+            raise
+        if isinstance(event, TicketCreated):
+            self._parts[tid] = part
+        if event_id is not None:
+            part.ids.append(event_id)
+        self._now = routing_at
+        run = _Run(self)
+        run.decisions.extend(decisions)
+        run.touch(tid)
+        for d in decisions:
+            run.touch(d.ticket_id)
+        if isinstance(event, StatusChanged) and event.status is Status.CLOSED:
+            run.close(tid)  # before its alerts: their actions find the ticket closed
+        run.fire(tid, alerts)
+        return run.outcome(event_id)
+
+    def _dispatcher_event(self, event: DispatcherEvent, event_id: str | None) -> Outcome:
+        if event_id is not None and event_id in self._shared_ids:
+            return Outcome(event_id=event_id, duplicate=True)
+        at = event.at
+        routing_at = at if self._now is None or at > self._now else self._now
+        if isinstance(event, TicketTransferred | TicketEscalated):
+            self._part(event.ticket_id, "ticket_id")
+        decisions = self._dispatcher.handle(event, at=routing_at)
+        if event_id is not None:
+            self._shared_ids.append(event_id)
+        self._now = routing_at
+        run = _Run(self)
+        run.shared = True
+        run.decisions.extend(decisions)
+        for d in decisions:
+            run.touch(d.ticket_id)
+        return run.outcome(event_id)
+
+    def adopt(
+        self, ticket: Ticket, history: Sequence[TicketEvent] = (), *, at: datetime | None = None
+    ) -> Outcome:
+        """Take over an open ticket from an existing helpdesk, without replaying the desk's past.
+
+        ``ticket`` is the ticket as it is now: its ``assignee`` keeps it (and counts toward
+        their load when its status counts), its ``status`` and fields as they are; a ticket
+        with no assignee is routed now. ``history`` is the ticket's own events, from its
+        `ticketcore.events.TicketCreated` on, in order: its SLA clock is rebuilt from them
+        (none: the clock starts from ``ticket`` at its creation). Alerts that fell due
+        before ``at`` (default: the desk's clock, or the last event of the history) count
+        as reported and are not returned. Adopt tickets in the order they were assigned,
+        so that rotation and idle time go on where the old helpdesk left them.
+
+        Raises:
+            InvalidTransition: the id is in use, or ``at`` is before the desk's clock.
+            InvalidInput: a bad ticket or history (named by field); the desk is unchanged.
+
+        """
+        if not isinstance(ticket, Ticket):
+            raise InvalidInput("ticket", "a ticketcore.Ticket", ticket)
+        if ticket.id in self._parts:
+            raise InvalidTransition("ticket.id", "an id no open ticket has", ticket.id)
+        if ticket.status is Status.CLOSED:
+            raise InvalidInput(
+                "ticket.status", "an open ticket (a closed one has nothing to adopt)", "closed"
+            )
+        events = list(history) or [TicketCreated(ticket=attrs.evolve(ticket, assignee=None))]
+        if not isinstance(events[0], TicketCreated) or events[0].ticket_id != ticket.id:
+            raise InvalidInput("history[0]", f"the TicketCreated of {ticket.id!r}", events[0])
+        last = max(e.at for e in events)
+        when = at if at is not None else max(last, self._now) if self._now is not None else last
+        if self._now is not None and when < self._now:
+            raise InvalidTransition(
+                "at", f"an instant at or after the desk's clock ({self._now.isoformat()})", when
+            )
+        part = _Part(SLAClock(self._sla) if self._sla is not None else None)
+        if part.clock is not None:
+            for i, event in enumerate(events):
+                if getattr(event, "ticket_id", None) != ticket.id:
+                    raise InvalidInput(
+                        f"history[{i}].ticket_id", repr(ticket.id), getattr(event, "ticket_id", None)
+                    )
+                part.clock.handle(event)
+            part.clock.advance(when)  # what fell due in the old helpdesk's time is history
+        decisions = self._dispatcher.handle(TicketCreated(ticket=ticket), at=when)
+        self._parts[ticket.id] = part
+        self._now = when
+        run = _Run(self)
+        run.decisions.extend(decisions)
+        run.touch(ticket.id)
+        run.shared = True
+        return run.outcome(None)
+
+    def advance(self, now: datetime) -> Outcome:
+        """Fire every SLA deadline at or before ``now``, across all open tickets.
+
+        Costs O(log n) per deadline fired. A ``now`` earlier than the desk's clock fires
+        nothing that is not due by then.
+        """
+        if not isinstance(now, datetime):
+            raise InvalidInput("now", "an aware datetime", now)
+        if now.utcoffset() is None:
+            raise InvalidInput("now", "an aware datetime", now)
+        run = _Run(self)
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            at, _, tid = heapq.heappop(heap)
+            if self._scheduled.get(tid) != at:
+                continue
+            del self._scheduled[tid]
+            part = self._parts[tid]
+            assert part.clock is not None
+            run.touch(tid)
+            run.fire(tid, part.clock.advance(now), when=now)
+        if self._now is None or now > self._now:
+            self._now = now
+            run.shared = True
+        return run.outcome(None)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _part(self, ticket_id: str, field: str) -> _Part:
+        part = self._parts.get(ticket_id)
+        if part is None:
+            raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
+        return part
+
+    def _schedule(self, ticket_id: str) -> None:
+        part = self._parts.get(ticket_id)
+        due = None if part is None or part.clock is None else part.clock.next_deadline()
+        if due is None:
+            self._scheduled.pop(ticket_id, None)
+            return
+        if self._scheduled.get(ticket_id) != due:
+            self._scheduled[ticket_id] = due
+            # Ties fire in arrival order, which a restored desk knows too.
+            heapq.heappush(self._heap, (due, self._dispatcher.arrival(ticket_id), ticket_id))
+
+    # -- state -------------------------------------------------------------------------
+
+    def shared_state(self) -> dict[str, Any]:
+        """The part of the state that is not any one ticket's, as a JSON-compatible dict."""
+        return {
+            "version": STATE_VERSION,
+            "dispatcher": self._dispatcher.shared_state(),
+            "now": None if self._now is None else dump_instant(self._now),
+            "ids": list(self._shared_ids),
+        }
+
+    def ticket_state(self, ticket_id: str) -> dict[str, Any]:
+        """One open ticket's part of the state, as a JSON-compatible dict (one row for a host)."""
+        part = self._part(ticket_id, "ticket_id")
+        out: dict[str, Any] = {"dispatcher": self._dispatcher.ticket_state(ticket_id)}
+        if part.clock is not None:
+            out["sla"] = part.clock.to_dict()
+        if part.ids:
+            out["ids"] = list(part.ids)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole state: the shared part and every open ticket's part, in arrival order."""
+        return {"shared": self.shared_state(), "tickets": [self.ticket_state(t) for t in self._parts]}
+
+    @classmethod
+    def from_dict(cls, config: DeskConfig, data: object) -> Desk:
+        """Restore a desk from `to_dict`'s output and the same configuration."""
+        check_depth(data, "state")
+        d = check_keys(data, "state", ("shared", "tickets"), ("shared", "tickets"))
+        tickets = d["tickets"]
+        if not isinstance(tickets, list):
+            raise InvalidInput("state.tickets", "a list of ticket parts", tickets)
+        return cls.from_parts(config, d["shared"], tickets)
+
+    @classmethod
+    def from_parts(cls, config: DeskConfig, shared: object, tickets: Iterable[object]) -> Desk:
+        """Restore a desk from its shared part and its ticket parts (the rows a host stored)."""
+        desk = cls(config)
+        s = check_keys(shared, "shared", ("version", "dispatcher", "now", "ids"), ("version", "dispatcher"))
+        if type(s["version"]) is not int or not 1 <= s["version"] <= STATE_VERSION:
+            raise InvalidInput("shared.version", f"a state version from 1 to {STATE_VERSION}", s["version"])
+        rows: list[Mapping[str, Any]] = []
+        for i, item in enumerate(tickets):
+            rows.append(check_keys(item, f"tickets[{i}]", ("dispatcher", "sla", "ids"), ("dispatcher",)))
+        desk._dispatcher = Dispatcher.from_parts(
+            s["dispatcher"], [r["dispatcher"] for r in rows], sla=desk._sla
+        )
+        desk._now = None if s.get("now") is None else load_instant(s["now"], "shared.now")
+        ids = s.get("ids", [])
+        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+            raise InvalidInput("shared.ids", "a list of event ids", ids)
+        desk._shared_ids.extend(ids)
+        by_id = {row["dispatcher"]["ticket"]["id"]: row for row in rows}  # the dispatcher checked them
+        for tid in desk._dispatcher.tickets():
+            row = by_id[tid]
+            clock = None
+            if desk._sla is not None:
+                if "sla" not in row:
+                    raise InvalidInput(f"tickets[{tid!r}].sla", "the ticket's SLA clock state")
+                clock = SLAClock.from_dict(desk._sla, row["sla"])
+            part = _Part(clock)
+            part.ids = list(row.get("ids", []))
+            if clock is not None:
+                part.due = clock.due_times()
+            desk._parts[tid] = part
+            desk._schedule(tid)
+        return desk
+
+
+class _Run:
+    """The outcome of one call as it is built, and the escalation loop."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.decisions: list[Decision] = []
+        self.alerts: list[Alert] = []
+        self.escalations: list[Escalation] = []
+        self.notifications: list[Notification] = []
+        self.touched: dict[str, None] = {}
+        self.removed: list[str] = []
+        self.shared = False
+
+    def touch(self, ticket_id: str) -> None:
+        self.touched[ticket_id] = None
+
+    def close(self, ticket_id: str) -> None:
+        self.desk._parts.pop(ticket_id, None)
+        self.desk._scheduled.pop(ticket_id, None)
+        self.touched.pop(ticket_id, None)
+        self.removed.append(ticket_id)
+
+    def fire(self, ticket_id: str, alerts: Iterable[Alert], when: datetime | None = None) -> None:
+        """Record alerts and apply their routing actions (the closed loop)."""
+        for alert in alerts:
+            self.alerts.append(alert)
+            action = alert.action
+            if action is None:
+                continue
+            at = alert.due if when is None else when
+            if self.desk._now is not None and at < self.desk._now:
+                at = self.desk._now
+            if isinstance(action, Notify):
+                self.notifications.append(
+                    Notification(
+                        to=action.to,
+                        why="sla_level",
+                        ticket_id=ticket_id,
+                        at=alert.due,
+                        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
+                    )
+                )
+                continue
+            self.escalations.append(self._apply(ticket_id, alert, at))
+
+    def _apply(self, ticket_id: str, alert: Alert, at: datetime) -> Escalation:
+        """Apply a ladder action to routing (and to the clock for a priority): the loop closes here."""
+        desk = self.desk
+        action = alert.action
+        assert action is not None
+        applied = self._translate(ticket_id, action, f"SLA {alert.target} {alert.kind}", at)
+        if isinstance(applied, str):
+            return Escalation(alert=alert, action=action, applied=None, decisions=(), skipped=applied)
+        decisions = desk._dispatcher.handle(applied, at=at)
+        part = desk._parts[ticket_id]
+        if isinstance(applied, TicketUpdated) and part.clock is not None:
+            self.fire(ticket_id, part.clock.handle(applied), when=at)
+        self.decisions.extend(decisions)
+        for d in decisions:
+            self.touch(d.ticket_id)
+        if isinstance(applied, TicketTransferred):
+            self.notifications.append(
+                Notification(
+                    to=applied.to_agent, why="reassigned", ticket_id=ticket_id, at=at, text=applied.by or ""
+                )
+            )
+        return Escalation(
+            alert=alert, action=action, applied=applied, decisions=tuple(decisions), skipped=None
+        )
+
+    def _translate(  # noqa: PLR0911 - one answer per action and per reason to skip it
+        self, ticket_id: str, action: Action, why: str, at: datetime
+    ) -> object:
+        """The event that carries out ``action`` now, or the reason (a str) it cannot apply."""
+        desk = self.desk
+        if ticket_id not in desk._parts:
+            return "ticket closed"
+        ticket = desk._dispatcher.ticket(ticket_id)
+        if ticket.status.is_resolved:
+            return "ticket resolved"
+        if isinstance(action, MoveTier):
+            to = ticket.tier + 1 if action.to is None else action.to
+            if to <= ticket.tier or to > 4:
+                return f"already at tier {ticket.tier}"
+            return TicketEscalated(at=at, ticket_id=ticket_id, to_tier=to, reason=why)
+        if isinstance(action, Reassign):
+            if action.to not in {a.id for a in desk._dispatcher.agents}:
+                return f"no agent {action.to!r}"
+            if desk._dispatcher.place(ticket_id) == ("assigned", action.to):
+                return f"already with {action.to!r}"
+            return TicketTransferred(at=at, ticket_id=ticket_id, to_agent=action.to, by=why)
+        assert isinstance(action, RaisePriority)  # Notify never reaches here
+        ranks = list(Priority)
+        to_priority = action.to or ranks[min(len(ranks) - 1, ticket.priority.rank + 1)]
+        if to_priority <= ticket.priority:
+            return f"priority already {ticket.priority.value}"
+        return TicketUpdated(ticket_id=ticket_id, at=at, changes={"priority": to_priority})
+
+    def outcome(self, event_id: str | None) -> Outcome:
+        desk = self.desk
+        due: list[DueChange] = []
+        for tid in self.touched:
+            part = desk._parts.get(tid)
+            if part is None or part.clock is None:
+                continue
+            now_due = part.clock.due_times()
+            if now_due != part.due:
+                for target in sorted(now_due.keys() | part.due.keys()):
+                    before, after = part.due.get(target), now_due.get(target)
+                    if before != after:
+                        due.append(DueChange(ticket_id=tid, target=target, before=before, after=after))
+                part.due = now_due
+            desk._schedule(tid)
+        for decision in self.decisions:
+            if isinstance(decision, Assigned):
+                self.notifications.append(
+                    Notification(
+                        to=decision.agent_id,
+                        why="assigned",
+                        ticket_id=decision.ticket_id,
+                        at=decision.at,
+                        text=f"{decision.ticket_id!r} is yours: {decision.explanation.route}",
+                    )
+                )
+            elif isinstance(decision, ReturnedToPool):
+                self.notifications.append(
+                    Notification(
+                        to=decision.agent_id,
+                        why="unassigned",
+                        ticket_id=decision.ticket_id,
+                        at=decision.at,
+                        text=f"{decision.ticket_id!r} is no longer yours: {decision.reason}",
+                    )
+                )
+        if self.decisions:
+            self.shared = True  # loads and rotation moved
+        return Outcome(
+            event_id=event_id,
+            decisions=tuple(self.decisions),
+            alerts=tuple(self.alerts),
+            escalations=tuple(self.escalations),
+            due=tuple(due),
+            notifications=tuple(self.notifications),
+            touched=tuple(t for t in self.touched if t in desk._parts),
+            removed=tuple(self.removed),
+            shared=self.shared,
+        )

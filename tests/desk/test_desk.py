@@ -1,0 +1,302 @@
+"""The desk: one object owning routing, SLA clocks and the escalation loop."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from ticketcore import InvalidInput, InvalidTransition, Ticket
+from ticketcore.assign import Assigned, Escalated, PresenceChanged, Queued, TicketEscalated, TicketTransferred
+from ticketcore.desk import Desk, DeskConfig, Outcome
+from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday
+H = timedelta(hours=1)
+
+
+def config(ladder: list[dict[str, Any]] | None = None) -> DeskConfig:
+    return DeskConfig.from_dict(
+        {
+            "routing": {
+                "pools": [
+                    {"name": "team", "tier": 1, "cap": 2, "backlog": True},
+                    {"name": "second", "tier": 2},
+                ],
+                "tiers": {"1": "team", "2": "second"},
+            },
+            "agents": [{"id": "ana"}, {"id": "ben"}, {"id": "cy", "tier": 2}],
+            "sla": {
+                "policies": [
+                    {
+                        "name": "std",
+                        "targets": [
+                            {"name": "first_response", "metric": "first_response", "goals": {"all": "1h"}},
+                            {
+                                "name": "resolution",
+                                "metric": "resolution",
+                                "goals": {"all": "8h", "urgent": "2h"},
+                                "ladder": ladder or [],
+                            },
+                        ],
+                    }
+                ]
+            },
+        }
+    )
+
+
+def ticket(n: int, at: datetime = T0, **fields: Any) -> Ticket:
+    return Ticket(id=f"T-{n}", created=at, **fields)
+
+
+def test_a_ticket_is_routed_and_its_due_times_reported() -> None:
+    desk = Desk(config())
+
+    out = desk.handle(TicketCreated(ticket=ticket(1)))
+
+    assert [("T-1", "ana")] == [(d.ticket_id, d.agent_id) for d in out.decisions if isinstance(d, Assigned)]
+    assert {("first_response", T0 + H), ("resolution", T0 + 8 * H)} == {(d.target, d.after) for d in out.due}
+    assert ("T-1",) == out.touched
+    assert out.shared
+    assert [("ana", "assigned")] == [(n.to, n.why) for n in out.notifications]
+
+
+def test_advance_fires_every_due_deadline_once_across_tickets() -> None:
+    desk = Desk(config())
+    for n in range(3):
+        desk.handle(TicketCreated(ticket=ticket(n, T0 + n * timedelta(minutes=10))))
+
+    first = desk.advance(T0 + H + timedelta(minutes=15))
+    again = desk.advance(T0 + H + timedelta(minutes=15))
+
+    assert [("T-0", "breach"), ("T-1", "breach")] == [(a.ticket_id, a.kind) for a in first.alerts]
+    assert () == again.alerts
+    assert T0 + H + timedelta(minutes=20, microseconds=1) == desk.next_deadline()
+
+
+def test_a_move_tier_level_escalates_and_routes_in_the_same_call() -> None:
+    desk = Desk(config(ladder=[{"after": "0m", "action": {"move_tier": 2}}]))
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    out = desk.advance(T0 + 9 * H)
+
+    [link] = out.escalations
+    assert "breach" != link.alert.kind
+    assert isinstance(link.applied, TicketEscalated)
+    assert [Escalated, Assigned] == [type(d) for d in link.decisions]
+    assert "cy" == link.decisions[-1].agent_id  # type: ignore[attr-defined]
+    assert link.skipped is None
+    assert 2 == desk.dispatcher.ticket("T-1").tier
+
+
+def test_an_action_that_cannot_apply_is_recorded_with_why() -> None:
+    desk = Desk(config(ladder=[{"after": "0m", "action": {"move_tier": 2}}]))
+    desk.handle(TicketCreated(ticket=ticket(1, tier=2)))
+
+    [link] = desk.advance(T0 + 9 * H).escalations
+
+    assert "already at tier 2" == link.skipped
+    assert link.applied is None
+
+
+def test_a_reassign_level_transfers_and_notifies() -> None:
+    desk = Desk(config(ladder=[{"after": "0m", "action": {"reassign": "ben"}}]))
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    out = desk.advance(T0 + 9 * H)
+
+    [link] = out.escalations
+    assert isinstance(link.applied, TicketTransferred)
+    assert ("assigned", "ben") == desk.dispatcher.place("T-1")
+    assert ("ben", "reassigned") in [(n.to, n.why) for n in out.notifications]
+
+
+def test_a_raise_priority_level_moves_the_goal_through_the_clock() -> None:
+    desk = Desk(config(ladder=[{"at": 0.5, "action": {"raise_priority": "urgent"}}]))
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    out = desk.advance(T0 + 5 * H)
+
+    [link] = out.escalations
+    assert isinstance(link.applied, TicketUpdated)
+    assert "urgent" == desk.dispatcher.ticket("T-1").priority.value
+    # The resolution goal is now 2 hours from the creation: already breached at 11:00.
+    assert ("T-1", "resolution", T0 + 2 * H) in [(d.ticket_id, d.target, d.after) for d in out.due]
+    assert "breach" in [a.kind for a in out.alerts]
+
+
+def test_a_retried_event_id_is_applied_once() -> None:
+    desk = Desk(config())
+    event = TicketCreated(ticket=ticket(1), event_id="evt-1")
+    desk.handle(event)
+    before = desk.to_dict()
+
+    again = desk.handle(event)
+
+    assert Outcome(event_id="evt-1", duplicate=True) == again
+    assert before == desk.to_dict()
+    reply = AgentReply(ticket_id="T-1", at=T0 + H / 2, event_id="evt-2")
+    assert not desk.handle(reply).duplicate
+    assert desk.handle(reply).duplicate
+
+
+def test_agent_event_ids_are_applied_once_too() -> None:
+    desk = Desk(config())
+    event = PresenceChanged(at=T0, agent_id="ana", presence="away", event_id="p-1")
+
+    assert not desk.handle(event).duplicate
+    assert desk.handle(event).duplicate
+
+
+def test_a_late_event_of_another_ticket_is_decided_now_and_timed_at_its_own_instant() -> None:
+    desk = Desk(config())
+    desk.handle(TicketCreated(ticket=ticket(1, T0 + H)))
+
+    out = desk.handle(TicketCreated(ticket=ticket(2, T0)))  # arrives after T-1, happened before
+
+    [decision] = out.decisions
+    assert T0 + H == decision.at
+    assert T0 + H == desk.clock("T-2").due_times()["first_response"]  # type: ignore[union-attr]
+
+
+def test_a_ticket_s_sla_does_not_depend_on_the_order_of_other_tickets_events() -> None:
+    a, b = Desk(config()), Desk(config())
+    one = [TicketCreated(ticket=ticket(1, T0)), AgentReply(ticket_id="T-1", at=T0 + 2 * H)]
+    two = [TicketCreated(ticket=ticket(2, T0 + H))]
+    for event in [one[0], two[0], one[1]]:
+        a.handle(event)
+    for event in [two[0], *one]:
+        b.handle(event)
+
+    now = T0 + 3 * H
+    assert a.clock("T-1").result(now) == b.clock("T-1").result(now)  # type: ignore[union-attr]
+
+
+def test_an_event_earlier_than_the_ticket_s_last_is_refused_and_changes_nothing() -> None:
+    desk = Desk(config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    desk.handle(AgentReply(ticket_id="T-1", at=T0 + H))
+    before = desk.to_dict()
+
+    with pytest.raises(InvalidInput):
+        desk.handle(StatusChanged(ticket_id="T-1", at=T0 + H / 2, status="solved"))
+
+    assert before == desk.to_dict()
+
+
+def test_an_unknown_ticket_is_refused_and_changes_nothing() -> None:
+    desk = Desk(config())
+    before = desk.to_dict()
+
+    with pytest.raises(InvalidTransition):
+        desk.handle(AgentReply(ticket_id="T-9", at=T0))
+
+    assert before == desk.to_dict()
+
+
+def test_an_event_the_dispatcher_refuses_after_the_clock_took_it_leaves_both_as_they_were() -> None:
+    desk = Desk(config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    before = desk.to_dict()
+
+    with pytest.raises(InvalidInput):  # the dispatcher wants a transfer for a new assignee
+        desk.handle(TicketUpdated(ticket_id="T-1", at=T0 + H, changes={"assignee": "ben"}))
+
+    assert before == desk.to_dict()
+
+
+def test_closing_a_ticket_removes_its_part() -> None:
+    desk = Desk(config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    out = desk.handle(StatusChanged(ticket_id="T-1", at=T0 + H, status="closed"))
+
+    assert ("T-1",) == out.removed
+    assert () == desk.tickets()
+    assert desk.next_deadline() is None
+
+
+def test_a_stored_desk_decides_exactly_as_the_original() -> None:
+    desk = Desk(config(ladder=[{"after": "0m", "action": {"move_tier": 2}}]))
+    for n in range(5):
+        desk.handle(TicketCreated(ticket=ticket(n, T0 + n * timedelta(minutes=5))))
+    desk.handle(AgentReply(ticket_id="T-0", at=T0 + H / 2))
+    stored = json.loads(json.dumps(desk.to_dict()))
+
+    copy = Desk.from_dict(desk.config, stored)
+
+    assert stored == copy.to_dict()
+    assert desk.next_deadline() == copy.next_deadline()
+    later = [
+        StatusChanged(ticket_id="T-1", at=T0 + H, status="solved"),
+        TicketCreated(ticket=ticket(9, T0 + H)),
+    ]
+    for event in later:
+        assert desk.handle(event) == copy.handle(event)
+    assert desk.advance(T0 + 10 * H) == copy.advance(T0 + 10 * H)
+    assert desk.to_dict() == copy.to_dict()
+
+
+def test_the_shared_part_does_not_grow_with_the_tickets() -> None:
+    desk = Desk(config())
+    sizes = []
+    for n in range(200):
+        desk.handle(TicketCreated(ticket=ticket(n, T0 + n * timedelta(seconds=1))))
+        sizes.append(len(json.dumps(desk.shared_state())))
+
+    assert max(sizes[10:]) - min(sizes[10:]) <= 4  # counters gain a digit, nothing else grows
+    assert 200 == len(desk.tickets())
+    assert {"dispatcher", "sla"} <= set(desk.ticket_state("T-150"))
+
+
+def test_an_outcome_is_json() -> None:
+    desk = Desk(config(ladder=[{"after": "0m", "action": {"move_tier": 2}}]))
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    form = desk.advance(T0 + 9 * H).to_dict()
+
+    assert form == json.loads(json.dumps(form))
+    assert "ticket_escalated" == form["escalations"][0]["applied"]["type"]
+
+
+def test_adopting_an_assigned_ticket_counts_its_load_and_rebuilds_its_clock() -> None:
+    desk = Desk(config())
+    history = [TicketCreated(ticket=ticket(1, T0 - 3 * H)), AgentReply(ticket_id="T-1", at=T0 - 2 * H)]
+
+    out = desk.adopt(ticket(1, T0 - 3 * H, assignee="ben", status="open"), history, at=T0)
+
+    assert 1 == desk.dispatcher.load("ben")
+    assert () == out.alerts  # what fell due before the adoption is history
+    assert {"first_response": None, "resolution": T0 + 5 * H} == desk.clock("T-1").due_times()  # type: ignore[union-attr]
+    nxt = desk.handle(TicketCreated(ticket=ticket(2, T0)))
+    assert "ana" == nxt.decisions[0].agent_id  # type: ignore[attr-defined]
+
+
+def test_adopting_an_unassigned_ticket_routes_it_now() -> None:
+    desk = Desk(config())
+
+    out = desk.adopt(ticket(1, T0 - 3 * H), at=T0)
+
+    assert [Assigned] == [type(d) for d in out.decisions]
+    assert T0 == out.decisions[0].at
+
+
+def test_a_full_pool_queues_and_a_solve_hands_the_backlog_on() -> None:
+    desk = Desk(config())
+    for n in range(5):
+        desk.handle(TicketCreated(ticket=ticket(n)))
+
+    out = desk.handle(StatusChanged(ticket_id="T-0", at=T0 + H, status="solved"))
+
+    assert [Assigned] == [type(d) for d in out.decisions]
+    assert {"T-0", "T-4"} == set(out.touched)
+
+
+def test_tickets_beyond_the_caps_wait_in_the_backlog() -> None:
+    desk = Desk(config())
+    outs = [desk.handle(TicketCreated(ticket=ticket(n))) for n in range(5)]
+
+    assert [Queued] == [type(d) for d in outs[4].decisions]

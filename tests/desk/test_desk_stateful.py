@@ -1,0 +1,197 @@
+"""A state machine over the desk: every call is atomic, and a stored desk decides as the original.
+
+After every valid step: the state read back from its parts (through JSON) decides the next
+step exactly as the original does, and one bad event (an unknown ticket, an event earlier
+than the ticket's last one, a second creation, an assignee changed without a transfer, an
+agent who does not exist) raises and leaves ``to_dict()`` unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from ticketcore import Ticket, TicketcoreError
+from ticketcore.assign import PresenceChanged, TicketTransferred
+from ticketcore.desk import Desk, DeskConfig, Outcome
+from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+CONFIG = DeskConfig.from_dict(
+    {
+        "calendars": {
+            "office": {
+                "timezone": "Europe/Berlin",
+                "hours": {d: ["08:00-18:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+            }
+        },
+        "routing": {
+            "rules": [
+                {
+                    "name": "chats to ana",
+                    "when": {"field": "channel", "eq": "chat"},
+                    "agent": "ana",
+                    "respect_availability": True,
+                }
+            ],
+            "pools": [
+                {"name": "team", "tier": 1, "cap": 2, "backlog": True},
+                {"name": "second", "tier": 2, "backlog": True},
+            ],
+            "tiers": {"1": "team", "2": "second"},
+        },
+        "agents": [{"id": "ana"}, {"id": "ben"}, {"id": "cy", "tier": 2, "cap": 3}],
+        "sla": {
+            "policies": [
+                {
+                    "name": "std",
+                    "calendar": "office",
+                    "targets": [
+                        {
+                            "name": "first_response",
+                            "metric": "first_response",
+                            "goals": {"all": "1h", "urgent": "15m"},
+                            "ladder": [{"at": 0.5, "action": {"notify": "lead"}}],
+                        },
+                        {
+                            "name": "resolution",
+                            "metric": "resolution",
+                            "goals": {"all": "4h"},
+                            "pause_on": ["pending"],
+                            "ladder": [
+                                {"at": 0.5, "action": {"raise_priority": None}},
+                                {"after": "0m", "action": {"move_tier": 2}},
+                                {"after": "1h", "action": {"reassign": "cy"}},
+                            ],
+                        },
+                    ],
+                }
+            ]
+        },
+    }
+)
+
+MINUTES = st.integers(0, 90)
+
+
+class DeskMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.desk = Desk(CONFIG)
+        self.now = T0
+        self.count = 0
+        self.last: dict[str, datetime] = {}  # open ticket -> its last event's instant
+
+    # -- the twin: a desk read back from its stored parts ----------------------------
+
+    def stored(self) -> Desk:
+        shared = json.loads(json.dumps(self.desk.shared_state()))
+        parts = [json.loads(json.dumps(self.desk.ticket_state(t))) for t in reversed(self.desk.tickets())]
+        return Desk.from_parts(CONFIG, shared, parts)
+
+    def both(self, event: Any) -> Outcome:
+        twin = self.stored()
+        out = self.desk.handle(event)
+        assert out == twin.handle(event), "a stored desk decided differently"
+        assert self.desk.to_dict() == twin.to_dict()
+        return out
+
+    def track(self, out: Outcome, ticket_id: str, at: datetime) -> None:
+        for tid in out.removed:
+            self.last.pop(tid, None)
+        if ticket_id in self.desk.tickets():
+            self.last[ticket_id] = max(at, self.last.get(ticket_id, at))
+
+    # -- valid steps ---------------------------------------------------------------------
+
+    @rule(
+        minutes=MINUTES,
+        late=st.integers(0, 30),
+        channel=st.sampled_from(["email", "chat"]),
+        priority=st.sampled_from(["normal", "urgent"]),
+    )
+    def create(self, minutes: int, late: int, channel: str, priority: str) -> None:
+        self.now += timedelta(minutes=minutes)
+        self.count += 1
+        at = self.now - timedelta(minutes=late)  # a late arrival from another worker
+        tid = f"T{self.count}"
+        out = self.both(TicketCreated(ticket=Ticket(id=tid, created=at, channel=channel, priority=priority)))
+        self.track(out, tid, at)
+
+    @precondition(lambda self: self.last)
+    @rule(
+        data=st.data(),
+        minutes=MINUTES,
+        kind=st.sampled_from(["reply", "message", "pending", "open", "solved", "closed"]),
+    )
+    def ticket_event(self, data: st.DataObject, minutes: int, kind: str) -> None:
+        tid = data.draw(st.sampled_from(sorted(self.last)))
+        self.now += timedelta(minutes=minutes)
+        at = max(self.now, self.last[tid])
+        event: Any
+        if kind == "reply":
+            event = AgentReply(ticket_id=tid, at=at)
+        elif kind == "message":
+            event = CustomerMessage(ticket_id=tid, at=at)
+        else:
+            event = StatusChanged(ticket_id=tid, at=at, status=kind)
+        self.track(self.both(event), tid, at)
+
+    @rule(
+        minutes=MINUTES,
+        agent=st.sampled_from(["ana", "ben", "cy"]),
+        presence=st.sampled_from(["online", "away", "offline"]),
+    )
+    def presence(self, minutes: int, agent: str, presence: str) -> None:
+        self.now += timedelta(minutes=minutes)
+        self.both(PresenceChanged(at=self.now, agent_id=agent, presence=presence))
+
+    @rule(minutes=st.integers(0, 600))
+    def advance(self, minutes: int) -> None:
+        self.now += timedelta(minutes=minutes)
+        twin = self.stored()
+        out = self.desk.advance(self.now)
+        assert out == twin.advance(self.now), "a stored desk fired differently"
+        for link in out.escalations:
+            assert link.alert.action == link.action
+            assert (link.applied is None) == (link.skipped is not None)
+
+    # -- one bad event after every step: refused, nothing changed ------------------------
+
+    @invariant()
+    def a_bad_event_changes_nothing(self) -> None:
+        before = self.desk.to_dict()
+        deadline = self.desk.next_deadline()
+        bad: list[Any] = [
+            AgentReply(ticket_id="nobody", at=self.now),
+            PresenceChanged(at=self.now, agent_id="zed", presence="away"),
+        ]
+        if self.last:
+            tid = sorted(self.last)[0]
+            first = self.last[tid]
+            bad += [
+                AgentReply(ticket_id=tid, at=first - timedelta(minutes=1)),
+                TicketCreated(ticket=Ticket(id=tid, created=self.now)),
+                TicketUpdated(ticket_id=tid, at=max(first, self.now), changes={"assignee": "ben"}),
+                TicketTransferred(at=self.now, ticket_id=tid, to_agent="zed"),
+            ]
+        for event in bad:
+            try:
+                self.desk.handle(event)
+            except TicketcoreError:
+                pass
+            else:
+                raise AssertionError(f"accepted {event!r}")
+            assert before == self.desk.to_dict()
+            assert deadline == self.desk.next_deadline()
+
+    @invariant()
+    def every_open_ticket_has_a_part_and_a_place(self) -> None:
+        assert set(self.desk.tickets()) == set(self.desk.dispatcher.tickets())
+
+
+TestDesk = DeskMachine.TestCase
