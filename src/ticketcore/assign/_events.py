@@ -92,15 +92,21 @@ class AgentRemoved(DispatcherEvent):
 AGENT_CHANGES: Final = tuple(f.name for f in attrs.fields(Agent) if f.name not in ("id", "presence"))
 
 
-def _to_agent_changes(value: object) -> tuple[tuple[str, Any], ...]:
+def _changes(
+    value: object, what: str, allowed: tuple[str, ...], probe: object
+) -> tuple[tuple[str, Any], ...]:
+    """Changes to some of a value's fields, validated and converted as that value's own fields are."""
     if not isinstance(value, Mapping) or not value:
-        raise InvalidInput("changes", "a non-empty dict of agent fields", value)
+        raise InvalidInput("changes", f"a non-empty dict of {what} fields", value)
     for key in value:
-        if key not in AGENT_CHANGES:
-            raise InvalidInput.unknown_key(f"changes.{key}", str(key), AGENT_CHANGES)
-    # Validated and converted as the fields of an agent (skills in lower case ...).
-    probe = _wrap("changes", attrs.evolve, _PROBE, **value)
-    return tuple(sorted((key, getattr(probe, key)) for key in value))
+        if key not in allowed:
+            raise InvalidInput.unknown_key(f"changes.{key}", str(key), allowed)
+    changed = _wrap("changes", attrs.evolve, probe, **value)  # skills in lower case, a cap checked ...
+    return tuple(sorted((key, getattr(changed, key)) for key in value))
+
+
+def _to_agent_changes(value: object) -> tuple[tuple[str, Any], ...]:
+    return _changes(value, "agent", AGENT_CHANGES, _PROBE)
 
 
 _PROBE: Final = Agent(id="probe")
@@ -183,13 +189,7 @@ _POOL_PROBE: Final = Pool(name="probe")
 
 
 def _to_pool_changes(value: object) -> tuple[tuple[str, Any], ...]:
-    if not isinstance(value, Mapping) or not value:
-        raise InvalidInput("changes", "a non-empty dict of pool fields", value)
-    for key in value:
-        if key not in POOL_CHANGES:
-            raise InvalidInput.unknown_key(f"changes.{key}", str(key), POOL_CHANGES)
-    probe = _wrap("changes", attrs.evolve, _POOL_PROBE, **value)
-    return tuple(sorted((key, getattr(probe, key)) for key in value))
+    return _changes(value, "pool", POOL_CHANGES, _POOL_PROBE)
 
 
 @attrs.frozen(kw_only=True)
