@@ -678,9 +678,17 @@ class Dispatcher:
         old, new = rec.status, event.status
         if old is new:
             return
+        # A due order reads the status (a paused SLA clock has no due time): re-key a
+        # waiting ticket, with the key computed before anything changes (it may raise).
+        waiting = self._pool_by_name[rec.pool or ""] if rec.place == BACKLOG else None
+        key = None
+        if waiting is not None and waiting.backlog_order is BacklogOrder.DUE and not new.is_resolved:
+            key = self._key(rec, waiting, new)
         at = event.at
         counted = self._counted
         rec.status = new
+        if key is not None and waiting is not None:
+            self._enqueue(rec, waiting, key)
         owner = rec.agent if rec.place == ASSIGNED else None
         if owner is not None:
             was, now = old in counted, new in counted
@@ -1245,8 +1253,11 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ backlog
 
-    def _key(self, rec: _Rec, pool: Pool) -> tuple[Any, ...]:
-        """The ticket's place in the pool's backlog order (with a due order, it may raise)."""
+    def _key(self, rec: _Rec, pool: Pool, status: Status | None = None) -> tuple[Any, ...]:
+        """The ticket's place in the pool's backlog order (with a due order, it may raise).
+
+        ``status``: the status to order it by (default: its current one).
+        """
         t = rec.ticket
         created = _micros(t.created)
         order = pool.backlog_order
