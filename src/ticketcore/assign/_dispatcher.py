@@ -30,9 +30,11 @@ same decisions as one that never stopped.
 Every handler validates its event completely before it changes anything, so an
 event that raises leaves the dispatcher as it was.
 
-Capacity frees (a ticket solved, closed or moved to a status that does not count, an
-agent online, a cap raised, an agent added) trigger a backlog *pass* restricted to
-the agents concerned; `Tick` and `RoutingChanged` trigger a pass over everyone. A
+Capacity frees (a ticket solved, closed or moved to a status that does not count, a
+ticket taken from its agent by a transfer, an escalation, an update rule or a return on
+going offline, an agent online, a cap raised, an agent added) trigger a backlog *pass*
+restricted to the agents concerned; `Tick` and `RoutingChanged` trigger a pass over
+everyone. A
 pass goes through the pools in routing order and, in each, hands out the heads of its
 heaps in backlog order while someone eligible remains (at most ``backlog_limit``
 tickets per agent per pass).
@@ -681,9 +683,12 @@ class Dispatcher:
         rule = self._first_rule(rec, "update")
         if rule is not None and not self._satisfied(rule, rec):
             version = rec.version
+            previous = rec.agent if rec.place == ASSIGNED else None
             self._route(rec, at, "updated", "update", out)
-            if rec.version != version:
-                return  # placed anew
+            if rec.version != version:  # placed anew: its previous agent has room
+                if previous is not None and previous != rec.agent:
+                    self._drain(at, {previous}, out)
+                return
         if rec.place == BACKLOG:  # re-key: priority or fields may have changed
             self._enqueue(rec, self._pool_by_name[rec.pool or ""])
 
@@ -699,9 +704,17 @@ class Dispatcher:
         old, new = rec.status, event.status
         if old is new:
             return
+        # A due order reads the status (a paused SLA clock has no due time): re-key a
+        # waiting ticket, with the key computed before anything changes (it may raise).
+        waiting = self._pool_by_name[rec.pool or ""] if rec.place == BACKLOG else None
+        key = None
+        if waiting is not None and waiting.backlog_order is BacklogOrder.DUE and not new.is_resolved:
+            key = self._key(rec, waiting, new)
         at = event.at
         counted = self._counted
         rec.status = new
+        if key is not None and waiting is not None:
+            self._enqueue(rec, waiting, key)
         owner = rec.agent if rec.place == ASSIGNED else None
         if owner is not None:
             was, now = old in counted, new in counted
@@ -894,8 +907,11 @@ class Dispatcher:
         new = attrs.evolve(old, presence=event.presence)
         self._agents[old.id] = new
         self._refresh(old.id)
+        load = self._load[old.id]
         self._presence_moved(old, new, event.at, out)
-        if new.presence is _ONLINE:
+        # Coming online frees the agent for pools that need presence; tickets returned
+        # on going offline free them for pools that assign offline agents too.
+        if new.presence is _ONLINE or self._load[old.id] < load:
             self._drain(event.at, {old.id}, out)
 
     def _presence_moved(self, old: Agent, new: Agent, at: datetime, out: list[Decision]) -> None:
@@ -1266,8 +1282,11 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ backlog
 
-    def _key(self, rec: _Rec, pool: Pool) -> tuple[Any, ...]:
-        """The ticket's place in the pool's backlog order (with a due order, it may raise)."""
+    def _key(self, rec: _Rec, pool: Pool, status: Status | None = None) -> tuple[Any, ...]:
+        """The ticket's place in the pool's backlog order (with a due order, it may raise).
+
+        ``status``: the status to order it by (default: its current one).
+        """
         t = rec.ticket
         created = _micros(t.created)
         order = pool.backlog_order
@@ -1275,7 +1294,7 @@ class Dispatcher:
             return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
             return (-t.priority.rank, created, rec.arrival)
-        due = self._due(attrs.evolve(t, status=rec.status, assignee=None))
+        due = self._due(attrs.evolve(t, status=rec.status if status is None else status, assignee=None))
         return (due is None, _micros(due) if due is not None else created, created, rec.arrival)
 
     def _due(self, ticket: Ticket) -> datetime | None:
