@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -57,7 +57,7 @@ def _plain(value: object) -> Any:
 def form_of(event: object) -> dict[str, Any]:
     """The tagged, JSON-compatible dict form of an event (an attrs instance)."""
     out: dict[str, Any] = {"type": tag_of(type(event))}
-    for field in attrs.fields(type(event)):  # type: ignore[misc]
+    for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(event))):
         value = getattr(event, field.name)
         if field.name == "changes":
             out["changes"] = {name: dict(v) if name == "custom" else _plain(v) for name, v in value}
@@ -79,7 +79,7 @@ def read_form(cls: type, data: object, path: str, readers: Mapping[str, Reader] 
     tag = tag_of(cls)
     if data.get("type") != tag:
         raise InvalidInput(f"{path}.type", repr(tag), data.get("type"))
-    fields = attrs.fields(cls)  # type: ignore[misc]
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
     required = [f.name for f in fields if f.default is attrs.NOTHING]
     d = check_keys({k: v for k, v in data.items() if k != "type"}, path, [f.name for f in fields], required)
     for name, value in list(d.items()):

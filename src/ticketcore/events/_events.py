@@ -7,9 +7,9 @@ backlog tracker all read the same events. Don't subclass them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -145,7 +145,9 @@ def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
 
 
 _CONVERTERS: Final = {
-    f.name: f.converter for f in attrs.fields(Ticket) if f.name in UPDATABLE and callable(f.converter)
+    f.name: cast("Callable[[object], Any]", f.converter)
+    for f in attrs.fields(Ticket)
+    if f.name in UPDATABLE and f.converter is not None
 }
 
 

@@ -1106,7 +1106,9 @@ class SLAClock:
 
     def restore(self, checkpoint: ClockCheckpoint) -> None:
         """Put the clock back as it was at ``checkpoint`` (taken from this clock, before later events)."""
-        if not isinstance(checkpoint, ClockCheckpoint) or checkpoint.events > len(self._machine.events):
+        if not isinstance(checkpoint, ClockCheckpoint):
+            raise InvalidInput("checkpoint", "a checkpoint this clock took", checkpoint)
+        if checkpoint.events > len(self._machine.events):
             raise InvalidInput("checkpoint", "a checkpoint this clock took", checkpoint)
         if checkpoint.events < len(self._machine.events):
             self._restore(checkpoint.events)
@@ -1158,7 +1160,7 @@ class SLAClock:
             raise InvalidInput(f"{path}.events", "a list of events", events)
         for i, form in enumerate(events):
             where = f"{path}.events[{i}]"
-            kind = _EVENT_TAGS.get(form.get("type")) if isinstance(form, Mapping) else None
+            kind = _EVENT_TAGS.get(str(form.get("type"))) if isinstance(form, Mapping) else None
             if kind is None:
                 raise InvalidInput.unknown_key(f"{where}.type", str(form), _EVENT_TAGS, "ticket event types")
             clock._machine.handle(read_form(kind, form, where))
