@@ -1,0 +1,49 @@
+"""Inputs the mutation fuzz (tests/test_fuzz_forms.py) found: each is refused with a named error now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from ticketcore import InvalidInput
+from ticketcore.assign import Rule, TicketEscalated, TicketTransferred
+from ticketcore.desk import event_from_dict
+from ticketcore.events import AgentReply, TicketUpdated
+from ticketcore.sla import SLAClock, SLAPolicies
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+POLICIES = SLAPolicies.from_dict(
+    {"policies": [{"name": "std", "targets": [{"name": "resolution", "metric": "resolution", "goals": {"all": "1h"}}]}]}
+)
+CREATED = {
+    "type": "ticket_created",
+    "ticket": {"id": "T-1", "created": "2026-03-02T09:00:00+00:00"},
+    "by_agent": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("state", "field"),
+    [
+        ({"events": [{**CREATED, "type": ["ticket_created"]}]}, "clock.events[0].type"),
+        ({"events": [CREATED], "fired": [[["std"], "resolution", 0, "breach", None]]}, "clock.fired[0]"),
+        ({"events": [CREATED], "fired": [["std", "resolution", 0.5, "breach", None]]}, "clock.fired[0]"),
+        ({"events": [CREATED], "breached": [["std", "resolution", None, "breach", None]]}, "clock.breached[0]"),
+        ({"events": [CREATED], "breached": [["std", "resolution", 0, "level", 0]]}, "clock.breached[0]"),
+    ],
+)
+def test_a_stored_clock_with_a_malformed_alert_key_or_tag_is_refused_by_path(
+    state: dict[str, Any], field: str
+) -> None:
+    """Was a TypeError (unhashable list) or an AssertionError at the next event."""
+    with pytest.raises(InvalidInput) as e:
+        SLAClock.from_dict(POLICIES, state)
+    assert field == e.value.field
+
+
+def test_a_stored_clock_with_well_formed_keys_still_loads() -> None:
+    state = {"events": [CREATED], "fired": [["std", "resolution", 0, "breach", None]]}
+    state["breached"] = state["fired"]
+    assert state == SLAClock.from_dict(POLICIES, state).to_dict()
