@@ -47,3 +47,12 @@ def test_a_stored_clock_with_well_formed_keys_still_loads() -> None:
     state = {"events": [CREATED], "fired": [["std", "resolution", 0, "breach", None]]}
     state["breached"] = state["fired"]
     assert state == SLAClock.from_dict(POLICIES, state).to_dict()
+
+
+@pytest.mark.parametrize("agent_id", [b"bytes", float("nan"), 3, "", " ", ["ana"]])
+def test_an_agent_reply_by_anything_but_an_agent_id_is_refused(agent_id: object) -> None:
+    """Was accepted, and its dict form was not JSON (bytes, NaN)."""
+    with pytest.raises(InvalidInput) as e:
+        AgentReply(ticket_id="T-1", at=T0, agent_id=agent_id)  # type: ignore[arg-type]
+    assert "agent_id" == e.value.field
+    assert AgentReply(ticket_id="T-1", at=T0, agent_id=None).agent_id is None

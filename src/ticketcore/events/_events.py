@@ -85,6 +85,11 @@ class TicketCreated(TicketEvent):
         return self.ticket.created
 
 
+def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
+
+
 @attrs.frozen(kw_only=True)
 class CustomerMessage(TicketEvent):
     """The customer wrote (a reply or a new comment)."""
@@ -101,17 +106,12 @@ class AgentReply(TicketEvent):
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
     public: bool = attrs.field(default=True, validator=_bool)
-    agent_id: str | None = None
+    agent_id: str | None = attrs.field(default=None, validator=_optional_agent)
     event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 def _to_status(value: object) -> Status:
     return Status.parse(value)
-
-
-def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
 
 
 @attrs.frozen(kw_only=True)
