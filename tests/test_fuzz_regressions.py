@@ -56,3 +56,17 @@ def test_an_agent_reply_by_anything_but_an_agent_id_is_refused(agent_id: object)
         AgentReply(ticket_id="T-1", at=T0, agent_id=agent_id)  # type: ignore[arg-type]
     assert "agent_id" == e.value.field
     assert AgentReply(ticket_id="T-1", at=T0, agent_id=None).agent_id is None
+
+
+@pytest.mark.parametrize("value", [set(), float("nan"), b"x", 3, ""])
+def test_a_transfer_by_or_an_escalation_reason_that_is_no_name_is_refused(value: object) -> None:
+    """Were accepted, and their dict forms were not JSON or did not read back equal."""
+    with pytest.raises(InvalidInput) as e:
+        TicketTransferred(at=T0, ticket_id="T-1", to_agent="ana", by=value)  # type: ignore[arg-type]
+    assert "by" == e.value.field
+    with pytest.raises(InvalidInput) as e:
+        TicketEscalated(at=T0, ticket_id="T-1", reason=value)  # type: ignore[arg-type]
+    assert "reason" == e.value.field
+    with pytest.raises(InvalidInput) as e:
+        event_from_dict({"type": "ticket_escalated", "at": T0.isoformat(), "ticket_id": "T-1", "reason": value})
+    assert "event.reason" == e.value.field
