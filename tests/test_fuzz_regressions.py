@@ -70,3 +70,10 @@ def test_a_transfer_by_or_an_escalation_reason_that_is_no_name_is_refused(value:
     with pytest.raises(InvalidInput) as e:
         event_from_dict({"type": "ticket_escalated", "at": T0.isoformat(), "ticket_id": "T-1", "reason": value})
     assert "event.reason" == e.value.field
+
+
+def test_a_rule_on_list_with_a_list_in_it_is_refused() -> None:
+    """Was a TypeError (unhashable list)."""
+    with pytest.raises(InvalidInput) as e:
+        Rule.from_dict({"name": "r", "pool": "p", "on": [[], "update"]})
+    assert "rule.on" == e.value.field

@@ -319,6 +319,9 @@ def _to_on(value: object) -> frozenset[str]:
         value = (value,)
     if not isinstance(value, Iterable):
         raise InvalidInput("on", "a collection of 'create' and 'update'", value)
+    value = list(value)
+    if not all(isinstance(v, str) for v in value):
+        raise InvalidInput("on", "a non-empty collection of 'create' and 'update'", value)
     out = frozenset(value)
     if not out or not out <= _EVENTS:
         raise InvalidInput("on", "a non-empty collection of 'create' and 'update'", sorted(map(str, out)))
