@@ -77,3 +77,28 @@ def test_a_rule_on_list_with_a_list_in_it_is_refused() -> None:
     with pytest.raises(InvalidInput) as e:
         Rule.from_dict({"name": "r", "pool": "p", "on": [[], "update"]})
     assert "rule.on" == e.value.field
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"tier": b"bytes"}, "changes.tier"),
+        ({"tier": float("nan")}, "changes.tier"),
+        ({"channel": ""}, "changes.channel"),
+        ({"subject": 5}, "changes.subject"),
+        ({"assignee": ["ana"]}, "changes.assignee"),
+        ({"language": None, "plan": 3}, "changes.plan"),
+    ],
+)
+def test_a_ticket_update_with_a_value_the_ticket_refuses_is_refused_at_once(
+    changes: dict[str, Any], field: str
+) -> None:
+    """Was accepted (fields without a converter went unchecked), its dict form not JSON."""
+    with pytest.raises(InvalidInput) as e:
+        TicketUpdated(ticket_id="T-1", at=T0, changes=changes)
+    assert field == e.value.field
+
+
+def test_a_valid_ticket_update_keeps_its_values() -> None:
+    event = TicketUpdated(ticket_id="T-1", at=T0, changes={"tier": 2, "assignee": None, "subject": "x"})
+    assert (("assignee", None), ("subject", "x"), ("tier", 2)) == event.changes

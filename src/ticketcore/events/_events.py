@@ -8,7 +8,7 @@ backlog tracker all read the same events. Don't subclass them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
@@ -138,6 +138,10 @@ def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
         # fields as sorted pairs), so that equal changes make equal events.
         convert = _CONVERTERS.get(key)
         try:
+            if convert is None:
+                # Checked as the ticket field is, so that a bad value is refused here,
+                # not when the event is applied.
+                _FIELDS[key].validator(_PROBE, _FIELDS[key], given)  # type: ignore[misc]
             out.append((key, given if convert is None else convert(given)))
         except InvalidInput as e:
             raise InvalidInput(f"changes.{key}", e.expected, e.value) from None
@@ -147,6 +151,8 @@ def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
 _CONVERTERS: Final = {
     f.name: f.converter for f in attrs.fields(Ticket) if f.name in UPDATABLE and callable(f.converter)
 }
+_FIELDS: Final = {f.name: f for f in attrs.fields(Ticket) if f.name in UPDATABLE}
+_PROBE: Final = Ticket(id="probe", created=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 @attrs.frozen(kw_only=True)
