@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from ticketcore import InvalidInput
-from ticketcore.assign import Rule, TicketEscalated, TicketTransferred
-from ticketcore.desk import event_from_dict
+from ticketcore.assign import AgentChanged, PoolChanged, Rule, Sequential, TicketEscalated, TicketTransferred
+from ticketcore.desk import event_from_dict, event_to_dict
 from ticketcore.events import AgentReply, TicketUpdated
 from ticketcore.sla import SLAClock, SLAPolicies
 
@@ -102,3 +103,17 @@ def test_a_ticket_update_with_a_value_the_ticket_refuses_is_refused_at_once(
 def test_a_valid_ticket_update_keeps_its_values() -> None:
     event = TicketUpdated(ticket_id="T-1", at=T0, changes={"tier": 2, "assignee": None, "subject": "x"})
     assert (("assignee", None), ("subject", "x"), ("tier", 2)) == event.changes
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        PoolChanged(at=T0, pool="team", changes={"skills": [], "strategy": Sequential(), "backlog_order": "created"}),
+        AgentChanged(at=T0, agent_id="ana", changes={"skills": [], "languages": set(), "shift": None}),
+    ],
+)
+def test_a_change_back_to_a_default_has_a_json_dict_form(event: object) -> None:
+    """A change to a default value (an empty set, the default strategy) was written as a frozenset or object."""
+    form = event_to_dict(event)
+    assert form == json.loads(json.dumps(form))
+    assert event == event_from_dict(form)
