@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from ticketcore import InvalidInput
+from ticketcore import InvalidInput, Ticket
 from ticketcore.assign import AgentChanged, PoolChanged, Rule, Sequential, TicketEscalated, TicketTransferred
-from ticketcore.desk import event_from_dict, event_to_dict
-from ticketcore.events import AgentReply, TicketUpdated
+from ticketcore.desk import Desk, DeskConfig, event_from_dict, event_to_dict
+from ticketcore.events import AgentReply, TicketCreated, TicketUpdated
 from ticketcore.sla import SLAClock, SLAPolicies
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -117,3 +117,17 @@ def test_a_change_back_to_a_default_has_a_json_dict_form(event: object) -> None:
     form = event_to_dict(event)
     assert form == json.loads(json.dumps(form))
     assert event == event_from_dict(form)
+
+
+@pytest.mark.parametrize("ids", [None, "h1", {"h1": 1}, [1], [None]])
+def test_a_stored_desk_ticket_with_bad_event_ids_is_refused_by_path(ids: object) -> None:
+    """Was a TypeError (None), or a string split into one-letter ids."""
+    config = DeskConfig.from_dict({"routing": {"pools": [{"name": "team"}], "default_pool": "team"}})
+    desk = Desk(config)
+    desk.handle(TicketCreated(ticket=Ticket(id="T-1", created=T0), event_id="h1"))
+    state = desk.to_dict()
+    state["tickets"][0]["ids"] = ids
+
+    with pytest.raises(InvalidInput) as e:
+        Desk.from_dict(config, state)
+    assert "tickets['T-1'].ids" == e.value.field
