@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from ticketcore import InvalidInput, Ticket
-from ticketcore.assign import AgentChanged, PoolChanged, Rule, Sequential, TicketEscalated, TicketTransferred
-from ticketcore.desk import Desk, DeskConfig, event_from_dict, event_to_dict
+from ticketcore.assign import (
+    AgentChanged,
+    Pool,
+    PoolChanged,
+    Routing,
+    Rule,
+    Sequential,
+    TicketEscalated,
+    TicketTransferred,
+)
+from ticketcore.desk import Desk, DeskConfig, Vocabulary, event_from_dict, event_to_dict
 from ticketcore.events import AgentReply, TicketCreated, TicketUpdated
-from ticketcore.sla import SLAClock, SLAPolicies
+from ticketcore.sla import SLAClock, SLAPolicies, Target
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 POLICIES = SLAPolicies.from_dict(
@@ -131,3 +141,25 @@ def test_a_stored_desk_ticket_with_bad_event_ids_is_refused_by_path(ids: object)
     with pytest.raises(InvalidInput) as e:
         Desk.from_dict(config, state)
     assert "tickets['T-1'].ids" == e.value.field
+
+
+@pytest.mark.parametrize("bad", [("a",), ((["k"], 1),), (("a", 1, 2),)])
+def test_a_tuple_that_is_not_key_value_pairs_is_refused_where_a_mapping_is_read(bad: object) -> None:
+    """A tuple stands for a mapping's pairs; other tuples were a ValueError or TypeError from dict()."""
+    readers: list[tuple[Callable[[], object], str]] = [
+        (lambda: TicketUpdated(ticket_id="T-1", at=T0, changes=bad), "changes"),  # type: ignore[arg-type]
+        (lambda: DeskConfig.from_dict({"calendars": bad, "routing": {}}), "calendars"),
+        (lambda: Vocabulary(statuses=bad), "statuses"),  # type: ignore[arg-type]
+        (lambda: Routing(tiers=bad), "tiers"),  # type: ignore[arg-type]
+        (lambda: Target(name="t", metric="resolution", goals=bad), "goals"),  # type: ignore[arg-type]
+        (lambda: Ticket(id="T-1", created=T0, custom=bad), "custom"),  # type: ignore[arg-type]
+    ]
+    for read, field in readers:
+        with pytest.raises(InvalidInput) as e:
+            read()
+        assert field == e.value.field
+
+
+def test_a_tuple_of_pairs_still_reads_as_a_mapping() -> None:
+    assert (("tier", 2),) == TicketUpdated(ticket_id="T-1", at=T0, changes=(("tier", 2),)).changes
+    assert ((2, "second"),) == Routing(pools=[Pool(name="second")], tiers=((2, "second"),)).tiers

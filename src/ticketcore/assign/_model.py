@@ -15,7 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
-from ticketcore._util import check_depth, check_keys, read_bool
+from ticketcore._util import check_depth, check_keys, pairs_to_dict, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
@@ -423,8 +423,7 @@ def _to_pools(value: object) -> tuple[Pool, ...]:
 
 
 def _to_tiers(value: object) -> tuple[tuple[int, str], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInput("tiers", "a dict from tier (1-4) to pool name", value)
     out = []

@@ -15,7 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, aware, event_id, nonempty
-from ticketcore._util import read_bool
+from ticketcore._util import pairs_to_dict, read_bool
 
 __all__ = [
     "AgentReply",
@@ -126,8 +126,7 @@ class StatusChanged(TicketEvent):
 
 
 def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("changes", "a non-empty dict of ticket fields", value)
     out = []
