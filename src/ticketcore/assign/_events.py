@@ -145,7 +145,9 @@ class TicketTransferred(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     ticket_id: str = attrs.field(validator=_ticket_id)
     to_agent: str = attrs.field(validator=_agent_id)
-    by: str | None = attrs.field(default=None, validator=attrs.validators.optional(nonempty("a name, or None")))
+    by: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(nonempty("a name, or None"))
+    )
     event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
