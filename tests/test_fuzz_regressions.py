@@ -26,7 +26,14 @@ from ticketcore.sla import SLAClock, SLAPolicies, Target
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 POLICIES = SLAPolicies.from_dict(
-    {"policies": [{"name": "std", "targets": [{"name": "resolution", "metric": "resolution", "goals": {"all": "1h"}}]}]}
+    {
+        "policies": [
+            {
+                "name": "std",
+                "targets": [{"name": "resolution", "metric": "resolution", "goals": {"all": "1h"}}],
+            }
+        ]
+    }
 )
 CREATED = {
     "type": "ticket_created",
@@ -41,7 +48,10 @@ CREATED = {
         ({"events": [{**CREATED, "type": ["ticket_created"]}]}, "clock.events[0].type"),
         ({"events": [CREATED], "fired": [[["std"], "resolution", 0, "breach", None]]}, "clock.fired[0]"),
         ({"events": [CREATED], "fired": [["std", "resolution", 0.5, "breach", None]]}, "clock.fired[0]"),
-        ({"events": [CREATED], "breached": [["std", "resolution", None, "breach", None]]}, "clock.breached[0]"),
+        (
+            {"events": [CREATED], "breached": [["std", "resolution", None, "breach", None]]},
+            "clock.breached[0]",
+        ),
         ({"events": [CREATED], "breached": [["std", "resolution", 0, "level", 0]]}, "clock.breached[0]"),
     ],
 )
@@ -79,7 +89,9 @@ def test_a_transfer_by_or_an_escalation_reason_that_is_no_name_is_refused(value:
         TicketEscalated(at=T0, ticket_id="T-1", reason=value)  # type: ignore[arg-type]
     assert "reason" == e.value.field
     with pytest.raises(InvalidInput) as e:
-        event_from_dict({"type": "ticket_escalated", "at": T0.isoformat(), "ticket_id": "T-1", "reason": value})
+        event_from_dict(
+            {"type": "ticket_escalated", "at": T0.isoformat(), "ticket_id": "T-1", "reason": value}
+        )
     assert "event.reason" == e.value.field
 
 
@@ -118,12 +130,14 @@ def test_a_valid_ticket_update_keeps_its_values() -> None:
 @pytest.mark.parametrize(
     "event",
     [
-        PoolChanged(at=T0, pool="team", changes={"skills": [], "strategy": Sequential(), "backlog_order": "created"}),
+        PoolChanged(
+            at=T0, pool="team", changes={"skills": [], "strategy": Sequential(), "backlog_order": "created"}
+        ),
         AgentChanged(at=T0, agent_id="ana", changes={"skills": [], "languages": set(), "shift": None}),
     ],
 )
 def test_a_change_back_to_a_default_has_a_json_dict_form(event: object) -> None:
-    """A change to a default value (an empty set, the default strategy) was written as a frozenset or object."""
+    """A change to a default (an empty set, the default strategy) was written as a frozenset or an object."""
     form = event_to_dict(event)
     assert form == json.loads(json.dumps(form))
     assert event == event_from_dict(form)
@@ -147,12 +161,12 @@ def test_a_stored_desk_ticket_with_bad_event_ids_is_refused_by_path(ids: object)
 def test_a_tuple_that_is_not_key_value_pairs_is_refused_where_a_mapping_is_read(bad: object) -> None:
     """A tuple stands for a mapping's pairs; other tuples were a ValueError or TypeError from dict()."""
     readers: list[tuple[Callable[[], object], str]] = [
-        (lambda: TicketUpdated(ticket_id="T-1", at=T0, changes=bad), "changes"),  # type: ignore[arg-type]
+        (lambda: TicketUpdated(ticket_id="T-1", at=T0, changes=bad), "changes"),
         (lambda: DeskConfig.from_dict({"calendars": bad, "routing": {}}), "calendars"),
-        (lambda: Vocabulary(statuses=bad), "statuses"),  # type: ignore[arg-type]
-        (lambda: Routing(tiers=bad), "tiers"),  # type: ignore[arg-type]
-        (lambda: Target(name="t", metric="resolution", goals=bad), "goals"),  # type: ignore[arg-type]
-        (lambda: Ticket(id="T-1", created=T0, custom=bad), "custom"),  # type: ignore[arg-type]
+        (lambda: Vocabulary(statuses=bad), "statuses"),
+        (lambda: Routing(tiers=bad), "tiers"),
+        (lambda: Target(name="t", metric="resolution", goals=bad), "goals"),
+        (lambda: Ticket(id="T-1", created=T0, custom=bad), "custom"),
     ]
     for read, field in readers:
         with pytest.raises(InvalidInput) as e:
