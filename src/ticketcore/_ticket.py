@@ -19,6 +19,7 @@ from ticketcore._util import (
     check_keys,
     dump_instant,
     load_instant,
+    pairs_to_dict,
 )
 
 __all__ = ["CustomValue", "Priority", "Status", "Ticket"]
@@ -203,8 +204,7 @@ def _to_tags(value: object) -> frozenset[str]:
 
 
 def _to_custom(value: object) -> tuple[tuple[str, CustomValue], ...]:
-    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInput("custom", "a dict of custom field values", value)
     out: list[tuple[str, CustomValue]] = []

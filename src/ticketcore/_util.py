@@ -21,6 +21,7 @@ __all__ = [
     "dump_instant",
     "fixup_module_metadata",
     "load_instant",
+    "pairs_to_dict",
     "read_bool",
     "read_finite",
     "wrap",
@@ -172,3 +173,17 @@ def check_depth(data: object, path: str, limit: int = MAX_DEPTH) -> None:
                 keys.append(f"[{key}]" if isinstance(key, int) else f".{key}")
             raise InvalidInput(path + "".join(reversed(keys)), f"at most {limit} levels of nesting", "deeper")
         stack.extend((child, depth + 1, (trail, key)) for key, child in children)
+
+
+def pairs_to_dict(value: object) -> object:
+    """``value`` as a dict when it is a tuple of ``(key, value)`` pairs (how a frozen value keeps a mapping).
+
+    Anything else, including a tuple that is not such pairs or has an unhashable key, comes
+    back unchanged for the caller to refuse with its own `InvalidInput`.
+    """
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        try:
+            return dict(value)
+        except TypeError:  # an unhashable key
+            return value
+    return value

@@ -33,12 +33,11 @@ def started() -> SLAClock:
         (CustomerMessage(ticket_id="T-1", at=T0), "at"),  # before the previous event
         (CustomerMessage(ticket_id="T-2", at=T0 + 2 * H), "ticket_id"),
         (CREATED, "event"),  # a second TicketCreated
-        (TicketUpdated(ticket_id="T-1", at=T0 + 2 * H, changes={"tier": 9}), "changes.tier"),
         ("created", "event"),
     ],
 )
 def test_a_bad_event_is_refused_and_the_clock_is_unchanged(event: Any, field: str) -> None:
-    """Out of order, another ticket, a duplicate creation, a bad change: refused, state intact."""
+    """Out of order, another ticket, a duplicate creation: refused, state intact."""
     clock = started()
     before = clock.result(T0 + 3 * H)
 
@@ -57,6 +56,7 @@ def test_a_bad_event_is_refused_and_the_clock_is_unchanged(event: Any, field: st
         (lambda: CustomerMessage(ticket_id="T-1", at=datetime(2026, 3, 2, 9)), "at"),
         (lambda: AgentReply(ticket_id="", at=T0), "ticket_id"),
         (lambda: TicketUpdated(ticket_id="T-1", at=T0, changes={"priorty": "high"}), "changes.priorty"),
+        (lambda: TicketUpdated(ticket_id="T-1", at=T0, changes={"tier": 9}), "changes.tier"),
         (lambda: Target(name="fr", metric=Metric.FIRST_RESPONSE, goals=timedelta(0)), "goals.low"),
         (lambda: Target(name="fr", metric=Metric.FIRST_RESPONSE, goals={"high": -H}), "goals.high"),
         (lambda: Target(name="fr", metric="first_reply", goals=H), "metric"),

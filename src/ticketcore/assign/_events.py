@@ -151,7 +151,9 @@ class TicketTransferred(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     ticket_id: str = attrs.field(validator=_ticket_id)
     to_agent: str = attrs.field(validator=_agent_id)
-    by: str | None = None
+    by: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(nonempty("a name, or None"))
+    )
     event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
@@ -171,7 +173,7 @@ class TicketEscalated(DispatcherEvent):
     at: datetime = attrs.field(validator=aware)
     ticket_id: str = attrs.field(validator=_ticket_id)
     to_tier: int | None = attrs.field(default=None, validator=_to_tier)
-    reason: str = "escalated by hand"
+    reason: str = attrs.field(default="escalated by hand", validator=nonempty("a non-empty reason"))
     event_id: str | None = attrs.field(default=None, validator=event_id)
 
 

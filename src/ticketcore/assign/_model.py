@@ -15,7 +15,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
-from ticketcore._util import check_depth, check_keys, read_bool
+from ticketcore._util import check_depth, check_keys, pairs_to_dict, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
 from ticketcore.conditions import ALWAYS, Condition
@@ -319,6 +319,9 @@ def _to_on(value: object) -> frozenset[str]:
         value = (value,)
     if not isinstance(value, Iterable):
         raise InvalidInput("on", "a collection of 'create' and 'update'", value)
+    value = list(value)
+    if not all(isinstance(v, str) for v in value):
+        raise InvalidInput("on", "a non-empty collection of 'create' and 'update'", value)
     out = frozenset(value)
     if not out or not out <= _EVENTS:
         raise InvalidInput("on", "a non-empty collection of 'create' and 'update'", sorted(map(str, out)))
@@ -420,8 +423,7 @@ def _to_pools(value: object) -> tuple[Pool, ...]:
 
 
 def _to_tiers(value: object) -> tuple[tuple[int, str], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInput("tiers", "a dict from tier (1-4) to pool name", value)
     out = []

@@ -9,6 +9,8 @@ reads what `event_to_dict` writes back to an equal event.
 
 from __future__ import annotations
 
+import copy
+import enum
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -87,7 +89,8 @@ def event_to_dict(event: object) -> dict[str, Any]:
         # strategy), read back through the same reader.
         model: Any = _PROBES[type(event)]
         whole = attrs.evolve(model, **dict(event.changes)).to_dict()
-        form["changes"] = {key: whole.get(key, _DEFAULTS[type(event)][key]) for key, _ in event.changes}
+        defaults = _DEFAULTS[type(event)]
+        form["changes"] = {key: whole.get(key, copy.deepcopy(defaults[key])) for key, _ in event.changes}
     return form
 
 
@@ -105,9 +108,25 @@ def event_from_dict(data: object, path: str = "event") -> object:
 
 
 _PROBES: Final[Mapping[type, Any]] = {AgentChanged: Agent(id="probe"), PoolChanged: Pool(name="probe")}
+
+
+def _default_form(value: object) -> object:
+    """A field's default in the model's dict form (which leaves defaults out)."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    to_dict = getattr(value, "to_dict", None)
+    return value if to_dict is None else to_dict()
+
+
 _DEFAULTS: Final[Mapping[type, Mapping[str, Any]]] = {
-    AgentChanged: {f.name: f.default for f in attrs.fields(Agent)},
-    PoolChanged: {f.name: f.default for f in attrs.fields(Pool)},
+    AgentChanged: {
+        f.name: _default_form(f.default) for f in attrs.fields(Agent) if f.default is not attrs.NOTHING
+    },
+    PoolChanged: {
+        f.name: _default_form(f.default) for f in attrs.fields(Pool) if f.default is not attrs.NOTHING
+    },
 }
 
 

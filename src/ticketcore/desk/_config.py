@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_depth, check_keys, wrap
+from ticketcore._util import check_depth, check_keys, pairs_to_dict, wrap
 from ticketcore.assign import Agent, Routing
 from ticketcore.backlog import BacklogOptions
 from ticketcore.desk._vocabulary import Vocabulary
@@ -32,8 +32,7 @@ _MAX_TEXT: Final = 16 * 1024 * 1024
 
 
 def _to_calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInput("calendars", "a mapping of calendar names to calendars", value)
     out = []

@@ -403,7 +403,10 @@ class Desk:
                     raise InvalidInput(f"tickets[{tid!r}].sla", "the ticket's SLA clock state")
                 clock = SLAClock.from_dict(desk._sla, row["sla"])
             part = _Part(clock)
-            part.ids = list(row.get("ids", []))
+            ids = row.get("ids", [])
+            if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+                raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
+            part.ids = list(ids)
             if clock is not None:
                 part.due = clock.due_times()
             desk._parts[tid] = part

@@ -17,7 +17,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status
-from ticketcore._util import check_keys
+from ticketcore._util import check_keys, pairs_to_dict
 
 __all__ = ["Vocabulary"]
 
@@ -26,8 +26,7 @@ _IDENTITY: Final = tuple((s.value, s) for s in Status)
 
 
 def _to_statuses(value: object) -> tuple[tuple[str, Status], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("statuses", "a non-empty mapping of status names to categories", value)
     out = []

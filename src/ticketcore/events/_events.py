@@ -8,14 +8,14 @@ backlog tracker all read the same events. Don't subclass them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, cast
 
 import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, aware, event_id, nonempty
-from ticketcore._util import read_bool
+from ticketcore._util import pairs_to_dict, read_bool
 
 __all__ = [
     "AgentReply",
@@ -85,6 +85,11 @@ class TicketCreated(TicketEvent):
         return self.ticket.created
 
 
+def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
+
+
 @attrs.frozen(kw_only=True)
 class CustomerMessage(TicketEvent):
     """The customer wrote (a reply or a new comment)."""
@@ -101,17 +106,12 @@ class AgentReply(TicketEvent):
     ticket_id: str = attrs.field(validator=_ticket_id)
     at: datetime = attrs.field(validator=_aware)
     public: bool = attrs.field(default=True, validator=_bool)
-    agent_id: str | None = None
+    agent_id: str | None = attrs.field(default=None, validator=_optional_agent)
     event_id: str | None = attrs.field(default=None, validator=event_id)
 
 
 def _to_status(value: object) -> Status:
     return Status.parse(value)
-
-
-def _optional_agent(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidInput(attribute.name, "an agent id, or None when the host does not know", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -126,8 +126,7 @@ class StatusChanged(TicketEvent):
 
 
 def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("changes", "a non-empty dict of ticket fields", value)
     out = []
@@ -138,6 +137,11 @@ def _to_changes(value: object) -> tuple[tuple[str, Any], ...]:
         # fields as sorted pairs), so that equal changes make equal events.
         convert = _CONVERTERS.get(key)
         try:
+            check = _FIELDS[key].validator
+            if convert is None and check is not None:
+                # Checked as the ticket field is, so that a bad value is refused here,
+                # not when the event is applied.
+                check(_PROBE, _FIELDS[key], given)
             out.append((key, given if convert is None else convert(given)))
         except InvalidInput as e:
             raise InvalidInput(f"changes.{key}", e.expected, e.value) from None
@@ -149,6 +153,8 @@ _CONVERTERS: Final = {
     for f in attrs.fields(Ticket)
     if f.name in UPDATABLE and f.converter is not None
 }
+_FIELDS: Final = {f.name: f for f in attrs.fields(Ticket) if f.name in UPDATABLE}
+_PROBE: Final = Ticket(id="probe", created=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 @attrs.frozen(kw_only=True)

@@ -1160,7 +1160,8 @@ class SLAClock:
             raise InvalidInput(f"{path}.events", "a list of events", events)
         for i, form in enumerate(events):
             where = f"{path}.events[{i}]"
-            kind = _EVENT_TAGS.get(str(form.get("type"))) if isinstance(form, Mapping) else None
+            tag = form.get("type") if isinstance(form, Mapping) else None
+            kind = _EVENT_TAGS.get(tag) if isinstance(tag, str) else None
             if kind is None:
                 raise InvalidInput.unknown_key(f"{where}.type", str(form), _EVENT_TAGS, "ticket event types")
             clock._machine.handle(read_form(kind, form, where))
@@ -1168,6 +1169,13 @@ class SLAClock:
             keys = d.get(name, [])
             if not isinstance(keys, list) or not all(isinstance(k, list) for k in keys):
                 raise InvalidInput(f"{path}.{name}", "a list of alert keys", keys)
+            for i, key in enumerate(keys):
+                # An alert key holds names, numbers and None; a breach's is
+                # [policy, target, cycle, "breach", None] (as `to_dict` writes them).
+                if not all(part is None or type(part) in (str, int) for part in key) or (
+                    name == "breached" and not _is_breach_key(key)
+                ):
+                    raise InvalidInput(f"{path}.{name}[{i}]", _KEY_FORMS[name], key)
             getattr(clock, f"_{name}").update(tuple(k) for k in keys)
         return clock
 
@@ -1258,6 +1266,23 @@ class SLAClock:
             self._fired.add(key)
             if point[3] == "breach":
                 self._breached.add(key)
+
+
+_KEY_FORMS: Final = {
+    "fired": "an alert key of names, numbers and None",
+    "breached": "a breach key [policy, target, cycle, 'breach', None]",
+}
+
+
+def _is_breach_key(key: list[object]) -> bool:
+    return (
+        len(key) == 5
+        and isinstance(key[0], str)
+        and isinstance(key[1], str)
+        and type(key[2]) is int
+        and key[2] >= 0
+        and key[3:] == ["breach", None]
+    )
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket, nonempty
-from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_depth, read_finite
+from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_depth, pairs_to_dict, read_finite
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.conditions import ALWAYS, Condition
 from ticketcore.conditions._conditions import fields_read
@@ -297,8 +297,7 @@ def _check_depth(data: object, path: str) -> None:
 def _to_goals(value: object) -> tuple[tuple[Priority, timedelta], ...]:
     if isinstance(value, timedelta):
         value = dict.fromkeys(Priority, value)
-    if isinstance(value, tuple):
-        value = dict(value)
+    value = pairs_to_dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("goals", "a timedelta, or a dict from priority to timedelta", value)
     out: dict[Priority, timedelta] = {}
