@@ -214,12 +214,24 @@ class Desk:
         if event_id is not None:
             part.ids.append(event_id)
         self._now = routing_at
+        closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
+        plain = all(a.action is None or isinstance(a.action, Notify) for a in alerts)
+        if plain and not decisions and not closed:
+            # The common case, without a run: only this ticket's part changed, and no alert
+            # has a routing action (what `_Run` would build, in the same order).
+            return Outcome(
+                event_id=event_id,
+                alerts=alerts,
+                due=() if clock is None else self._refresh(tid, part, clock),
+                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None),
+                touched=(tid,),
+            )
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(tid)
+        run.touch(tid, moved=True)
         for d in decisions:
             run.touch(d.ticket_id)
-        if isinstance(event, StatusChanged) and event.status is Status.CLOSED:
+        if closed:
             run.close(tid)  # before its alerts: their actions find the ticket closed
         run.fire(tid, alerts)
         return run.outcome(event_id)
@@ -292,7 +304,7 @@ class Desk:
         self._now = when
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(ticket.id)
+        run.touch(ticket.id, moved=True)
         run.shared = True
         return run.outcome(None)
 
@@ -315,7 +327,7 @@ class Desk:
             del self._scheduled[tid]
             part = self._parts[tid]
             assert part.clock is not None
-            run.touch(tid)
+            run.touch(tid, moved=True)
             run.fire(tid, part.clock.advance(now), when=now)
         if self._now is None or now > self._now:
             self._now = now
@@ -329,6 +341,21 @@ class Desk:
         if part is None:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
+
+    def _refresh(self, ticket_id: str, part: _Part, clock: SLAClock) -> tuple[DueChange, ...]:
+        """After the ticket's clock moved: the due times that changed, and its place in the heap."""
+        now_due = clock.due_times()
+        before = part.due
+        due: tuple[DueChange, ...] = ()
+        if now_due != before:
+            due = tuple(
+                DueChange(ticket_id=ticket_id, target=target, before=before.get(target), after=after)
+                for target in sorted(now_due.keys() | before.keys())
+                if before.get(target) != (after := now_due.get(target))
+            )
+            part.due = now_due
+        self._schedule(ticket_id)
+        return due
 
     def _schedule(self, ticket_id: str) -> None:
         part = self._parts.get(ticket_id)
@@ -411,6 +438,18 @@ class Desk:
         return desk
 
 
+def _level_notification(ticket_id: str, alert: Alert) -> Notification:
+    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
+    assert isinstance(alert.action, Notify)
+    return Notification(
+        to=alert.action.to,
+        why="sla_level",
+        ticket_id=ticket_id,
+        at=alert.due,
+        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
+    )
+
+
 class _Run:
     """The outcome of one call as it is built, and the escalation loop."""
 
@@ -420,12 +459,14 @@ class _Run:
         self.alerts: list[Alert] = []
         self.escalations: list[Escalation] = []
         self.notifications: list[Notification] = []
-        self.touched: dict[str, None] = {}
+        # Ticket id -> whether its SLA clock moved (handled an event or fired), so that its
+        # due times and deadline are computed again; a ticket only routing touched keeps them.
+        self.touched: dict[str, bool] = {}
         self.removed: list[str] = []
         self.shared = False
 
-    def touch(self, ticket_id: str) -> None:
-        self.touched[ticket_id] = None
+    def touch(self, ticket_id: str, *, moved: bool = False) -> None:
+        self.touched[ticket_id] = moved or self.touched.get(ticket_id, False)
 
     def close(self, ticket_id: str) -> None:
         self.desk._parts.pop(ticket_id, None)
@@ -444,15 +485,7 @@ class _Run:
             if self.desk._now is not None and at < self.desk._now:
                 at = self.desk._now
             if isinstance(action, Notify):
-                self.notifications.append(
-                    Notification(
-                        to=action.to,
-                        why="sla_level",
-                        ticket_id=ticket_id,
-                        at=alert.due,
-                        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
-                    )
-                )
+                self.notifications.append(_level_notification(ticket_id, alert))
                 continue
             self.escalations.append(self._apply(ticket_id, alert, at))
 
@@ -467,6 +500,7 @@ class _Run:
         decisions = desk._dispatcher.handle(applied, at=at)
         part = desk._parts[ticket_id]
         if isinstance(applied, TicketUpdated) and part.clock is not None:
+            self.touch(ticket_id, moved=True)
             self.fire(ticket_id, part.clock.handle(applied), when=at)
         self.decisions.extend(decisions)
         for d in decisions:
@@ -512,18 +546,10 @@ class _Run:
     def outcome(self, event_id: str | None) -> Outcome:
         desk = self.desk
         due: list[DueChange] = []
-        for tid in self.touched:
+        for tid, moved in self.touched.items():
             part = desk._parts.get(tid)
-            if part is None or part.clock is None:
-                continue
-            now_due = part.clock.due_times()
-            if now_due != part.due:
-                for target in sorted(now_due.keys() | part.due.keys()):
-                    before, after = part.due.get(target), now_due.get(target)
-                    if before != after:
-                        due.append(DueChange(ticket_id=tid, target=target, before=before, after=after))
-                part.due = now_due
-            desk._schedule(tid)
+            if moved and part is not None and part.clock is not None:
+                due += desk._refresh(tid, part, part.clock)
         for decision in self.decisions:
             if isinstance(decision, Assigned):
                 self.notifications.append(
