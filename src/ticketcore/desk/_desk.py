@@ -79,6 +79,13 @@ STATE_VERSION: Final = 1
 SHARED_IDS: Final = 1000
 
 
+#: Stale heap entries tolerated beyond the live ones before the heap is rebuilt.
+_SLACK: Final = 64
+
+#: How a call touched a ticket (see `_Run.touched`).
+_ROUTED, _FIRED, _CHANGED = 0, 1, 2
+
+
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
@@ -222,13 +229,13 @@ class Desk:
             return Outcome(
                 event_id=event_id,
                 alerts=alerts,
-                due=() if clock is None else self._refresh(tid, part, clock),
+                due=() if clock is None else self._due_changes(tid, part, clock, schedule=True),
                 notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None),
                 touched=(tid,),
             )
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(tid, moved=True)
+        run.touch(tid, _CHANGED)
         for d in decisions:
             run.touch(d.ticket_id)
         if closed:
@@ -304,7 +311,7 @@ class Desk:
         self._now = when
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(ticket.id, moved=True)
+        run.touch(ticket.id, _CHANGED)
         run.shared = True
         return run.outcome(None)
 
@@ -327,7 +334,7 @@ class Desk:
             del self._scheduled[tid]
             part = self._parts[tid]
             assert part.clock is not None
-            run.touch(tid, moved=True)
+            run.touch(tid, _FIRED)
             run.fire(tid, part.clock.advance(now), when=now)
         if self._now is None or now > self._now:
             self._now = now
@@ -342,8 +349,10 @@ class Desk:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
 
-    def _refresh(self, ticket_id: str, part: _Part, clock: SLAClock) -> tuple[DueChange, ...]:
-        """After the ticket's clock moved: the due times that changed, and its place in the heap."""
+    def _due_changes(
+        self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
+    ) -> tuple[DueChange, ...]:
+        """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
         now_due = clock.due_times()
         before = part.due
         due: tuple[DueChange, ...] = ()
@@ -354,19 +363,27 @@ class Desk:
                 if before.get(target) != (after := now_due.get(target))
             )
             part.due = now_due
-        self._schedule(ticket_id)
+        if schedule:
+            self._schedule(ticket_id, clock)
         return due
 
-    def _schedule(self, ticket_id: str) -> None:
-        part = self._parts.get(ticket_id)
-        due = None if part is None or part.clock is None else part.clock.next_deadline()
+    def _schedule(self, ticket_id: str, clock: SLAClock) -> None:
+        """Put an open ticket's next deadline in the heap (after its clock moved)."""
+        due = clock.next_deadline()
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return
-        if self._scheduled.get(ticket_id) != due:
-            self._scheduled[ticket_id] = due
+        scheduled = self._scheduled
+        if scheduled.get(ticket_id) != due:
+            scheduled[ticket_id] = due
             # Ties fire in arrival order, which a restored desk knows too.
             heapq.heappush(self._heap, (due, self._dispatcher.arrival(ticket_id), ticket_id))
+            if len(self._heap) > 2 * len(scheduled) + _SLACK:
+                # Mostly stale entries (deadlines that moved): drop them, so that the heap
+                # stays within twice the open tickets, at O(1) amortised per push.
+                heap = self._heap
+                heap[:] = {e[2]: e for e in heap if scheduled.get(e[2]) == e[0]}.values()
+                heapq.heapify(heap)
 
     # -- state -------------------------------------------------------------------------
 
@@ -434,7 +451,8 @@ class Desk:
             if clock is not None:
                 part.due = clock.due_times()
             desk._parts[tid] = part
-            desk._schedule(tid)
+            if clock is not None:
+                desk._schedule(tid, clock)
         return desk
 
 
@@ -459,14 +477,15 @@ class _Run:
         self.alerts: list[Alert] = []
         self.escalations: list[Escalation] = []
         self.notifications: list[Notification] = []
-        # Ticket id -> whether its SLA clock moved (handled an event or fired), so that its
-        # due times and deadline are computed again; a ticket only routing touched keeps them.
-        self.touched: dict[str, bool] = {}
+        # Ticket id -> how its SLA clock moved: _CHANGED (it handled an event: due times
+        # and deadline are computed again), _FIRED (alerts fired: the deadline) or
+        # _ROUTED (only routing touched the ticket: both stay as they are).
+        self.touched: dict[str, int] = {}
         self.removed: list[str] = []
         self.shared = False
 
-    def touch(self, ticket_id: str, *, moved: bool = False) -> None:
-        self.touched[ticket_id] = moved or self.touched.get(ticket_id, False)
+    def touch(self, ticket_id: str, how: int = _ROUTED) -> None:
+        self.touched[ticket_id] = max(how, self.touched.get(ticket_id, _ROUTED))
 
     def close(self, ticket_id: str) -> None:
         self.desk._parts.pop(ticket_id, None)
@@ -500,7 +519,7 @@ class _Run:
         decisions = desk._dispatcher.handle(applied, at=at)
         part = desk._parts[ticket_id]
         if isinstance(applied, TicketUpdated) and part.clock is not None:
-            self.touch(ticket_id, moved=True)
+            self.touch(ticket_id, _CHANGED)
             self.fire(ticket_id, part.clock.handle(applied), when=at)
         self.decisions.extend(decisions)
         for d in decisions:
@@ -546,10 +565,12 @@ class _Run:
     def outcome(self, event_id: str | None) -> Outcome:
         desk = self.desk
         due: list[DueChange] = []
-        for tid, moved in self.touched.items():
+        for tid, how in self.touched.items():
             part = desk._parts.get(tid)
-            if moved and part is not None and part.clock is not None:
-                due += desk._refresh(tid, part, part.clock)
+            if how and part is not None and part.clock is not None:
+                if how == _CHANGED:
+                    due += desk._due_changes(tid, part, part.clock)
+                desk._schedule(tid, part.clock)
         for decision in self.decisions:
             if isinstance(decision, Assigned):
                 self.notifications.append(
