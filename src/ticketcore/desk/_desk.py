@@ -33,8 +33,10 @@ Rules, in the order `handle` applies them:
    that cannot apply (already at tier 4, the agent is gone, already at the highest
    priority) is recorded with the reason it was skipped.
 5. *Deadlines.* Every open ticket's next SLA deadline sits in one heap (stale entries
-   are dropped when they reach the top), so `advance` costs O(log n) per deadline
-   fired and `next_deadline` O(1), whatever the number of open tickets.
+   are dropped when they reach the top, or all at once when they outnumber the live
+   ones, so the heap stays within twice the open tickets), so `advance` costs
+   O(log n) per deadline fired and `next_deadline` O(1), whatever the number of open
+   tickets.
 
 State splits into a small *shared* part (agents, rotation, routing, the clock) and
 one part per open ticket (the ticket, where it is, its SLA history). Each outcome
