@@ -33,8 +33,10 @@ Rules, in the order `handle` applies them:
    that cannot apply (already at tier 4, the agent is gone, already at the highest
    priority) is recorded with the reason it was skipped.
 5. *Deadlines.* Every open ticket's next SLA deadline sits in one heap (stale entries
-   are dropped when they reach the top), so `advance` costs O(log n) per deadline
-   fired and `next_deadline` O(1), whatever the number of open tickets.
+   are dropped when they reach the top, or all at once when they outnumber the live
+   ones, so the heap stays within twice the open tickets), so `advance` costs
+   O(log n) per deadline fired and `next_deadline` O(1), whatever the number of open
+   tickets.
 
 State splits into a small *shared* part (agents, rotation, routing, the clock) and
 one part per open ticket (the ticket, where it is, its SLA history). Each outcome
@@ -77,6 +79,13 @@ STATE_VERSION: Final = 1
 
 #: How many ids of agent and routing events the desk remembers for idempotence.
 SHARED_IDS: Final = 1000
+
+
+#: Stale heap entries tolerated beyond the live ones before the heap is rebuilt.
+_SLACK: Final = 64
+
+#: How a call touched a ticket (see `_Run.touched`).
+_ROUTED, _FIRED, _CHANGED = 0, 1, 2
 
 
 class _Part:
@@ -214,12 +223,24 @@ class Desk:
         if event_id is not None:
             part.ids.append(event_id)
         self._now = routing_at
+        closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
+        plain = all(a.action is None or isinstance(a.action, Notify) for a in alerts)
+        if plain and not decisions and not closed:
+            # The common case, without a run: only this ticket's part changed, and no alert
+            # has a routing action (what `_Run` would build, in the same order).
+            return Outcome(
+                event_id=event_id,
+                alerts=alerts,
+                due=() if clock is None else self._due_changes(tid, part, clock, schedule=True),
+                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None),
+                touched=(tid,),
+            )
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(tid)
+        run.touch(tid, _CHANGED)
         for d in decisions:
             run.touch(d.ticket_id)
-        if isinstance(event, StatusChanged) and event.status is Status.CLOSED:
+        if closed:
             run.close(tid)  # before its alerts: their actions find the ticket closed
         run.fire(tid, alerts)
         return run.outcome(event_id)
@@ -292,7 +313,7 @@ class Desk:
         self._now = when
         run = _Run(self)
         run.decisions.extend(decisions)
-        run.touch(ticket.id)
+        run.touch(ticket.id, _CHANGED)
         run.shared = True
         return run.outcome(None)
 
@@ -315,7 +336,7 @@ class Desk:
             del self._scheduled[tid]
             part = self._parts[tid]
             assert part.clock is not None
-            run.touch(tid)
+            run.touch(tid, _FIRED)
             run.fire(tid, part.clock.advance(now), when=now)
         if self._now is None or now > self._now:
             self._now = now
@@ -330,16 +351,41 @@ class Desk:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
 
-    def _schedule(self, ticket_id: str) -> None:
-        part = self._parts.get(ticket_id)
-        due = None if part is None or part.clock is None else part.clock.next_deadline()
+    def _due_changes(
+        self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
+    ) -> tuple[DueChange, ...]:
+        """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
+        now_due = clock.due_times()
+        before = part.due
+        due: tuple[DueChange, ...] = ()
+        if now_due != before:
+            due = tuple(
+                DueChange(ticket_id=ticket_id, target=target, before=before.get(target), after=after)
+                for target in sorted(now_due.keys() | before.keys())
+                if before.get(target) != (after := now_due.get(target))
+            )
+            part.due = now_due
+        if schedule:
+            self._schedule(ticket_id, clock)
+        return due
+
+    def _schedule(self, ticket_id: str, clock: SLAClock) -> None:
+        """Put an open ticket's next deadline in the heap (after its clock moved)."""
+        due = clock.next_deadline()
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return
-        if self._scheduled.get(ticket_id) != due:
-            self._scheduled[ticket_id] = due
+        scheduled = self._scheduled
+        if scheduled.get(ticket_id) != due:
+            scheduled[ticket_id] = due
             # Ties fire in arrival order, which a restored desk knows too.
             heapq.heappush(self._heap, (due, self._dispatcher.arrival(ticket_id), ticket_id))
+            if len(self._heap) > 2 * len(scheduled) + _SLACK:
+                # Mostly stale entries (deadlines that moved): drop them, so that the heap
+                # stays within twice the open tickets, at O(1) amortised per push.
+                heap = self._heap
+                heap[:] = {e[2]: e for e in heap if scheduled.get(e[2]) == e[0]}.values()
+                heapq.heapify(heap)
 
     # -- state -------------------------------------------------------------------------
 
@@ -410,8 +456,21 @@ class Desk:
             if clock is not None:
                 part.due = clock.due_times()
             desk._parts[tid] = part
-            desk._schedule(tid)
+            if clock is not None:
+                desk._schedule(tid, clock)
         return desk
+
+
+def _level_notification(ticket_id: str, alert: Alert) -> Notification:
+    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
+    assert isinstance(alert.action, Notify)
+    return Notification(
+        to=alert.action.to,
+        why="sla_level",
+        ticket_id=ticket_id,
+        at=alert.due,
+        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
+    )
 
 
 class _Run:
@@ -423,12 +482,15 @@ class _Run:
         self.alerts: list[Alert] = []
         self.escalations: list[Escalation] = []
         self.notifications: list[Notification] = []
-        self.touched: dict[str, None] = {}
+        # Ticket id -> how its SLA clock moved: _CHANGED (it handled an event: due times
+        # and deadline are computed again), _FIRED (alerts fired: the deadline) or
+        # _ROUTED (only routing touched the ticket: both stay as they are).
+        self.touched: dict[str, int] = {}
         self.removed: list[str] = []
         self.shared = False
 
-    def touch(self, ticket_id: str) -> None:
-        self.touched[ticket_id] = None
+    def touch(self, ticket_id: str, how: int = _ROUTED) -> None:
+        self.touched[ticket_id] = max(how, self.touched.get(ticket_id, _ROUTED))
 
     def close(self, ticket_id: str) -> None:
         self.desk._parts.pop(ticket_id, None)
@@ -447,15 +509,7 @@ class _Run:
             if self.desk._now is not None and at < self.desk._now:
                 at = self.desk._now
             if isinstance(action, Notify):
-                self.notifications.append(
-                    Notification(
-                        to=action.to,
-                        why="sla_level",
-                        ticket_id=ticket_id,
-                        at=alert.due,
-                        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
-                    )
-                )
+                self.notifications.append(_level_notification(ticket_id, alert))
                 continue
             self.escalations.append(self._apply(ticket_id, alert, at))
 
@@ -470,6 +524,7 @@ class _Run:
         decisions = desk._dispatcher.handle(applied, at=at)
         part = desk._parts[ticket_id]
         if isinstance(applied, TicketUpdated) and part.clock is not None:
+            self.touch(ticket_id, _CHANGED)
             self.fire(ticket_id, part.clock.handle(applied), when=at)
         self.decisions.extend(decisions)
         for d in decisions:
@@ -515,18 +570,12 @@ class _Run:
     def outcome(self, event_id: str | None) -> Outcome:
         desk = self.desk
         due: list[DueChange] = []
-        for tid in self.touched:
+        for tid, how in self.touched.items():
             part = desk._parts.get(tid)
-            if part is None or part.clock is None:
-                continue
-            now_due = part.clock.due_times()
-            if now_due != part.due:
-                for target in sorted(now_due.keys() | part.due.keys()):
-                    before, after = part.due.get(target), now_due.get(target)
-                    if before != after:
-                        due.append(DueChange(ticket_id=tid, target=target, before=before, after=after))
-                part.due = now_due
-            desk._schedule(tid)
+            if how and part is not None and part.clock is not None:
+                if how == _CHANGED:
+                    due += desk._due_changes(tid, part, part.clock)
+                desk._schedule(tid, part.clock)
         for decision in self.decisions:
             if isinstance(decision, Assigned):
                 self.notifications.append(
