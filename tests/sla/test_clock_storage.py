@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ticketcore import InvalidInput, Ticket
 from ticketcore.events import AgentReply, TicketCreated, TicketEvent, TicketUpdated
-from ticketcore.sla import SLAClock, SLAPolicies, SLAPolicy, Target
+from ticketcore.sla import SLAClock, SLAPolicies, SLAPolicy, Target, TargetState
 
 from sla_strategies import POLICIES, histories
 
@@ -121,3 +121,23 @@ def test_a_checkpoint_from_the_future_is_refused() -> None:
 
     with pytest.raises(InvalidInput):
         other.restore(checkpoint)
+
+
+@given(history=histories())
+def test_due_times_agree_with_the_full_result_after_every_event(
+    history: tuple[list[TicketEvent], datetime],
+) -> None:
+    """Law (guards the per-cycle cache): due_times() equals the due_at the full result reports
+    for each target's running, breached or paused cycle, and None otherwise."""
+    events, _ = history
+    clock = SLAClock(POLICIES)
+    live = (TargetState.RUNNING, TargetState.BREACHED, TargetState.PAUSED)
+    for event in events:
+        clock.handle(event)
+        clock.next_deadline()  # as a host does: the cache must survive it
+        result = clock.result(event.at)
+        expected = {
+            t.name: t.current.due_at if t.current is not None and t.current.state in live else None
+            for t in result.targets
+        }
+        assert expected == clock.due_times()

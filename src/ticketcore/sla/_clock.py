@@ -119,6 +119,7 @@ class _Cycle:
     __slots__ = (
         "cancelled",
         "carried",
+        "due_cache",
         "due_set",
         "fixed",
         "pauses",
@@ -141,6 +142,9 @@ class _Cycle:
         self.due_set: int | None = None  # the due instant asked for by hand
         # The alert points an SLAClock computed for the cycle as it is; None once it changes.
         self.points: list[_Point] | None = None
+        # (the points list it was computed with, the due time): valid while that list is,
+        # since every change to the cycle drops its points.
+        self.due_cache: tuple[list[_Point], datetime | None] | None = None
 
     def goal(self, target: Target) -> int | None:
         """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
@@ -1131,10 +1135,16 @@ class SLAClock:
             due = None
             if track.cycles:
                 cycle = track.cycles[-1]
-                goal = cycle.goal(track.target)
-                if goal is not None and cycle.stop is None and not cycle.cancelled:
-                    real = cycle.reach(m.basis, goal, project=True)
-                    due = None if real is None else m.basis.dt(real)
+                cached = cycle.due_cache
+                if cached is not None and cached[0] is cycle.points:
+                    due = cached[1]
+                else:
+                    goal = cycle.goal(track.target)
+                    if goal is not None and cycle.stop is None and not cycle.cancelled:
+                        real = cycle.reach(m.basis, goal, project=True)
+                        due = None if real is None else m.basis.dt(real)
+                    if cycle.points is not None:
+                        cycle.due_cache = (cycle.points, due)
             out[track.target.name] = due
         return out
 
