@@ -67,7 +67,15 @@ from ticketcore.assign import (
 )
 from ticketcore.desk._config import DeskConfig
 from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
-from ticketcore.events import StatusChanged, TicketCreated, TicketEvent, TicketUpdated
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    DueDateSet,
+    StatusChanged,
+    TicketCreated,
+    TicketEvent,
+    TicketUpdated,
+)
 from ticketcore.sla import Action, Alert, MoveTier, Notify, RaisePriority, Reassign, SLAClock
 
 __all__ = ["SHARED_IDS", "STATE_VERSION", "Desk"]
@@ -76,6 +84,10 @@ __all__ = ["SHARED_IDS", "STATE_VERSION", "Desk"]
 #: release wrote (the migration rule: a new version only adds keys with defaults, or
 #: ships a reader for the old shape).
 STATE_VERSION: Final = 1
+
+#: Ticket events the dispatcher only notes once the desk has checked the ticket is open and
+#: decides them at its clock: it cannot refuse them.
+_ROUTING_CANNOT_REFUSE: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
 
 #: How many ids of agent and routing events the desk remembers for idempotence.
 SHARED_IDS: Final = 1000
@@ -209,15 +221,22 @@ class Desk:
         routing_at = at if self._now is None or at > self._now else self._now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
-        if clock is not None:
-            checkpoint = clock.checkpoint()
-            alerts = clock.handle(event)  # atomic by itself
-        try:
-            decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
-        except BaseException:
+        if type(event) in _ROUTING_CANNOT_REFUSE:
+            # The dispatcher only notes these (the desk checked the ticket and the time):
+            # no checkpoint is needed.
             if clock is not None:
-                clock.restore(checkpoint)
-            raise
+                alerts = clock.handle(event)
+            decisions = self._dispatcher.handle(event, at=routing_at)
+        else:
+            if clock is not None:
+                checkpoint = clock.checkpoint()
+                alerts = clock.handle(event)  # atomic by itself
+            try:
+                decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
+            except BaseException:
+                if clock is not None:
+                    clock.restore(checkpoint)
+                raise
         if isinstance(event, TicketCreated):
             self._parts[tid] = part
         if event_id is not None:
