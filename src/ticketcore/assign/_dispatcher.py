@@ -1329,7 +1329,9 @@ class Dispatcher:
         if key is None:
             key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
-        queue = self._queues.setdefault(pool.name, {}).setdefault(self._need(rec.ticket, pool), [])
+        t = rec.ticket
+        need = (t.language.casefold() if pool.match_language and t.language else "", t.skills)  # see _need
+        queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
         heapq.heappush(queue, (key, rec.version, rec.ticket.id))
 
     @staticmethod
