@@ -193,8 +193,6 @@ def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> N
 
 def _names(value: object, field: str, kind: str) -> frozenset[str]:
     """A set of names (tags, skills): stripped and in lower case, each non-empty."""
-    if type(value) is frozenset and not value:
-        return value  # the common empty set, as attrs.evolve passes it back on every copy
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidInput(field, f"a collection of {kind} strings", value)
     names = []
@@ -210,6 +208,8 @@ def _to_tags(value: object) -> frozenset[str]:
 
 
 def _to_skills(value: object) -> frozenset[str]:
+    if type(value) is frozenset and not value:
+        return value  # the default: no required skills, one shared empty set
     return _names(value, "skills", "skill")
 
 

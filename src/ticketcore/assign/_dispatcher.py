@@ -115,6 +115,7 @@ def _missing(need: frozenset[str], have: frozenset[str]) -> str:
 
 #: A backlog heap's key: the language to match ("" for none) and the required skills.
 _Need = tuple[str, frozenset[str]]
+_PLAIN: Final[_Need] = ("", frozenset())
 
 
 def _micros(at: datetime) -> int:
@@ -1381,7 +1382,7 @@ class Dispatcher:
             blocked: set[_Need] = set()
             while True:
                 best: tuple[Any, ...] | None = None
-                best_need: _Need = ("", frozenset())
+                best_need = _PLAIN
                 for need, queue in queues.items():
                     if need in blocked:
                         continue
