@@ -13,6 +13,7 @@ import pytest
 
 from ticketcore import InvalidInput, Priority, Status, Ticket
 from ticketcore._util import load_instant
+from ticketcore.conditions import Condition, F
 from ticketcore.events import CustomerMessage
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -35,6 +36,17 @@ def test_defaults_and_normalisation() -> None:
     assert (("a", "x"), ("b", 1)) == t.custom
     assert 1 == t.custom_value("b")
     assert t.custom_value("missing") is None
+
+
+def test_required_skills_are_a_set_in_lower_case_and_a_sorted_list_in_the_dict_form() -> None:
+    """Skills normalise as Agent.skills; the dict form lists them sorted, leaving them out when empty."""
+    t = Ticket(id="T", created=T0, skills=[" Billing", "refunds", "BILLING"])
+
+    assert frozenset({"billing", "refunds"}) == t.skills
+    assert ["billing", "refunds"] == t.to_dict()["skills"]
+    assert t == Ticket.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert "skills" not in Ticket(id="T", created=T0).to_dict()
+    assert frozenset() == Ticket.from_dict({"id": "T", "created": "2026-03-02T09:00:00+00:00"}).skills
 
 
 def test_priorities_are_ordered() -> None:
@@ -63,6 +75,9 @@ def test_tickets_are_immutable_values() -> None:
         ({"tier": 5}, "tier"),
         ({"tier": True}, "tier"),
         ({"tags": "vip"}, "tags"),
+        ({"skills": "billing"}, "skills"),
+        ({"skills": ["billing", " "]}, "skills"),
+        ({"skills": [7]}, "skills"),
         ({"channel": ""}, "channel"),
         ({"subject": None}, "subject"),
         ({"custom": {"x": [1]}}, "custom.x"),
@@ -138,6 +153,9 @@ def test_custom_values_must_survive_json(value: float) -> None:
     [
         ({"tags": {"vip": 1}}, "t.tags"),
         ({"tags": "vip"}, "t.tags"),
+        ({"skills": "billing"}, "t.skills"),
+        ({"skills": {"billing": 1}}, "t.skills"),
+        ({"skills": [""]}, "t.skills"),
         ({"custom": [["region", "EU"]]}, "t.custom"),
         ({"custom": {"score": math.nan}}, "t.custom.score"),
         ({"tier": "2"}, "t.tier"),
@@ -178,6 +196,7 @@ def test_an_accepted_ticket_round_trips_exactly_through_json() -> None:
         tags={"VIP", "crash"},
         subject="Straße \ud800",
         language="de",
+        skills={"Billing", "refunds"},
         product_code="XT372",
         plan="pro",
         custom={"big": 10**30, "f": -0.0, "yes": True, "none": None, "s": ""},
@@ -199,3 +218,24 @@ def test_a_skipped_wall_time_is_stored_as_the_real_one() -> None:
     assert datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin")) == t.created
     assert t.created.timestamp() == skipped.timestamp()
     assert t == Ticket.from_dict(json.loads(json.dumps(t.to_dict())))
+
+
+def test_conditions_read_required_skills_as_a_set_field() -> None:
+    """F.skills tests the required skills as F.tags tests the tags, ignoring case, in both forms."""
+    t = Ticket(id="T", created=T0, skills={"billing", "refunds"})
+    cases = [
+        (F.skills.has("Billing"), True),
+        (F.skills.has("de"), False),
+        (F.skills.has_any("de", "refunds"), True),
+        (F.skills.has_all("billing", "de"), False),
+    ]
+    for condition, expected in cases:
+        assert expected is condition.matches(t)
+        assert condition == Condition.from_dict(json.loads(json.dumps(condition.to_dict())))
+    assert not F.skills.has("billing").matches(Ticket(id="T", created=T0))
+    assert {"field": "skills", "has": "billing"} == F.skills.has("billing").to_dict()
+    assert "skills has skill 'billing'" == F.skills.has("billing").describe()
+    assert "skills has all skills of ['billing', 'de']" == F.skills.has_all("billing", "de").describe()
+    with pytest.raises(InvalidInput) as info:
+        Condition.from_dict({"field": "skills", "eq": "billing"}, "when")
+    assert "when.eq" == info.value.field

@@ -192,15 +192,26 @@ def _tier(instance: object, attribute: attrs.Attribute[int], value: object) -> N
         raise InvalidInput(attribute.name, "a support tier from 1 to 4", value)
 
 
-def _to_tags(value: object) -> frozenset[str]:
+def _names(value: object, field: str, kind: str) -> frozenset[str]:
+    """A set of names (tags, skills): stripped and in lower case, each non-empty."""
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidInput("tags", "a collection of tag strings", value)
-    tags = []
-    for tag in value:
-        if not isinstance(tag, str) or not tag.strip():
-            raise InvalidInput("tags", "non-empty tag strings", tag)
-        tags.append(tag.strip().casefold())
-    return frozenset(tags)
+        raise InvalidInput(field, f"a collection of {kind} strings", value)
+    names = []
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput(field, f"non-empty {kind} strings", name)
+        names.append(name.strip().casefold())
+    return frozenset(names)
+
+
+def _to_tags(value: object) -> frozenset[str]:
+    return _names(value, "tags", "tag")
+
+
+def _to_skills(value: object) -> frozenset[str]:
+    if type(value) is frozenset and not value:
+        return value  # the default: no required skills, one shared empty set
+    return _names(value, "skills", "skill")
 
 
 def _to_custom(value: object) -> tuple[tuple[str, CustomValue], ...]:
@@ -227,6 +238,9 @@ class Ticket:
     Conditions (`ticketcore.conditions`) read these fields by name. Tags are
     normalised to lower case (``"VIP"`` and ``"vip"`` are one tag), and custom fields
     are kept as sorted ``(name, value)`` pairs; read them with `custom_value`.
+    ``skills`` are the skills an agent needs to take the ticket (lower case, as
+    `ticketcore.assign.Agent.skills`): automatic assignment gives it only to an agent
+    who has all of them.
 
     >>> from datetime import datetime, timezone
     >>> t = Ticket(id="T-1", created=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
@@ -244,6 +258,7 @@ class Ticket:
     tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_tags)
     subject: str = attrs.field(default="")
     language: str | None = attrs.field(default=None, validator=_optional_str)
+    skills: frozenset[str] = attrs.field(default=frozenset(), converter=_to_skills)
     product_code: str | None = attrs.field(default=None, validator=_optional_str)
     plan: str | None = attrs.field(default=None, validator=_optional_str)
     custom: tuple[tuple[str, CustomValue], ...] = attrs.field(default=(), converter=_to_custom)
@@ -276,7 +291,7 @@ class Ticket:
                 continue
             if isinstance(value, enum.Enum):
                 value = value.value
-            elif name == "tags":
+            elif name in ("tags", "skills"):
                 value = sorted(value)
             elif name == "custom":
                 value = dict(value)
@@ -287,14 +302,15 @@ class Ticket:
     def from_dict(cls, data: object, path: str = "ticket") -> Ticket:
         """Read the dict form written by `to_dict`; an error names the field's path.
 
-        The dict form is JSON's: ``tags`` is a list of strings and ``custom`` a dict (the
-        constructor also takes any collection of tags and ``(name, value)`` pairs).
+        The dict form is JSON's: ``tags`` and ``skills`` are lists of strings and ``custom``
+        a dict (the constructor also takes any collection of names and ``(name, value)`` pairs).
         """
         check_depth(data, path)
         d = check_keys(data, path, _TICKET_FIELDS, ("id", "created"))
         d["created"] = load_instant(d["created"], f"{path}.created")
-        if "tags" in d and not isinstance(d["tags"], list):
-            raise InvalidInput(f"{path}.tags", "a list of tag strings", d["tags"])
+        for name, kind in (("tags", "tag"), ("skills", "skill")):
+            if name in d and not isinstance(d[name], list):
+                raise InvalidInput(f"{path}.{name}", f"a list of {kind} strings", d[name])
         if "custom" in d and not isinstance(d["custom"], dict):
             raise InvalidInput(f"{path}.custom", "a dict of custom field values", d["custom"])
         try:

@@ -3,10 +3,12 @@
 Checked after every step (ISSUE #4):
 
 - automatic assignment never takes an agent to or past the cap, and never goes to an
-  agent who is not online unless the pool allows it;
+  agent who is not online unless the pool allows it, nor to one without the ticket's
+  required skills (issue 17: pools, backlog passes, assign on closure, and the direct
+  rule that respects availability);
 - every open ticket is in exactly one place, and that place agrees with the decisions
   made so far; each agent's load is the number of their tickets whose status counts;
-- the backlog holds its order, and nothing waits while someone could take it;
+- the backlog holds its order, and nothing waits while someone (with its skills) could take it;
 - restoring the state from its JSON dict before the step gives identical decisions;
 - at the end, replaying the whole event log into a fresh dispatcher gives identical decisions.
 
@@ -52,7 +54,7 @@ from ticketcore.assign import (
     TicketTransferred,
 )
 from ticketcore.conditions import F
-from ticketcore.events import AgentReply, StatusChanged, TicketCreated
+from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
 from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Target
 
 from dispatch_helpers import STRATEGIES, T0
@@ -68,6 +70,10 @@ AUTOMATIC = {
     "routing_changed",
 }
 LANGS = ["en", "de"]
+#: The skills a generated ticket requires (most require none).
+NEEDS: list[set[str]] = [set(), set(), {"billing"}, {"refunds"}, {"billing", "refunds"}]
+#: Decisions that must respect the ticket's skills (direct rules only when they respect availability).
+SKILLED = {"pool_choice", "backlog_pass", "assign_on_closure"}
 #: For the backlog ordered by due time: tickets tagged "doom" have a ten-year goal on a
 #: calendar open one hour a week (beyond any horizon); the rest read the requester's zone.
 POLICIES = SLAPolicies(
@@ -154,17 +160,20 @@ class DispatcherMachine(RuleBasedStateMachine):
             backlog_order=order,
         )
         routing = Routing(
-            rules=[Rule(name="vip to a1", when=F.tags.has("vip"), agent="a1")],
+            rules=[
+                Rule(name="vip to a1", when=F.tags.has("vip"), agent="a1"),
+                Rule(name="x to a3", when=F.tags.has("x"), agent="a3", respect_availability=True),
+            ],
             pools=[self.pool, Pool(name="second", tier=2, cap=cap, backlog=backlog)],
             tiers={1: "team", 2: "second"},
             escalation_tags=["crash"],
             return_on_offline=returns,
         )
         agents = [
-            Agent(id="a1", languages=["en"]),
+            Agent(id="a1", languages=["en"], skills=["billing"]),
             Agent(id="a2", languages=["en", "de"], weight=2),
-            Agent(id="a3", languages=["de"], cap=cap + 1),
-            Agent(id="b1", tier=2, languages=["en", "de"]),
+            Agent(id="a3", languages=["de"], cap=cap + 1, skills=["billing", "refunds"]),
+            Agent(id="b1", tier=2, languages=["en", "de"], skills=["billing"]),
         ]
         self.caps = {"a1": cap, "a2": cap, "a3": cap + 1, "b1": cap}
         self.sla = POLICIES if order == "due" else None
@@ -246,8 +255,17 @@ class DispatcherMachine(RuleBasedStateMachine):
         language=st.sampled_from([None, *LANGS]),
         priority=st.sampled_from(["low", "normal", "urgent"]),
         tags=st.sets(st.sampled_from(["vip", "crash", "x"]), max_size=2),
+        skills=st.sampled_from(NEEDS),
     )
-    def create(self, minutes: int, channel: str, language: str | None, priority: str, tags: set[str]) -> None:
+    def create(  # noqa: PLR0917 - one argument per drawn field
+        self,
+        minutes: int,
+        channel: str,
+        language: str | None,
+        priority: str,
+        tags: set[str],
+        skills: set[str],
+    ) -> None:
         self.serial += 1
         tid = f"T{self.serial}"
         ticket = Ticket(
@@ -257,6 +275,7 @@ class DispatcherMachine(RuleBasedStateMachine):
             language=language,
             priority=priority,
             tags=tags,
+            skills=skills,
         )
         self.status[tid] = Status.NEW
         self.feed(TicketCreated(ticket=ticket))
@@ -273,6 +292,28 @@ class DispatcherMachine(RuleBasedStateMachine):
             self.status[tid] = new
             if new is Status.CLOSED:
                 self.where.pop(tid, None)
+
+    @precondition(lambda self: bool(self.status))
+    @rule(data=st.data(), new=st.sampled_from([Status.SOLVED, Status.CLOSED]))
+    def resolve_an_assigned_ticket(self, data: st.DataObject, new: Status) -> None:
+        """An agent resolves one of their tickets: the freed slot goes to the backlog (or the owner)."""
+        assigned = [t for t in self.open_tickets() if self.d.place(t)[0] == "assigned"]
+        if assigned:
+            tid = data.draw(st.sampled_from(assigned))
+            self.feed(StatusChanged(ticket_id=tid, at=self.tick_clock(1), status=new))
+            self.status[tid] = new
+            if new is Status.CLOSED:
+                self.where.pop(tid, None)
+
+    @precondition(lambda self: bool(self.status))
+    @rule(data=st.data(), skills=st.sampled_from(NEEDS), language=st.sampled_from([None, *LANGS]))
+    def change_needs(self, data: st.DataObject, skills: set[str], language: str | None) -> None:
+        """A ticket's required skills (and language) change: a waiting one may move line or be handed out."""
+        known = list(self.d.tickets())
+        if known:
+            tid = data.draw(st.sampled_from(known))
+            changes = {"skills": skills, "language": language}
+            self.feed(TicketUpdated(ticket_id=tid, at=self.tick_clock(1), changes=changes))
 
     @rule(
         agent=st.sampled_from(["a1", "a2", "a3", "b1"]),
@@ -318,7 +359,8 @@ class DispatcherMachine(RuleBasedStateMachine):
         if "a4" in {a.id for a in self.d.agents}:
             self.feed(AgentRemoved(agent_id="a4", at=self.tick_clock(1)))
         else:
-            self.feed(AgentAdded(agent=Agent(id="a4", languages=["de", "en"]), at=self.tick_clock(1)))
+            a4 = Agent(id="a4", languages=["de", "en"], skills=["refunds"])
+            self.feed(AgentAdded(agent=a4, at=self.tick_clock(1)))
             self.caps["a4"] = self.pool.cap
 
     @rule(minutes=st.integers(0, 60))
@@ -333,9 +375,9 @@ class DispatcherMachine(RuleBasedStateMachine):
         for decision in self.step_decisions:
             if not isinstance(decision, Assigned) or decision.cause not in AUTOMATIC:
                 continue
+            agent = agents.get(decision.agent_id)
             if decision.reason in ("direct_rule", "reopened_to_owner"):
                 continue  # direct rules and reopens may go past the cap or to an offline agent (ISSUE)
-            agent = agents.get(decision.agent_id)
             if agent is None:
                 continue  # removed later in the same step
             pool_cap = self.pool.cap
@@ -344,6 +386,19 @@ class DispatcherMachine(RuleBasedStateMachine):
             assert self.d.load(agent.id) <= cap, f"{decision.agent_id} pushed past cap by {decision}"
             if not self.pool.assign_offline:
                 assert agent.presence.value == "online", decision
+
+    @invariant()
+    def automatic_assignment_respects_required_skills(self) -> None:
+        agents = {a.id: a for a in self.d.agents}
+        for decision in self.step_decisions:
+            if not isinstance(decision, Assigned) or decision.ticket_id not in self.d.tickets():
+                continue
+            agent = agents.get(decision.agent_id)
+            if agent is not None and (
+                decision.reason in SKILLED or decision.explanation.route == "rule 'x to a3'"
+            ):
+                need = self.d.ticket(decision.ticket_id).skills
+                assert need <= agent.skills, f"{decision.agent_id} lacks {need} for {decision}"
 
     @invariant()
     def every_ticket_in_exactly_one_place(self) -> None:
@@ -389,7 +444,8 @@ class DispatcherMachine(RuleBasedStateMachine):
                     or ticket.language in agent.languages
                 )
                 present = self.pool.assign_offline or agent.presence.value == "online"
-                assert not (speaks and present and self.d.load(agent.id) < cap), (
+                skilled = ticket.skills <= agent.skills
+                assert not (speaks and skilled and present and self.d.load(agent.id) < cap), (
                     f"{ticket.id} waits while {agent.id} could take it"
                 )
 

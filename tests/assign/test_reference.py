@@ -1,9 +1,11 @@
 """The dispatcher against a slow, obviously correct reference, on random event streams.
 
 The reference recounts every load from the tickets, checks every agent from scratch for
-every ticket, keeps the backlog as a plain sorted list and hands it out after every
-event until nobody can take its head. The dispatcher keeps incremental reason tables,
-heaps and restricted passes; both must pick the same agent for every ticket.
+every ticket (presence, cap, the ticket's required skills), keeps the backlog as a plain
+sorted list and, after every event, walks it in order handing each ticket to whoever can
+take it (a ticket nobody has the skills or room for is skipped, not a wall). The
+dispatcher keeps incremental reason tables, heaps per need and restricted passes; both
+must pick the same agent for every ticket.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ from ticketcore.events import StatusChanged, TicketCreated
 from dispatch_helpers import T0
 
 IDS = ["a", "b", "c", "d"]
+SKILLS = {
+    "a": frozenset(),
+    "b": frozenset({"billing"}),
+    "c": frozenset({"billing", "de"}),
+    "d": frozenset({"de"}),
+}
+NEEDS = [frozenset(), frozenset({"billing"}), frozenset({"de"}), frozenset({"billing", "de"})]
 
 
 class Reference:
@@ -45,6 +54,7 @@ class Reference:
         self.owner: dict[str, str] = {}
         self.solved: set[str] = set()
         self.backlog: list[tuple[int, str]] = []
+        self.need: dict[str, frozenset[str]] = {}
         self.last = -1
         self.last_at: dict[str, int] = {}
         self.counter = 0
@@ -52,11 +62,11 @@ class Reference:
     def load(self, agent: str) -> int:
         return sum(1 for t, a in self.owner.items() if a == agent and t not in self.solved)
 
-    def eligible(self) -> list[str]:
-        return [a for a in IDS if self.online[a] and self.load(a) < self.cap]
+    def eligible(self, need: frozenset[str]) -> list[str]:
+        return [a for a in IDS if self.online[a] and self.load(a) < self.cap and need <= SKILLS[a]]
 
-    def pick(self) -> str | None:
-        ok = self.eligible()
+    def pick(self, ticket: str) -> str | None:
+        ok = self.eligible(self.need[ticket])
         if not ok:
             return None
         if self.strategy == "sequential":
@@ -76,15 +86,15 @@ class Reference:
         self.last_at[agent] = self.counter
 
     def drain(self) -> None:
-        while self.backlog:
-            agent = self.pick()
-            if agent is None:
-                return
-            _, ticket = self.backlog.pop(0)
-            self.give(ticket, agent)
+        for entry in list(self.backlog):
+            agent = self.pick(entry[1])
+            if agent is not None:
+                self.backlog.remove(entry)
+                self.give(entry[1], agent)
 
-    def create(self, ticket: str, n: int) -> str | None:
-        agent = self.pick()
+    def create(self, ticket: str, n: int, need: frozenset[str]) -> str | None:
+        self.need[ticket] = need
+        agent = self.pick(ticket)
         if agent is not None:
             self.give(ticket, agent)
         elif self.backlog_on:
@@ -98,12 +108,17 @@ class Reference:
     cap=st.integers(1, 3),
     backlog=st.booleans(),
     steps=st.lists(
-        st.tuples(st.sampled_from(["create", "solve", "presence"]), st.integers(0, 50), st.sampled_from(IDS)),
+        st.tuples(
+            st.sampled_from(["create", "solve", "presence"]),
+            st.integers(0, 50),
+            st.sampled_from(IDS),
+            st.sampled_from(NEEDS),
+        ),
         max_size=80,
     ),
 )
 def test_dispatcher_agrees_with_the_reference(
-    strategy: str, cap: int, backlog: bool, steps: list[tuple[str, int, str]]
+    strategy: str, cap: int, backlog: bool, steps: list[tuple[str, int, str, frozenset[str]]]
 ) -> None:
     """Every ticket goes to the same agent (or waits) in both, after every event."""
     strategies: dict[str, Strategy] = {
@@ -112,16 +127,16 @@ def test_dispatcher_agrees_with_the_reference(
         "least_loaded": LeastLoaded(),
     }
     pool = Pool(name="p", agents=IDS, strategy=strategies[strategy], cap=cap, backlog=backlog)
-    d = Dispatcher(Routing(pools=[pool], default_pool="p"), [Agent(id=a) for a in IDS])
+    d = Dispatcher(Routing(pools=[pool], default_pool="p"), [Agent(id=a, skills=SKILLS[a]) for a in IDS])
     ref = Reference(strategy, cap, backlog)
     created: list[str] = []
-    for n, (kind, pick, agent) in enumerate(steps):
+    for n, (kind, pick, agent, need) in enumerate(steps):
         at = T0 + timedelta(minutes=n)
         if kind == "create":
             tid = f"T{n:03d}"
             created.append(tid)
-            want = ref.create(tid, n)
-            (decision,) = d.handle(TicketCreated(ticket=Ticket(id=tid, created=at)))
+            want = ref.create(tid, n, need)
+            (decision,) = d.handle(TicketCreated(ticket=Ticket(id=tid, created=at, skills=need)))
             got = decision.agent_id if isinstance(decision, Assigned) else None
             assert got == want
             assert isinstance(decision, Assigned | Queued) or not backlog

@@ -15,8 +15,9 @@ dispatcher never reads a clock or stores anything itself. Its state is:
   weighted cycle's credits;
 - the idle clock, one for all pools: when each agent last received a ticket, by any
   route (a sequence number, not a time, so equal times never tie);
-- the backlogs: per pool, one heap per language the pool must match (a single heap
-  when it does not), ordered by the pool's `BacklogOrder` with the arrival order as
+- the backlogs: per pool, one heap per need, a ticket's required skills and, when the
+  pool matches languages, its language (a single heap when no ticket has needs), ordered
+  by the pool's `BacklogOrder` with the arrival order as
   the last tie-break. Every ticket in one heap has the same set of eligible agents, so a
   head that finds nobody blocks its heap for the pass without wrongly blocking tickets
   behind it, and a pass costs a heap operation per ticket handed out, however long
@@ -105,6 +106,16 @@ _READS: Final = frozenset({1, 2})
 def _strategy_name(pool: Pool) -> str:
     form = pool.strategy.to_dict()
     return form if isinstance(form, str) else pool.strategy.name
+
+
+def _missing(need: frozenset[str], have: frozenset[str]) -> str:
+    """Why an agent without some of the skills ``need`` is passed over: ``missing skill 'billing'``."""
+    return "missing skill " + ", ".join(map(repr, sorted(need - have)))
+
+
+#: A backlog heap's key: the language to match ("" for none) and the required skills.
+_Need = tuple[str, frozenset[str]]
+_PLAIN: Final[_Need] = ("", frozenset())
 
 
 def _micros(at: datetime) -> int:
@@ -353,7 +364,7 @@ class Dispatcher:
         self._arrivals = 0
         self._now: datetime | None = None
         self._decided = _EPOCH  # the instant of the event being handled (see handle)
-        self._queues: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+        self._queues: dict[str, dict[_Need, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
         self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
         self._pools_of: dict[str, list[Pool]] = {}
@@ -410,8 +421,7 @@ class Dispatcher:
                 elif pool.tier is not None and agent.tier != pool.tier:
                     excluded.append((a, f"tier {agent.tier}, not {pool.tier}"))
                 elif pool.skills and not pool.skills <= agent.skills:
-                    missing = sorted(pool.skills - agent.skills)
-                    excluded.append((a, "missing skill " + ", ".join(map(repr, missing))))
+                    excluded.append((a, _missing(pool.skills, agent.skills)))
                 else:
                     members.append(a)
                     self._pools_of[a].append(pool)
@@ -510,8 +520,8 @@ class Dispatcher:
     def backlog(self, pool: str) -> tuple[str, ...]:
         """The ids of the tickets waiting in ``pool``'s backlog, in the order they will be handed out.
 
-        When the pool matches languages, tickets of different languages wait in separate
-        lines; this merges them by the pool's order.
+        Tickets with different needs (required skills; languages, when the pool matches
+        them) wait in separate lines; this merges them by the pool's order.
         """
         if pool not in self._pool_by_name:
             raise InvalidInput.unknown_key("pool", pool, self._pool_by_name, "pool names")
@@ -690,7 +700,13 @@ class Dispatcher:
                     self._drain(at, {previous}, out)
                 return
         if rec.place == BACKLOG:  # re-key: priority or fields may have changed
-            self._enqueue(rec, self._pool_by_name[rec.pool or ""])
+            pool = self._pool_by_name[rec.pool or ""]
+            self._enqueue(rec, pool)
+            need = self._need(new, pool)
+            # Its needs changed (fewer skills, another language): someone may take it now,
+            # if it heads its new line (the tickets ahead of it wait for a reason).
+            if need != self._need(old, pool) and self._head(self._queues[pool.name][need], pool.name) is rec:
+                self._to_pool_from_backlog(rec, pool, at, counts={}, out=out)
 
     @staticmethod
     def _satisfied(rule: Rule, rec: _Rec) -> bool:
@@ -995,7 +1011,7 @@ class Dispatcher:
                     passed.append((rule.name, f"agent {rule.agent!r} is not a current agent"))
                     continue
                 if rule.respect_availability or returning:
-                    why = self._direct_check(agent)
+                    why = self._direct_check(agent, rec.ticket)
                     if why is not None:
                         passed.append((rule.name, f"agent {rule.agent!r} {why}"))
                         continue
@@ -1039,11 +1055,12 @@ class Dispatcher:
         pool = self._pool_by_name[target or ""]  # Routing checked that rule and tier pools exist
         self._to_pool(rec, pool, at, cause=cause, route=route, out=out, rules_passed=tuple(passed))
 
-    def _direct_check(self, agent: Agent) -> str | None:
+    def _direct_check(self, agent: Agent, ticket: Ticket) -> str | None:
         """Why a direct rule that respects availability cannot use ``agent`` now, or None.
 
         The cap is the agent's own, else the lowest cap of the pools they are a member
-        of (the first that would stop them there).
+        of (the first that would stop them there). The agent must have the ticket's
+        required skills.
         """
         if agent.presence is not _ONLINE:
             return f"is {agent.presence.value}"
@@ -1054,6 +1071,9 @@ class Dispatcher:
             cap = min(caps) if caps else None
         if cap is not None and load >= cap:
             return f"is at cap {load}/{cap}"
+        need = ticket.skills
+        if need and not need <= agent.skills:
+            return "is " + _missing(need, agent.skills)
         return None
 
     def _select(
@@ -1064,10 +1084,11 @@ class Dispatcher:
             return Selection(None, (), 0, "the pool has no members")
         reasons = self._reasons[pool.name]
         lang = ticket.language.casefold() if pool.match_language and ticket.language else None
+        need = ticket.skills
         shifts = self._has_shift[pool.name]
         limit = pool.backlog_limit if counts is not None else None
         check: Check
-        plain = lang is None and not shifts and limit is None
+        plain = lang is None and not need and not shifts and limit is None
         if plain:
             last = self._selected.get(pool.name)
             if last is not None and last[0] == self._epoch:
@@ -1085,6 +1106,8 @@ class Dispatcher:
                     return "outside shift"
                 if lang is not None and lang not in agent.languages:
                     return f"does not speak {lang!r}"
+                if need and not need <= agent.skills:
+                    return _missing(need, agent.skills)
                 if limit is not None and counts is not None and counts.get(a, 0) >= limit:
                     return f"backlog limit {limit} reached this pass"
                 return None
@@ -1307,9 +1330,16 @@ class Dispatcher:
         if key is None:
             key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
-        lang = rec.ticket.language.casefold() if pool.match_language and rec.ticket.language else ""
-        queue = self._queues.setdefault(pool.name, {}).setdefault(lang, [])
+        t = rec.ticket
+        need = (t.language.casefold() if pool.match_language and t.language else "", t.skills)  # see _need
+        queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
         heapq.heappush(queue, (key, rec.version, rec.ticket.id))
+
+    @staticmethod
+    def _need(ticket: Ticket, pool: Pool) -> _Need:
+        """The key of the backlog heap the ticket waits in: who may take it depends on nothing else."""
+        lang = ticket.language.casefold() if pool.match_language and ticket.language else ""
+        return (lang, ticket.skills)
 
     def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
         rec = self._tickets.get(entry[-1])
@@ -1324,7 +1354,7 @@ class Dispatcher:
         return None
 
     def _ready(self, agent_id: str, pool: Pool, at: datetime) -> bool:
-        """Whether the agent could take some ticket from the pool now (ignoring language)."""
+        """Whether the agent could take some ticket from the pool now (ignoring language and skills)."""
         agent = self._agents.get(agent_id)
         if agent is None or self._reasons[pool.name].get(agent_id, "") is not None:
             return False
@@ -1349,30 +1379,30 @@ class Dispatcher:
             if not queues or (wanted is not None and pool.name not in wanted):
                 continue
             counts: dict[str, int] = {}
-            blocked: set[str] = set()
+            blocked: set[_Need] = set()
             while True:
                 best: tuple[Any, ...] | None = None
-                best_lang = ""
-                for lang, queue in queues.items():
-                    if lang in blocked:
+                best_need = _PLAIN
+                for need, queue in queues.items():
+                    if need in blocked:
                         continue
                     if self._head(queue, pool.name) is None:
                         continue
                     if best is None or queue[0] < best:
-                        best, best_lang = queue[0], lang
+                        best, best_need = queue[0], need
                 if best is None:
                     break
                 rec = self._tickets[best[-1]]
                 if self._to_pool_from_backlog(rec, pool, at, counts=counts, out=out):
-                    heapq.heappop(queues[best_lang])
+                    heapq.heappop(queues[best_need])
                     # A pass for some agents ends when none of them has room left: everyone
                     # else was already unable to take these tickets before the event.
                     if trigger is not None and not any(self._ready(a, pool, at) for a in trigger):
                         break
                 else:
-                    blocked.add(best_lang)
-            for lang in [k for k, q in queues.items() if not q]:
-                del queues[lang]
+                    blocked.add(best_need)
+            for need in [k for k, q in queues.items() if not q]:
+                del queues[need]
             if not queues:
                 del self._queues[pool.name]
 
@@ -1403,19 +1433,20 @@ class Dispatcher:
         if agent is None:
             return
         best: tuple[Any, ...] | None = None
-        where: tuple[Pool, str] | None = None
+        where: tuple[Pool, _Need] | None = None
         for pool in self._pools_of.get(owner, ()):
             if not pool.assign_on_closure or not self._ready(owner, pool, at):
                 continue
-            for lang, queue in self._queues.get(pool.name, {}).items():
-                if lang and lang not in agent.languages:
+            for need, queue in self._queues.get(pool.name, {}).items():
+                lang, skills = need
+                if (lang and lang not in agent.languages) or not skills <= agent.skills:
                     continue
                 if self._head(queue, pool.name) is not None and (best is None or queue[0] < best):
-                    best, where = queue[0], (pool, lang)
+                    best, where = queue[0], (pool, need)
         if best is None or where is None:
             return
-        pool, lang = where
-        heapq.heappop(self._queues[pool.name][lang])
+        pool, need = where
+        heapq.heappop(self._queues[pool.name][need])
         rec = self._tickets[best[-1]]
         why = Explanation(
             route="assign on closure",

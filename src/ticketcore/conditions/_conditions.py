@@ -53,6 +53,7 @@ _KINDS: Final = {
     "tier": "number",
     "status": "status",
     "tags": "tags",
+    "skills": "tags",  # a set of names, tested as tags are
 }
 _OPS: Final = {
     "text": ("eq", "in", "contains", "word", "regex", "is_set"),
@@ -364,6 +365,8 @@ class Test(Condition):
         shown = _dump(self.value)
         words = {"in": "in", "contains": "contains", "word": "contains word", "regex": "matches",
                  "has": "has tag", "has_any": "has any tag of", "has_all": "has all tags of"}  # fmt: skip
+        if self.field == "skills":
+            words = {"has": "has skill", "has_any": "has any skill of", "has_all": "has all skills of"}
         if self.op == "is_set":
             return f"{self.field} is {'set' if self.value else 'not set'}"
         return f"{self.field} {_SYMBOLS.get(self.op) or words[self.op]} {shown!r}"
@@ -591,15 +594,15 @@ class Field:
         return self._t("is_set", value)
 
     def has(self, tag: str) -> Test:
-        """The tags include ``tag``."""
+        """The tags (or required skills) include ``tag``."""
         return self._t("has", tag)
 
     def has_any(self, *tags: str) -> Test:
-        """The tags include at least one of ``tags``."""
+        """The tags (or required skills) include at least one of ``tags``."""
         return self._t("has_any", list(tags))
 
     def has_all(self, *tags: str) -> Test:
-        """The tags include every one of ``tags``."""
+        """The tags (or required skills) include every one of ``tags``."""
         return self._t("has_all", list(tags))
 
 
@@ -613,6 +616,7 @@ class _Fields:
     priority: Final = Field("priority")
     tier: Final = Field("tier")
     tags: Final = Field("tags")
+    skills: Final = Field("skills")
     subject: Final = Field("subject")
     language: Final = Field("language")
     product_code: Final = Field("product_code")
