@@ -529,6 +529,12 @@ def test_mutated_form_is_refused_by_name_or_round_trips(form: Form, data: st.Dat
 # -- the configuration as TOML and JSON text ------------------------------------------------
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes, but characters beyond the BMP as themselves
+    (JSON escapes them as surrogate pairs, which TOML refuses)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML refuses a raw DEL
+
+
 def _toml_value(value: object) -> str:
     """TOML for one value, inline (tables as inline tables); refuses what TOML cannot carry."""
     if isinstance(value, bool):
@@ -544,11 +550,11 @@ def _toml_value(value: object) -> str:
             else repr(value)
         )
     if isinstance(value, str):
-        return json.dumps(value)
+        return _toml_string(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_toml_string(str(k))} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(value)
 
 
@@ -556,7 +562,7 @@ def to_toml(data: object) -> str:
     """A TOML document for a dict of JSON-like values: top-level keys, values inline."""
     if not isinstance(data, dict):
         raise TypeError(data)
-    return "".join(f"{json.dumps(str(k))} = {_toml_value(v)}\n" for k, v in data.items())
+    return "".join(f"{_toml_string(str(k))} = {_toml_value(v)}\n" for k, v in data.items())
 
 
 def _as_text(data: object, dump: Callable[[Any], str]) -> str | None:
