@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ticketcore import Status, Ticket
+from ticketcore import Priority, Status, Ticket
 from ticketcore.assign import (
     Assigned,
     Decision,
@@ -20,7 +20,9 @@ from ticketcore.assign import (
     Strategy,
     Weighted,
 )
+from ticketcore.conditions import F
 from ticketcore.events import StatusChanged, TicketCreated
+from ticketcore.sla import BusinessCalendar, Metric, SLAPolicy, Target
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -33,6 +35,22 @@ STRATEGIES: list[Strategy] = [
     SpareCapacity(percentage=True),
     Weighted(),
 ]
+
+
+#: For backlogs ordered by due time: tickets tagged "doom" have a ten-year goal on a calendar
+#: open one hour a week, beyond any horizon, so their due time cannot be computed.
+DOOM = SLAPolicy(
+    name="doom",
+    when=F.tags.has("doom"),
+    calendar=BusinessCalendar("UTC", {"mon": ["09:00-10:00"]}),
+    targets=[
+        Target(
+            name="resolution",
+            metric=Metric.RESOLUTION,
+            goals=dict.fromkeys(Priority, timedelta(days=3650)),
+        )
+    ],
+)
 
 
 def at(minutes: float) -> datetime:

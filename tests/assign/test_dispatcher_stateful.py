@@ -55,9 +55,9 @@ from ticketcore.assign import (
 )
 from ticketcore.conditions import F
 from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
-from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Target
+from ticketcore.sla import Metric, SLAPolicies, SLAPolicy, Target
 
-from dispatch_helpers import STRATEGIES, T0
+from dispatch_helpers import DOOM, STRATEGIES, T0
 
 AUTOMATIC = {
     "created",
@@ -78,18 +78,7 @@ SKILLED = {"pool_choice", "backlog_pass", "assign_on_closure"}
 #: calendar open one hour a week (beyond any horizon); the rest read the requester's zone.
 POLICIES = SLAPolicies(
     [
-        SLAPolicy(
-            name="doom",
-            when=F.tags.has("doom"),
-            calendar=BusinessCalendar("UTC", {"mon": ["09:00-10:00"]}),
-            targets=[
-                Target(
-                    name="resolution",
-                    metric=Metric.RESOLUTION,
-                    goals=dict.fromkeys(Priority, timedelta(days=3650)),
-                )
-            ],
-        ),
+        DOOM,
         SLAPolicy(
             name="std",
             timezone_from="custom.tz",

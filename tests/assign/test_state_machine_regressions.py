@@ -28,26 +28,15 @@ from ticketcore.assign import (
 )
 from ticketcore.conditions import F
 from ticketcore.events import TicketUpdated
-from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Target
+from ticketcore.sla import Metric, SLAPolicies, SLAPolicy, Target
 
-from dispatch_helpers import at, drive, new, status
+from dispatch_helpers import DOOM, at, drive, new, status
 
 #: Resolution within 1 hour (urgent) to 4 hours (low), around the clock; tickets tagged
 #: "doom" have a ten-year goal on a calendar open one hour a week (beyond any horizon).
 POLICIES = SLAPolicies(
     [
-        SLAPolicy(
-            name="doom",
-            when=F.tags.has("doom"),
-            calendar=BusinessCalendar("UTC", {"mon": ["09:00-10:00"]}),
-            targets=[
-                Target(
-                    name="resolution",
-                    metric=Metric.RESOLUTION,
-                    goals=dict.fromkeys(Priority, timedelta(days=3650)),
-                )
-            ],
-        ),
+        DOOM,
         SLAPolicy(
             name="std",
             targets=[
