@@ -243,7 +243,7 @@ class Desk:
             part.ids.append(event_id)
         self._now = routing_at
         closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
-        plain = all(a.action is None or isinstance(a.action, Notify) for a in alerts)
+        plain = not alerts or all(a.action is None or isinstance(a.action, Notify) for a in alerts)
         if plain and not decisions and not closed:
             # The common case, without a run: only this ticket's part changed, and no alert
             # has a routing action (what `_Run` would build, in the same order).
@@ -251,7 +251,9 @@ class Desk:
                 event_id=event_id,
                 alerts=alerts,
                 due=() if clock is None else self._due_changes(tid, part, clock, schedule=True),
-                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None),
+                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None)
+                if alerts
+                else (),
                 touched=(tid,),
             )
         run = _Run(self)
