@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from ticketcore import InvalidInput, InvalidTransition, Ticket
-from ticketcore.assign import Assigned, Escalated, PresenceChanged, Queued, TicketEscalated, TicketTransferred
+from ticketcore.assign import (
+    AgentRemoved,
+    Assigned,
+    Escalated,
+    PresenceChanged,
+    Queued,
+    TicketEscalated,
+    TicketTransferred,
+)
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
 
@@ -300,3 +308,16 @@ def test_tickets_beyond_the_caps_wait_in_the_backlog() -> None:
     outs = [desk.handle(TicketCreated(ticket=ticket(n))) for n in range(5)]
 
     assert [Queued] == [type(d) for d in outs[4].decisions]
+
+
+def test_an_agent_going_offline_notifies_them_in_words() -> None:
+    desk = Desk(config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    desk.handle(PresenceChanged(at=T0, agent_id="ana", presence="away"))
+
+    out = desk.handle(AgentRemoved(at=T0 + H, agent_id="ana"))
+
+    [note] = [n for n in out.notifications if n.why == "unassigned"]
+    assert "ana" == note.to
+    assert note.text.startswith("'T-1' is no longer yours: ")
+    assert "agent_removed" not in note.text  # the prose, not the code

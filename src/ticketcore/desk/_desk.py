@@ -615,7 +615,7 @@ class _Run:
                         why="unassigned",
                         ticket_id=decision.ticket_id,
                         at=decision.at,
-                        text=f"{decision.ticket_id!r} is no longer yours: {decision.reason}",
+                        text=f"{decision.ticket_id!r} is no longer yours: {decision.detail}",
                     )
                 )
         if self.decisions:
