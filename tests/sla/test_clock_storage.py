@@ -141,3 +141,17 @@ def test_due_times_agree_with_the_full_result_after_every_event(
             for t in result.targets
         }
         assert expected == clock.due_times()
+
+
+def test_check_refuses_what_handle_would_and_changes_nothing() -> None:
+    clock = SLAClock(SIMPLE)
+    clock.handle(TicketCreated(ticket=Ticket(id="T-1", created=T0)))
+    before = clock.to_dict()
+
+    with pytest.raises(InvalidInput):
+        clock.check(AgentReply(ticket_id="T-1", at=T0 - timedelta(minutes=1)))
+    with pytest.raises(InvalidInput):
+        clock.check(AgentReply(ticket_id="T-2", at=T0 + timedelta(minutes=1)))
+    clock.check(AgentReply(ticket_id="T-1", at=T0 + timedelta(minutes=1)))
+
+    assert before == clock.to_dict()
