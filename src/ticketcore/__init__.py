@@ -8,7 +8,7 @@ database or a random source. The subpackages are
 - `ticketcore.backlog`: backlog metrics.
 
 The root package exports the version, the error hierarchy and the shared values
-(`Ticket`, `Priority`, `Status`); `ticketcore.conditions` holds the condition
+(`Ticket`, `Priority`, `PriorityScale`, `Status`); `ticketcore.conditions` holds the condition
 language that SLA policies and assignment rules share.
 """
 
@@ -17,6 +17,7 @@ from ticketcore._errors import InvalidInput as InvalidInput
 from ticketcore._errors import InvalidTransition as InvalidTransition
 from ticketcore._errors import TicketcoreError as TicketcoreError
 from ticketcore._ticket import Priority as Priority
+from ticketcore._ticket import PriorityScale as PriorityScale
 from ticketcore._ticket import Status as Status
 from ticketcore._ticket import Ticket as Ticket
 from ticketcore._version import __version__ as __version__
@@ -26,6 +27,7 @@ __all__ = [
     "InvalidInput",
     "InvalidTransition",
     "Priority",
+    "PriorityScale",
     "Status",
     "Ticket",
     "TicketcoreError",

@@ -19,7 +19,7 @@ from typing import Any, Final, cast
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Ticket
+from ticketcore._ticket import Priority, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
 
 __all__ = ["TICKET_READERS", "Reader", "form_of", "read_form", "tag_of"]
@@ -43,7 +43,7 @@ def tag_of(cls: type) -> str:
 def _plain(value: object) -> Any:
     if isinstance(value, datetime):
         return dump_instant(value)
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum | Priority):
         return value.value
     if isinstance(value, frozenset | set):
         return sorted(_plain(v) for v in value)

@@ -121,7 +121,7 @@ CONDITIONS: list[Condition] = [
     whens=st.lists(st.sampled_from(CONDITIONS), max_size=12),
     product=st.none() | st.sampled_from(VALUES),
     channel=st.sampled_from(VALUES),
-    priority=st.sampled_from(Priority),
+    priority=st.sampled_from(list(Priority)),
     subject=st.sampled_from(["", "XT2 broken"]),
     tags=st.sampled_from([frozenset(), frozenset({"vip"})]),
     code=st.none() | st.sampled_from(VALUES),

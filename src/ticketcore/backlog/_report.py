@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority
 from ticketcore._util import read_bool
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions
@@ -124,7 +125,7 @@ class WeekFigures:
 
 
 def _plain(value: object) -> object:
-    return value.value if isinstance(value, enum.Enum) else value
+    return value.value if isinstance(value, enum.Enum | Priority) else value
 
 
 def _seconds(value: timedelta | None) -> float | None:

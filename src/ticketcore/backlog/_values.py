@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Final
 
 from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_in_range
 
 __all__ = ["MISSING_GROUP", "group_value", "is_missing", "stamp", "ticket_id"]
@@ -42,7 +43,7 @@ def group_value(value: object, path: str) -> Hashable:
     """
     if is_missing(value):
         return MISSING_GROUP
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum | Priority):
         value = value.value
     try:
         hash(value)

@@ -5,6 +5,10 @@
 other keys are its fields (instants as ISO 8601 text with the offset, values such as
 tickets, agents and routing in their own dict forms, enums by value). `event_from_dict`
 reads what `event_to_dict` writes back to an equal event.
+
+Given the host's `Vocabulary`, both speak the host's words: `event_to_dict` writes a
+status as its category's first host name, and `event_from_dict` reads host status names
+and priority names (and category names the vocabulary uses) in that vocabulary.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._forms import TICKET_READERS, Reader, form_of, read_form, tag_of
+from ticketcore._ticket import Priority
 from ticketcore.assign import (
     Agent,
     AgentAdded,
@@ -32,6 +37,7 @@ from ticketcore.assign import (
     TicketEscalated,
     TicketTransferred,
 )
+from ticketcore.desk._vocabulary import Vocabulary
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -72,15 +78,35 @@ _READERS: Final[Mapping[str, Reader]] = {
 }
 
 
-def event_to_dict(event: object) -> dict[str, Any]:
+def event_to_dict(event: object, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """The tagged, JSON-compatible dict form of any event a desk reads.
+
+    With a ``vocabulary``, a status is written as its category's first host name (and a
+    ticket's priority left out when it is the vocabulary's default priority).
 
     >>> from datetime import datetime, timezone
     >>> from ticketcore.events import StatusChanged
-    >>> event_to_dict(StatusChanged(ticket_id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
-    ...                             status="solved"))["type"]
+    >>> event = StatusChanged(ticket_id="T-1", at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+    ...                       status="solved")
+    >>> event_to_dict(event)["type"]
     'status_changed'
+    >>> event_to_dict(event, Vocabulary(statuses={"Offen": "open", "Gelöst": "solved"}))["status"]
+    'Gelöst'
     """
+    if vocabulary is None:
+        return _to_dict(event)
+    if not isinstance(vocabulary, Vocabulary):
+        raise InvalidInput("vocabulary", "a ticketcore.desk.Vocabulary or None", vocabulary)
+    with vocabulary.active():
+        form = _to_dict(event)
+    if isinstance(event, StatusChanged):
+        form["status"] = vocabulary.name(event.status)
+    elif isinstance(event, TicketCreated) and "status" in form["ticket"]:
+        form["ticket"]["status"] = vocabulary.name(event.ticket.status)
+    return form
+
+
+def _to_dict(event: object) -> dict[str, Any]:
     if type(event) not in _CLASSES:
         raise InvalidInput("event", f"one of the event types {', '.join(sorted(EVENT_TYPES))}", event)
     form = form_of(event)
@@ -94,8 +120,26 @@ def event_to_dict(event: object) -> dict[str, Any]:
     return form
 
 
-def event_from_dict(data: object, path: str = "event") -> object:
-    """Read an event from its tagged dict form; an error names the path of the bad key or value."""
+def event_from_dict(data: object, path: str = "event", vocabulary: Vocabulary | None = None) -> object:
+    """Read an event from its tagged dict form; an error names the path of the bad key or value.
+
+    With a ``vocabulary`` (a desk's: ``desk.config.vocabulary``), status and priority
+    names are read in it (`Vocabulary.active`); without one, in the vocabulary in force.
+
+    >>> v = Vocabulary(statuses={"Offen": "open", "Warte auf Kunde": "pending"})
+    >>> event_from_dict({"type": "status_changed", "ticket_id": "T-1",
+    ...                  "at": "2026-03-02T09:00:00+00:00", "status": "Warte auf Kunde"}, vocabulary=v).status
+    <Status.PENDING: 'pending'>
+    """
+    if vocabulary is None:
+        return _from_dict(data, path)
+    if not isinstance(vocabulary, Vocabulary):
+        raise InvalidInput("vocabulary", "a ticketcore.desk.Vocabulary or None", vocabulary)
+    with vocabulary.active():
+        return _from_dict(data, path)
+
+
+def _from_dict(data: object, path: str) -> object:
     if not isinstance(data, Mapping):
         raise InvalidInput(path, "an event's dict form with a 'type'", data)
     tag = data.get("type")
@@ -114,7 +158,7 @@ def _default_form(value: object) -> object:
     """A field's default in the model's dict form (which leaves defaults out)."""
     if isinstance(value, frozenset):
         return sorted(value)
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum | Priority):
         return value.value
     to_dict = getattr(value, "to_dict", None)
     return value if to_dict is None else to_dict()

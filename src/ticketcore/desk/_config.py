@@ -16,11 +16,13 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._ticket import Priority
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, wrap
 from ticketcore.assign import Agent, Routing
 from ticketcore.backlog import BacklogOptions
+from ticketcore.conditions import All, Any_, Condition, Not, Test
 from ticketcore.desk._vocabulary import Vocabulary
-from ticketcore.sla import BusinessCalendar, MoveTier, Reassign, SLAPolicies, SLAPolicy
+from ticketcore.sla import BusinessCalendar, MoveTier, RaisePriority, Reassign, SLAPolicies, SLAPolicy
 
 __all__ = ["CONFIG_VERSION", "DeskConfig"]
 
@@ -154,7 +156,8 @@ class DeskConfig:
         Keys: ``version`` (optional, at most `CONFIG_VERSION`), ``calendars``,
         ``vocabulary``, ``sla`` (``{"policies": [...]}``, each policy's ``calendar`` a
         calendar name or an inline calendar), ``routing``, ``agents`` (each ``shift`` a
-        calendar name or an inline calendar) and ``backlog``.
+        calendar name or an inline calendar) and ``backlog``. The vocabulary is read
+        first, and the rest in it (`Vocabulary.active`): its priority and status names.
 
         Raises:
             InvalidInput: naming the path of the bad key or value, such as
@@ -170,19 +173,21 @@ class DeskConfig:
         calendars = _to_calendars(d.get("calendars", {}))
         known = dict(calendars)
         d["calendars"] = calendars
-        if "vocabulary" in d:
-            d["vocabulary"] = Vocabulary.from_dict(d["vocabulary"])
-        if "sla" in d:
-            d["sla"] = _read_sla(d["sla"], known)
-        d["routing"] = Routing.from_dict(d["routing"], "routing")
-        if "agents" in d:
-            d["agents"] = _read_agents(d["agents"], known)
-        if d.get("backlog") is not None:
-            d["backlog"] = wrap("backlog", BacklogOptions.from_dict, d["backlog"])
-        try:
-            return cls(**d)
-        except InvalidInput as e:
-            raise InvalidInput(e.field, e.expected, e.value) from None
+        vocabulary = Vocabulary.from_dict(d["vocabulary"]) if "vocabulary" in d else Vocabulary()
+        d["vocabulary"] = vocabulary
+        # The rest names the host's priorities and statuses: read it in the host's vocabulary.
+        with vocabulary.active():
+            if "sla" in d:
+                d["sla"] = _read_sla(d["sla"], known)
+            d["routing"] = Routing.from_dict(d["routing"], "routing")
+            if "agents" in d:
+                d["agents"] = _read_agents(d["agents"], known)
+            if d.get("backlog") is not None:
+                d["backlog"] = wrap("backlog", BacklogOptions.from_dict, d["backlog"])
+            try:
+                return cls(**d)
+            except InvalidInput as e:
+                raise InvalidInput(e.field, e.expected, e.value) from None
 
     @classmethod
     def from_toml(cls, text: str) -> DeskConfig:
@@ -288,11 +293,38 @@ def _check_references(config: DeskConfig) -> None:
     for i, rule in enumerate(routing.rules):
         if rule.agent is not None and rule.agent not in agents:
             raise InvalidInput.unknown_key(f"routing.rules[{i}].agent", rule.agent, agents, "agents")
+    for i, rule in enumerate(routing.rules):
+        _check_condition_priorities(rule.when, f"routing.rules[{i}].when", config)
+    scale = config.vocabulary.priorities
     for i, policy in enumerate(config.sla.policies):
+        _check_condition_priorities(policy.when, f"sla.policies[{i}].when", config)
         for j, target in enumerate(policy.targets):
+            for priority, _ in target.goals:
+                if priority not in scale:
+                    scale.parse(priority, f"sla.policies[{i}].targets[{j}].goals.{priority.name}")
             for k, level in enumerate(target.ladder):
                 path = f"sla.policies[{i}].targets[{j}].ladder[{k}].action"
                 _check_action(level.action, path, agents, routing)
+                action = level.action
+                if isinstance(action, RaisePriority) and action.to is not None and action.to not in scale:
+                    scale.parse(action.to, f"{path}.raise_priority")
+
+
+def _check_condition_priorities(condition: Condition, path: str, config: DeskConfig) -> None:
+    """Every priority a condition names is on the vocabulary's scale."""
+    scale = config.vocabulary.priorities
+    todo = [condition]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, All | Any_):
+            todo.extend(c.parts)
+        elif isinstance(c, Not):
+            todo.append(c.part)
+        elif isinstance(c, Test) and c.field == "priority":
+            values = c.value if isinstance(c.value, frozenset | tuple) else (c.value,)
+            for value in values:
+                if isinstance(value, Priority) and value not in scale:
+                    scale.parse(value, path)
 
 
 def _check_action(action: object, path: str, agents: set[str], routing: Routing) -> None:

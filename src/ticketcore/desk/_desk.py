@@ -54,7 +54,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput, InvalidTransition
-from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
 from ticketcore.assign import (
     Assigned,
@@ -88,6 +88,9 @@ STATE_VERSION: Final = 1
 #: Ticket events the dispatcher only notes once the desk has checked the ticket is open and
 #: decides them at its clock: it cannot refuse them.
 _ROUTING_CANNOT_REFUSE: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
+
+#: Ticket events that carry a priority the desk checks against its scale.
+_PRIORITY_EVENTS: Final = frozenset({TicketCreated, TicketUpdated})
 
 #: How many ids of agent and routing events the desk remembers for idempotence.
 SHARED_IDS: Final = 1000
@@ -139,6 +142,8 @@ class Desk:
         if not isinstance(config, DeskConfig):
             raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
         self._config = config
+        self._scale = config.vocabulary.priorities
+        self._priorities = frozenset(self._scale)
         self._sla = config.sla if config.sla.policies else None
         self._dispatcher = Dispatcher(config.routing, config.agents, sla=self._sla)
         self._parts: dict[str, _Part] = {}
@@ -199,6 +204,8 @@ class Desk:
         """
         event_id: str | None = getattr(event, "event_id", None)
         if isinstance(event, TicketEvent):
+            if type(event) in _PRIORITY_EVENTS:
+                self._check_priority(event)
             return self._ticket_event(event, event_id)
         if isinstance(event, DispatcherEvent):
             return self._dispatcher_event(event, event_id)
@@ -311,6 +318,8 @@ class Desk:
             raise InvalidInput(
                 "ticket.status", "an open ticket (a closed one has nothing to adopt)", "closed"
             )
+        if ticket.priority not in self._scale:
+            self._scale.parse(ticket.priority, "ticket.priority")
         events = list(history) or [TicketCreated(ticket=attrs.evolve(ticket, assignee=None))]
         if not isinstance(events[0], TicketCreated) or events[0].ticket_id != ticket.id:
             raise InvalidInput("history[0]", f"the TicketCreated of {ticket.id!r}", events[0])
@@ -365,6 +374,19 @@ class Desk:
         return run.outcome(None)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _check_priority(self, event: TicketEvent) -> None:
+        """Refuse a ticket priority that is not on the desk's scale (its vocabulary's priorities)."""
+        priority: object
+        if isinstance(event, TicketCreated):
+            field, priority = "ticket.priority", event.ticket.priority
+        else:
+            assert isinstance(event, TicketUpdated)
+            field, priority = "changes.priority", dict(event.changes).get("priority")
+            if priority is None:
+                return
+        if priority not in self._priorities:
+            self._scale.parse(priority, field)  # raises, listing the scale's names
 
     def _part(self, ticket_id: str, field: str) -> _Part:
         part = self._parts.get(ticket_id)
@@ -422,16 +444,18 @@ class Desk:
     def ticket_state(self, ticket_id: str) -> dict[str, Any]:
         """One open ticket's part of the state, as a JSON-compatible dict (one row for a host)."""
         part = self._part(ticket_id, "ticket_id")
-        out: dict[str, Any] = {"dispatcher": self._dispatcher.ticket_state(ticket_id)}
-        if part.clock is not None:
-            out["sla"] = part.clock.to_dict()
+        with self._config.vocabulary.active():  # a ticket's dict form leaves out the scale's default
+            out: dict[str, Any] = {"dispatcher": self._dispatcher.ticket_state(ticket_id)}
+            if part.clock is not None:
+                out["sla"] = part.clock.to_dict()
         if part.ids:
             out["ids"] = list(part.ids)
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """The whole state: the shared part and every open ticket's part, in arrival order."""
-        return {"shared": self.shared_state(), "tickets": [self.ticket_state(t) for t in self._parts]}
+        with self._config.vocabulary.active():
+            return {"shared": self.shared_state(), "tickets": [self.ticket_state(t) for t in self._parts]}
 
     @classmethod
     def from_dict(cls, config: DeskConfig, data: object) -> Desk:
@@ -445,7 +469,17 @@ class Desk:
 
     @classmethod
     def from_parts(cls, config: DeskConfig, shared: object, tickets: Iterable[object]) -> Desk:
-        """Restore a desk from its shared part and its ticket parts (the rows a host stored)."""
+        """Restore a desk from its shared part and its ticket parts (the rows a host stored).
+
+        The parts are read in the configuration's vocabulary (its priorities).
+        """
+        if not isinstance(config, DeskConfig):
+            raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
+        with config.vocabulary.active():
+            return cls._from_parts(config, shared, tickets)
+
+    @classmethod
+    def _from_parts(cls, config: DeskConfig, shared: object, tickets: Iterable[object]) -> Desk:
         desk = cls(config)
         s = check_keys(shared, "shared", ("version", "dispatcher", "now", "ids"), ("version", "dispatcher"))
         if type(s["version"]) is not int or not 1 <= s["version"] <= STATE_VERSION:
@@ -582,9 +616,8 @@ class _Run:
                 return f"already with {action.to!r}"
             return TicketTransferred(at=at, ticket_id=ticket_id, to_agent=action.to, by=why)
         assert isinstance(action, RaisePriority)  # Notify never reaches here
-        ranks = list(Priority)
-        to_priority = action.to or ranks[min(len(ranks) - 1, ticket.priority.rank + 1)]
-        if to_priority <= ticket.priority:
+        to_priority = action.to or desk._scale.above(ticket.priority)
+        if to_priority is None or to_priority <= ticket.priority:
             return f"priority already {ticket.priority.value}"
         return TicketUpdated(ticket_id=ticket_id, at=at, changes={"priority": to_priority})
 

@@ -41,7 +41,7 @@ from itertools import accumulate
 from typing import Any, Final
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._ticket import Priority, PriorityScale, Status, Ticket
 from ticketcore.assign._decisions import Assigned, LeftUnassigned, Queued, ReturnedToPool
 from ticketcore.assign._dispatcher import Dispatcher
 from ticketcore.assign._events import Tick, TicketEscalated, TicketTransferred
@@ -216,7 +216,7 @@ class _Run:
         a = scenario.arrivals
         self.channels = _cumulative(a.channels)
         self.priorities = _cumulative(a.priorities)
-        # Looked up once: Priority(name) runs Enum's __call__ in Python for every ticket.
+        # Looked up once, not for every ticket.
         self.priority_of = {name: Priority.parse(name) for name, _ in a.priorities}
         self.languages = _cumulative(a.languages) if a.languages else None
         self.plans = _cumulative(a.plans) if a.plans else None
@@ -607,9 +607,8 @@ class _Run:
                     tk.transfers += 1
                     self._transfer(tk, action.to, at)
             elif isinstance(action, RaisePriority):
-                ranks = list(Priority)
-                to = action.to or ranks[min(len(ranks) - 1, tk.priority.rank + 1)]
-                if to > tk.priority:
+                to = action.to or PriorityScale.current().above(tk.priority)
+                if to is not None and to > tk.priority:
                     tk.priority = to
                     self._feed(tk, TicketUpdated(ticket_id=tk.id, at=at, changes={"priority": to}))
 
@@ -682,7 +681,7 @@ class _Run:
         sla = tuple(
             SLAFigures(policy, target, priority, *counts)
             for (policy, target, priority), counts in sorted(
-                self.sla_rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -Priority(kv[0][2]).rank)
+                self.sla_rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -Priority.parse(kv[0][2]).rank)
             )
         )
         return SimulationResult(

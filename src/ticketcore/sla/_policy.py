@@ -19,7 +19,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Status, Ticket, nonempty
+from ticketcore._ticket import Priority, PriorityScale, Status, Ticket, nonempty
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_depth, pairs_to_dict, read_finite
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.conditions import ALWAYS, Condition
@@ -296,7 +296,7 @@ def _check_depth(data: object, path: str) -> None:
 
 def _to_goals(value: object) -> tuple[tuple[Priority, timedelta], ...]:
     if isinstance(value, timedelta):
-        value = dict.fromkeys(Priority, value)
+        value = dict.fromkeys(PriorityScale.current(), value)
     value = pairs_to_dict(value)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput("goals", "a timedelta, or a dict from priority to timedelta", value)
@@ -373,7 +373,8 @@ class Target:
     Attributes:
         name: How results and alerts name the target (unique within a policy).
         metric: What is measured (`Metric`).
-        goals: Business time allowed, per priority; a single timedelta applies to all.
+        goals: Business time allowed, per priority; a single timedelta (or ``"all"`` in the
+            dict form) applies to every priority of the scale in force (`ticketcore.PriorityScale`).
         pause_on: Statuses in which the clock stops; None takes `DEFAULT_PAUSES`
             (resolution pauses on pending and on-hold; the others never pause).
         status: For ``TIME_IN_STATUS``, the status measured.
@@ -500,7 +501,7 @@ class Target:
         for key, raw in goals_raw.items():
             amount = _duration_text(raw, f"{path}.goals.{key}")
             if key == "all":
-                goals.update(dict.fromkeys(Priority, amount))
+                goals.update(dict.fromkeys(PriorityScale.current(), amount))
             else:
                 goals[Priority.parse(key, f"{path}.goals.{key}")] = amount
         ladder_raw = d.get("ladder", [])
