@@ -198,7 +198,7 @@ class PriorityScale:
     most urgent; ranks run from 0 for the last name up. ``default`` is the priority of a
     ticket that names none; left out, it is the middle name (the lower of the two middle
     ones for an even count: ``normal`` on the built-in scale ``urgent, high, normal, low``).
-    Names are matched exactly, at most `MAX_PRIORITIES` of them, each unique, not ``"all"``.
+    Names are matched exactly: 1 to 100 of them, each unique, of at most 100 characters, not ``"all"``.
 
     Iterating a scale gives its priorities lowest first (the order of ``sorted``);
     ``names`` keeps the order written, highest first. The scale in force while reading

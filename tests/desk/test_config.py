@@ -44,7 +44,7 @@ _FULL: dict[str, Any] = {
                     {
                         "name": "first_response",
                         "metric": "first_response",
-                        "goals": {"high": "1h", "normal": "4h"},
+                        "goals": {"urgent": "30m", "high": "1h", "normal": "4h"},
                     },
                     {
                         "name": "resolution",

@@ -30,6 +30,7 @@ FINDING_CODES: Final = {
     "unreachable_pool": "a pool no rule, tier or default sends tickets to",
     "no_catch_all_policy": "tickets that no SLA policy covers get no SLA (no policy without a condition)",
     "goal_beyond_horizon": "a goal that needs more open time than the calendar has within its horizon",
+    "uncovered_priority": "a target with a goal for a priority but none for a more urgent one",
 }
 
 
@@ -244,6 +245,23 @@ def _policies(config: DeskConfig, at: datetime | None) -> list[Finding]:
         calendar = policy.calendar
         for j, target in enumerate(policy.targets):
             path = f"sla.policies[{i}].targets[{j}]"
+            # Leaving the lowest priorities without a goal is a choice; a more urgent one
+            # without a goal while a less urgent one has one is an oversight (a typo, a
+            # scale that changed): its tickets would get less of a promise.
+            covered = {priority for priority, _ in target.goals}
+            lowest = min(covered)
+            missing = [
+                p.name for p in reversed(config.vocabulary.priorities) if p > lowest and p not in covered
+            ]
+            if missing:
+                out.append(
+                    Finding(
+                        path=f"{path}.goals",
+                        code="uncovered_priority",
+                        message=f"target {target.name!r} has a goal for {lowest.name!r} but none for the more "
+                        f"urgent {', '.join(map(repr, missing))}: their tickets get no SLA from it",
+                    )
+                )
             for priority, goal in target.goals:
                 if _never_met(calendar, goal, at):
                     out.append(
