@@ -258,8 +258,8 @@ def _policies(config: DeskConfig, at: datetime | None) -> list[Finding]:
                     Finding(
                         path=f"{path}.goals",
                         code="uncovered_priority",
-                        message=f"target {target.name!r} has a goal for {lowest.name!r} but none for the more "
-                        f"urgent {', '.join(map(repr, missing))}: their tickets get no SLA from it",
+                        message=f"target {target.name!r} has a goal for {lowest.name!r} but none for "
+                        f"the more urgent {', '.join(map(repr, missing))}: their tickets get no SLA from it",
                     )
                 )
             for priority, goal in target.goals:
