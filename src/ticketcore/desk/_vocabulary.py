@@ -94,9 +94,9 @@ class Vocabulary:
             first.setdefault(category, name)
         object.__setattr__(self, "_by_name", by_name)
         object.__setattr__(self, "_first", first)
-        # What a name reads as inside `active`: a host name, or the name of a category the
-        # vocabulary uses (as the dict forms write statuses).
-        lookup = {category.value: category for category in first} | by_name
+        # What a name reads as inside `active`: a host name, or a category's own name (as the
+        # dict forms write statuses: a configuration written out reads back in).
+        lookup = _CATEGORY_NAMES | by_name
         object.__setattr__(self, "_lookup", (lookup, tuple(by_name)))
 
     @property
@@ -172,8 +172,8 @@ class Vocabulary:
 
         Inside it, `ticketcore.Priority.parse` and `ticketcore.Status.parse` (and so
         ``Ticket(priority="P1")``, ``StatusChanged(status="Warte auf Kunde")``, conditions
-        and SLA goals) read this vocabulary's names; a status may also be given by the name
-        of a category the vocabulary uses (``"pending"``), as the dict forms write it.
+        and SLA goals) read this vocabulary's names; a status may also be given by a
+        category's own name (``"pending"``), as the dict forms write it.
 
         >>> from ticketcore.events import StatusChanged
         >>> from datetime import datetime, timezone
