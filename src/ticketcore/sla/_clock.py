@@ -997,9 +997,11 @@ class SLAClock:
         if not isinstance(policies, SLAPolicies):
             raise InvalidInput("policies", "an SLAPolicies", policies)
         self._machine = _Machine(policies)
-        self._fired: set[tuple[object, ...]] = set()
+        # Immutable sets, replaced when they change (rarely: when alerts fire), so that a
+        # checkpoint shares them instead of copying.
+        self._fired: frozenset[tuple[object, ...]] = frozenset()
         # The breach keys in _fired: an event that undoes a breach removes its key from both.
-        self._breached: set[tuple[object, ...]] = set()
+        self._breached: frozenset[tuple[object, ...]] = frozenset()
         # Every point of the current state, fired or not; None once an event changed the state.
         self._points: list[_Point] | None = None
         # The points not fired yet; None once an event or a firing changed them.
@@ -1051,7 +1053,8 @@ class SLAClock:
         policy = None if m.policy is None else m.policy.name
         tracks = {track.target.name: track for track in m.tracks}
         f_at = m.basis.f(at)
-        for key in list(self._breached):
+        undone: set[tuple[object, ...]] = set()
+        for key in self._breached:
             if key[0] != policy:
                 continue  # checked at the event that brings the ticket back under that policy
             track = tracks.get(key[1])  # type: ignore[call-overload]
@@ -1062,9 +1065,16 @@ class SLAClock:
                 goal = cycle.goal(track.target)
                 if goal is not None and cycle.consumed(f_at) > goal:
                     continue  # still breached: the same episode
-            self._breached.discard(key)
-            self._fired.discard(key)
+            undone.add(key)
+        if undone:
+            self._breached -= undone
+            self._fired -= undone
             self._open = None
+
+    @property
+    def ticket(self) -> Ticket | None:
+        """The ticket as the clock last saw it (None before its `ticketcore.events.TicketCreated`)."""
+        return self._machine.ticket
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
@@ -1106,7 +1116,7 @@ class SLAClock:
         A host (or `ticketcore.desk.Desk`) that applies one event to several engines takes
         a checkpoint, applies it, and restores the clock if a later engine refuses the event.
         """
-        return ClockCheckpoint(len(self._machine.events), frozenset(self._fired), frozenset(self._breached))
+        return ClockCheckpoint(len(self._machine.events), self._fired, self._breached)
 
     def restore(self, checkpoint: ClockCheckpoint) -> None:
         """Put the clock back as it was at ``checkpoint`` (taken from this clock, before later events)."""
@@ -1116,8 +1126,8 @@ class SLAClock:
             raise InvalidInput("checkpoint", "a checkpoint this clock took", checkpoint)
         if checkpoint.events < len(self._machine.events):
             self._restore(checkpoint.events)
-        self._fired = set(checkpoint.fired)
-        self._breached = set(checkpoint.breached)
+        self._fired = checkpoint.fired
+        self._breached = checkpoint.breached
         self._points = self._open = None
 
     def due_times(self) -> dict[str, datetime | None]:
@@ -1186,7 +1196,7 @@ class SLAClock:
                     name == "breached" and not _is_breach_key(key)
                 ):
                     raise InvalidInput(f"{path}.{name}[{i}]", _KEY_FORMS[name], key)
-            getattr(clock, f"_{name}").update(tuple(k) for k in keys)
+            setattr(clock, f"_{name}", frozenset(tuple(k) for k in keys))
         return clock
 
     def _pending(self) -> list[_Point]:
@@ -1271,11 +1281,10 @@ class SLAClock:
         if not due:
             return
         self._open = None
-        for point in due:
-            key = point[2]
-            self._fired.add(key)
-            if point[3] == "breach":
-                self._breached.add(key)
+        self._fired = self._fired.union([point[2] for point in due])
+        breaches = [point[2] for point in due if point[3] == "breach"]
+        if breaches:
+            self._breached = self._breached.union(breaches)
 
 
 _KEY_FORMS: Final = {
