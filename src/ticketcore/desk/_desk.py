@@ -112,7 +112,9 @@ class _Part:
         self.clock = clock
         self.arrival = 0  # the dispatcher's arrival number: ties in the heap fire in this order
         self.ids: list[str] = []
-        self.due: dict[str, datetime | None] = {}
+        # The due times last reported: (target, real instant or None) pairs (see
+        # `SLAClock._due_reals`), compared without making datetimes.
+        self.due: tuple[tuple[str, int | None], ...] = ()
 
 
 class Desk:
@@ -382,15 +384,25 @@ class Desk:
         self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
     ) -> tuple[DueChange, ...]:
         """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
-        now_due = clock.due_times()
+        now_due = clock._due_reals()
         before = part.due
         due: tuple[DueChange, ...] = ()
         if now_due != before:
-            due = tuple(
-                DueChange(ticket_id=ticket_id, target=target, before=before.get(target), after=after)
-                for target in sorted(now_due.keys() | before.keys())
-                if before.get(target) != (after := now_due.get(target))
-            )
+            old, new = dict(before), dict(now_due)
+            dt = clock._dt
+            changes = []
+            for target in sorted(new.keys() | old.keys()):
+                was, after = old.get(target), new.get(target)
+                if was != after:
+                    changes.append(
+                        DueChange(
+                            ticket_id=ticket_id,
+                            target=target,
+                            before=None if was is None else dt(was),
+                            after=None if after is None else dt(after),
+                        )
+                    )
+            due = tuple(changes)
             part.due = now_due
         if schedule:
             self._schedule(ticket_id, part)
@@ -483,7 +495,7 @@ class Desk:
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
             if clock is not None:
-                part.due = clock.due_times()
+                part.due = clock._due_reals()
             desk._parts[tid] = part
             if clock is not None:
                 desk._schedule(tid, part)

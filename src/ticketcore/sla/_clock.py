@@ -142,9 +142,9 @@ class _Cycle:
         self.due_set: int | None = None  # the due instant asked for by hand
         # The alert points an SLAClock computed for the cycle as it is; None once it changes.
         self.points: list[_Point] | None = None
-        # (the points list it was computed with, the due time): valid while that list is,
-        # since every change to the cycle drops its points.
-        self.due_cache: tuple[list[_Point], datetime | None] | None = None
+        # (the points list it was computed with, the due time as a real instant): valid
+        # while that list is, since every change to the cycle drops its points.
+        self.due_cache: tuple[list[_Point], int | None] | None = None
 
     def goal(self, target: Target) -> int | None:
         """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
@@ -1137,10 +1137,20 @@ class SLAClock:
         cancelled, or no goal for the priority), and for a cycle paused before its goal.
         Cheap: no result is built.
         """
+        dt = self._machine.basis.dt
+        return {name: None if real is None else dt(real) for name, real in self._due_reals()}
+
+    def _due_reals(self) -> tuple[tuple[str, int | None], ...]:
+        """`due_times` as ``(target, real instant or None)`` pairs, in the policy's order.
+
+        For `ticketcore.desk.Desk`, which compares them after every event: equal pairs,
+        equal due times, without making a datetime. Each cycle's due time is computed
+        once while the cycle stays as it is.
+        """
         m = self._machine
-        out: dict[str, datetime | None] = {}
         if m.ticket is None or m.policy is None:
-            return out
+            return ()
+        out = []
         for track in m.tracks:
             due = None
             if track.cycles:
@@ -1151,12 +1161,15 @@ class SLAClock:
                 else:
                     goal = cycle.goal(track.target)
                     if goal is not None and cycle.stop is None and not cycle.cancelled:
-                        real = cycle.reach(m.basis, goal, project=True)
-                        due = None if real is None else m.basis.dt(real)
+                        due = cycle.reach(m.basis, goal, project=True)
                     if cycle.points is not None:
                         cycle.due_cache = (cycle.points, due)
-            out[track.target.name] = due
-        return out
+            out.append((track.target.name, due))
+        return tuple(out)
+
+    def _dt(self, real: int) -> datetime:
+        """A real instant as the clock reports it (in its calendar's zone)."""
+        return self._machine.basis.dt(real)
 
     def to_dict(self) -> dict[str, Any]:
         """The clock's state as a JSON-compatible dict: the ticket's events and the alerts reported.
