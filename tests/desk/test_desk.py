@@ -329,7 +329,11 @@ def tiered_config() -> DeskConfig:
     data["routing"]["escalation_tags"] = ["vip"]
     first = {"name": "first_response", "metric": "first_response"}
     data["sla"]["policies"] = [
-        {"name": "second", "when": {"field": "tier", "gte": 2}, "targets": [{**first, "goals": {"all": "15m"}}]},
+        {
+            "name": "second",
+            "when": {"field": "tier", "gte": 2},
+            "targets": [{**first, "goals": {"all": "15m"}}],
+        },
         {"name": "std", "targets": [{**first, "goals": {"all": "1h"}}]},
     ]
     return DeskConfig.from_dict(data)
@@ -343,7 +347,8 @@ def test_routing_s_tier_change_reaches_the_sla_clock() -> None:
     out = desk.handle(TicketEscalated(at=T0 + timedelta(minutes=5), ticket_id="T-1", to_tier=2))
 
     clock = desk.clock("T-1")
-    assert clock is not None and clock.ticket is not None
+    assert clock is not None
+    assert clock.ticket is not None
     assert 2 == clock.ticket.tier
     # The tier 2 policy applies from the ticket's start, as on any change of policy.
     assert T0 + timedelta(minutes=15) == clock.due_times()["first_response"]
@@ -382,5 +387,7 @@ def test_a_tier_change_the_clock_cannot_take_is_reported_and_the_call_ends_whole
     assert "sparse" in note.text or "horizon" in note.text
     assert 2 == desk.dispatcher.ticket("T-1").tier
     clock = desk.clock("T-1")
-    assert clock is not None and clock.ticket is not None and 1 == clock.ticket.tier
+    assert clock is not None
+    assert clock.ticket is not None
+    assert 1 == clock.ticket.tier
     assert T0 + H == clock.due_times()["first_response"]
