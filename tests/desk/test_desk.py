@@ -321,3 +321,73 @@ def test_an_agent_going_offline_notifies_them_in_words() -> None:
     assert "ana" == note.to
     assert note.text.startswith("'T-1' is no longer yours: ")
     assert "agent_removed" not in note.text  # the prose, not the code
+
+
+def tiered_config() -> DeskConfig:
+    """Tier 2 tickets answer within 15 minutes, others within an hour; a tag escalates."""
+    data = config().to_dict()
+    data["routing"]["escalation_tags"] = ["vip"]
+    first = {"name": "first_response", "metric": "first_response"}
+    data["sla"]["policies"] = [
+        {
+            "name": "second",
+            "when": {"field": "tier", "gte": 2},
+            "targets": [{**first, "goals": {"all": "15m"}}],
+        },
+        {"name": "std", "targets": [{**first, "goals": {"all": "1h"}}]},
+    ]
+    return DeskConfig.from_dict(data)
+
+
+def test_routing_s_tier_change_reaches_the_sla_clock() -> None:
+    desk = Desk(tiered_config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    assert T0 + H == desk.clock("T-1").due_times()["first_response"]  # type: ignore[union-attr]
+
+    out = desk.handle(TicketEscalated(at=T0 + timedelta(minutes=5), ticket_id="T-1", to_tier=2))
+
+    clock = desk.clock("T-1")
+    assert clock is not None
+    assert clock.ticket is not None
+    assert 2 == clock.ticket.tier
+    # The tier 2 policy applies from the ticket's start, as on any change of policy.
+    assert T0 + timedelta(minutes=15) == clock.due_times()["first_response"]
+    assert [("first_response", T0 + H, T0 + timedelta(minutes=15))] == [
+        (d.target, d.before, d.after) for d in out.due
+    ]
+    assert "T-1" in out.touched
+
+
+def test_a_tag_escalation_on_creation_selects_the_tier_s_policy() -> None:
+    desk = Desk(tiered_config())
+
+    out = desk.handle(TicketCreated(ticket=ticket(1, tags=frozenset({"vip"}))))
+
+    assert Escalated in [type(d) for d in out.decisions]
+    assert [("first_response", T0 + timedelta(minutes=15))] == [(d.target, d.after) for d in out.due]
+    # Stored and restored, the desk decides the same.
+    again = Desk.from_dict(desk.config, json.loads(json.dumps(desk.to_dict())))
+    assert again.to_dict() == desk.to_dict()
+
+
+def test_a_tier_change_the_clock_cannot_take_is_reported_and_the_call_ends_whole() -> None:
+    # Tier 2's policy has a ten-year goal on a calendar open one hour a week: beyond any
+    # horizon, so its due time cannot be computed.
+    data = tiered_config().to_dict()
+    data["calendars"] = {"sparse": {"timezone": "UTC", "hours": {"mon": ["09:00-10:00"]}}}
+    data["sla"]["policies"][0]["calendar"] = "sparse"
+    data["sla"]["policies"][0]["targets"][0]["goals"] = {"all": "3650d"}
+    desk = Desk(DeskConfig.from_dict(data))
+    desk.handle(TicketCreated(ticket=ticket(1)))
+
+    out = desk.handle(TicketEscalated(at=T0 + timedelta(minutes=5), ticket_id="T-1", to_tier=2))
+
+    [note] = [n for n in out.notifications if n.why == "sla_not_updated"]
+    assert ("host", "T-1") == (note.to, note.ticket_id)
+    assert "sparse" in note.text or "horizon" in note.text
+    assert 2 == desk.dispatcher.ticket("T-1").tier
+    clock = desk.clock("T-1")
+    assert clock is not None
+    assert clock.ticket is not None
+    assert 1 == clock.ticket.tier
+    assert T0 + H == clock.due_times()["first_response"]

@@ -31,7 +31,10 @@ Rules, in the order `handle` applies them:
    `ticketcore.events.TicketUpdated` fed to routing and to the ticket's clock; the
    outcome shows each as an `Escalation`: alert, action, event, decisions. An action
    that cannot apply (already at tier 4, the agent is gone, already at the highest
-   priority) is recorded with the reason it was skipped.
+   priority) is recorded with the reason it was skipped. When routing moves a ticket
+   to another tier (an escalation, or a rule naming a tier), the ticket's clock takes
+   the new tier as a `ticketcore.events.TicketUpdated` in the same call, so a policy
+   that selects on the tier applies.
 5. *Deadlines.* Every open ticket's next SLA deadline sits in one heap (stale entries
    are dropped when they reach the top, or all at once when they outnumber the live
    ones, so the heap stays within twice the open tickets), so `advance` costs
@@ -53,7 +56,7 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
 from ticketcore.assign import (
@@ -106,12 +109,15 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("clock", "due", "ids")
+    __slots__ = ("arrival", "clock", "due", "ids")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
+        self.arrival = 0  # the dispatcher's arrival number: ties in the heap fire in this order
         self.ids: list[str] = []
-        self.due: dict[str, datetime | None] = {}
+        # The due times last reported: (target, real instant or None) pairs (see
+        # `SLAClock._due_reals`), compared without making datetimes.
+        self.due: tuple[tuple[str, int | None], ...] = ()
 
 
 class Desk:
@@ -245,6 +251,7 @@ class Desk:
                     clock.restore(checkpoint)
                 raise
         if isinstance(event, TicketCreated):
+            part.arrival = self._dispatcher.arrival(tid)
             self._parts[tid] = part
         if event_id is not None:
             part.ids.append(event_id)
@@ -339,6 +346,7 @@ class Desk:
                 part.clock.handle(event)
             part.clock.advance(when)  # what fell due in the old helpdesk's time is history
         decisions = self._dispatcher.handle(TicketCreated(ticket=ticket), at=when)
+        part.arrival = self._dispatcher.arrival(ticket.id)
         self._parts[ticket.id] = part
         self._now = when
         run = _Run(self)
@@ -398,23 +406,34 @@ class Desk:
         self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
     ) -> tuple[DueChange, ...]:
         """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
-        now_due = clock.due_times()
+        now_due = clock._due_reals()
         before = part.due
         due: tuple[DueChange, ...] = ()
         if now_due != before:
-            due = tuple(
-                DueChange(ticket_id=ticket_id, target=target, before=before.get(target), after=after)
-                for target in sorted(now_due.keys() | before.keys())
-                if before.get(target) != (after := now_due.get(target))
-            )
+            old, new = dict(before), dict(now_due)
+            dt = clock._dt
+            changes = []
+            for target in sorted(new.keys() | old.keys()):
+                was, after = old.get(target), new.get(target)
+                if was != after:
+                    changes.append(
+                        DueChange(
+                            ticket_id=ticket_id,
+                            target=target,
+                            before=None if was is None else dt(was),
+                            after=None if after is None else dt(after),
+                        )
+                    )
+            due = tuple(changes)
             part.due = now_due
         if schedule:
-            self._schedule(ticket_id, clock)
+            self._schedule(ticket_id, part)
         return due
 
-    def _schedule(self, ticket_id: str, clock: SLAClock) -> None:
+    def _schedule(self, ticket_id: str, part: _Part) -> None:
         """Put an open ticket's next deadline in the heap (after its clock moved)."""
-        due = clock.next_deadline()
+        assert part.clock is not None
+        due = part.clock.next_deadline()
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return
@@ -422,7 +441,7 @@ class Desk:
         if scheduled.get(ticket_id) != due:
             scheduled[ticket_id] = due
             # Ties fire in arrival order, which a restored desk knows too.
-            heapq.heappush(self._heap, (due, self._dispatcher.arrival(ticket_id), ticket_id))
+            heapq.heappush(self._heap, (due, part.arrival, ticket_id))
             if len(self._heap) > 2 * len(scheduled) + _SLACK:
                 # Mostly stale entries (deadlines that moved): drop them, so that the heap
                 # stays within twice the open tickets, at O(1) amortised per push.
@@ -504,15 +523,16 @@ class Desk:
                     raise InvalidInput(f"tickets[{tid!r}].sla", "the ticket's SLA clock state")
                 clock = SLAClock.from_dict(desk._sla, row["sla"])
             part = _Part(clock)
+            part.arrival = desk._dispatcher.arrival(tid)
             ids = row.get("ids", [])
             if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
             if clock is not None:
-                part.due = clock.due_times()
+                part.due = clock._due_reals()
             desk._parts[tid] = part
             if clock is not None:
-                desk._schedule(tid, clock)
+                desk._schedule(tid, part)
         return desk
 
 
@@ -621,15 +641,58 @@ class _Run:
             return f"priority already {ticket.priority.value}"
         return TicketUpdated(ticket_id=ticket_id, at=at, changes={"priority": to_priority})
 
+    def sync_tiers(self) -> None:
+        """Feed routing's tier changes to the tickets' SLA clocks (a policy may select on the tier).
+
+        Routing moves a ticket to another tier when it escalates it (a tag, a
+        `ticketcore.assign.TicketEscalated`, a ladder's `ticketcore.sla.MoveTier`) or when
+        a rule names a tier; every such change comes with a decision about the ticket, so
+        only the tickets of this call's decisions are compared. The clock takes the change
+        as a `ticketcore.events.TicketUpdated` at the decision's instant, and its alerts
+        go through the closed loop like any other (which may decide again: the loop runs
+        until the decisions are used up).
+        """
+        desk = self.desk
+        decisions = self.decisions
+        refused: set[tuple[str, int]] = set()
+        i = 0
+        while i < len(decisions):
+            decision = decisions[i]
+            i += 1
+            part = desk._parts.get(decision.ticket_id)
+            if part is None or part.clock is None:
+                continue
+            seen = part.clock.ticket
+            tier = desk._dispatcher.ticket(decision.ticket_id).tier
+            tid = decision.ticket_id
+            if seen is None or seen.tier == tier or (tid, tier) in refused:
+                continue
+            at = decision.at
+            update = TicketUpdated(ticket_id=tid, at=at, changes={"tier": tier})
+            try:
+                alerts = part.clock.handle(update)  # atomic by itself
+            except HorizonExceeded as e:
+                # Routing has already moved the ticket; its clock keeps the policy of its old
+                # tier, and the host is told (the only way this call can still end whole).
+                refused.add((tid, tier))
+                self.notifications.append(
+                    Notification(to="host", why="sla_not_updated", ticket_id=tid, at=at, text=str(e))
+                )
+                continue
+            self.touch(tid, _CHANGED)
+            self.fire(tid, alerts, when=at)
+
     def outcome(self, event_id: str | None) -> Outcome:
         desk = self.desk
+        if self.decisions and desk._sla is not None:
+            self.sync_tiers()
         due: list[DueChange] = []
         for tid, how in self.touched.items():
             part = desk._parts.get(tid)
             if how and part is not None and part.clock is not None:
                 if how == _CHANGED:
                     due += desk._due_changes(tid, part, part.clock)
-                desk._schedule(tid, part.clock)
+                desk._schedule(tid, part)
         for decision in self.decisions:
             if isinstance(decision, Assigned):
                 self.notifications.append(

@@ -61,8 +61,11 @@ class Notification:
 
     ``why`` is a stable code: ``assigned`` (a ticket was given to them), ``unassigned``
     (a ticket was taken from them), ``sla_level`` (a ladder's `ticketcore.sla.Notify`
-    level fired) or ``reassigned`` (an SLA ladder moved a ticket to them). ``text`` says
-    the same for a person.
+    level fired), ``reassigned`` (an SLA ladder moved a ticket to them) or
+    ``sla_not_updated`` (addressed ``to="host"``: routing moved a ticket to another tier
+    whose SLA policy cannot compute its due times, e.g. a calendar with too little open
+    time; the ticket's clock keeps its old policy, ``text`` holds the error). ``text``
+    says the same for a person.
     """
 
     to: str

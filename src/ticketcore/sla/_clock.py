@@ -142,9 +142,9 @@ class _Cycle:
         self.due_set: int | None = None  # the due instant asked for by hand
         # The alert points an SLAClock computed for the cycle as it is; None once it changes.
         self.points: list[_Point] | None = None
-        # (the points list it was computed with, the due time): valid while that list is,
-        # since every change to the cycle drops its points.
-        self.due_cache: tuple[list[_Point], datetime | None] | None = None
+        # (the points list it was computed with, the due time as a real instant): valid
+        # while that list is, since every change to the cycle drops its points.
+        self.due_cache: tuple[list[_Point], int | None] | None = None
 
     def goal(self, target: Target) -> int | None:
         """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
@@ -997,9 +997,11 @@ class SLAClock:
         if not isinstance(policies, SLAPolicies):
             raise InvalidInput("policies", "an SLAPolicies", policies)
         self._machine = _Machine(policies)
-        self._fired: set[tuple[object, ...]] = set()
+        # Immutable sets, replaced when they change (rarely: when alerts fire), so that a
+        # checkpoint shares them instead of copying.
+        self._fired: frozenset[tuple[object, ...]] = frozenset()
         # The breach keys in _fired: an event that undoes a breach removes its key from both.
-        self._breached: set[tuple[object, ...]] = set()
+        self._breached: frozenset[tuple[object, ...]] = frozenset()
         # Every point of the current state, fired or not; None once an event changed the state.
         self._points: list[_Point] | None = None
         # The points not fired yet; None once an event or a firing changed them.
@@ -1051,7 +1053,8 @@ class SLAClock:
         policy = None if m.policy is None else m.policy.name
         tracks = {track.target.name: track for track in m.tracks}
         f_at = m.basis.f(at)
-        for key in list(self._breached):
+        undone: set[tuple[object, ...]] = set()
+        for key in self._breached:
             if key[0] != policy:
                 continue  # checked at the event that brings the ticket back under that policy
             track = tracks.get(key[1])  # type: ignore[call-overload]
@@ -1062,9 +1065,16 @@ class SLAClock:
                 goal = cycle.goal(track.target)
                 if goal is not None and cycle.consumed(f_at) > goal:
                     continue  # still breached: the same episode
-            self._breached.discard(key)
-            self._fired.discard(key)
+            undone.add(key)
+        if undone:
+            self._breached -= undone
+            self._fired -= undone
             self._open = None
+
+    @property
+    def ticket(self) -> Ticket | None:
+        """The ticket as the clock last saw it (None before its `ticketcore.events.TicketCreated`)."""
+        return self._machine.ticket
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
@@ -1106,7 +1116,7 @@ class SLAClock:
         A host (or `ticketcore.desk.Desk`) that applies one event to several engines takes
         a checkpoint, applies it, and restores the clock if a later engine refuses the event.
         """
-        return ClockCheckpoint(len(self._machine.events), frozenset(self._fired), frozenset(self._breached))
+        return ClockCheckpoint(len(self._machine.events), self._fired, self._breached)
 
     def restore(self, checkpoint: ClockCheckpoint) -> None:
         """Put the clock back as it was at ``checkpoint`` (taken from this clock, before later events)."""
@@ -1116,8 +1126,8 @@ class SLAClock:
             raise InvalidInput("checkpoint", "a checkpoint this clock took", checkpoint)
         if checkpoint.events < len(self._machine.events):
             self._restore(checkpoint.events)
-        self._fired = set(checkpoint.fired)
-        self._breached = set(checkpoint.breached)
+        self._fired = checkpoint.fired
+        self._breached = checkpoint.breached
         self._points = self._open = None
 
     def due_times(self) -> dict[str, datetime | None]:
@@ -1127,10 +1137,20 @@ class SLAClock:
         cancelled, or no goal for the priority), and for a cycle paused before its goal.
         Cheap: no result is built.
         """
+        dt = self._machine.basis.dt
+        return {name: None if real is None else dt(real) for name, real in self._due_reals()}
+
+    def _due_reals(self) -> tuple[tuple[str, int | None], ...]:
+        """`due_times` as ``(target, real instant or None)`` pairs, in the policy's order.
+
+        For `ticketcore.desk.Desk`, which compares them after every event: equal pairs,
+        equal due times, without making a datetime. Each cycle's due time is computed
+        once while the cycle stays as it is.
+        """
         m = self._machine
-        out: dict[str, datetime | None] = {}
         if m.ticket is None or m.policy is None:
-            return out
+            return ()
+        out = []
         for track in m.tracks:
             due = None
             if track.cycles:
@@ -1141,12 +1161,15 @@ class SLAClock:
                 else:
                     goal = cycle.goal(track.target)
                     if goal is not None and cycle.stop is None and not cycle.cancelled:
-                        real = cycle.reach(m.basis, goal, project=True)
-                        due = None if real is None else m.basis.dt(real)
+                        due = cycle.reach(m.basis, goal, project=True)
                     if cycle.points is not None:
                         cycle.due_cache = (cycle.points, due)
-            out[track.target.name] = due
-        return out
+            out.append((track.target.name, due))
+        return tuple(out)
+
+    def _dt(self, real: int) -> datetime:
+        """A real instant as the clock reports it (in its calendar's zone)."""
+        return self._machine.basis.dt(real)
 
     def to_dict(self) -> dict[str, Any]:
         """The clock's state as a JSON-compatible dict: the ticket's events and the alerts reported.
@@ -1186,7 +1209,7 @@ class SLAClock:
                     name == "breached" and not _is_breach_key(key)
                 ):
                     raise InvalidInput(f"{path}.{name}[{i}]", _KEY_FORMS[name], key)
-            getattr(clock, f"_{name}").update(tuple(k) for k in keys)
+            setattr(clock, f"_{name}", frozenset(tuple(k) for k in keys))
         return clock
 
     def _pending(self) -> list[_Point]:
@@ -1271,11 +1294,10 @@ class SLAClock:
         if not due:
             return
         self._open = None
-        for point in due:
-            key = point[2]
-            self._fired.add(key)
-            if point[3] == "breach":
-                self._breached.add(key)
+        self._fired = self._fired.union([point[2] for point in due])
+        breaches = [point[2] for point in due if point[3] == "breach"]
+        if breaches:
+            self._breached = self._breached.union(breaches)
 
 
 _KEY_FORMS: Final = {
