@@ -136,6 +136,12 @@ class TrackerMachine(RuleBasedStateMachine):
             StatusChanged(ticket_id="nobody", at=self.now, status="solved"),
         ):
             try:
+                self.tracker.check(event)
+            except InvalidInput:
+                pass
+            else:
+                raise AssertionError(f"check accepted {event}")
+            try:
                 self.tracker.handle(event)
             except InvalidInput:
                 pass
@@ -173,9 +179,15 @@ class TrackerMachine(RuleBasedStateMachine):
         before, count = self.tracker.report(), len(self.tracker)
         event = self._bad_event()
         try:
+            self.tracker.check(event)  # refuses what handle would, with the same message
+        except InvalidInput as e:
+            checked = str(e)
+        else:
+            raise AssertionError(f"check accepted {event}")
+        try:
             self.tracker.handle(event)
-        except InvalidInput:
-            pass
+        except InvalidInput as e:
+            assert str(e) == checked
         else:
             raise AssertionError(f"accepted {event}")
         assert self.tracker.report() == before

@@ -143,6 +143,35 @@ class BacklogTracker:
             )
         handler(self, event)
 
+    def check(self, event: object) -> None:
+        """Raise what `handle` would raise for ``event``, changing nothing.
+
+        A host (or `ticketcore.desk.Desk`) that must stay all-or-nothing across the tracker
+        and other engines checks first, applies everything, then calls `handle`.
+        """
+        if isinstance(event, TicketCreated):
+            ticket = event.ticket
+            if ticket.id in self._tickets:
+                raise InvalidTransition("ticket.id", "an id not created before", ticket.id)
+            for field in self._options.by:
+                _value(ticket, field)
+            self._unsealed(ticket.created, "ticket.created")
+            return
+        handler = _HANDLERS.get(type(event)) or _handler(type(event))
+        if handler is None:
+            raise InvalidInput(
+                "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
+            )
+        if isinstance(event, SLAResult):
+            if event.ticket_id not in self._tickets:
+                raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
+        elif handler is not _ignore:
+            state, _ = self._known(event.ticket_id, event.at)  # type: ignore[attr-defined]
+            if isinstance(event, TicketUpdated):
+                ticket = event.apply(state.ticket)
+                for field in self._options.by:
+                    _value(ticket, field)
+
     def _on_created(self, event: TicketCreated) -> None:
         self._created(event.ticket)
 
