@@ -40,6 +40,7 @@ from ticketcore.simulate._distributions import (
 from ticketcore.sla._calendar import _check_timezone
 from ticketcore.sla._config import WEEKDAYS
 from ticketcore.sla._policy import SLAPolicies
+from ticketcore.desk import DeskConfig
 
 __all__ = ["SCENARIO_LIMITS", "Arrivals", "Customers", "Handling", "Scenario"]
 
@@ -531,6 +532,9 @@ class Scenario:
                 raise InvalidInput.unknown_key(
                     f"routing.rules.{rule.name}.agent", rule.agent, known, "agents"
                 )
+        # The desk's own checks (an escalation ladder's agent and tier exist): a scenario
+        # runs on a `Desk`, so it must be a configuration a desk accepts.
+        DeskConfig(routing=self.routing, agents=self.agents, sla=self.sla)
         for name, _ in self.strategies:
             self.routing_for(name)  # every variant of the scenario's own must make a valid routing
         if self.strategy is not None:
