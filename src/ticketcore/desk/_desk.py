@@ -295,15 +295,16 @@ class Desk:
         routing_at = at if self._now is None or at > self._now else self._now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
-        counted: object = None  # what the backlog tracker counts, checked before anything changes
-        if self._tracker is not None and type(event) not in _NOT_COUNTED:
-            if isinstance(event, TicketCreated):
-                counted = self._clamp(None, event)
-                self._tracker.check(counted)
+        counted: Any = None  # what the backlog tracker counts, checked before anything changes
+        tracker = self._tracker
+        if tracker is not None and type(event) not in _NOT_COUNTED:
+            if type(event) is TicketCreated:
+                counted = event if self._sealed is None else self._clamp(None, event)
+                tracker.check(counted)
             elif part.tracked is not None:
-                counted = self._clamp(part, event)
-                if isinstance(event, TicketUpdated):
-                    self._tracker.check(counted)
+                counted = event if self._sealed is None and at >= part.tracked else self._clamp(part, event)
+                if type(event) is TicketUpdated:
+                    tracker.check(counted)
         if type(event) in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
@@ -328,8 +329,9 @@ class Desk:
         closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
         if counted is not None:
             if closed and clock is not None:  # its final SLA result, before the tracker forgets it
-                self._count(part, clock.result(at))
-            self._count(part, counted)
+                tracker.handle(clock.result(at))  # type: ignore[union-attr]
+            tracker.handle(counted)  # type: ignore[union-attr]
+            part.tracked = counted.at
             if decisions:
                 self._count_decisions(decisions)
         plain = not alerts or all(a.action is None or isinstance(a.action, Notify) for a in alerts)
@@ -370,7 +372,8 @@ class Desk:
             if isinstance(event, TicketTransferred | TicketEscalated):
                 part = self._parts[event.ticket_id]
                 if part.tracked is not None:
-                    self._count(part, self._clamp(part, event))
+                    counted = self._clamp(part, event)
+                    self._count(part, counted, counted.at)
             self._count_decisions(decisions)
         run = _Run(self)
         run.shared = True
@@ -474,11 +477,9 @@ class Desk:
             return attrs.evolve(event, at=floor)
         return event
 
-    def _count(self, part: _Part, item: Any) -> None:
-        """Give the tracker one checked (or unrefusable) item of a followed ticket."""
-        assert self._tracker is not None
-        self._tracker.handle(item)
-        at = item.ticket.created if isinstance(item, TicketCreated) else getattr(item, "at", None)
+    def _count(self, part: _Part, item: Any, at: datetime | None) -> None:
+        """Give the tracker one checked (or unrefusable) item of a followed ticket counted ``at``."""
+        self._tracker.handle(item)  # type: ignore[union-attr]  # only called with a tracker
         if at is not None:
             part.tracked = at
 
@@ -488,7 +489,8 @@ class Desk:
             if type(decision) is Assigned:
                 part = self._parts.get(decision.ticket_id)
                 if part is not None and part.tracked is not None:
-                    self._count(part, self._clamp(part, decision))
+                    counted = self._clamp(part, decision)
+                    self._count(part, counted, counted.at)
 
     def _part(self, ticket_id: str, field: str) -> _Part:
         part = self._parts.get(ticket_id)
@@ -680,7 +682,8 @@ class _Run:
         part = desk._parts[ticket_id]
         if desk._tracker is not None:
             if part.tracked is not None:
-                desk._count(part, desk._clamp(part, applied))
+                counted = desk._clamp(part, applied)
+                desk._count(part, counted, counted.at)
             desk._count_decisions(decisions)
         if isinstance(applied, TicketUpdated) and part.clock is not None:
             self.touch(ticket_id, _CHANGED)

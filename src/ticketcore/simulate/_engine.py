@@ -399,6 +399,8 @@ class _Run:
         changed its status (a solve frees a slot without a decision of its own).
         """
         decisions = out.decisions
+        if not decisions and not status and not out.alerts:
+            return  # the common case: a reply, a message
         moved: list[_Tk] = [] if tk is None else [tk]
         if out.alerts:
             counts = self.alerts
