@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -184,12 +185,9 @@ class TrackerMachine(RuleBasedStateMachine):
             checked = str(e)
         else:
             raise AssertionError(f"check accepted {event}")
-        try:
+        with pytest.raises(InvalidInput) as refused:
             self.tracker.handle(event)
-        except InvalidInput as e:
-            assert str(e) == checked
-        else:
-            raise AssertionError(f"accepted {event}")
+        assert str(refused.value) == checked
         assert self.tracker.report() == before
         assert len(self.tracker) == count
 

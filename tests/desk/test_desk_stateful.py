@@ -209,7 +209,9 @@ TestDesk = DeskMachine.TestCase
 class BacklogDeskMachine(DeskMachine):
     """The same desk with its backlog tracker on."""
 
-    config = attrs.evolve(CONFIG, backlog=BacklogOptions(timezone="Europe/Berlin", by=("channel", "assignee")))
+    config = attrs.evolve(
+        CONFIG, backlog=BacklogOptions(timezone="Europe/Berlin", by=("channel", "assignee"))
+    )
 
     @rule(back=st.integers(0, 600))
     def seal(self, back: int) -> None:

@@ -98,7 +98,9 @@ def digest(result: SimulationResult) -> str:
         ("sequential", "f4fd11cd717c1b7c20d522852960896f"),
     ],
 )
-def test_an_escalating_scenario_gives_the_figures_of_the_hand_wired_simulator(strategy: str, golden: str) -> None:
+def test_an_escalating_scenario_gives_the_figures_of_the_hand_wired_simulator(
+    strategy: str, golden: str
+) -> None:
     result = simulate(Scenario.from_dict(ESCALATING), strategy)
     assert dict(result.alerts)["movetier"] > 0
     assert any(t.escalations for t in result.tickets or ())

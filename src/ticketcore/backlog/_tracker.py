@@ -11,8 +11,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
-from ticketcore.assign._decisions import Assigned, Decision
-from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
+from ticketcore.assign import Assigned, Decision, DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
@@ -27,7 +26,7 @@ from ticketcore.events import (
     TicketCreated,
     TicketUpdated,
 )
-from ticketcore.sla._clock import SLAResult
+from ticketcore.sla import SLAResult
 
 __all__ = ["BacklogTracker"]
 

@@ -69,7 +69,6 @@ import attrs
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Priority, Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
-from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.assign import (
     Assigned,
     Decision,
@@ -79,6 +78,7 @@ from ticketcore.assign import (
     TicketEscalated,
     TicketTransferred,
 )
+from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._config import DeskConfig
 from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
 from ticketcore.events import (
@@ -244,7 +244,9 @@ class Desk:
 
         """
         tracker = self._backlog()
-        if not isinstance(before, datetime) or before.utcoffset() is None:
+        if not isinstance(before, datetime):
+            raise InvalidInput("before", "an aware datetime", before)
+        if before.utcoffset() is None:
             raise InvalidInput("before", "an aware datetime", before)
         if self._now is None:
             return
@@ -465,7 +467,7 @@ class Desk:
     # -- helpers -----------------------------------------------------------------------
 
     def _clamp(self, part: _Part | None, event: Any) -> Any:
-        """``event`` as the tracker counts it: no earlier than the ticket's last counted instant or the seal."""
+        """``event`` as the tracker counts it: not before the ticket's last counted instant nor the seal."""
         floor = self._sealed
         if part is None:  # a creation
             if floor is not None and event.ticket.created < floor:
@@ -565,7 +567,7 @@ class Desk:
 
     @classmethod
     def from_dict(cls, config: DeskConfig, data: object, *, due_changes: bool = True) -> Desk:
-        """Restore a desk from `to_dict`'s output and the same configuration (``due_changes`` as in `Desk`)."""
+        """Restore a desk from `to_dict`'s output and the same configuration (``due_changes``: see `Desk`)."""
         check_depth(data, "state")
         d = check_keys(data, "state", ("shared", "tickets"), ("shared", "tickets"))
         tickets = d["tickets"]

@@ -23,10 +23,11 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
+from ticketcore._time import WEEKDAYS, _check_timezone
 from ticketcore._util import MAX_DEPTH, check_depth, check_keys, read_bool, read_finite, wrap
-from ticketcore.assign._model import Agent, Pool, Routing
-from ticketcore.assign._strategies import _BY_NAME as _STRATEGY_NAMES
-from ticketcore.assign._strategies import Strategy
+from ticketcore.assign import STRATEGY_NAMES as _STRATEGY_NAMES
+from ticketcore.assign import Agent, Pool, Routing, Strategy
+from ticketcore.desk import DeskConfig
 from ticketcore.simulate._distributions import (
     MAX_DURATION,
     MAX_POINTS,
@@ -37,10 +38,7 @@ from ticketcore.simulate._distributions import (
     _duration,
     distribution_from_dict,
 )
-from ticketcore.sla._calendar import _check_timezone
-from ticketcore.sla._config import WEEKDAYS
-from ticketcore.sla._policy import SLAPolicies
-from ticketcore.desk import DeskConfig
+from ticketcore.sla import SLAPolicies
 
 __all__ = ["SCENARIO_LIMITS", "Arrivals", "Customers", "Handling", "Scenario"]
 
