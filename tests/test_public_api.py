@@ -87,3 +87,41 @@ def test_calendars_pickle_and_stay_equal() -> None:
 
     assert cal == copy
     assert timedelta(hours=8) == copy.weekly_open_time
+
+
+SOURCE = Path(ticketcore.__file__).parent
+
+
+def _private_imports_of_other_subpackages(sub: str) -> list[str]:
+    """``module: name`` for each import under ``sub`` of ``ticketcore.<other>._private``."""
+    import ast  # noqa: PLC0415 - only this test reads source
+
+    found = []
+    for path in sorted((SOURCE / sub).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                parts = name.split(".")
+                if (
+                    len(parts) >= 3
+                    and parts[0] == "ticketcore"
+                    and parts[1] != sub
+                    and not parts[1].startswith("_")
+                    and parts[2].startswith("_")
+                ):
+                    found.append(f"{path.name}: {name}")
+    return found
+
+
+@pytest.mark.parametrize("sub", ["simulate", "backlog"])
+def test_no_private_module_of_another_subpackage_is_imported(sub: str) -> None:
+    """The simulator and the backlog metrics use other subpackages' public names only (ISSUE #17).
+
+    Shared private helpers live in top-level modules (``ticketcore._util``, ``ticketcore._time`` ...).
+    """
+    assert [] == _private_imports_of_other_subpackages(sub)

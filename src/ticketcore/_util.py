@@ -21,6 +21,7 @@ __all__ = [
     "dump_instant",
     "fixup_module_metadata",
     "load_instant",
+    "met_share",
     "pairs_to_dict",
     "read_bool",
     "read_finite",
@@ -187,3 +188,9 @@ def pairs_to_dict(value: object) -> object:
         except TypeError:  # an unhashable key
             return value
     return value
+
+
+def met_share(achieved: int, late: int) -> float | None:
+    """``achieved / (achieved + late)``: the share of ended cycles on time; None when none ended."""
+    ended = achieved + late
+    return None if ended == 0 else achieved / ended

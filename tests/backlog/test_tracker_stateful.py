@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -136,6 +137,12 @@ class TrackerMachine(RuleBasedStateMachine):
             StatusChanged(ticket_id="nobody", at=self.now, status="solved"),
         ):
             try:
+                self.tracker.check(event)
+            except InvalidInput:
+                pass
+            else:
+                raise AssertionError(f"check accepted {event}")
+            try:
                 self.tracker.handle(event)
             except InvalidInput:
                 pass
@@ -173,11 +180,14 @@ class TrackerMachine(RuleBasedStateMachine):
         before, count = self.tracker.report(), len(self.tracker)
         event = self._bad_event()
         try:
-            self.tracker.handle(event)
-        except InvalidInput:
-            pass
+            self.tracker.check(event)  # refuses what handle would, with the same message
+        except InvalidInput as e:
+            checked = str(e)
         else:
-            raise AssertionError(f"accepted {event}")
+            raise AssertionError(f"check accepted {event}")
+        with pytest.raises(InvalidInput) as refused:
+            self.tracker.handle(event)
+        assert str(refused.value) == checked
         assert self.tracker.report() == before
         assert len(self.tracker) == count
 

@@ -3,7 +3,9 @@
 After every valid step: the state read back from its parts (through JSON) decides the next
 step exactly as the original does, and one bad event (an unknown ticket, an event earlier
 than the ticket's last one, a second creation, an assignee changed without a transfer, an
-agent who does not exist) raises and leaves ``to_dict()`` unchanged.
+agent who does not exist) raises and leaves ``to_dict()`` unchanged. The same machine runs
+again with the backlog tracker on (ISSUE #17): a bad event leaves its report unchanged too,
+and sealing it changes nothing the desk decides.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from ticketcore import Ticket, TicketcoreError
 from ticketcore.assign import PresenceChanged, TicketTransferred
+from ticketcore.backlog import BacklogOptions
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
 
@@ -79,9 +83,11 @@ MINUTES = st.integers(0, 90)
 
 
 class DeskMachine(RuleBasedStateMachine):
+    config = CONFIG
+
     def __init__(self) -> None:
         super().__init__()
-        self.desk = Desk(CONFIG)
+        self.desk = Desk(self.config)
         self.now = T0
         self.count = 0
         self.last: dict[str, datetime] = {}  # open ticket -> its last event's instant
@@ -91,7 +97,7 @@ class DeskMachine(RuleBasedStateMachine):
     def stored(self) -> Desk:
         shared = json.loads(json.dumps(self.desk.shared_state()))
         parts = [json.loads(json.dumps(self.desk.ticket_state(t))) for t in reversed(self.desk.tickets())]
-        return Desk.from_parts(CONFIG, shared, parts)
+        return Desk.from_parts(self.config, shared, parts)
 
     def both(self, event: Any) -> Outcome:
         twin = self.stored()
@@ -166,6 +172,7 @@ class DeskMachine(RuleBasedStateMachine):
     def a_bad_event_changes_nothing(self) -> None:
         before = self.desk.to_dict()
         deadline = self.desk.next_deadline()
+        report = self.desk.report().to_records() if self.config.backlog is not None else None
         bad: list[Any] = [
             AgentReply(ticket_id="nobody", at=self.now),
             PresenceChanged(at=self.now, agent_id="zed", presence="away"),
@@ -188,6 +195,8 @@ class DeskMachine(RuleBasedStateMachine):
                 raise AssertionError(f"accepted {event!r}")
             assert before == self.desk.to_dict()
             assert deadline == self.desk.next_deadline()
+            if report is not None:
+                assert report == self.desk.report().to_records()
 
     @invariant()
     def every_open_ticket_has_a_part_and_a_place(self) -> None:
@@ -195,3 +204,24 @@ class DeskMachine(RuleBasedStateMachine):
 
 
 TestDesk = DeskMachine.TestCase
+
+
+class BacklogDeskMachine(DeskMachine):
+    """The same desk with its backlog tracker on."""
+
+    config = attrs.evolve(
+        CONFIG, backlog=BacklogOptions(timezone="Europe/Berlin", by=("channel", "assignee"))
+    )
+
+    @rule(back=st.integers(0, 600))
+    def seal(self, back: int) -> None:
+        self.desk.seal(self.now - timedelta(minutes=back))
+
+    @invariant()
+    def counts_the_open_tickets_as_unresolved(self) -> None:
+        totals = [row for row in self.desk.report().rows if row.group == ()]
+        unresolved = [t for t in self.desk.tickets() if not self.desk.dispatcher.ticket(t).status.is_resolved]
+        assert (totals[-1].unresolved if totals else 0) == len(unresolved)
+
+
+TestBacklogDesk = BacklogDeskMachine.TestCase

@@ -47,6 +47,7 @@ from ticketcore.assign._model import Presence as Presence
 from ticketcore.assign._model import Routing as Routing
 from ticketcore.assign._model import Rule as Rule
 from ticketcore.assign._strategies import SEQUENTIAL as SEQUENTIAL
+from ticketcore.assign._strategies import STRATEGY_NAMES as STRATEGY_NAMES
 from ticketcore.assign._strategies import LeastLoaded as LeastLoaded
 from ticketcore.assign._strategies import LongestIdle as LongestIdle
 from ticketcore.assign._strategies import PoolView as PoolView
@@ -60,6 +61,7 @@ from ticketcore.assign._strategies import strategy_from_dict as strategy_from_di
 __all__ = [
     "DEFAULT_COUNTED",
     "SEQUENTIAL",
+    "STRATEGY_NAMES",
     "Agent",
     "AgentAdded",
     "AgentChanged",

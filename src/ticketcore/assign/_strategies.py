@@ -26,6 +26,7 @@ from ticketcore._errors import InvalidInput
 
 __all__ = [
     "SEQUENTIAL",
+    "STRATEGY_NAMES",
     "LeastLoaded",
     "LongestIdle",
     "PoolView",
@@ -301,6 +302,10 @@ _BY_NAME: Final[Mapping[str, Strategy]] = {
     "spare_percentage": SpareCapacity(percentage=True),
     "weighted": Weighted(),
 }
+
+
+#: The names of the built-in strategies, as `strategy_from_dict` reads them.
+STRATEGY_NAMES: Final = tuple(_BY_NAME)
 
 
 def strategy_from_dict(data: object, path: str = "strategy") -> Strategy:

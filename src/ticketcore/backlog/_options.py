@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._time import WEEKDAYS
 from ticketcore._util import check_depth, check_keys, read_finite
-from ticketcore.sla._calendar import BusinessCalendar
-from ticketcore.sla._config import WEEKDAYS
+from ticketcore.sla import BusinessCalendar
 
 __all__ = ["BacklogOptions"]
 

@@ -17,8 +17,7 @@ from ticketcore.backlog._ledger import INF, Ledger, Series
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._report import BacklogReport, build
 from ticketcore.backlog._values import _MAX_TS, _MIN_TS, group_value, is_missing, stamp, ticket_id
-from ticketcore.sla._calendar import BusinessCalendar
-from ticketcore.sla._clock import SLAResult, TargetState
+from ticketcore.sla import BusinessCalendar, SLAResult, TargetState
 
 __all__ = ["TicketRecord", "backlog_report", "duration_us", "instant", "sla_stops", "week_of"]
 

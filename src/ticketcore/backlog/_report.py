@@ -14,11 +14,10 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
-from ticketcore._util import read_bool
+from ticketcore._util import met_share, read_bool
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions
 from ticketcore.backlog._values import MISSING_GROUP, group_value
-from ticketcore.sla._clock import met_share
 
 __all__ = ["BacklogReport", "SLAWeek", "Trend", "WeekFigures", "quantiles"]
 

@@ -11,8 +11,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
-from ticketcore.assign._decisions import Assigned, Decision
-from ticketcore.assign._events import DispatcherEvent, TicketEscalated, TicketTransferred
+from ticketcore.assign import Assigned, Decision, DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
@@ -27,7 +26,7 @@ from ticketcore.events import (
     TicketCreated,
     TicketUpdated,
 )
-from ticketcore.sla._clock import SLAResult
+from ticketcore.sla import SLAResult
 
 __all__ = ["BacklogTracker"]
 
@@ -142,6 +141,35 @@ class BacklogTracker:
                 "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
             )
         handler(self, event)
+
+    def check(self, event: object) -> None:
+        """Raise what `handle` would raise for ``event``, changing nothing.
+
+        A host (or `ticketcore.desk.Desk`) that must stay all-or-nothing across the tracker
+        and other engines checks first, applies everything, then calls `handle`.
+        """
+        if isinstance(event, TicketCreated):
+            ticket = event.ticket
+            if ticket.id in self._tickets:
+                raise InvalidTransition("ticket.id", "an id not created before", ticket.id)
+            for field in self._options.by:
+                _value(ticket, field)
+            self._unsealed(ticket.created, "ticket.created")
+            return
+        handler = _HANDLERS.get(type(event)) or _handler(type(event))
+        if handler is None:
+            raise InvalidInput(
+                "event", "a ticket event, a dispatcher event or decision, or an SLAResult", event
+            )
+        if isinstance(event, SLAResult):
+            if event.ticket_id not in self._tickets:
+                raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
+        elif handler is not _ignore:
+            state, _ = self._known(event.ticket_id, event.at)  # type: ignore[attr-defined]
+            if isinstance(event, TicketUpdated):
+                ticket = event.apply(state.ticket)
+                for field in self._options.by:
+                    _value(ticket, field)
 
     def _on_created(self, event: TicketCreated) -> None:
         self._created(event.ticket)

@@ -30,16 +30,29 @@ Rules, in the order `handle` applies them:
    `ticketcore.assign.TicketTransferred` and `ticketcore.sla.RaisePriority` a
    `ticketcore.events.TicketUpdated` fed to routing and to the ticket's clock; the
    outcome shows each as an `Escalation`: alert, action, event, decisions. An action
-   that cannot apply (already at tier 4, the agent is gone, already at the highest
-   priority) is recorded with the reason it was skipped. When routing moves a ticket
-   to another tier (an escalation, or a rule naming a tier), the ticket's clock takes
-   the new tier as a `ticketcore.events.TicketUpdated` in the same call, so a policy
-   that selects on the tier applies.
+   that cannot apply (already at tier 4, no pool for the next tier, the agent is gone,
+   already at the highest priority) is recorded with the reason it was skipped. When
+   routing moves a ticket to another tier (an escalation, or a rule naming a tier), the
+   ticket's clock takes the new tier as a `ticketcore.events.TicketUpdated` in the
+   same call, so a policy that selects on the tier applies.
 5. *Deadlines.* Every open ticket's next SLA deadline sits in one heap (stale entries
    are dropped when they reach the top, or all at once when they outnumber the live
    ones, so the heap stays within twice the open tickets), so `advance` costs
    O(log n) per deadline fired and `next_deadline` O(1), whatever the number of open
    tickets.
+
+6. *Backlog figures* (when `DeskConfig.backlog` is set). The desk owns a
+   `ticketcore.backlog.BacklogTracker` and feeds it what it applied: each ticket event
+   (replies, customer messages and due dates count nothing and are not fed), each
+   escalation's event, each `ticketcore.assign.Assigned` decision, and the ticket's final
+   `ticketcore.sla.SLAResult` when it closes (`Desk.report` gives the open tickets'
+   current results first). A late event is counted at its own instant when the tracker
+   allows it, else at the latest instant the tracker already counted for that ticket, or
+   at the seal (`Desk.seal`), whichever is later: the tracker never refuses what the desk
+   accepts. The tracker lives in memory only (it has no dict form: it keeps per-week sums
+   and every solve's duration until sealed), so the stored state leaves it out: a desk
+   restored with `from_parts` starts an empty tracker that follows the tickets created
+   after the restore, and an adopted ticket is not followed either.
 
 State splits into a small *shared* part (agents, rotation, routing, the clock) and
 one part per open ticket (the ticket, where it is, its SLA history). Each outcome
@@ -51,14 +64,14 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition
 from ticketcore._ticket import Status, Ticket
-from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
+from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
 from ticketcore.assign import (
     Assigned,
     Decision,
@@ -68,6 +81,7 @@ from ticketcore.assign import (
     TicketEscalated,
     TicketTransferred,
 )
+from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._config import DeskConfig
 from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
 from ticketcore.events import (
@@ -95,6 +109,9 @@ _ROUTING_CANNOT_REFUSE: Final = frozenset({AgentReply, CustomerMessage, DueDateS
 #: Ticket events that carry a priority the desk checks against its scale.
 _PRIORITY_EVENTS: Final = frozenset({TicketCreated, TicketUpdated})
 
+#: Ticket events the backlog tracker counts nothing for: the desk does not feed them.
+_NOT_COUNTED: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
+
 #: How many ids of agent and routing events the desk remembers for idempotence.
 SHARED_IDS: Final = 1000
 
@@ -109,7 +126,7 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("arrival", "clock", "due", "ids")
+    __slots__ = ("arrival", "clock", "due", "ids", "tracked")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
@@ -118,6 +135,8 @@ class _Part:
         # The due times last reported: (target, real instant or None) pairs (see
         # `SLAClock._due_reals`), compared without making datetimes.
         self.due: tuple[tuple[str, int | None], ...] = ()
+        # The latest instant the backlog tracker counted for the ticket; None: not followed.
+        self.tracked: datetime | None = None
 
 
 class Desk:
@@ -144,9 +163,16 @@ class Desk:
     ['breach']
     """
 
-    def __init__(self, config: DeskConfig) -> None:
+    def __init__(self, config: DeskConfig, *, due_changes: bool = True) -> None:
+        """A desk with no tickets yet.
+
+        ``due_changes=False`` leaves `Outcome.due` empty: the desk then does not compute
+        every target's due time after each event, which a host that shows no "due by"
+        (the simulator) need not pay for. Deadlines, alerts and everything else are the same.
+        """
         if not isinstance(config, DeskConfig):
             raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
+        self._report_due = read_bool(due_changes, "due_changes")
         self._config = config
         self._scale = config.vocabulary.priorities
         self._priorities = frozenset(self._scale)
@@ -159,6 +185,8 @@ class Desk:
         self._scheduled: dict[str, datetime] = {}
         self._now: datetime | None = None
         self._shared_ids: deque[str] = deque(maxlen=SHARED_IDS)
+        self._tracker = BacklogTracker(config.backlog) if config.backlog is not None else None
+        self._sealed: datetime | None = None  # the latest seal given to the tracker
 
     # -- reading ---------------------------------------------------------------------
 
@@ -194,6 +222,54 @@ class Desk:
                 return at
             heapq.heappop(heap)
         return None
+
+    def report(self, through: datetime | None = None, *, start: date | None = None) -> BacklogReport:
+        """The backlog report of the tickets the desk followed (`DeskConfig.backlog`).
+
+        Each open ticket's current SLA result is given to the tracker first, so that
+        targets met so far count. ``through`` and ``start`` are those of
+        `ticketcore.backlog.BacklogTracker.report`.
+
+        Raises:
+            InvalidInput: the configuration has no backlog options, or a bad argument.
+
+        """
+        tracker = self._backlog()
+        at = self._now
+        if at is not None:
+            for part in self._parts.values():
+                if part.tracked is not None and part.clock is not None:
+                    tracker.handle(part.clock.result(at))
+        return tracker.report(through, start=start)
+
+    def seal(self, before: datetime) -> None:
+        """Let the backlog tracker reduce the weeks that ended before ``before`` (memory stays flat).
+
+        The seal never goes past the desk's clock (it is ``min(before, now)``; nothing
+        before the first event), so every event the desk accepts stays countable: one
+        earlier than the seal is counted at the seal (rule 6). Reports are unchanged.
+
+        Raises:
+            InvalidInput: the configuration has no backlog options, or ``before`` is not
+                an aware datetime.
+
+        """
+        tracker = self._backlog()
+        if not isinstance(before, datetime):
+            raise InvalidInput("before", "an aware datetime", before)
+        if before.utcoffset() is None:
+            raise InvalidInput("before", "an aware datetime", before)
+        if self._now is None:
+            return
+        at = before if before < self._now else self._now
+        if self._sealed is None or at > self._sealed:
+            tracker.seal(at)
+            self._sealed = at
+
+    def _backlog(self) -> BacklogTracker:
+        if self._tracker is None:
+            raise InvalidInput("config.backlog", "backlog options (the desk keeps no backlog figures)", None)
+        return self._tracker
 
     # -- events ----------------------------------------------------------------------
 
@@ -234,6 +310,16 @@ class Desk:
         routing_at = at if self._now is None or at > self._now else self._now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
+        counted: Any = None  # what the backlog tracker counts, checked before anything changes
+        tracker = self._tracker
+        if tracker is not None and type(event) not in _NOT_COUNTED:
+            if type(event) is TicketCreated:
+                counted = event if self._sealed is None else self._clamp(None, event)
+                tracker.check(counted)
+            elif part.tracked is not None:
+                counted = event if self._sealed is None and at >= part.tracked else self._clamp(part, event)
+                if type(event) is TicketUpdated:
+                    tracker.check(counted)
         if type(event) in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
@@ -257,6 +343,13 @@ class Desk:
             part.ids.append(event_id)
         self._now = routing_at
         closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
+        if counted is not None:
+            if closed and clock is not None:  # its final SLA result, before the tracker forgets it
+                tracker.handle(clock.result(at))  # type: ignore[union-attr]
+            tracker.handle(counted)  # type: ignore[union-attr]
+            part.tracked = counted.at
+            if decisions:
+                self._count_decisions(decisions)
         plain = not alerts or all(a.action is None or isinstance(a.action, Notify) for a in alerts)
         if plain and not decisions and not closed:
             # The common case, without a run: only this ticket's part changed, and no alert
@@ -291,6 +384,13 @@ class Desk:
         if event_id is not None:
             self._shared_ids.append(event_id)
         self._now = routing_at
+        if self._tracker is not None:
+            if isinstance(event, TicketTransferred | TicketEscalated):
+                part = self._parts[event.ticket_id]
+                if part.tracked is not None:
+                    counted = self._clamp(part, event)
+                    self._count(part, counted, counted.at)
+            self._count_decisions(decisions)
         run = _Run(self)
         run.shared = True
         run.decisions.extend(decisions)
@@ -396,6 +496,34 @@ class Desk:
         if priority not in self._priorities:
             self._scale.parse(priority, field)  # raises, listing the scale's names
 
+    def _clamp(self, part: _Part | None, event: Any) -> Any:
+        """``event`` as the tracker counts it: not before the ticket's last counted instant nor the seal."""
+        floor = self._sealed
+        if part is None:  # a creation
+            if floor is not None and event.ticket.created < floor:
+                return attrs.evolve(event, ticket=attrs.evolve(event.ticket, created=floor))
+            return event
+        if floor is None or (part.tracked is not None and part.tracked > floor):
+            floor = part.tracked
+        if floor is not None and event.at < floor:
+            return attrs.evolve(event, at=floor)
+        return event
+
+    def _count(self, part: _Part, item: Any, at: datetime | None) -> None:
+        """Give the tracker one checked (or unrefusable) item of a followed ticket counted ``at``."""
+        self._tracker.handle(item)  # type: ignore[union-attr]  # only called with a tracker
+        if at is not None:
+            part.tracked = at
+
+    def _count_decisions(self, decisions: Iterable[Decision]) -> None:
+        """The tracker counts the assignments (the new assignee) of the tickets it follows."""
+        for decision in decisions:
+            if type(decision) is Assigned:
+                part = self._parts.get(decision.ticket_id)
+                if part is not None and part.tracked is not None:
+                    counted = self._clamp(part, decision)
+                    self._count(part, counted, counted.at)
+
     def _part(self, ticket_id: str, field: str) -> _Part:
         part = self._parts.get(ticket_id)
         if part is None:
@@ -406,6 +534,10 @@ class Desk:
         self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
     ) -> tuple[DueChange, ...]:
         """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
+        if not self._report_due:
+            if schedule:
+                self._schedule(ticket_id, part)
+            return ()
         now_due = clock._due_reals()
         before = part.due
         due: tuple[DueChange, ...] = ()
@@ -477,29 +609,35 @@ class Desk:
             return {"shared": self.shared_state(), "tickets": [self.ticket_state(t) for t in self._parts]}
 
     @classmethod
-    def from_dict(cls, config: DeskConfig, data: object) -> Desk:
-        """Restore a desk from `to_dict`'s output and the same configuration."""
+    def from_dict(cls, config: DeskConfig, data: object, *, due_changes: bool = True) -> Desk:
+        """Restore a desk from `to_dict`'s output and the same configuration (``due_changes``: see `Desk`)."""
         check_depth(data, "state")
         d = check_keys(data, "state", ("shared", "tickets"), ("shared", "tickets"))
         tickets = d["tickets"]
         if not isinstance(tickets, list):
             raise InvalidInput("state.tickets", "a list of ticket parts", tickets)
-        return cls.from_parts(config, d["shared"], tickets)
+        return cls.from_parts(config, d["shared"], tickets, due_changes=due_changes)
 
     @classmethod
-    def from_parts(cls, config: DeskConfig, shared: object, tickets: Iterable[object]) -> Desk:
+    def from_parts(
+        cls, config: DeskConfig, shared: object, tickets: Iterable[object], *, due_changes: bool = True
+    ) -> Desk:
         """Restore a desk from its shared part and its ticket parts (the rows a host stored).
 
-        The parts are read in the configuration's vocabulary (its priorities).
+        The parts are read in the configuration's vocabulary (its priorities). The backlog
+        tracker is not part of the stored state: a restored desk's tracker starts empty
+        and follows the tickets created from now on.
         """
         if not isinstance(config, DeskConfig):
             raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
         with config.vocabulary.active():
-            return cls._from_parts(config, shared, tickets)
+            return cls._from_parts(config, shared, tickets, due_changes=due_changes)
 
     @classmethod
-    def _from_parts(cls, config: DeskConfig, shared: object, tickets: Iterable[object]) -> Desk:
-        desk = cls(config)
+    def _from_parts(
+        cls, config: DeskConfig, shared: object, tickets: Iterable[object], *, due_changes: bool
+    ) -> Desk:
+        desk = cls(config, due_changes=due_changes)
         s = check_keys(shared, "shared", ("version", "dispatcher", "now", "ids"), ("version", "dispatcher"))
         if type(s["version"]) is not int or not 1 <= s["version"] <= STATE_VERSION:
             raise InvalidInput("shared.version", f"a state version from 1 to {STATE_VERSION}", s["version"])
@@ -528,7 +666,7 @@ class Desk:
             if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
-            if clock is not None:
+            if clock is not None and desk._report_due:
                 part.due = clock._due_reals()
             desk._parts[tid] = part
             if clock is not None:
@@ -598,6 +736,11 @@ class _Run:
             return Escalation(alert=alert, action=action, applied=None, decisions=(), skipped=applied)
         decisions = desk._dispatcher.handle(applied, at=at)
         part = desk._parts[ticket_id]
+        if desk._tracker is not None:
+            if part.tracked is not None:
+                counted = desk._clamp(part, applied)
+                desk._count(part, counted, counted.at)
+            desk._count_decisions(decisions)
         if isinstance(applied, TicketUpdated) and part.clock is not None:
             self.touch(ticket_id, _CHANGED)
             self.fire(ticket_id, part.clock.handle(applied), when=at)
@@ -628,6 +771,8 @@ class _Run:
             to = ticket.tier + 1 if action.to is None else action.to
             if to <= ticket.tier or to > 4:
                 return f"already at tier {ticket.tier}"
+            if desk._dispatcher.routing.tier_pool(to) is None:
+                return f"no pool for tier {to}"
             return TicketEscalated(at=at, ticket_id=ticket_id, to_tier=to, reason=why)
         if isinstance(action, Reassign):
             if action.to not in {a.id for a in desk._dispatcher.agents}:

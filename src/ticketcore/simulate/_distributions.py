@@ -24,8 +24,8 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._time import _duration_text, _format_duration
 from ticketcore._util import check_keys, read_finite
-from ticketcore.sla._policy import _duration_text, _format_duration
 
 __all__ = ["Distribution", "Empirical", "Exponential", "Fixed", "LogNormal", "distribution_from_dict"]
 

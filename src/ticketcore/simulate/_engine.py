@@ -21,10 +21,12 @@ agent gets it. The ticket keeps a ``base`` (the instant its steps count from) an
 the ticket loses its agent the work stops; when it gets one again, ``base`` moves on
 by the time it waited, and the next step is scheduled anew.
 
-Every ticket event goes to the `Dispatcher`, to the ticket's `SLAClock` (when the
-scenario has SLA policies) and to the `BacklogTracker`; decisions and alerts go back
-into the loop (an escalation ladder's tier move is a `TicketEscalated` the dispatcher
-re-routes). A closed ticket is forgotten by all three, so without per-ticket records
+The simulator is a client of `ticketcore.desk.Desk`, as a helpdesk would be: every
+ticket event goes through `Desk.handle`, which routes it, runs the ticket's SLA clock
+(when the scenario has SLA policies), applies the escalation ladders (the closed loop)
+and counts the backlog; one heap event at `Desk.next_deadline` wakes the desk up with
+`Desk.advance`. The decisions of an outcome, those of escalations included, drive the
+work model. A closed ticket is forgotten by the desk, so without per-ticket records
 memory does not grow with the number of tickets.
 """
 
@@ -41,13 +43,19 @@ from itertools import accumulate
 from typing import Any, Final
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, PriorityScale, Status, Ticket
-from ticketcore.assign._decisions import Assigned, LeftUnassigned, Queued, ReturnedToPool
-from ticketcore.assign._dispatcher import Dispatcher
-from ticketcore.assign._events import Tick, TicketEscalated, TicketTransferred
-from ticketcore.backlog._options import BacklogOptions
-from ticketcore.backlog._tracker import BacklogTracker
-from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore.assign import (
+    Assigned,
+    LeftUnassigned,
+    Queued,
+    ReturnedToPool,
+    Tick,
+    TicketEscalated,
+    TicketTransferred,
+)
+from ticketcore.backlog import BacklogOptions
+from ticketcore.desk import Desk, DeskConfig, Outcome
+from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated
 from ticketcore.simulate._results import (
     AgentFigures,
     Comparison,
@@ -59,14 +67,11 @@ from ticketcore.simulate._results import (
     jain,
 )
 from ticketcore.simulate._scenario import Handling, Scenario
-from ticketcore.sla._clock import Alert, SLAClock, TargetState, attainment
-from ticketcore.sla._policy import MoveTier, RaisePriority, Reassign
+from ticketcore.sla import TargetState, attainment
 
 __all__ = ["compare", "simulate"]
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-#: The epoch in the SLA engine's microseconds (since 0001-01-01 UTC).
-_EPOCH_REAL: Final = (_EPOCH - datetime(1, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 _HOUR: Final = 3_600_000_000
 _DAY: Final = 24 * _HOUR
 #: How many times a customer may write back in one conversation.
@@ -74,9 +79,6 @@ MAX_REPLIES: Final = 5
 
 # Heap event kinds, in the order they run when due at the same instant and scheduled together.
 _ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
-# Event types the tracker ignores, and those only the dispatcher reads (the classes are final).
-_TALK: Final = frozenset({AgentReply, CustomerMessage})
-_ROUTING_ONLY: Final = frozenset({TicketTransferred, TicketEscalated})
 # Step kinds.
 _REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
 
@@ -142,7 +144,6 @@ class _Tk:
         "answered",
         "assigned",
         "base",
-        "clock",
         "closed",
         "created",
         "escalations",
@@ -152,7 +153,6 @@ class _Tk:
         "next",
         "priority",
         "reopened",
-        "sla_at",
         "solved",
         "steps",
         "ticket",
@@ -161,7 +161,7 @@ class _Tk:
         "work",
     )
 
-    def __init__(self, ticket: Ticket, created: int, work: _Work, clock: SLAClock | None) -> None:
+    def __init__(self, ticket: Ticket, created: int, work: _Work) -> None:
         self.id = ticket.id
         self.ticket = ticket
         self.priority = ticket.priority
@@ -180,8 +180,6 @@ class _Tk:
         self.reopened = 0
         self.transfers = 0
         self.escalations = 0
-        self.clock = clock
-        self.sla_at: int | None = None
         self.closed = False
 
 
@@ -205,9 +203,18 @@ class _Run:
         whole = math.floor(scenario.days)
         last_midnight = datetime.combine(scenario.start + timedelta(days=whole), time(), zone)
         self.end = _us(last_midnight) + round((scenario.days - whole) * _DAY)
-        self.dispatcher = Dispatcher(scenario.routing_for(strategy), scenario.agents)
-        self.sla = scenario.sla if scenario.sla.policies else None
-        self.tracker = BacklogTracker(BacklogOptions(timezone=zone, by=scenario.backlog_by))
+        config = DeskConfig(
+            routing=scenario.routing_for(strategy),
+            agents=scenario.agents,
+            sla=scenario.sla,
+            backlog=BacklogOptions(timezone=zone, by=scenario.backlog_by),
+        )
+        # The simulator shows no "due by": the desk need not compute due times per event.
+        self.desk = Desk(config, due_changes=False)
+        self.dispatcher = self.desk.dispatcher
+        self.sla = bool(scenario.sla.policies)
+        self.sla_at: int | None = None  # when the desk's wake-up is scheduled
+        self.sla_due: datetime | None = None  # the deadline it was scheduled for
         self.rng = random.Random(f"ticketcore/{scenario.seed}/arrivals")  # noqa: S311 - a simulation, not a secret
         self.intensity = _Intensity(scenario, self.start, self.end)
         self.level = 0.0
@@ -279,10 +286,10 @@ class _Run:
                 ):
                     self._close(tk)
             elif kind == _SLA:
-                if not tk.closed and tk.sla_at == data:
-                    tk.sla_at = None
-                    self._alerts(tk, tk.clock.advance(self._dt(t)))
-                    self._deadline(tk)
+                if self.sla_at == data:
+                    self.sla_at = self.sla_due = None
+                    self._outcome(None, self.desk.advance(self._dt(t)))
+                    self._deadline()
             elif kind == _SAMPLE:
                 self.samples.append(
                     QueueSample(self._dt(t).astimezone(self.zone), len(self.waiting), self.unresolved)
@@ -291,7 +298,7 @@ class _Run:
                 if (t - self.start) % _DAY == 0:
                     # Events come in time order: once a day, let the tracker reduce the
                     # weeks no open ticket can change to their figures (memory stays flat).
-                    self.tracker.seal(self._dt(t))
+                    self.desk.seal(self._dt(t))
             else:
                 self._tick(data)
             if self.progress is not None and t >= next_report:
@@ -334,8 +341,7 @@ class _Run:
             tags=tags,
         )
         work = self._draw_work(channel, priority)
-        clock = SLAClock(self.sla) if self.sla is not None else None
-        tk = _Tk(ticket, t, work, clock)
+        tk = _Tk(ticket, t, work)
         self.tickets[tk.id] = tk
         self.created += 1
         self.unresolved += 1
@@ -381,23 +387,49 @@ class _Run:
     # -- feeding the engines ---------------------------------------------------------
 
     def _feed(self, tk: _Tk, event: Any) -> None:
-        """One event to the dispatcher, the ticket's SLA clock and the backlog tracker."""
-        decisions = self.dispatcher.handle(event)
-        kind = type(event)
-        if kind not in _TALK:  # the tracker ignores replies and messages
-            self.tracker.handle(event)
-        if tk.clock is not None and kind not in _ROUTING_ONLY:
-            self._alerts(tk, tk.clock.handle(event))
-            self._deadline(tk)
-        if not decisions and kind is not StatusChanged:
+        """One event to the desk, and what it caused to the work model."""
+        self._outcome(tk, self.desk.handle(event), status=type(event) is StatusChanged)
+        if self.sla:
+            self._deadline()
+
+    def _outcome(self, tk: _Tk | None, out: Outcome, *, status: bool = False) -> None:
+        """Apply a desk outcome: count alerts, note escalations, act on every decision.
+
+        ``tk``: the ticket whose event it was (None for a wake-up); ``status``: the event
+        changed its status (a solve frees a slot without a decision of its own).
+        """
+        decisions = out.decisions
+        if not decisions and not status and not out.alerts:
+            return  # the common case: a reply, a message
+        moved: list[_Tk] = [] if tk is None else [tk]
+        if out.alerts:
+            counts = self.alerts
+            for alert in out.alerts:
+                action = alert.action
+                name = alert.kind if action is None else type(action).__name__.lower()
+                counts[name] = counts.get(name, 0) + 1
+            for link in out.escalations:
+                applied = link.applied
+                if applied is None:
+                    continue
+                esc = self.tickets[link.alert.ticket_id]
+                moved.append(esc)
+                if type(applied) is TicketEscalated:
+                    esc.escalations += 1
+                elif type(applied) is TicketTransferred:
+                    esc.transfers += 1
+                else:  # a TicketUpdated raising the priority
+                    esc.priority = dict(applied.changes)["priority"]  # type: ignore[attr-defined]
+        if not decisions and not status:
             return  # no load can have changed: only a decision or a status moves one
-        owner = tk.agent
+        owners = [m.agent for m in moved]
         for decision in decisions:
             self._decision(decision)
-        if owner is not None:
-            self._load(owner)
-        if tk.agent is not None and tk.agent != owner:
-            self._load(tk.agent)
+        for owner, m in zip(owners, moved, strict=True):
+            if owner is not None:
+                self._load(owner)
+            if m.agent is not None and m.agent != owner:
+                self._load(m.agent)
 
     def _decision(self, decision: Any) -> None:
         tk = self.tickets[decision.ticket_id]
@@ -405,7 +437,6 @@ class _Run:
         if isinstance(decision, Assigned):
             if decision.agent_id == decision.previous:
                 return  # a reopened ticket kept by its owner: nothing moves
-            self.tracker.handle(decision)
             self.assigned_counts[decision.agent_id] += 1
             if tk.assigned is None:
                 tk.assigned = now
@@ -517,16 +548,19 @@ class _Run:
 
     def _close(self, tk: _Tk) -> None:
         at = self._dt(self.now)
-        sla = self._sla_final(tk, at)  # before the close: the tracker forgets closed tickets
+        sla = self._sla_final(tk, at)  # before the close: the desk forgets closed tickets
         self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.CLOSED))
         self._finish(tk, sla, closed=True)
 
     def _sla_final(self, tk: _Tk, at: datetime) -> tuple[tuple[str, str, bool], ...]:
-        """Count the ticket's final SLA result, give it to the tracker, and return each target's end state."""
+        """Count the ticket's final SLA result and return each target's end state.
+
+        (The desk gives the result to its backlog tracker itself, at the close or the report.)
+        """
         sla: tuple[tuple[str, str, bool], ...] = ()
-        if tk.clock is not None:
-            result = tk.clock.result(at)
-            self.tracker.handle(result)
+        clock = self.desk.clock(tk.id) if self.sla else None
+        if clock is not None:
+            result = clock.result(at)
             priority = tk.priority.value
             for row in attainment([result]):
                 counts = self.sla_rows.setdefault((row.policy, row.target, priority), [0, 0, 0])
@@ -541,7 +575,6 @@ class _Run:
                 )
                 for t in result.targets
             )
-            tk.clock = None
         return sla
 
     def _finish(self, tk: _Tk, sla: tuple[tuple[str, str, bool], ...], *, closed: bool) -> None:
@@ -575,46 +608,16 @@ class _Run:
 
     # -- SLA -------------------------------------------------------------------------
 
-    def _deadline(self, tk: _Tk) -> None:
-        assert tk.clock is not None
-        due = tk.clock._next_real()  # an int: no datetime round trip
-        if due is None:
+    def _deadline(self) -> None:
+        """Schedule the desk's wake-up at its next SLA deadline (when that moved)."""
+        due = self.desk.next_deadline()
+        if due is None or due is self.sla_due:
             return
-        t = max(self.now, due - _EPOCH_REAL)
-        if t != tk.sla_at:
-            tk.sla_at = t
-            self.push(t, _SLA, tk, t)
-
-    def _alerts(self, tk: _Tk, alerts: tuple[Alert, ...]) -> None:
-        for alert in alerts:
-            action = alert.action
-            name = alert.kind if action is None else type(action).__name__.lower()
-            self.alerts[name] = self.alerts.get(name, 0) + 1
-            if tk.closed or (tk.solved is not None and tk.next >= len(tk.steps)):
-                continue
-            at = self._dt(self.now)
-            if isinstance(action, MoveTier):
-                tier = self.dispatcher.ticket(tk.id).tier
-                tier_to = tier + 1 if action.to is None else action.to
-                if tier_to <= tier or tier_to > 4 or self.dispatcher.routing.tier_pool(tier_to) is None:
-                    continue
-                tk.escalations += 1
-                self._feed(
-                    tk, TicketEscalated(at=at, ticket_id=tk.id, to_tier=tier_to, reason=f"SLA {alert.target}")
-                )
-            elif isinstance(action, Reassign):
-                if action.to in self.assigned_counts and action.to != tk.agent:
-                    tk.transfers += 1
-                    self._transfer(tk, action.to, at)
-            elif isinstance(action, RaisePriority):
-                to = action.to or PriorityScale.current().above(tk.priority)
-                if to is not None and to > tk.priority:
-                    tk.priority = to
-                    self._feed(tk, TicketUpdated(ticket_id=tk.id, at=at, changes={"priority": to}))
-
-    def _transfer(self, tk: _Tk, to: str, at: datetime) -> None:
-        self._feed(tk, TicketTransferred(at=at, ticket_id=tk.id, to_agent=to, by="sla"))
-        self._hand_to(tk, to)
+        self.sla_due = due
+        t = max(self.now, _us(due))
+        if t != self.sla_at:
+            self.sla_at = t
+            self.push(t, _SLA, None, t)
 
     def _hand_to(self, tk: _Tk, agent_id: str) -> None:
         """The ticket's new agent (assigned or transferred): its work resumes with them.
@@ -647,8 +650,9 @@ class _Run:
 
     def _tick(self, calendar: Any) -> None:
         at = self._dt(self.now)
-        for decision in self.dispatcher.handle(Tick(at=at)):
-            self._decision(decision)
+        self._outcome(None, self.desk.handle(Tick(at=at)))
+        if self.sla:
+            self._deadline()
         self._next_shift(calendar, at)
 
     # -- the result ------------------------------------------------------------------
@@ -705,7 +709,7 @@ class _Run:
             queue=tuple(self.samples),
             queue_mean=self.queue_area / span,
             queue_max=self.queue_max,
-            backlog=self.tracker.report(through=end_dt - timedelta(microseconds=1)),
+            backlog=self.desk.report(through=end_dt - timedelta(microseconds=1)),
             tickets=tuple(sorted(self.outcomes, key=lambda o: o.ticket_id)) if self.records else None,
         )
 

@@ -13,8 +13,8 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore.backlog._report import BacklogReport
-from ticketcore.sla._clock import met_share
+from ticketcore._util import met_share
+from ticketcore.backlog import BacklogReport
 
 __all__ = [
     "AgentFigures",

@@ -23,10 +23,11 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
+from ticketcore._time import WEEKDAYS, _check_timezone
 from ticketcore._util import MAX_DEPTH, check_depth, check_keys, read_bool, read_finite, wrap
-from ticketcore.assign._model import Agent, Pool, Routing
-from ticketcore.assign._strategies import _BY_NAME as _STRATEGY_NAMES
-from ticketcore.assign._strategies import Strategy
+from ticketcore.assign import STRATEGY_NAMES as _STRATEGY_NAMES
+from ticketcore.assign import Agent, Pool, Routing, Strategy
+from ticketcore.desk import DeskConfig
 from ticketcore.simulate._distributions import (
     MAX_DURATION,
     MAX_POINTS,
@@ -37,9 +38,7 @@ from ticketcore.simulate._distributions import (
     _duration,
     distribution_from_dict,
 )
-from ticketcore.sla._calendar import _check_timezone
-from ticketcore.sla._config import WEEKDAYS
-from ticketcore.sla._policy import SLAPolicies
+from ticketcore.sla import SLAPolicies
 
 __all__ = ["SCENARIO_LIMITS", "Arrivals", "Customers", "Handling", "Scenario"]
 
@@ -531,6 +530,9 @@ class Scenario:
                 raise InvalidInput.unknown_key(
                     f"routing.rules.{rule.name}.agent", rule.agent, known, "agents"
                 )
+        # The desk's own checks (an escalation ladder's agent and tier exist): a scenario
+        # runs on a `Desk`, so it must be a configuration a desk accepts.
+        DeskConfig(routing=self.routing, agents=self.agents, sla=self.sla)
         for name, _ in self.strategies:
             self.routing_for(name)  # every variant of the scenario's own must make a valid routing
         if self.strategy is not None:

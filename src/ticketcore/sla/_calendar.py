@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._time import _check_timezone
 from ticketcore._util import check_depth, check_in_range
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.sla._config import (
@@ -73,16 +74,6 @@ def _to_closures(value: object) -> tuple[Closure, ...]:
 
 def _to_openings(value: object) -> tuple[Opening, ...]:
     return _to_tuple(value, Opening, "openings")
-
-
-def _check_timezone(instance: BusinessCalendar, attribute: attrs.Attribute[str], value: object) -> None:
-    expected = "an IANA time zone name such as 'Europe/Berlin'"
-    if not isinstance(value, str) or not value:
-        raise InvalidInput("timezone", expected, value)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidInput("timezone", expected, value) from None
 
 
 def _check_horizon(instance: BusinessCalendar, attribute: attrs.Attribute[timedelta], value: object) -> None:

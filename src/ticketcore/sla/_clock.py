@@ -37,7 +37,7 @@ import attrs
 from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._forms import form_of, read_form, tag_of
 from ticketcore._ticket import Status, Ticket
-from ticketcore._util import check_in_range, check_keys
+from ticketcore._util import check_in_range, check_keys, met_share
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -1335,12 +1335,6 @@ class Attainment:
     def rate(self) -> float | None:
         """The share of ended cycles that met their goal."""
         return met_share(self.achieved, self.late)
-
-
-def met_share(achieved: int, late: int) -> float | None:
-    """``achieved / (achieved + late)``: the share of ended cycles on time; None when none ended."""
-    ended = achieved + late
-    return None if ended == 0 else achieved / ended
 
 
 def attainment(results: Iterable[SLAResult]) -> tuple[Attainment, ...]:

@@ -19,6 +19,7 @@ import attrs
 import holidays as _holidays
 
 from ticketcore._errors import InvalidInput
+from ticketcore._time import WEEKDAYS
 from ticketcore._util import check_depth
 from ticketcore._util import check_keys as _check_keys
 
@@ -31,7 +32,6 @@ __all__ = [
 ]
 
 #: The weekday keys of a calendar's ``hours``, Monday first (``date.weekday()`` order).
-WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _DAY: Final = timedelta(days=1)
 _TIME = re.compile(r"(\d\d):(\d\d)(?::(\d\d))?\Z")
