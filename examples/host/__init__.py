@@ -11,6 +11,7 @@ from examples.host.store import SHARED_LANE as SHARED_LANE
 from examples.host.store import Applied as Applied
 from examples.host.store import Db as Db
 from examples.host.store import DeskCache as DeskCache
+from examples.host.store import apply_logged as apply_logged
 from examples.host.store import apply_next as apply_next
 from examples.host.store import create_schema as create_schema
 from examples.host.store import drift as drift
@@ -29,6 +30,7 @@ __all__ = [
     "Applied",
     "Db",
     "DeskCache",
+    "apply_logged",
     "apply_next",
     "create_schema",
     "drift",

@@ -24,7 +24,7 @@ PG_BINARIES: Final = ("initdb", "pg_ctl")
 
 
 class _Dying(Db):
-    """A worker that kills itself with SIGKILL at its N-th statement (the middle of a transaction)."""
+    """A worker that kills itself (SIGKILL) at its N-th statement, or the next one inside a transaction."""
 
     def __init__(self, conn: psycopg.Connection[tuple[object, ...]], die_at: int) -> None:
         super().__init__(conn, "postgresql")
@@ -32,8 +32,8 @@ class _Dying(Db):
 
     def step(self) -> None:
         self.left -= 1
-        if self.left == 0:
-            os.kill(os.getpid(), signal.SIGKILL)
+        if self.left <= 0 and self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            os.kill(os.getpid(), signal.SIGKILL)  # mid-transaction: the server rolls it back
 
 
 def connect(dsn: str, die_at: int | None = None) -> Db:

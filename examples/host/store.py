@@ -40,6 +40,7 @@ __all__ = [
     "Applied",
     "Db",
     "DeskCache",
+    "apply_logged",
     "apply_next",
     "create_schema",
     "drift",
@@ -296,7 +297,7 @@ def _load(db: Db, config: DeskConfig, cache: DeskCache | None) -> tuple[Desk, in
                 else []
             )
             for (text,) in missed:
-                _run(desk, json.loads(text))
+                apply_logged(desk, json.loads(text))
         except (TicketcoreError, ValueError, KeyError):
             pass  # cannot happen with a log this host wrote; load the rows then
         else:
@@ -354,8 +355,8 @@ def outbox_rows(outcome: Outcome, applied_seq: int) -> list[tuple[int, str, str 
     return rows
 
 
-def _run(desk: Desk, body: dict[str, Any]) -> Outcome:
-    """Apply one logged event to a desk (the live path and the replay share it)."""
+def apply_logged(desk: Desk, body: dict[str, Any]) -> Outcome:
+    """Apply one logged event's dict form to a desk (the live path, the catch-up and the replay share it)."""
     if body.get("type") == "advance":
         return desk.advance(_instant(str(body["now"])))
     return desk.handle(event_from_dict(body))
@@ -384,7 +385,7 @@ def apply_next(db: Db, config: DeskConfig, cache: DeskCache | None = None) -> Ap
         desk, last, timer = _load(db, config, cache)
         clocks_before = _clocks(desk)
         try:
-            outcome = _run(desk, json.loads(text))
+            outcome = apply_logged(desk, json.loads(text))
         except (TicketcoreError, ValueError, KeyError) as error:  # a bad timer row too
             db.execute("UPDATE events SET state = 'parked', error = ? WHERE seq = ?", (str(error), seq))
             _finish(db, cache, desk, last)  # the desk is unchanged
@@ -416,7 +417,7 @@ def fire_due(db: Db, config: DeskConfig, now: datetime, cache: DeskCache | None 
             return None
         clocks_before = _clocks(desk)
         body = {"type": "advance", "now": _utc(now)}
-        outcome = _run(desk, body)
+        outcome = apply_logged(desk, body)
         host_id = f"advance:{last + 1}"
         db.execute(
             "INSERT INTO events (id, lane, body, state, applied_seq) VALUES (?, ?, ?, 'applied', ?)",
@@ -440,7 +441,7 @@ def replay(db: Db, config: DeskConfig) -> tuple[Desk, list[tuple[int, str, str |
     for applied_seq, text in db.execute(
         "SELECT applied_seq, body FROM events WHERE state = 'applied' ORDER BY applied_seq"
     ):
-        rows += outbox_rows(_run(desk, json.loads(text)), int(applied_seq))
+        rows += outbox_rows(apply_logged(desk, json.loads(text)), int(applied_seq))
     return desk, rows
 
 

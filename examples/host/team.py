@@ -55,10 +55,11 @@ def config(agents: int = 6, cap: int = 3) -> DeskConfig:
 
 
 def team_day(
-    seed: int, tickets: int = 120, agents: int = 6, ticks: timedelta | None = None
+    seed: int, tickets: int = 120, agents: int = 6, ticks: timedelta | None = None, breaks: int = 0
 ) -> list[tuple[str, object]]:
     """The day's events as ``(host_id, event)`` in time order (ties: by host id).
 
+    ``breaks``: that many more absences (an agent away or offline for 5 to 60 minutes).
     ``ticks``: also the host's timer requests ``{"type": "advance", "now": ...}`` at that
     interval (for workers that take timers from the inbox).
     """
@@ -84,6 +85,11 @@ def team_day(
     away.append((timedelta(hours=5, minutes=30), ids[min(3, agents - 1)], "online"))
     away.append((timedelta(hours=7), ids[min(4, agents - 1)], "away"))
     away.append((timedelta(hours=7, minutes=30), ids[min(4, agents - 1)], "online"))
+    for _ in range(breaks):
+        start = timedelta(seconds=rng.uniform(0, span))
+        agent = rng.choice(ids)
+        away.append((start, agent, rng.choice(("away", "offline"))))
+        away.append((start + timedelta(minutes=rng.uniform(5, 60)), agent, "online"))
     for i, (offset, agent, presence) in enumerate(away):
         at = DAY + offset
         out.append((at, f"presence/{i}", PresenceChanged(at=at, agent_id=agent, presence=presence)))
