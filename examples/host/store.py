@@ -306,24 +306,16 @@ def _load(db: Db, config: DeskConfig, cache: DeskCache | None) -> tuple[Desk, in
     return Desk.from_parts(config, json.loads(shared[0][0]), tickets), last, timer
 
 
-def _clocks(desk: Desk) -> tuple[datetime | None, datetime | None]:
-    return desk.now, desk.dispatcher.now
-
-
 def _write(
     db: Db,
     *,
     desk: Desk,
     outcome: Outcome,
     applied_seq: int,
-    clocks_before: tuple[datetime | None, datetime | None],
     timer: str | None,
 ) -> None:
     """Write the rows the outcome names, the timer if it moved, and the outbox."""
-    # The clocks (the desk's and its dispatcher's) are part of the shared row, and an event
-    # that only moved them does not set ``outcome.shared``: the row is written then too, so
-    # that a restored desk routes late events at the same instant (and the drift check passes).
-    if outcome.shared or _clocks(desk) != clocks_before:
+    if outcome.shared:
         db.execute("UPDATE shared SET state = ? WHERE id = 1", (_dump(desk.shared_state()),))
     if outcome.touched:
         db.executemany(
@@ -383,14 +375,13 @@ def apply_next(db: Db, config: DeskConfig, cache: DeskCache | None = None) -> Ap
             return None
         seq, host_id, text = claimed
         desk, last, timer = _load(db, config, cache)
-        clocks_before = _clocks(desk)
         try:
             outcome = apply_logged(desk, json.loads(text))
         except (TicketcoreError, ValueError, KeyError) as error:  # a bad timer row too
             db.execute("UPDATE events SET state = 'parked', error = ? WHERE seq = ?", (str(error), seq))
             _finish(db, cache, desk, last)  # the desk is unchanged
             return Applied(host_id, None, error=str(error))
-        _write(db, desk=desk, outcome=outcome, applied_seq=last + 1, clocks_before=clocks_before, timer=timer)
+        _write(db, desk=desk, outcome=outcome, applied_seq=last + 1, timer=timer)
         db.execute("UPDATE events SET state = 'applied', applied_seq = ? WHERE seq = ?", (last + 1, seq))
         _finish(db, cache, desk, last + 1)
         return Applied(host_id, last + 1, outcome)
@@ -415,7 +406,6 @@ def fire_due(db: Db, config: DeskConfig, now: datetime, cache: DeskCache | None 
         if timer is None or _instant(timer) > now:
             db.rollback()
             return None
-        clocks_before = _clocks(desk)
         body = {"type": "advance", "now": _utc(now)}
         outcome = apply_logged(desk, body)
         host_id = f"advance:{last + 1}"
@@ -423,7 +413,7 @@ def fire_due(db: Db, config: DeskConfig, now: datetime, cache: DeskCache | None 
             "INSERT INTO events (id, lane, body, state, applied_seq) VALUES (?, ?, ?, 'applied', ?)",
             (host_id, SHARED_LANE, _dump(body), last + 1),
         )
-        _write(db, desk=desk, outcome=outcome, applied_seq=last + 1, clocks_before=clocks_before, timer=timer)
+        _write(db, desk=desk, outcome=outcome, applied_seq=last + 1, timer=timer)
         _finish(db, cache, desk, last + 1)
         return Applied(host_id, last + 1, outcome)
     except BaseException:

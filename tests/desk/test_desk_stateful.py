@@ -91,6 +91,9 @@ class DeskMachine(RuleBasedStateMachine):
         self.now = T0
         self.count = 0
         self.last: dict[str, datetime] = {}  # open ticket -> its last event's instant
+        # What a host stores when it writes only what each outcome names.
+        self.shared_row: Any = json.loads(json.dumps(self.desk.shared_state()))
+        self.ticket_rows: dict[str, Any] = {}
 
     # -- the twin: a desk read back from its stored parts ----------------------------
 
@@ -104,7 +107,25 @@ class DeskMachine(RuleBasedStateMachine):
         out = self.desk.handle(event)
         assert out == twin.handle(event), "a stored desk decided differently"
         assert self.desk.to_dict() == twin.to_dict()
+        self.write(out)
         return out
+
+    def write(self, out: Outcome) -> None:
+        """Store what the outcome names, as a host does: the shared row, touched rows, deletions."""
+        if out.shared:
+            self.shared_row = json.loads(json.dumps(self.desk.shared_state()))
+        for tid in out.touched:
+            self.ticket_rows[tid] = json.loads(json.dumps(self.desk.ticket_state(tid)))
+        for tid in out.removed:
+            self.ticket_rows.pop(tid, None)
+
+    @invariant()
+    def the_rows_an_outcome_names_are_the_whole_state(self) -> None:
+        restored = Desk.from_parts(self.config, self.shared_row, list(self.ticket_rows.values()))
+        assert restored.shared_state() == self.desk.shared_state()
+        assert sorted(restored.tickets()) == sorted(self.desk.tickets())
+        for tid in self.desk.tickets():
+            assert restored.ticket_state(tid) == self.desk.ticket_state(tid), tid
 
     def track(self, out: Outcome, ticket_id: str, at: datetime) -> None:
         for tid in out.removed:
@@ -162,6 +183,7 @@ class DeskMachine(RuleBasedStateMachine):
         twin = self.stored()
         out = self.desk.advance(self.now)
         assert out == twin.advance(self.now), "a stored desk fired differently"
+        self.write(out)
         for link in out.escalations:
             assert link.alert.action == link.action
             assert (link.applied is None) == (link.skipped is not None)

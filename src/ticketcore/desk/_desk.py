@@ -320,6 +320,9 @@ class Desk:
                 counted = event if self._sealed is None and at >= part.tracked else self._clamp(part, event)
                 if type(event) is TicketUpdated:
                     tracker.check(counted)
+        # The shared part holds the desk's clock and the dispatcher's: when either moves,
+        # the host must write it (an `advance` moves the desk's clock alone).
+        moved = routing_at != self._now or routing_at != self._dispatcher.now
         if type(event) in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
@@ -362,8 +365,10 @@ class Desk:
                 if alerts
                 else (),
                 touched=(tid,),
+                shared=moved,
             )
         run = _Run(self)
+        run.shared = moved
         run.decisions.extend(decisions)
         run.touch(tid, _CHANGED)
         for d in decisions:

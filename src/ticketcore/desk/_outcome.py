@@ -127,7 +127,8 @@ class Outcome:
     - ``notifications``: whom the host should tell what;
     - ``touched``: the tickets whose stored part changed (write one row each, from
       `Desk.ticket_state`), ``removed`` the tickets whose part is gone (closed), and
-      ``shared`` whether the shared part changed (`Desk.shared_state`);
+      ``shared`` whether the shared part changed (`Desk.shared_state`), its clocks included:
+      most events move the clock, so most outcomes set it;
     - ``duplicate``: the event's id was already applied, so nothing happened.
     """
 
