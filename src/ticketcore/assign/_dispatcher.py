@@ -486,7 +486,8 @@ class Dispatcher:
                         insort(open_, at)
                     else:
                         del open_[bisect_left(open_, at)]
-        self._rank(agent_id)
+        if self._ranked_of:
+            self._rank(agent_id)
 
     def _rank(self, agent_id: str) -> None:
         """Bring the agent's entries in the least-loaded and longest-idle heaps up to date."""
