@@ -15,7 +15,15 @@ Events are built before the clock starts (the host builds them either way). Prin
 events per second, microseconds per event and the ratio to the baseline; the target is
 a ratio of at most 10.
 
-Run: ``python benchmarks/bench_assign.py [--events N]``.
+Then issue 19's scaling workloads, each beside its own bare Python loop (the floor)
+measured in the same run, medians of three runs: round robin with 1,000 agents and with
+10 agents (the first workload's mix and rules, cap 5, backlog on), and least loaded with
+1,000 agents against a bare linear scan for the least loaded online agent under the cap.
+Each prints the ratio against its target: round robin at most 10x the bare loop (and,
+at 1,000 agents, at most 3x its own cost at 10 agents); least loaded faster than the
+bare linear scan.
+
+Run: ``python benchmarks/bench_assign.py [--events N] [--scale-events N] [--only-scale]``.
 """
 
 from __future__ import annotations
@@ -23,12 +31,24 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import statistics
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from ticketcore import Status, Ticket
-from ticketcore.assign import Agent, Dispatcher, Pool, PresenceChanged, Routing, Rule
+from ticketcore.assign import (
+    Agent,
+    Dispatcher,
+    LeastLoaded,
+    Pool,
+    PresenceChanged,
+    Routing,
+    Rule,
+    Sequential,
+    Strategy,
+)
 from ticketcore.conditions import F
 from ticketcore.events import StatusChanged, TicketCreated
 
@@ -43,7 +63,9 @@ def routing() -> Routing:
     return Routing(rules=rules, pools=[Pool(name="all", cap=CAP, backlog=True)], default_pool="all")
 
 
-def workload(n: int, seed: int) -> tuple[list[object], list[tuple[str, str, str]]]:
+def workload(
+    n: int, seed: int, agents: list[str] = AGENTS
+) -> tuple[list[object], list[tuple[str, str, str]]]:
     """``n`` events for the dispatcher, and the same as tuples for the baseline."""
     rng = random.Random(seed)
     events: list[object] = []
@@ -57,7 +79,7 @@ def workload(n: int, seed: int) -> tuple[list[object], list[tuple[str, str, str]
         at += step
         r = rng.random()
         if r < 0.05:
-            agent = rng.choice(AGENTS)
+            agent = rng.choice(agents)
             presence = "online" if agent in offline else "offline"
             (offline.discard if presence == "online" else offline.add)(agent)
             events.append(PresenceChanged(agent_id=agent, at=at, presence=presence))
@@ -173,12 +195,172 @@ def backlog_growth(sizes: list[int], per_size: int) -> list[tuple[int, float]]:
     return out
 
 
+# ---------------------------------------------------------------- issue 19: scaling
+
+
+def scaled_routing(agents: list[str], strategy: Strategy) -> Routing:
+    """The first workload's routing (5 direct rules, cap 5, backlog on) with another strategy."""
+    rules = [Rule(name=f"product {i}", when=F.product_code == f"XT{i}", agent=agents[i]) for i in range(5)]
+    pool = Pool(name="all", cap=CAP, backlog=True, strategy=strategy)
+    return Routing(rules=rules, pools=[pool], default_pool="all")
+
+
+def bare_round_robin(agents: list[str], plain: list[tuple[str, str, str]]) -> float:
+    """The bare capped round robin of `baseline`, for any list of agents. Seconds taken."""
+    loads = dict.fromkeys(agents, 0)
+    online = dict.fromkeys(agents, True)
+    owner: dict[str, str] = {}
+    backlog: deque[str] = deque()
+    waiting: set[str] = set()
+    direct = {f"XT{i}": agents[i] for i in range(5)}
+    n = len(agents)
+    pointer = -1
+    gc.collect()
+    start = time.perf_counter()
+    for kind, a, b in plain:
+        if kind == "created":
+            agent = direct.get(b)
+            if agent is None:
+                for k in range(1, n + 1):
+                    cand = agents[(pointer + k) % n]
+                    if online[cand] and loads[cand] < CAP:
+                        agent = cand
+                        pointer = (pointer + k) % n
+                        break
+            if agent is None:
+                backlog.append(a)
+                waiting.add(a)
+            else:
+                owner[a] = agent
+                loads[agent] += 1
+        elif kind == "solved":
+            agent = owner.pop(a, None)
+            if agent is None:
+                waiting.discard(a)
+                continue
+            loads[agent] -= 1
+            if online[agent] and loads[agent] < CAP:
+                while backlog and backlog[0] not in waiting:
+                    backlog.popleft()
+                if backlog:
+                    t = backlog.popleft()
+                    waiting.discard(t)
+                    owner[t] = agent
+                    loads[agent] += 1
+        else:
+            online[a] = b == "online"
+    return time.perf_counter() - start
+
+
+def bare_least_loaded(agents: list[str], plain: list[tuple[str, str, str]]) -> float:
+    """A bare least-loaded dispatcher: a linear scan over the agents for each new ticket. Seconds taken.
+
+    The scan keeps the online agent under the cap with the fewest tickets, ties to the
+    longest idle, then to list order (the dispatcher's rule), in plain Python.
+    """
+    loads = dict.fromkeys(agents, 0)
+    online = dict.fromkeys(agents, True)
+    idle = dict.fromkeys(agents, -1)
+    owner: dict[str, str] = {}
+    backlog: deque[str] = deque()
+    waiting: set[str] = set()
+    direct = {f"XT{i}": agents[i] for i in range(5)}
+    counter = 0
+    gc.collect()
+    start = time.perf_counter()
+    for kind, a, b in plain:
+        if kind == "created":
+            agent = direct.get(b)
+            if agent is None:
+                best = None
+                for cand in agents:
+                    if online[cand] and loads[cand] < CAP:
+                        key = (loads[cand], idle[cand])
+                        if best is None or key < best:
+                            best, agent = key, cand
+            if agent is None:
+                backlog.append(a)
+                waiting.add(a)
+            else:
+                owner[a] = agent
+                loads[agent] += 1
+                counter += 1
+                idle[agent] = counter
+        elif kind == "solved":
+            agent = owner.pop(a, None)
+            if agent is None:
+                waiting.discard(a)
+                continue
+            loads[agent] -= 1
+            if online[agent] and loads[agent] < CAP:
+                while backlog and backlog[0] not in waiting:
+                    backlog.popleft()
+                if backlog:
+                    t = backlog.popleft()
+                    waiting.discard(t)
+                    owner[t] = agent
+                    loads[agent] += 1
+                    counter += 1
+                    idle[agent] = counter
+        else:
+            online[a] = b == "online"
+    return time.perf_counter() - start
+
+
+def timed_dispatcher(agents: list[str], strategy: Strategy, events: list[object]) -> float:
+    """The events through a `Dispatcher` with the scaled routing. Seconds taken."""
+    d = Dispatcher(scaled_routing(agents, strategy), [Agent(id=a) for a in agents])
+    handle = d.handle
+    gc.collect()
+    start = time.perf_counter()
+    for event in events:
+        handle(event)
+    return time.perf_counter() - start
+
+
+def median3(run: Callable[[], float]) -> float:
+    """The median of three runs."""
+    return statistics.median(run() for _ in range(3))
+
+
+def scaling(n_events: int, seed: int) -> None:
+    """Issue 19's three workloads, each beside its floor, with the ratio against each target."""
+    big = [f"agent{i:04d}" for i in range(1_000)]
+    small = [f"agent{i:02d}" for i in range(10)]
+    figures: dict[str, tuple[float, float]] = {}
+    cases: list[tuple[str, list[str], Strategy, Callable[[list[str], list[tuple[str, str, str]]], float]]] = [
+        ("round robin, 1,000 agents", big, Sequential(), bare_round_robin),
+        ("round robin, 10 agents", small, Sequential(), bare_round_robin),
+        ("least loaded, 1,000 agents", big, LeastLoaded(), bare_least_loaded),
+    ]
+    print(f"issue 19 workloads: {n_events:,} events each, cap {CAP}, backlog on, medians of 3 (µs/event)")
+    for label, agents, strategy, floor in cases:
+        events, plain = workload(n_events, seed, agents)
+        bare = median3(lambda: floor(agents, plain)) / n_events * 1e6  # noqa: B023 - called at once
+        ours = median3(lambda: timed_dispatcher(agents, strategy, events)) / n_events * 1e6  # noqa: B023
+        figures[label] = (bare, ours)
+        print(f"  {label:<27}: bare loop {bare:7.2f}   ticketcore {ours:7.2f}   ratio {ours / bare:5.2f}x")
+    bare, ours = figures["round robin, 1,000 agents"]
+    small_ours = figures["round robin, 10 agents"][1]
+    print(f"  round robin, 1,000 agents : {ours / bare:5.2f}x the bare loop (target <= 10x)")
+    print(f"                              {ours / small_ours:5.2f}x its cost at 10 agents (target <= 3x)")
+    bare, ours = figures["round robin, 10 agents"]
+    print(f"  round robin, 10 agents    : {ours / bare:5.2f}x the bare loop (target <= 10x)")
+    bare, ours = figures["least loaded, 1,000 agents"]
+    print(f"  least loaded, 1,000 agents: {ours / bare:5.2f}x the bare linear scan (target < 1x)")
+
+
 def main() -> None:
-    """Run both parts and print the figures."""
+    """Run the parts and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--scale-events", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only-scale", action="store_true", help="only issue 19's scaling workloads")
     args = parser.parse_args()
+    scaling(args.scale_events, args.seed)
+    if args.only_scale:
+        return
     events, plain = workload(args.events, args.seed)
     base = baseline(plain)
     ours, decisions = dispatcher(events)

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -76,8 +77,9 @@ from ticketcore.assign._events import (
     TicketEscalated,
     TicketTransferred,
 )
+from ticketcore.assign._fast import LEAST_LOADED, LONGEST_IDLE, Ranked, ring_select, ring_walk
 from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
-from ticketcore.assign._strategies import Check, Selection
+from ticketcore.assign._strategies import Check, LeastLoaded, LongestIdle, Selection, Sequential
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -337,6 +339,11 @@ class Dispatcher:
     unchanged and stays usable.
     """
 
+    #: Whether the built-in round robin, least loaded and longest idle use the fast
+    #: structures of `_fast` (False: every selection runs the strategy's reference
+    #: `select`; the tests compare the two).
+    _FAST = True
+
     def __init__(
         self, routing: Routing, agents: Iterable[Agent] = (), *, sla: SLAPolicies | None = None
     ) -> None:
@@ -372,6 +379,14 @@ class Dispatcher:
         self._has_shift: dict[str, bool] = {}
         self._strategy_names: dict[str, str] = {}
         self._reasons: dict[str, dict[str, str | None]] = {}
+        # The fast selection's structures (see _fast): each pool's member positions; for
+        # round robin, the sorted positions of the members whose reason is None; for
+        # least loaded and longest idle, a heap of the eligible members. Rebuilt by
+        # _refresh_all, kept up to date by _refresh and _give.
+        self._pos: dict[str, dict[str, int]] = {}
+        self._open: dict[str, list[int]] = {}
+        self._ranked: dict[str, Ranked] = {}
+        self._ranked_of: dict[str, list[tuple[Pool, Ranked]]] = {}
         # What a strategy reads (members, reasons, loads, agents, rotation) changes only
         # through _refresh, _refresh_all, _give and _restore_rotation, and each of them
         # moves the epoch on. Between two moves a pool's plain selection is a pure
@@ -426,6 +441,7 @@ class Dispatcher:
                     members.append(a)
                     self._pools_of[a].append(pool)
             self._members[pool.name] = members
+            self._pos[pool.name] = {a: i for i, a in enumerate(members)}
             self._excluded[pool.name] = tuple(excluded)
             self._strategy_names[pool.name] = _strategy_name(pool)
             self._has_shift[pool.name] = pool.check_shift and any(
@@ -455,7 +471,33 @@ class Dispatcher:
     def _refresh(self, agent_id: str) -> None:
         self._epoch += 1
         for pool in self._pools_of[agent_id]:
-            self._reasons[pool.name][agent_id] = self._reason(agent_id, pool)
+            name = pool.name
+            reasons = self._reasons[name]
+            old = reasons[agent_id]
+            new = self._reason(agent_id, pool)
+            if new != old:
+                reasons[agent_id] = new
+                ranked = self._ranked.get(name)
+                if ranked is not None:
+                    ranked.passed = None
+                elif (old is None) is not (new is None) and name in self._open:
+                    open_, at = self._open[name], self._pos[name][agent_id]
+                    if new is None:
+                        insort(open_, at)
+                    else:
+                        del open_[bisect_left(open_, at)]
+        if self._ranked_of:
+            self._rank(agent_id)
+
+    def _rank(self, agent_id: str) -> None:
+        """Bring the agent's entries in the least-loaded and longest-idle heaps up to date."""
+        for pool, ranked in self._ranked_of.get(agent_id, ()):
+            ranked.update(
+                agent_id,
+                self._reasons[pool.name][agent_id] is None,
+                self._load[agent_id],
+                self._idle.get(agent_id, -1),
+            )
 
     def _refresh_all(self) -> None:
         self._epoch += 1
@@ -463,6 +505,23 @@ class Dispatcher:
             pool.name: {a: self._reason(a, pool) for a in self._members[pool.name]}
             for pool in self._routing.pools
         }
+        self._open = {}
+        self._ranked = {}
+        self._ranked_of = {}
+        if not self._FAST:
+            return
+        for pool in self._routing.pools:
+            name, kind = pool.name, type(pool.strategy)
+            reasons = self._reasons[name]
+            if kind is Sequential:
+                self._open[name] = [i for i, a in enumerate(self._members[name]) if reasons[a] is None]
+            elif kind is LeastLoaded or kind is LongestIdle:
+                ranked = Ranked(LEAST_LOADED if kind is LeastLoaded else LONGEST_IDLE, self._pos[name])
+                self._ranked[name] = ranked
+                for a in self._members[name]:
+                    self._ranked_of.setdefault(a, []).append((pool, ranked))
+        for agent_id in self._ranked_of:
+            self._rank(agent_id)
 
     def _bump(self, agent_id: str, delta: int) -> None:
         self._load[agent_id] += delta
@@ -1112,8 +1171,21 @@ class Dispatcher:
                     return f"backlog limit {limit} reached this pass"
                 return None
 
-        view = _View(self._agents, self._load, pool, self._rot[pool.name], self._idle)
-        sel = pool.strategy.select(members, check, view)
+        kind = type(pool.strategy)
+        if kind is Sequential and self._FAST:
+            rot = self._rot[pool.name]
+            previous = rot.last
+            at_last = None if previous is None else self._pos[pool.name].get(previous)
+            start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
+            if plain:
+                sel = ring_select(members, start, self._open[pool.name], reasons, previous)
+            else:
+                sel = ring_walk(members, start, check, previous)
+        elif plain and (kind is LeastLoaded or kind is LongestIdle) and self._FAST:
+            sel = self._ranked[pool.name].select(members, reasons, self._idle)
+        else:
+            view = _View(self._agents, self._load, pool, self._rot[pool.name], self._idle)
+            sel = pool.strategy.select(members, check, view)
         if plain:
             self._selected[pool.name] = (self._epoch, sel)
         return sel
@@ -1256,12 +1328,14 @@ class Dispatcher:
             self._epoch += 1
             self._counter += 1
             self._idle[agent] = self._counter
+            if rec.status not in self._counted:  # else _bump below re-ranks the agent
+                self._rank(agent)
         if pool is not None:
             self._epoch += 1  # the pool's pointer moves even when the owner stays
             rec.pool = pool.name
             rot = self._rot[pool.name]
             rot.last = agent
-            rot.index = self._members[pool.name].index(agent)
+            rot.index = self._pos[pool.name][agent]
             if sel is not None and sel.credits is not None:
                 rot.credit.update(sel.credits)
         else:
@@ -1626,6 +1700,8 @@ class Dispatcher:
             rot = self._rot.setdefault(name, _Rot())
             rot.last, rot.index = pr.last, pr.index
             rot.credit = dict(pr.credits)
+        for agent_id in self._ranked_of:  # the heaps read the idle clock
+            self._rank(agent_id)
 
 
 #: Events that never queue a ticket, so never meet a due time that cannot be computed.

@@ -148,9 +148,8 @@ class Sequential(Strategy):
             k = whys.index(None)
         except ValueError:
             return Selection(None, tuple(zip(order, whys, strict=True)), 0, "nobody eligible")  # type: ignore[arg-type]
-        after = f"after {last!r}" if last is not None else "first in the pool's order"
         passed = tuple(zip(order[:k], whys[:k], strict=True))
-        return Selection(order[k], passed, 1, f"next in rotation {after}")  # type: ignore[arg-type]
+        return Selection(order[k], passed, 1, rotation_text(last))  # type: ignore[arg-type]
 
 
 #: The default strategy, `Sequential()`.
@@ -162,10 +161,23 @@ def _idle_key(view: PoolView) -> Callable[[str], int]:
 
 
 def _idle_words(view: PoolView, agent: str, others: int) -> str:
-    seq = view.last_assigned(agent)
+    return idle_text(view.last_assigned(agent), others)
+
+
+def idle_text(seq: int, others: int) -> str:
+    """The idle tie-break in words, for an agent last assigned ticket ``seq`` (-1: never).
+
+    ``others`` counts the other eligible members tied with them.
+    """
     if seq < 0:
         return f"never assigned; first in pool order among {others + 1} tied"
     return f"longest since last assignment (#{seq})"
+
+
+def rotation_text(last: str | None) -> str:
+    """The round-robin tie-break in words, after the pool's last assignee ``last``."""
+    after = f"after {last!r}" if last is not None else "first in the pool's order"
+    return f"next in rotation {after}"
 
 
 @attrs.frozen
