@@ -43,9 +43,8 @@ def main() -> None:
     s = scenario(args.days)
     grid = {"agents": [3, 4, 5, 6], "arrivals.per_day": [120, 160, 200, 240, 280]}
     runs = 20 * args.replications
-    print(
-        f"{runs} runs (20 points x {args.replications} replications), {args.days:g} days each; {os.cpu_count()} cores"
-    )
+    cores = os.cpu_count()
+    print(f"{runs} runs (20 points x {args.replications} replications), {args.days:g} days each; {cores} cores")
     times = {}
     tables = {}
     for label, make in (
