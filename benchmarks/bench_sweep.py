@@ -44,7 +44,7 @@ def main() -> None:
     grid = {"agents": [3, 4, 5, 6], "arrivals.per_day": [120, 160, 200, 240, 280]}
     runs = 20 * args.replications
     cores = os.cpu_count()
-    print(f"{runs} runs (20 points x {args.replications} replications), {args.days:g} days each; {cores} cores")
+    print(f"{runs} runs (20 points x {args.replications} replications), {args.days:g} days; {cores} cores")
     times = {}
     tables = {}
     for label, make in (
