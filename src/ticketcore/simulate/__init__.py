@@ -40,6 +40,18 @@ from ticketcore.simulate._scenario import Arrivals as Arrivals
 from ticketcore.simulate._scenario import Customers as Customers
 from ticketcore.simulate._scenario import Handling as Handling
 from ticketcore.simulate._scenario import Scenario as Scenario
+from ticketcore.simulate._stats import Estimate as Estimate
+from ticketcore.simulate._stats import estimate as estimate
+from ticketcore.simulate._stats import paired as paired
+from ticketcore.simulate._stats import t_quantile as t_quantile
+from ticketcore.simulate._study import InlineExecutor as InlineExecutor
+from ticketcore.simulate._study import ServiceLevel as ServiceLevel
+from ticketcore.simulate._study import Staffing as Staffing
+from ticketcore.simulate._study import Study as Study
+from ticketcore.simulate._study import replicate as replicate
+from ticketcore.simulate._study import seed_for as seed_for
+from ticketcore.simulate._study import staff as staff
+from ticketcore.simulate._study import sweep as sweep
 from ticketcore.simulate._theory import ErlangC as ErlangC
 from ticketcore.simulate._theory import erlang_c as erlang_c
 
@@ -54,21 +66,33 @@ __all__ = [
     "Distribution",
     "Empirical",
     "ErlangC",
+    "Estimate",
     "Exponential",
     "Fixed",
     "Handling",
+    "InlineExecutor",
     "LogNormal",
     "QueueSample",
     "SLAFigures",
     "Scenario",
+    "ServiceLevel",
     "SimulationResult",
+    "Staffing",
+    "Study",
     "Summary",
     "TicketOutcome",
     "compare",
     "default_scenario",
     "distribution_from_dict",
     "erlang_c",
+    "estimate",
+    "paired",
+    "replicate",
+    "seed_for",
     "simulate",
+    "staff",
+    "sweep",
+    "t_quantile",
 ]
 
 from ticketcore._util import fixup_module_metadata
