@@ -319,8 +319,10 @@ class CaseFile:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
-            line = getattr(e, "lineno", None)
-            message = getattr(e, "msg", str(e))
+            # Python 3.11 to 3.13 put the position in the message only: "(at line 2, column 7)".
+            m = re.search(r"\(at line ([0-9]+), column ([0-9]+)\)$", str(e))
+            line = int(m[1]) if m else None
+            message = str(e) if m is None else f"{str(e)[: m.start()].rstrip()} at line {m[1]}, column {m[2]}"
             raise CaseFileError(source, line, "", "case file", "valid TOML", message) from None
         except RecursionError:
             raise CaseFileError(source, None, "", "case file", "TOML nested at most 64 levels deep", "deeper") from None
