@@ -19,7 +19,11 @@ from ticketcore.desk import Desk, DeskConfig
 from ticketcore.events import TicketCreated
 from ticketcore.testing.strategies import play, timelines
 
-__all__ = ["CONFIG", "test_german_vip_chats_never_go_to_first_line", "test_urgent_tickets_are_due_within_a_business_hour"]
+__all__ = [
+    "CONFIG",
+    "test_german_vip_chats_never_go_to_first_line",
+    "test_urgent_tickets_are_due_within_a_business_hour",
+]
 
 CONFIG = DeskConfig.from_dict(tomllib.loads((Path(__file__).parent / "team.toml").read_text("utf-8")))
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
@@ -29,6 +33,7 @@ FIRST_LINE = {"ana", "ben", "dan", "catherine", "miriam"}
 @settings(max_examples=40, deadline=None)
 @given(timelines(CONFIG, START, max_events=12))
 def test_german_vip_chats_never_go_to_first_line(timeline: list[object]) -> None:
+    """No VIP chat in German is ever handed to first-line support, nor waits in its pool."""
     desk = Desk(CONFIG)
     vip = {
         e.ticket.id
@@ -49,6 +54,7 @@ def test_german_vip_chats_never_go_to_first_line(timeline: list[object]) -> None
 @settings(max_examples=40, deadline=None)
 @given(timelines(CONFIG, START, max_events=12))
 def test_urgent_tickets_are_due_within_a_business_hour(timeline: list[object]) -> None:
+    """Every urgent ticket but a chat is due for a first response within one business hour."""
     desk = Desk(CONFIG)
     office = CONFIG.calendar("office")
     for event in timeline:

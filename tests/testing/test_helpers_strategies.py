@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 
 from ticketcore import InvalidInput, Ticket
+from ticketcore.desk import Desk
 from ticketcore.events import StatusChanged, TicketCreated
 from ticketcore.testing import (
     DeskClock,
@@ -34,7 +35,9 @@ def test_build_desk_and_assert_assigned() -> None:
     out = desk.handle(TicketCreated(ticket=Ticket(id="T-1", created=T0, channel="chat")))
     assert_assigned(desk, "T-1", "ana", reason="direct_rule", outcome=out)
     out = desk.handle(TicketCreated(ticket=Ticket(id="T-2", created=T0)))
-    with pytest.raises(AssertionError, match=r"(?s)assigned T-2\n    - expected: ana\n    \+ actual:   ben.*route"):
+    with pytest.raises(
+        AssertionError, match=r"(?s)assigned T-2\n    - expected: ana\n    \+ actual:   ben.*route"
+    ):
         assert_assigned(desk, "T-2", "ana", outcome=out)
     with pytest.raises(AssertionError, match="reason T-2"):
         assert_assigned(desk, "T-2", "ben", reason="direct_rule", outcome=out)
@@ -43,7 +46,7 @@ def test_build_desk_and_assert_assigned() -> None:
 
 
 def test_build_desk_refuses_a_bad_spec() -> None:
-    with pytest.raises(InvalidInput, match="rules.chat"):
+    with pytest.raises(InvalidInput, match=r"rules\.chat"):
         build_desk("ana", rules={"chat": "ana"})
     with pytest.raises(InvalidInput, match="either a full configuration"):
         build_desk(cap=2, config={"routing": {}})
@@ -82,7 +85,7 @@ def test_assert_due_without_policies() -> None:
     with pytest.raises(AssertionError, match="no SLA"):
         assert_due(desk, "T-1", "first_response", None)
     with pytest.raises(InvalidInput):
-        DeskClock(desk, datetime(2026, 3, 2))  # noqa: DTZ001 - naive on purpose
+        DeskClock(desk, datetime(2026, 3, 2))
 
 
 # -- strategies ----------------------------------------------------------------------------
@@ -109,25 +112,21 @@ def test_drawn_tickets_and_agents_are_valid(fields: dict[str, Any], ticket: Tick
 @settings(max_examples=30, deadline=None)
 @given(timelines(CONFIG, T0, max_events=10))
 def test_drawn_timelines_are_in_order_and_the_desk_accepts_them(timeline: list[object]) -> None:
-    from ticketcore.desk import Desk
-
     instants = [getattr(e, "at", None) or e.ticket.created for e in timeline]  # type: ignore[attr-defined]
     assert instants == sorted(instants)
     play(Desk(CONFIG), timeline)
 
 
 def test_a_broken_invariant_shrinks_to_a_minimal_timeline() -> None:
-    from hypothesis import find
-
-    from ticketcore.desk import Desk
-
     def chat_to_catherine(timeline: list[object]) -> bool:
         desk = Desk(CONFIG)
         return any(
             getattr(d, "agent_id", None) == "catherine" for o in play(desk, timeline) for d in o.decisions
         )
 
-    smallest = find(timelines(CONFIG, T0), chat_to_catherine, settings=settings(database=None, max_examples=500))
+    smallest = find(
+        timelines(CONFIG, T0), chat_to_catherine, settings=settings(database=None, max_examples=500)
+    )
     assert len(smallest) == 1
     assert isinstance(smallest[0], TicketCreated)
     assert smallest[0].ticket.channel == "chat"

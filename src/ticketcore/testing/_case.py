@@ -26,7 +26,17 @@ from ticketcore._time import _duration_text
 from ticketcore._util import check_depth, check_in_range, check_keys, dump_instant
 from ticketcore.desk import DeskConfig, event_from_dict
 
-__all__ = ["ACTIONS", "EXPECTATIONS", "Case", "CaseFile", "CaseFileError", "Expect", "Step", "When", "load_case_file"]
+__all__ = [
+    "ACTIONS",
+    "EXPECTATIONS",
+    "Case",
+    "CaseFile",
+    "CaseFileError",
+    "Expect",
+    "Step",
+    "When",
+    "load_case_file",
+]
 
 #: The actions a step may take (at most one per step), with what each means.
 ACTIONS: Final = {
@@ -49,8 +59,8 @@ EXPECTATIONS: Final = {
     "unassigned": "exactly the tickets left unassigned (no agent, no backlog) after the step",
     "tier": "ticket id to its tier after the step",
     "due": "ticket id to {target: due time or 'none'} after the step",
-    "alerts": "exactly the SLA alerts that fired in the step: 'T-1 first_response breach', 'T-1 resolution ladder[0]'",
-    "escalations": "exactly the escalations applied in the step: 'T-1 move_tier', 'T-1 reassign ben', '... skipped'",
+    "alerts": "exactly the SLA alerts of the step: 'T-1 first_response breach', 'T-1 resolution ladder[0]'",
+    "escalations": "exactly the escalations of the step: 'T-1 move_tier 3', 'T-1 reassign ben', '...skipped'",
     "notified": "exactly the notifications of the step: 'lead sla_level T-1'",
 }
 
@@ -74,7 +84,7 @@ class CaseFileError(InvalidInput):
     line: int | None
     where: str
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the location, then InvalidInput's three
         self, source: str, line: int | None, where: str, field: str, expected: str, value: object = _ABSENT
     ) -> None:
         if value is _ABSENT:
@@ -127,7 +137,9 @@ class When:
             return check_in_range(now + self.delta, "at")
         name = self.calendar or default_calendar
         if name is None:
-            raise InvalidInput("at", "a calendar: name one ('on office') or set 'calendar' in the file", self.text)
+            raise InvalidInput(
+                "at", "a calendar: name one ('on office') or set 'calendar' in the file", self.text
+            )
         calendar = config.calendar(name)
         if self.kind == "relative":
             return calendar.add(now, self.delta)
@@ -216,7 +228,7 @@ class Step:
     note: str
     expect: Expect
 
-    def describe(self) -> str:
+    def describe(self) -> str:  # noqa: PLR0911 - one answer per action
         """The step's action in a few words (``ticket T-1 arrives``)."""
         d = self.data
         if self.note:
@@ -242,7 +254,7 @@ class Step:
             return ", ".join(str(e.get("type")) if isinstance(e, Mapping) else "?" for e in items)
         return "time passes"
 
-    def event_forms(self, at: datetime) -> list[dict[str, Any]]:
+    def event_forms(self, at: datetime) -> list[dict[str, Any]]:  # noqa: PLR0911 - one per action
         """The tagged dict forms of the events this step feeds the desk at ``at``."""
         iso = dump_instant(at)
         d = self.data
@@ -262,7 +274,9 @@ class Step:
         if self.action == "message":
             return [{"type": "customer_message", "ticket_id": d, "at": iso}]
         if self.action == "presence":
-            return [{"type": "presence_changed", "agent_id": a, "at": iso, "presence": p} for a, p in d.items()]
+            return [
+                {"type": "presence_changed", "agent_id": a, "at": iso, "presence": p} for a, p in d.items()
+            ]
         if self.action == "transfer":
             out = {"type": "ticket_transferred", "ticket_id": d.get("id"), "to_agent": d.get("to"), "at": iso}
             return [out | ({"by": d["by"]} if "by" in d else {})]
@@ -279,8 +293,10 @@ class Step:
 
 @attrs.frozen(kw_only=True)
 class Case:
-    """One case: ``name``, its ``line``, the configuration it runs (agents and presence applied),
-    its ``start`` instant and its ``steps``."""
+    """One case: its ``name``, ``line``, ``config``, ``start`` instant and ``steps``.
+
+    ``config`` is the file's configuration with the case's agents and presence applied.
+    """
 
     name: str
     line: int | None
@@ -325,7 +341,9 @@ class CaseFile:
             message = str(e) if m is None else f"{str(e)[: m.start()].rstrip()} at line {m[1]}, column {m[2]}"
             raise CaseFileError(source, line, "", "case file", "valid TOML", message) from None
         except RecursionError:
-            raise CaseFileError(source, None, "", "case file", "TOML nested at most 64 levels deep", "deeper") from None
+            raise CaseFileError(
+                source, None, "", "case file", "TOML nested at most 64 levels deep", "deeper"
+            ) from None
         return cls.from_dict(data, source=source, config_loader=config_loader, lines=_lines(text))
 
     @classmethod
@@ -353,66 +371,89 @@ class CaseFile:
             return CaseFileError(source, line, where, e.field, e.expected, e.value)
 
         try:
-            zone = _zone(d.get("timezone"))
-            raw = d["config"]
-            if isinstance(raw, str):
-                if config_loader is None:
-                    raise InvalidInput("config", "an inline table (a path needs load_case_file)", raw)
-                raw = config_loader(raw)
-            try:
-                config = DeskConfig.from_dict(raw)
-            except InvalidInput as e:
-                raise InvalidInput(f"config.{e.field}".rstrip("."), e.expected, e.value) from None
-            lint_mode = d.get("lint", "report")
-            if lint_mode not in _LINT_MODES:
-                raise InvalidInput("lint", f"one of {', '.join(_LINT_MODES)}", lint_mode)
-            calendar = d.get("calendar")
-            if calendar is None and len(config.calendars) == 1:
-                calendar = config.calendars[0][0]
-            elif calendar is not None:
-                if not isinstance(calendar, str):
-                    raise InvalidInput("calendar", "a calendar name", calendar)
-                config.calendar(calendar)
-            if zone is None and calendar is not None:
-                zone = config.calendar(calendar).zone
-            start = _absolute(d["start"], "start", zone)
-            cases_raw = d["case"]
-            if not isinstance(cases_raw, list) or not cases_raw:
-                raise InvalidInput("case", "a list of [[case]] tables, at least one", cases_raw)
+            config, zone, calendar, lint_mode, start, cases_raw = _read_top(d, config_loader)
         except InvalidInput as e:
             raise fail("", None, e) from None
-
         cases: list[Case] = []
         names: set[str] = set()
         for i, item in enumerate(cases_raw):
             line = lines.get((i, -1))
-            where = f"case {i + 1}"
+            name = item.get("name") if isinstance(item, Mapping) else None
+            where = f"case {name!r}" if isinstance(name, str) and name.strip() else f"case {i + 1}"
             try:
-                c = check_keys(item, f"case[{i}]", _CASE_KEYS, ("name", "step"))
-                name = c["name"]
-                if not isinstance(name, str) or not name.strip():
-                    raise InvalidInput(f"case[{i}].name", "a non-empty name", name)
-                where = f"case {name!r}"
-                if name in names:
-                    raise InvalidInput(f"case[{i}].name", "a name no other case has", name)
-                names.add(name)
-                case_start = _absolute(c["start"], f"case[{i}].start", zone) if "start" in c else start
-                case_config = _with_agents(config, d, c, i)
-                steps_raw = c["step"]
-                if not isinstance(steps_raw, list) or not steps_raw:
-                    raise InvalidInput(f"case[{i}].step", "a list of [[case.step]] tables, at least one", steps_raw)
+                name, case_start, case_config, steps_raw = _read_case_head(
+                    item, i, names, d, config, zone, start
+                )
             except InvalidInput as e:
                 raise fail(where, line, e) from None
             steps = []
             for j, raw_step in enumerate(steps_raw):
                 step_line = lines.get((i, j), line)
                 try:
-                    steps.append(_read_step(raw_step, j, zone, case_config, case_start))
+                    step = _read_step(raw_step, j, zone, case_config, case_start)
                 except InvalidInput as e:
                     raise fail(f"{where}, step {j + 1}", step_line, e) from None
-                steps[-1] = attrs.evolve(steps[-1], line=step_line)
+                steps.append(attrs.evolve(step, line=step_line))
             cases.append(Case(name=name, line=line, config=case_config, start=case_start, steps=tuple(steps)))
         return cls(source=source, config=config, cases=tuple(cases), calendar=calendar, lint=lint_mode)
+
+
+def _read_top(
+    d: Mapping[str, Any], config_loader: Callable[[str], object] | None
+) -> tuple[DeskConfig, ZoneInfo | None, str | None, str, datetime, list[Any]]:
+    """The file-level keys: configuration, zone, default calendar, lint mode, start, cases."""
+    zone = _zone(d.get("timezone"))
+    raw = d["config"]
+    if isinstance(raw, str):
+        if config_loader is None:
+            raise InvalidInput("config", "an inline table (a path needs load_case_file)", raw)
+        raw = config_loader(raw)
+    try:
+        config = DeskConfig.from_dict(raw)
+    except InvalidInput as e:
+        raise InvalidInput(f"config.{e.field}".rstrip("."), e.expected, e.value) from None
+    lint_mode = d.get("lint", "report")
+    if lint_mode not in _LINT_MODES:
+        raise InvalidInput("lint", f"one of {', '.join(_LINT_MODES)}", lint_mode)
+    calendar = d.get("calendar")
+    if calendar is None and len(config.calendars) == 1:
+        calendar = config.calendars[0][0]
+    elif calendar is not None:
+        if not isinstance(calendar, str):
+            raise InvalidInput("calendar", "a calendar name", calendar)
+        config.calendar(calendar)
+    if zone is None and calendar is not None:
+        zone = config.calendar(calendar).zone
+    start = _absolute(d["start"], "start", zone)
+    cases_raw = d["case"]
+    if not isinstance(cases_raw, list) or not cases_raw:
+        raise InvalidInput("case", "a list of [[case]] tables, at least one", cases_raw)
+    return config, zone, calendar, lint_mode, start, cases_raw
+
+
+def _read_case_head(  # noqa: PLR0917 - the file's context
+    item: object,
+    i: int,
+    names: set[str],
+    top: Mapping[str, Any],
+    config: DeskConfig,
+    zone: ZoneInfo | None,
+    start: datetime,
+) -> tuple[str, datetime, DeskConfig, list[Any]]:
+    """A case's own keys: its name (unique), start, configuration and raw steps."""
+    c = check_keys(item, f"case[{i}]", _CASE_KEYS, ("name", "step"))
+    name = c["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput(f"case[{i}].name", "a non-empty name", name)
+    if name in names:
+        raise InvalidInput(f"case[{i}].name", "a name no other case has", name)
+    names.add(name)
+    case_start = _absolute(c["start"], f"case[{i}].start", zone) if "start" in c else start
+    case_config = _with_agents(config, top, c, i)
+    steps_raw = c["step"]
+    if not isinstance(steps_raw, list) or not steps_raw:
+        raise InvalidInput(f"case[{i}].step", "a list of [[case.step]] tables, at least one", steps_raw)
+    return name, case_start, case_config, steps_raw
 
 
 def _zone(value: object) -> ZoneInfo | None:
@@ -436,7 +477,10 @@ def _absolute(value: object, path: str, zone: ZoneInfo | None) -> datetime:
 def _with_agents(config: DeskConfig, top: Mapping[str, Any], case: Mapping[str, Any], i: int) -> DeskConfig:
     """The configuration with the case's (or the file's) agents and presence."""
     agents_raw = case.get("agents", top.get("agents"))
-    presence = {**_mapping(top.get("presence", {}), "presence"), **_mapping(case.get("presence", {}), f"case[{i}].presence")}
+    presence = {
+        **_mapping(top.get("presence", {}), "presence"),
+        **_mapping(case.get("presence", {}), f"case[{i}].presence"),
+    }
     if agents_raw is None and not presence:
         return config
     form = config.to_dict()
@@ -575,14 +619,18 @@ def load_case_file(path: str | Path) -> CaseFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise CaseFileError(source, line, "", "case file", "UTF-8 text", f"the byte 0x{data[e.start]:02x}") from None
+        raise CaseFileError(
+            source, line, "", "case file", "UTF-8 text", f"the byte 0x{data[e.start]:02x}"
+        ) from None
 
     def read_config(name: str) -> object:
         target = file.parent / name
         try:
             raw = target.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            raise InvalidInput("config", "a readable UTF-8 file next to the case file", f"{target}: {e}") from None
+            raise InvalidInput(
+                "config", "a readable UTF-8 file next to the case file", f"{target}: {e}"
+            ) from None
         try:
             if target.suffix.lower() == ".json":
                 return json.loads(raw)

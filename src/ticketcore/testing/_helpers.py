@@ -13,7 +13,7 @@ from typing import Any
 from ticketcore._errors import InvalidInput
 from ticketcore._util import dump_instant
 from ticketcore.desk import Desk, DeskConfig, Outcome
-from ticketcore.testing._run import Failure, _why, advance_through, alert_text
+from ticketcore.testing._run import Failure, _why, advance_through, alert_text, aware
 
 __all__ = ["DeskClock", "assert_alerts", "assert_assigned", "assert_due", "build_desk"]
 
@@ -56,7 +56,11 @@ def build_desk(
         if not sep or not field.strip():
             raise InvalidInput(f"rules.{spec}", "'field=value'", spec)
         form["routing"]["rules"].append(
-            {"name": f"{spec} to {agent}", "when": {"field": field.strip(), "eq": value.strip()}, "agent": agent}
+            {
+                "name": f"{spec} to {agent}",
+                "when": {"field": field.strip(), "eq": value.strip()},
+                "agent": agent,
+            }
         )
     if sla:
         policy: dict[str, Any] = {
@@ -70,19 +74,27 @@ def build_desk(
     return Desk(DeskConfig.from_dict(form))
 
 
+def _instant(value: datetime | None) -> str:
+    return "none" if value is None else dump_instant(value)
+
+
 def _outcomes(outcomes: Outcome | Iterable[Outcome]) -> list[Outcome]:
     return [outcomes] if isinstance(outcomes, Outcome) else list(outcomes)
 
 
 def _raise(what: str, expected: str, actual: str, why: str = "") -> None:
-    failure = Failure(step=None, line=None, at=None, action="", what=what, expected=expected, actual=actual, why=why)
+    failure = Failure(
+        step=None, line=None, at=None, action="", what=what, expected=expected, actual=actual, why=why
+    )
     raise AssertionError("\n" + failure.text())
 
 
 def assert_assigned(desk: Desk, ticket_id: str, agent_id: str | None, *, reason: str | None = None,
                     outcome: Outcome | Iterable[Outcome] = ()) -> None:  # fmt: skip
-    """Assert that ``agent_id`` holds ``ticket_id`` now (None: nobody), and with ``reason``
-    the latest decision about it in ``outcome`` has that reason code."""
+    """Assert that ``agent_id`` holds ``ticket_id`` now (None: nobody).
+
+    With ``reason``, also that the latest decision about it in ``outcome`` has that code.
+    """
     decisions = [d for o in _outcomes(outcome) for d in o.decisions if d.ticket_id == ticket_id]
     last = decisions[-1] if decisions else None
     place = desk.dispatcher.place(ticket_id) if ticket_id in desk.dispatcher.tickets() else ("gone", None)
@@ -107,9 +119,9 @@ def assert_due(desk: Desk, ticket_id: str, target: str, expected: datetime | Non
         _raise(f"due {ticket_id} {target}", str(expected), f"no such target (targets: {', '.join(times)})")
     actual = times[target]
     if actual != expected:
-        show = lambda v: "none" if v is None else dump_instant(v)  # noqa: E731
-        now = desk.now or (expected or actual or datetime.min)
-        _raise(f"due {ticket_id} {target}", show(expected), show(actual), clock.result(now).explanation)
+        now = desk.now or expected or actual
+        why = "" if now is None else clock.result(now).explanation
+        _raise(f"due {ticket_id} {target}", _instant(expected), _instant(actual), why)
 
 
 def assert_alerts(outcomes: Outcome | Iterable[Outcome], expected: Iterable[str]) -> None:
@@ -118,13 +130,15 @@ def assert_alerts(outcomes: Outcome | Iterable[Outcome], expected: Iterable[str]
     want = sorted(" ".join(e.split()) for e in expected)
     if actual != want:
         lines = [f"- {e}" for e in want if e not in actual] + [f"+ {a}" for a in actual if a not in want]
-        _raise("alerts (- expected, + actual)", "\n".join(lines) or "(the same alerts, counted differently)", "")
+        _raise(
+            "alerts (- expected, + actual)", "\n".join(lines) or "(the same alerts, counted differently)", ""
+        )
 
 
 class DeskClock:
     """A clock that moves a desk through time, firing its deadlines at their own instants.
 
-    >>> from datetime import timezone
+    >>> from datetime import datetime, timezone
     >>> from ticketcore import Ticket
     >>> from ticketcore.events import TicketCreated
     >>> desk = build_desk("ana", sla={"first_response": "1h"})
@@ -138,10 +152,8 @@ class DeskClock:
     def __init__(self, desk: Desk, start: datetime) -> None:
         if not isinstance(desk, Desk):
             raise InvalidInput("desk", "a ticketcore.desk.Desk", desk)
-        if not isinstance(start, datetime) or start.utcoffset() is None:
-            raise InvalidInput("start", "an aware datetime", start)
         self.desk = desk
-        self.now = start
+        self.now = aware(start, "start")
 
     def advance(self, by: timedelta | None = None, **units: float) -> list[Outcome]:
         """Move ``by`` (or ``hours=``, ``minutes=`` ...) forward; the outcomes that are not empty."""
@@ -150,8 +162,7 @@ class DeskClock:
 
     def advance_to(self, until: datetime) -> list[Outcome]:
         """Move to ``until`` (not earlier than now), firing each deadline on the way at its instant."""
-        if not isinstance(until, datetime) or until.utcoffset() is None or until < self.now:
-            raise InvalidInput("until", f"an aware datetime at or after {self.now.isoformat()}", until)
+        aware(until, "until", self.now)
         out = advance_through(self.desk, until)
         self.now = until
         return out

@@ -37,6 +37,14 @@ __all__ = [
 _Fail = Callable[..., "Failure"]
 
 
+def aware(value: object, path: str, after: datetime | None = None) -> datetime:
+    """``value`` if it is an aware datetime (at or after ``after``), else `InvalidInput`."""
+    if not isinstance(value, datetime) or value.utcoffset() is None or (after is not None and value < after):
+        since = "" if after is None else f" at or after {dump_instant(after)}"
+        raise InvalidInput(path, f"an aware datetime{since}", value)
+    return value
+
+
 def advance_through(desk: Desk, until: datetime) -> list[Outcome]:
     """Advance ``desk`` to ``until``, firing each deadline at its own instant, in order.
 
@@ -44,8 +52,7 @@ def advance_through(desk: Desk, until: datetime) -> list[Outcome]:
     deadline (so an escalation's routing decision is made when it fell due) and then at
     ``until``. Returns the outcomes that are not empty.
     """
-    if not isinstance(until, datetime) or until.utcoffset() is None:
-        raise InvalidInput("until", "an aware datetime", until)
+    aware(until, "until")
     out = []
     while True:
         deadline = desk.next_deadline()
@@ -132,8 +139,10 @@ class Failure:
 
 @attrs.frozen(kw_only=True)
 class CaseResult:
-    """The result of one case: ``source`` and ``case`` (name), ``line``, ``failures`` and the
-    configuration's linter ``findings`` (reported beside the result)."""
+    """The result of one case: ``source``, ``case`` (its name), ``line`` and ``failures``.
+
+    ``findings`` are the configuration's linter findings, reported beside the result.
+    """
 
     source: str
     case: str
@@ -191,7 +200,13 @@ def run_case(case_file: CaseFile, case: Case) -> CaseResult:
                 actual="\n".join(f"+ {f}" for f in findings),
             )
         )
-        return CaseResult(source=case_file.source, case=case.name, line=case.line, failures=tuple(failures), findings=findings)
+        return CaseResult(
+            source=case_file.source,
+            case=case.name,
+            line=case.line,
+            failures=tuple(failures),
+            findings=findings,
+        )
     desk = Desk(case.config)
     now = case.start
     last: dict[str, Decision] = {}
@@ -204,7 +219,7 @@ def run_case(case_file: CaseFile, case: Case) -> CaseResult:
     )
 
 
-def _run_step(
+def _run_step(  # noqa: PLR0917 - the case's context
     case_file: CaseFile, case: Case, desk: Desk, step: Step, now: datetime, last: dict[str, Decision]
 ) -> tuple[list[Failure], datetime]:
     def failure(what: str, expected: str, actual: str, why: str = "") -> Failure:
@@ -236,7 +251,7 @@ def _run_step(
     return list(_check(step, desk, at, outcomes, decisions, last, case_file, case, failure)), at
 
 
-def _check(  # noqa: PLR0913 - the step's whole context
+def _check(  # noqa: PLR0917 - the step's whole context
     step: Step,
     desk: Desk,
     at: datetime,
@@ -295,7 +310,7 @@ def _check(  # noqa: PLR0913 - the step's whole context
     if expect.escalations is not None:
         escalations = [escalation_text(e) for o in outcomes for e in o.escalations]
         why = "\n".join(
-            f"{escalation_text(e)}: {e.skipped or ', '.join(decision_text(d) for d in e.decisions) or 'applied'}"
+            f"{escalation_text(e)}: {e.skipped or ', '.join(map(decision_text, e.decisions)) or 'applied'}"
             for o in outcomes
             for e in o.escalations
         )
@@ -305,7 +320,7 @@ def _check(  # noqa: PLR0913 - the step's whole context
         yield from _list_diff(fail, "notified", expect.notified, notified)
 
 
-def _check_due(  # noqa: PLR0913
+def _check_due(  # noqa: PLR0917 - the step's context
     fail: _Fail,
     desk: Desk,
     tid: str,
@@ -333,11 +348,17 @@ def _check_due(  # noqa: PLR0913
     times = clock.due_times()
     if target not in times:
         known = ", ".join(times) or "none"
-        yield fail(f"due {tid} {target}", expected_text, f"no such target in the ticket's policy (targets: {known})")
+        yield fail(
+            f"due {tid} {target}", expected_text, f"no such target in the ticket's policy (targets: {known})"
+        )
         return
     actual = times[target]
     if actual != expected:
-        actual_text = "none" if actual is None else dump_instant(actual.astimezone(expected.tzinfo) if expected else actual)
+        actual_text = (
+            "none"
+            if actual is None
+            else dump_instant(actual.astimezone(expected.tzinfo) if expected else actual)
+        )
         yield fail(f"due {tid} {target}", expected_text, actual_text, clock.result(at).explanation)
 
 

@@ -46,7 +46,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PolicyFile
     """A `PolicyFile` for each file whose name matches ``ticketcore_policy_files``."""
     patterns = parent.config.getini("ticketcore_policy_files")
     if any(fnmatch(file_path.name, p) for p in patterns):
-        return PolicyFile.from_parent(parent, path=file_path)  # type: ignore[no-any-return]
+        return PolicyFile.from_parent(parent, path=file_path)
     return None
 
 

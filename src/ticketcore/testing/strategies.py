@@ -69,7 +69,7 @@ def field_values(config: DeskConfig) -> dict[str, list[Any]]:
             continue
         values = out.setdefault(field, [])
         for op, value in c.items():
-            if op == "field" or op == "is_set":
+            if op in {"field", "is_set"}:
                 continue
             for v in value if isinstance(value, list) else [value]:
                 if v not in values:
@@ -90,7 +90,9 @@ def ticket_fields(config: DeskConfig) -> st.SearchStrategy[dict[str, Any]]:
         if field == "priority":
             parts[field] = st.sampled_from(named)
         elif field in _SET_FIELDS:
-            parts[field] = st.lists(st.sampled_from([str(v) for v in named]), unique=True, max_size=len(named))
+            parts[field] = st.lists(
+                st.sampled_from([str(v) for v in named]), unique=True, max_size=len(named)
+            )
         elif field in _TEXT_FIELDS:
             texts = [str(v) for v in named] + ["other"]
             if field == "subject":
@@ -108,7 +110,7 @@ def ticket_fields(config: DeskConfig) -> st.SearchStrategy[dict[str, Any]]:
         out: dict[str, Any] = {}
         custom: dict[str, Any] = {}
         for field, strategy in parts.items():
-            if field != "channel" and field != "priority" and not data(st.booleans()):
+            if field not in {"channel", "priority"} and not data(st.booleans()):
                 continue
             value = data(strategy)
             if field.startswith("custom."):
@@ -147,10 +149,11 @@ def agents(config: DeskConfig) -> st.SearchStrategy[tuple[Agent, ...]]:
 def timelines(
     config: DeskConfig, start: datetime, *, max_events: int = 20, max_gap: timedelta = timedelta(hours=2)
 ) -> st.SearchStrategy[list[object]]:
-    """Event sequences in time order from ``start``: tickets arriving (`ticket_fields`),
-    replies, customer messages, status changes of tickets that arrived, and agents'
-    presence changes; gaps between events up to ``max_gap``. Shrinks to short, early
-    timelines."""
+    """Event sequences in time order from ``start``, shrinking to short and early ones.
+
+    Tickets arriving (`ticket_fields`), replies, customer messages, status changes of
+    tickets that arrived, and agents' presence changes; gaps up to ``max_gap``.
+    """
     agent_ids = [a.id for a in config.agents]
     statuses = ["open", "pending", "solved", "closed"]
     vocabulary = config.vocabulary
@@ -164,7 +167,11 @@ def timelines(
         closed: set[str] = set()
         for _ in range(n):
             at += timedelta(seconds=data(st.integers(0, int(max_gap.total_seconds()))))
-            kinds = ["ticket"] + (["reply", "message", "status"] if arrived else []) + (["presence"] if agent_ids else [])
+            kinds = (
+                ["ticket"]
+                + (["reply", "message", "status"] if arrived else [])
+                + (["presence"] if agent_ids else [])
+            )
             kind = data(st.sampled_from(kinds))
             open_ids = [t for t in arrived if t not in closed]
             if kind == "ticket" or (kind in ("reply", "message", "status") and not open_ids):
@@ -176,7 +183,9 @@ def timelines(
                 arrived.append(tid)
             elif kind == "presence":
                 presence = data(st.sampled_from(["online", "away", "offline"]))
-                out.append(PresenceChanged(at=at, agent_id=data(st.sampled_from(agent_ids)), presence=presence))
+                out.append(
+                    PresenceChanged(at=at, agent_id=data(st.sampled_from(agent_ids)), presence=presence)
+                )
             else:
                 tid = data(st.sampled_from(open_ids))
                 if kind == "reply":
