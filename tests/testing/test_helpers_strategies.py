@@ -3,7 +3,13 @@ hypothesis strategies, and the examples in examples/policy-tests/ run by the sui
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import inspect
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import find, given, settings
 
+import ticketcore
 from ticketcore import InvalidInput, Ticket
 from ticketcore.desk import Desk
 from ticketcore.events import StatusChanged, TicketCreated
@@ -155,3 +162,32 @@ def _invariant_tests() -> list[tuple[str, Callable[[], None]]]:
 @pytest.mark.parametrize(("name", "test"), _invariant_tests())
 def test_the_example_invariants_hold(name: str, test: Callable[[], None]) -> None:
     test()
+
+
+# -- the public surface ----------------------------------------------------------------------
+
+
+def test_importing_ticketcore_testing_does_not_import_hypothesis_or_pytest() -> None:
+    code = "import sys, ticketcore.testing; print(sorted({'hypothesis', 'pytest'} & set(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(Path(ticketcore.__file__).parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)  # noqa: S603
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "name", ["ticketcore.testing", "ticketcore.testing.strategies", "ticketcore.testing.plugin"]
+)
+def test_every_public_name_is_documented_and_in_the_api_reference(name: str) -> None:
+    module = importlib.import_module(name)
+    api = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    assert module.__doc__
+    for export in module.__all__:
+        obj = getattr(module, export)
+        assert obj.__doc__, export
+        assert (
+            re.search("`" + re.escape(export) + r"[`(.\[]", api)
+            or f" `{export}`" in api
+            or f"`{export}(" in api
+        )
+        if inspect.isclass(obj) and name == "ticketcore.testing":
+            assert obj.__module__ == name

@@ -86,7 +86,7 @@ def _raise(what: str, expected: str, actual: str, why: str = "") -> None:
     failure = Failure(
         step=None, line=None, at=None, action="", what=what, expected=expected, actual=actual, why=why
     )
-    raise AssertionError("\n" + failure.text())
+    raise AssertionError(failure.text().removeprefix("  "))
 
 
 def assert_assigned(desk: Desk, ticket_id: str, agent_id: str | None, *, reason: str | None = None,
