@@ -159,7 +159,9 @@ def _test(args: argparse.Namespace, out: list[str]) -> int:
         if not r.passed:
             out.extend("  " + line for line in r.report().splitlines())
     failed = sum(1 for r in results if not r.passed)
-    out.append(f"{len(results) - failed} passed, {failed} failed, in {len(files)} case file{'s' * (len(files) != 1)}")
+    out.append(
+        f"{len(results) - failed} passed, {failed} failed, in {len(files)} case file{'s' * (len(files) != 1)}"
+    )
     if args.junit_xml is not None:
         Path(args.junit_xml).write_text(junit_xml(results), encoding="utf-8")
     return 1 if failed else 0
@@ -325,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run policy case files (exit status 1 when a case fails)",
         description="Run routing and SLA policy cases (*.policy.toml) on a real desk; see docs/testing.md.",
     )
-    test.add_argument("cases", metavar="CASES", nargs="+", help="case files, or folders to search for *.policy.toml")
+    test.add_argument(
+        "cases", metavar="CASES", nargs="+", help="case files, or folders to search for *.policy.toml"
+    )
     test.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML to PATH")
     try:
         args = parser.parse_args(argv)
