@@ -7,6 +7,10 @@ report; ``--compare`` runs several strategies on the same tickets.
 ``check CONFIG`` lints a desk configuration (`ticketcore.desk.lint`): each finding names its
 path, and the exit status is 1 when there are findings.
 
+``test CASES...`` runs policy case files (`ticketcore.testing`): each failing case is
+reported as a diff, and the exit status is 1 when a case fails (``--junit-xml`` also
+writes JUnit XML for a CI system).
+
 ``demo`` prints real due dates from a real calendar (Munich office hours with
 Bavarian public holidays), for tickets created at awkward moments. The instants are
 fixed, so the output is the same on every machine and every day.
@@ -124,6 +128,43 @@ def _check(args: argparse.Namespace, out: list[str]) -> int:
     out.extend(f"{args.config}: {finding}" for finding in findings)
     out.append(f"{len(findings)} finding{'' if len(findings) == 1 else 's'} in {args.config}")
     return 1 if findings else 0
+
+
+def _case_paths(names: Sequence[str]) -> list[Path]:
+    """The case files named: files as given, folders searched for ``*.policy.toml``."""
+    out: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.rglob("*.policy.toml"))
+            if not found:
+                raise _Refused(f"{name}: expected case files (*.policy.toml) in the folder, found none")
+            out += found
+        elif not path.is_file():
+            raise _Refused(f"{name}: expected a case file, but there is no such file")
+        else:
+            out.append(path)
+    return out
+
+
+def _test(args: argparse.Namespace, out: list[str]) -> int:
+    """Run policy case files; the exit status is 1 when a case fails."""
+    from ticketcore.testing import junit_xml, load_case_file, run_file  # noqa: PLC0415 - only for `test`
+
+    files = [load_case_file(path) for path in _case_paths(args.cases)]  # all read before any runs
+    results = [r for f in files for r in run_file(f)]
+    for r in results:
+        out.append(f"{'PASS' if r.passed else 'FAIL'} {r.location} {r.case}")
+        out.extend(f"  lint: {finding}" for finding in r.findings)
+        if not r.passed:
+            out.extend("  " + line for line in r.report().splitlines())
+    failed = sum(1 for r in results if not r.passed)
+    out.append(
+        f"{len(results) - failed} passed, {failed} failed, in {len(files)} case file{'s' * (len(files) != 1)}"
+    )
+    if args.junit_xml is not None:
+        Path(args.junit_xml).write_text(junit_xml(results), encoding="utf-8")
+    return 1 if failed else 0
 
 
 def _progress_bar(stream: Any) -> Callable[[float], None] | None:
@@ -248,7 +289,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status: 0, or 2 for any bad input.
+    """Run the command line; returns the exit status: 0, 1 (findings, failed cases), or 2 for any bad input.
 
     Every error is one line on standard error, ``error: `` and what was wrong, naming the
     file, option or field (and the line and column of a TOML or JSON mistake).
@@ -281,6 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="INSTANT",
         help="an ISO 8601 instant with offset, for the checks that depend on the date",
     )
+    test = sub.add_parser(
+        "test",
+        help="run policy case files (exit status 1 when a case fails)",
+        description="Run routing and SLA policy cases (*.policy.toml) on a real desk; see docs/testing.md.",
+    )
+    test.add_argument(
+        "cases", metavar="CASES", nargs="+", help="case files, or folders to search for *.policy.toml"
+    )
+    test.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML to PATH")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help (0) or a usage error (2), already printed
@@ -292,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo(lines)
         elif args.command == "check":
             status = _check(args, lines)
+        elif args.command == "test":
+            status = _test(args, lines)
         else:
             _simulate(args, lines)
     except (TicketcoreError, _Refused, OSError) as e:
