@@ -22,6 +22,8 @@ PUBLIC = [
     "ticketcore.assign",
     "ticketcore.backlog",
     "ticketcore.desk",
+    "ticketcore.simulate",
+    "ticketcore.testing",
 ]
 
 
