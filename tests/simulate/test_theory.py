@@ -95,5 +95,5 @@ def test_simulation_matches_erlang_c() -> None:
     assert waited / tickets == pytest.approx(theory.p_wait, rel=0.03)
     assert (total_wait / tickets).total_seconds() == pytest.approx(theory.mean_wait.total_seconds(), rel=0.03)
     # Utilisation: each agent is busy A / c of the time.
-    busy = sum(a.busy for r in runs for a in r.agents) / (8 * len(runs))
+    busy = sum(a.utilisation for r in runs for a in r.agents) / (8 * len(runs))
     assert busy == pytest.approx(theory.utilisation, rel=0.03)
