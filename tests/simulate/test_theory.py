@@ -158,20 +158,19 @@ def test_chat_concurrency_is_an_m_m_cn_queue() -> None:
 def test_a_cap_above_one_makes_the_first_response_wait_longer_than_erlang_c() -> None:
     """8 agents at rho 0.9 working one ticket at a time, the reply as they start: with cap 1
     the wait to the first response is Erlang C's; a higher cap hands tickets to agents
-    early, to wait in their own queues behind one another, and loses the pooling."""
+    early, to wait in their own queues behind one another, and loses the pooling (round
+    robin here; the longer runs of benchmarks/bench_agent_time.py, in docs/simulate.md,
+    show least loaded too)."""
     theory = erlang_c(36, timedelta(minutes=12), 8).mean_wait.total_seconds()
     firsts = []
     for cap in (1, 2, 4, 8):
-        runs = [
-            simulate(team(seed, 20, 36, 12, agents=8, cap=cap), "sequential", records=False)
-            for seed in (1, 2)
-        ]
+        runs = [simulate(team(1, 15, 36, 12, agents=8, cap=cap), "sequential", records=False)]
         _, wait, first = pooled_waits(runs)
         firsts.append(first)
         if cap == 1:
             assert wait == first  # the reply comes as the agent starts
         else:
             assert wait < first  # assigned at once, worked on later
-    assert firsts[0] == pytest.approx(theory, rel=0.15)  # two 20-day runs: within 15%
+    assert firsts[0] == pytest.approx(theory, rel=0.15)  # one 15-day run (13,000 tickets): within 15%
     assert firsts == sorted(firsts)
     assert firsts[-1] > 2 * theory
