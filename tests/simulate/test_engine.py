@@ -91,7 +91,11 @@ def test_figures_add_up(result: Any) -> None:
     assert result.unresolved == result.backlog.series()[-1].unresolved
     assert 0 < result.fairness <= 1
     assert {a.agent_id for a in result.agents} == {"agent1", "agent2", "agent3", "agent4"}
-    assert all(0 <= a.busy <= 1 and a.peak_load >= 0 for a in result.agents)
+    for a in result.agents:
+        # Working implies holding; one ticket in hand at a time (no concurrency here).
+        assert 0 <= a.utilisation <= a.held <= 1
+        assert a.in_hand == pytest.approx(a.utilisation)
+        assert a.peak_load >= 0
     ended = sum(f.achieved + f.late for f in result.sla if f.target == "first_response")
     assert ended == sum(1 for t in records if t.first_response is not None)
     assert dict(result.alerts)["notify"] > 0
@@ -223,7 +227,10 @@ def test_escalation_ladder_moves_tickets_up_a_tier() -> None:
     result = simulate(Scenario.from_dict(data))
     moved = [t for t in result.tickets or () if t.escalations]
     assert moved
-    assert all(t.agent == "second" for t in moved)
+    # "second" works one ticket at a time, so its cap of 50 fills up: an escalated ticket is
+    # with "second" or waits in tier 2's backlog, never left with "first".
+    assert all(t.agent in ("second", None) for t in moved)
+    assert any(t.agent == "second" for t in moved)
     assert dict(result.alerts)["movetier"] >= len(moved)
 
 

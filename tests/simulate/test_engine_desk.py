@@ -1,9 +1,15 @@
 """The simulator runs on `ticketcore.desk.Desk` (ISSUE #17): the same figures as its hand wiring.
 
-The golden digests below were computed with the simulator as it was before it became a client
+The golden digests were first computed with the simulator as it was before it became a client
 of the desk (dispatcher, per-ticket SLA clocks, tracker and escalations wired by hand), for an
 escalating scenario whose ladders raise the priority, move tickets up a tier (and past the last
-tier with a pool, which is skipped), and reassign them.
+tier with a pool, which is skipped), and reassign them; the desk gave the same figures.
+
+Issue 18 (the agent's time) changed the model on purpose, so the digests below are those of the
+new model: an agent now works on one ticket at a time (the others they hold wait in their own
+queue), and a ticket moved to another tier's backlog leaves its agent. They pin the run against
+unintended change; what makes them right is checked elsewhere: the hand-computed cases of
+tests/simulate/test_agent_time.py and the queueing theory of tests/simulate/test_theory.py.
 """
 
 from __future__ import annotations
@@ -94,13 +100,11 @@ def digest(result: SimulationResult) -> str:
 @pytest.mark.parametrize(
     ("strategy", "golden"),
     [
-        ("least_loaded", "84d565a34f38ce2225c2048e0bb966fe"),
-        ("sequential", "f4fd11cd717c1b7c20d522852960896f"),
+        ("least_loaded", "1cae19dab1f1953cd2a5a6b51a9c8db2"),
+        ("sequential", "dd955543c0eeee0e563c5943c53e614a"),
     ],
 )
-def test_an_escalating_scenario_gives_the_figures_of_the_hand_wired_simulator(
-    strategy: str, golden: str
-) -> None:
+def test_an_escalating_scenario_gives_its_pinned_figures(strategy: str, golden: str) -> None:
     result = simulate(Scenario.from_dict(ESCALATING), strategy)
     assert dict(result.alerts)["movetier"] > 0
     assert any(t.escalations for t in result.tickets or ())

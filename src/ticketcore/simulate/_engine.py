@@ -15,11 +15,21 @@ Each ticket draws everything about itself (fields, work, customer behaviour) whe
 arrives, from one stream in arrival order: every strategy sees the same tickets with
 the same work (common random numbers).
 
-Each ticket's agent work is a list of steps ``(offset, kind)`` counted from when an
-agent gets it. The ticket keeps a ``base`` (the instant its steps count from) and a
-``gen`` (generation): a step on the heap whose generation is stale is dropped. When
-the ticket loses its agent the work stops; when it gets one again, ``base`` moves on
-by the time it waited, and the next step is scheduled anew.
+Each ticket's work is a list of steps ``(duration, kind)``, each counted from the step
+before: a step that ends in a customer message is the customer's time (the agent is
+free meanwhile), every other step is the agent's work (a reply, an answer, the solve).
+
+The agent's time: each agent has a hand (the tickets they are working on) and a queue
+(the tickets they hold that have work waiting, in ``work_order``). On a non-concurrent
+channel the hand holds one ticket; on a concurrent one (``concurrency``) up to N, each
+progressing at ``1 / slowdown ** (k - 1)`` with k of them in hand; concurrent tickets in
+hand suspend the non-concurrent one, which resumes with its remaining work. A ticket in
+hand has ``started`` (when its rate last changed), ``mult`` (its work time multiplier)
+and ``seg`` (the work left in its step); its completion is on the heap with the ticket's
+``gen`` (generation), and a step on the heap whose generation is stale is dropped. When
+a ticket leaves the hand its work done is subtracted and its generation moves on. Who
+takes what into hand is decided once per heap event, after the desk has had its say
+(``dirty`` agents), so a decision never sees a half-made change.
 
 The simulator is a client of `ticketcore.desk.Desk`, as a helpdesk would be: every
 ticket event goes through `Desk.handle`, which routes it, runs the ticket's SLA clock
@@ -36,7 +46,7 @@ import heapq
 import math
 import random
 import sys
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from itertools import accumulate
@@ -143,25 +153,31 @@ class _Tk:
         "agent",
         "answered",
         "assigned",
-        "base",
+        "at",
         "closed",
         "created",
         "escalations",
         "first_reply",
         "gen",
         "id",
+        "inhand",
+        "mult",
+        "n",
         "next",
         "priority",
+        "qseq",
+        "ready",
         "reopened",
+        "seg",
         "solved",
+        "started",
         "steps",
         "ticket",
         "transfers",
-        "unassigned_since",
         "work",
     )
 
-    def __init__(self, ticket: Ticket, created: int, work: _Work) -> None:
+    def __init__(self, ticket: Ticket, created: int, work: _Work, n: int) -> None:
         self.id = ticket.id
         self.ticket = ticket
         self.priority = ticket.priority
@@ -169,10 +185,16 @@ class _Tk:
         self.work = work
         self.steps = work.steps
         self.next = 0
-        self.base: int | None = None
         self.gen = 0
         self.agent: str | None = None
-        self.unassigned_since: int | None = created
+        self.n = n  # how many tickets of its channel an agent works on at once
+        self.ready = True  # it has agent work waiting (not the customer's turn, not solved)
+        self.seg = work.steps[0][0]  # the work left in the current step
+        self.at: _Ag | None = None  # the agent whose queue or hand it is in
+        self.inhand = False
+        self.qseq = 0  # its live entry in ``at``'s queue (0: none)
+        self.started: int | None = None  # in hand and progressing since
+        self.mult = 1.0
         self.assigned: int | None = None
         self.first_reply: int | None = None
         self.solved: int | None = None
@@ -181,6 +203,34 @@ class _Tk:
         self.transfers = 0
         self.escalations = 0
         self.closed = False
+
+
+class _Ag:
+    """An agent's time (mutable, private): their queue and their hand, and its figures."""
+
+    __slots__ = ("busy", "chats", "cq", "dirty", "hand", "id", "k", "q", "since", "worked")
+
+    def __init__(self, agent_id: str, start: int) -> None:
+        self.id = agent_id
+        self.q: list[tuple[Any, int, _Tk]] = []  # non-concurrent work waiting: a heap
+        self.cq: list[tuple[Any, int, _Tk]] = []  # concurrent work waiting: a sorted list
+        self.hand: _Tk | None = None  # the non-concurrent ticket in hand (suspended while chats)
+        self.chats: list[_Tk] = []  # the concurrent tickets in hand
+        self.k = 0  # len(chats) when their rates were last set
+        self.dirty = False
+        self.since = start
+        self.busy = 0  # time working on at least one ticket
+        self.worked = 0  # time x tickets in hand
+
+    def mark(self, now: int) -> None:
+        """Count the time since the last change (call before every change of the hand)."""
+        span = now - self.since
+        if span:
+            n = len(self.chats) or (self.hand is not None)
+            if n:
+                self.busy += span
+                self.worked += n * span
+            self.since = now
 
 
 class _Run:
@@ -232,6 +282,13 @@ class _Run:
         self.seq = 0
         self.now = self.start
         self.tickets: dict[str, _Tk] = {}
+        # The agent's time.
+        self.concurrency = dict(scenario.concurrency)
+        self.slowdown = dict(scenario.slowdown)
+        self.by_due = scenario.work_order == "due"
+        self.ags = {a.id: _Ag(a.id, self.start) for a in scenario.agents}
+        self.dirty: list[_Ag] = []
+        self.qseq = 0
         # Figures.
         self.wait = Histogram()
         self.first_response = Histogram()
@@ -247,7 +304,7 @@ class _Run:
         self.loads = dict.fromkeys(self.assigned_counts, 0)
         self.load_since = dict.fromkeys(self.assigned_counts, self.start)
         self.load_area = dict.fromkeys(self.assigned_counts, 0)
-        self.busy_area = dict.fromkeys(self.assigned_counts, 0)
+        self.held_area = dict.fromkeys(self.assigned_counts, 0)
         self.peak = dict.fromkeys(self.assigned_counts, 0)
         self.sla_rows: dict[tuple[str, str, str], list[int]] = {}
         self.alerts: dict[str, int] = {}
@@ -271,8 +328,8 @@ class _Run:
             t, _, kind, tk, data = pop(heap)
             self.now = t
             if kind == _STEP:
-                if data[0] == tk.gen and not tk.closed:
-                    self._step(tk, data[1])
+                if data == tk.gen and not tk.closed:
+                    self._step(tk)
             elif kind == _ARRIVAL:
                 self._arrive(data)
             elif kind == _REOPEN:
@@ -301,6 +358,8 @@ class _Run:
                     self.desk.seal(self._dt(t))
             else:
                 self._tick(data)
+            if self.dirty:
+                self._flush()
             if self.progress is not None and t >= next_report:
                 self.progress((t - self.start) / (end - self.start))
                 next_report = t + report_every
@@ -341,7 +400,7 @@ class _Run:
             tags=tags,
         )
         work = self._draw_work(channel, priority)
-        tk = _Tk(ticket, t, work)
+        tk = _Tk(ticket, t, work, self.concurrency.get(channel, 1))
         self.tickets[tk.id] = tk
         self.created += 1
         self.unresolved += 1
@@ -358,6 +417,8 @@ class _Run:
         answer = handling.next_response or handling.first_response
         solve = handling.solve.sample(rng)
         first = min(handling.first_response.sample(rng), solve)
+        # Each step's duration from the step before (the draws are those of the offsets
+        # from the start of the work: the agent's reply at ``first``, the solve at ``solve``).
         steps: list[tuple[int, str]] = [(first, _REPLY)]
         at = first
         for _ in range(MAX_REPLIES):
@@ -367,12 +428,13 @@ class _Run:
             reply = message + answer.sample(rng)
             if message >= solve:
                 break
-            steps.append((message, _MESSAGE))
+            steps.append((message - at, _MESSAGE))
+            at = message
             if reply >= solve:
                 break
-            steps.append((reply, _ANSWER))
+            steps.append((reply - message, _ANSWER))
             at = reply
-        steps.append((solve, _SOLVE))
+        steps.append((solve - at, _SOLVE))
         reopen_at = None
         reopen_steps: list[tuple[int, str]] = []
         if rng.random() < customers.reopen_probability:
@@ -381,7 +443,7 @@ class _Run:
             reply = min(answer.sample(rng), again)
             if delay < customers.close_after // timedelta(microseconds=1):
                 reopen_at = delay
-                reopen_steps = [(reply, _ANSWER), (again, _SOLVE)]
+                reopen_steps = [(reply, _ANSWER), (again - reply, _SOLVE)]
         return _Work(steps, reopen_at, reopen_steps)
 
     # -- feeding the engines ---------------------------------------------------------
@@ -446,10 +508,14 @@ class _Run:
             self._hand_to(tk, decision.agent_id)
         elif isinstance(decision, Queued):
             self._wait(tk)
+            if tk.agent is not None:  # moved to another pool's backlog (an escalation): its agent lost it
+                previous = tk.agent
+                self._leave(tk)
+                tk.agent = None
+                self._load(previous)
         elif isinstance(decision, ReturnedToPool):
+            self._leave(tk)
             tk.agent = None
-            tk.gen += 1
-            tk.unassigned_since = now
             self._load(decision.agent_id)
         elif isinstance(decision, LeftUnassigned):
             self._unwait(tk)
@@ -479,35 +545,165 @@ class _Run:
             span = self.now - self.load_since[agent_id]
             self.load_area[agent_id] += old * span
             if old:
-                self.busy_area[agent_id] += span
+                self.held_area[agent_id] += span
             self.load_since[agent_id] = self.now
             self.loads[agent_id] = new
             self.peak[agent_id] = max(self.peak[agent_id], new)
 
-    # -- work ------------------------------------------------------------------------
+    # -- the agent's time ------------------------------------------------------------
 
-    def _schedule(self, tk: _Tk) -> None:
-        """Schedule the ticket's next step for its current agent (a new generation)."""
+    def _start(self, tk: _Tk, mult: float) -> None:
+        """Work on the ticket (in hand) at ``1 / mult``: its step completes after ``seg * mult``."""
+        tk.started = now = self.now
+        tk.mult = mult
         tk.gen += 1
-        if tk.next < len(tk.steps) and tk.base is not None:
-            offset, kind = tk.steps[tk.next]
-            self.push(max(self.now, tk.base + offset), _STEP, tk, (tk.gen, kind))
+        self.push(now + (tk.seg if mult == 1.0 else math.ceil(tk.seg * mult)), _STEP, tk, tk.gen)
 
-    def _step(self, tk: _Tk, kind: str) -> None:
+    def _pause(self, tk: _Tk) -> None:
+        """Stop working on the ticket: keep the work left, drop its completion on the heap."""
+        if tk.started is not None:
+            done = self.now - tk.started
+            tk.seg = max(0, tk.seg - (done if tk.mult == 1.0 else round(done / tk.mult)))
+            tk.started = None
+            tk.gen += 1
+
+    def _enqueue(self, tk: _Tk) -> None:
+        """The ticket's work joins its agent's queue (taken into hand at the end of the event)."""
+        ag = self.ags[tk.agent]  # type: ignore[index]
+        self.qseq += 1
+        key: Any = self.now
+        if self.by_due:
+            clock = self.desk.clock(tk.id) if self.sla else None
+            dues = [d for d in clock.due_times().values() if d is not None] if clock is not None else []
+            key = (0, min(dues)) if dues else (1,)  # no due time: after those with one
+        entry = (key, self.qseq, tk)
+        if tk.n > 1:
+            insort(ag.cq, entry)
+        else:
+            heapq.heappush(ag.q, entry)
+        tk.at = ag
+        tk.qseq = self.qseq
+        if not ag.dirty:
+            ag.dirty = True
+            self.dirty.append(ag)
+
+    def _leave(self, tk: _Tk) -> None:
+        """The ticket leaves its agent's queue or hand (its work done so far is kept)."""
+        ag = tk.at
+        if ag is None:
+            return
+        tk.at = None
+        tk.qseq = 0  # a queue entry, if any, is dropped when met
+        if tk.inhand:
+            ag.mark(self.now)
+            self._pause(tk)
+            tk.inhand = False
+            if ag.hand is tk:
+                ag.hand = None
+            else:
+                ag.chats.remove(tk)
+            if not ag.dirty:
+                ag.dirty = True
+                self.dirty.append(ag)
+
+    def _flush(self) -> None:
+        """Each agent whose queue or hand changed takes work into hand."""
+        dirty, self.dirty = self.dirty, []
+        for ag in dirty:
+            ag.dirty = False
+            self._dispatch(ag)
+
+    def _dispatch(self, ag: _Ag) -> None:
+        """Take work into hand: concurrent tickets first, up to each channel's concurrency.
+
+        The non-concurrent ticket in hand is worked on only while no concurrent one is.
+        """
+        now = self.now
+        ag.mark(now)
+        chats = ag.chats
+        started: list[_Tk] = []
+        if ag.cq:
+            keep = []
+            for entry in ag.cq:
+                tk = entry[2]
+                if tk.qseq != entry[1]:
+                    continue  # it left the queue
+                channel = tk.ticket.channel
+                if sum(1 for c in chats if c.ticket.channel == channel) < tk.n:
+                    tk.qseq = 0
+                    tk.inhand = True
+                    chats.append(tk)
+                    started.append(tk)
+                else:
+                    keep.append(entry)
+            ag.cq = keep
+        k = len(chats)
+        if k:
+            hand = ag.hand
+            if hand is not None and hand.started is not None:
+                self._pause(hand)  # suspended while a concurrent ticket is in hand
+            slowdown = self.slowdown
+            if k != ag.k and slowdown:
+                for c in chats:
+                    f = slowdown.get(c.ticket.channel)
+                    if f is not None and c.started is not None:
+                        self._pause(c)
+                        self._start(c, f ** (k - 1))
+            for c in started:
+                f = slowdown.get(c.ticket.channel)
+                self._start(c, 1.0 if f is None else f ** (k - 1))
+        else:
+            if ag.hand is None:
+                q = ag.q
+                while q:
+                    _, seq, tk = heapq.heappop(q)
+                    if tk.qseq == seq:
+                        tk.qseq = 0
+                        tk.inhand = True
+                        ag.hand = tk
+                        break
+            hand = ag.hand
+            if hand is not None and hand.started is None:
+                self._start(hand, 1.0)
+        ag.k = k
+
+    def _release(self, tk: _Tk) -> None:
+        """The ticket leaves its agent's hand: the customer's turn, or solved."""
+        ag = tk.at
+        tk.ready = False
+        if ag is not None:
+            self._leave(tk)
+
+    def _step(self, tk: _Tk) -> None:
+        seg, kind = tk.steps[tk.next]
         tk.next += 1
         at = self._dt(self.now)
-        if kind == _MESSAGE:
+        steps = tk.steps
+        if kind == _MESSAGE:  # the customer wrote back: work for the agent again
+            tk.ready = True
+            tk.seg = steps[tk.next][0]
             tk.answered = False
             self._feed(tk, CustomerMessage(ticket_id=tk.id, at=at))
-        elif kind in (_REPLY, _ANSWER):
-            self._reply(tk, at)
+            if tk.agent is not None and tk.at is None and not tk.closed:
+                self._enqueue(tk)
+            return
+        # A step of the agent's work is done (the ticket was in hand).
+        if tk.next < len(steps):
+            seg, following = steps[tk.next]
+            if following == _MESSAGE:  # the customer's turn: the agent is free
+                self._release(tk)
+                self.push(self.now + seg, _STEP, tk, tk.gen)
+            else:  # the agent goes on with the next step
+                tk.seg = seg
+                self._start(tk, tk.mult)
         else:
+            self._release(tk)
+        if kind == _SOLVE:
             if not tk.answered or tk.first_reply is None:
                 self._reply(tk, at)
             self._solve(tk, at)
-        if tk.next < len(tk.steps) and not tk.closed:
-            offset, kind = tk.steps[tk.next]
-            self.push(max(self.now, tk.base + offset), _STEP, tk, (tk.gen, kind))  # type: ignore[operator]
+        else:
+            self._reply(tk, at)
 
     def _reply(self, tk: _Tk, at: datetime) -> None:
         tk.answered = True
@@ -537,14 +733,12 @@ class _Run:
         tk.answered = False
         tk.steps = tk.work.reopen_steps
         tk.next = 0
+        tk.ready = True
+        tk.seg = tk.steps[0][0]
         self._feed(tk, CustomerMessage(ticket_id=tk.id, at=at))
         self._feed(tk, StatusChanged(ticket_id=tk.id, at=at, status=Status.OPEN))
-        if tk.agent is not None:
-            tk.base = self.now
-            self._schedule(tk)
-        else:  # the agent left meanwhile: the routing decision above placed it anew
-            tk.base = None
-            tk.unassigned_since = self.now
+        if tk.agent is not None and tk.at is None and not tk.closed:
+            self._enqueue(tk)  # back to its agent's queue (or placed anew by the routing above)
 
     def _close(self, tk: _Tk) -> None:
         at = self._dt(self.now)
@@ -620,21 +814,20 @@ class _Run:
             self.push(t, _SLA, None, t)
 
     def _hand_to(self, tk: _Tk, agent_id: str) -> None:
-        """The ticket's new agent (assigned or transferred): its work resumes with them.
+        """The ticket's new agent (assigned or transferred): its work waiting joins their queue.
 
-        Work paused while the ticket had no agent, so ``base`` moves on by that time.
+        The work done so far is kept; during the customer's turn nothing joins (the
+        customer's message will).
         """
-        now = self.now
         self._unwait(tk)
         previous = tk.agent
+        self._leave(tk)
         tk.agent = agent_id
-        if tk.unassigned_since is not None:
-            tk.base = now if tk.base is None else tk.base + (now - tk.unassigned_since)
-            tk.unassigned_since = None
+        if tk.ready and not tk.closed:
+            self._enqueue(tk)
         if previous is not None:
             self._load(previous)
         self._load(agent_id)
-        self._schedule(tk)
 
     # -- shifts ----------------------------------------------------------------------
 
@@ -669,17 +862,21 @@ class _Run:
         for agent_id in self.assigned_counts:
             since = self.load_since[agent_id]
             area = self.load_area[agent_id] + self.loads[agent_id] * (end - since)
-            busy = self.busy_area[agent_id] + (end - since if self.loads[agent_id] else 0)
+            held = self.held_area[agent_id] + (end - since if self.loads[agent_id] else 0)
             mean = area / span
             cap = caps.get(agent_id)
+            ag = self.ags[agent_id]
+            ag.mark(end)
             agents.append(
                 AgentFigures(
                     agent_id,
                     self.assigned_counts[agent_id],
                     self.peak[agent_id],
                     mean,
+                    ag.busy / span,
+                    ag.worked / span,
+                    held / span,
                     None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
-                    busy / span,
                 )
             )
         sla = tuple(

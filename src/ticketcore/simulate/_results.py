@@ -118,17 +118,22 @@ class AgentFigures:
     """One agent over the run.
 
     ``assigned`` counts every assignment to the agent (a ticket reassigned to them again
-    counts again); ``peak_load`` and ``mean_load`` are their counted open tickets (the
-    load the caps apply to), the mean weighted by time; ``utilisation`` is ``mean_load /
-    cap`` (None without a cap); ``busy`` the share of the run with at least one ticket.
+    counts again); ``peak_load`` and ``mean_load`` are the tickets they hold (the load the
+    caps apply to), the mean weighted by time. ``utilisation`` is the share of the run
+    they spent working (at least one ticket in hand); ``in_hand`` the mean number of
+    tickets in hand (above 1 only with concurrent chats); ``held`` the share of the run
+    they held at least one ticket (working or not); ``cap_used`` is ``mean_load / cap``
+    (None without a cap).
     """
 
     agent_id: str
     assigned: int
     peak_load: int
     mean_load: float
-    utilisation: float | None
-    busy: float
+    utilisation: float
+    in_hand: float
+    held: float
+    cap_used: float | None
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict."""
@@ -393,17 +398,18 @@ class SimulationResult:
             ),
         )
         lines += ["", f"Queue: {self.queue_mean:.2f} tickets waiting on average, at most {self.queue_max:,}"]
-        lines += ["", "Agents"]
+        lines += ["", "Agents (utilisation: time working; held: tickets assigned, working or not)"]
         lines += _table(
-            ["agent", "assigned", "peak load", "mean load", "utilisation", "busy"],
+            ["agent", "assigned", "utilisation", "in hand", "held", "peak held", "mean held"],
             (
                 [
                     a.agent_id,
                     f"{a.assigned:,}",
+                    _pct(a.utilisation),
+                    f"{a.in_hand:.2f}",
+                    _pct(a.held),
                     str(a.peak_load),
                     f"{a.mean_load:.2f}",
-                    _pct(a.utilisation),
-                    _pct(a.busy),
                 ]
                 for a in self.agents
             ),

@@ -53,6 +53,8 @@ MAX_ENTRIES: Final = 1_000
 MAX_WEIGHT: Final = 1e15
 MAX_SEED: Final = 2**64 - 1
 MAX_TEXT: Final = 5_000_000
+MAX_CONCURRENCY: Final = 100
+MAX_SLOWDOWN: Final = 100.0
 FIRST_START: Final = date(1901, 1, 1)
 LAST_START: Final = date(2899, 12, 31)
 
@@ -70,6 +72,8 @@ SCENARIO_LIMITS: Final[Mapping[str, Any]] = MappingProxyType(
         "empirical_values": MAX_POINTS,
         "duration": MAX_DURATION,
         "seed": MAX_SEED,
+        "concurrency": MAX_CONCURRENCY,
+        "slowdown": MAX_SLOWDOWN,
         "text_characters": MAX_TEXT,
         "nesting": MAX_DEPTH,
         "first_start": FIRST_START,
@@ -472,6 +476,55 @@ def _to_by(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _to_concurrency(value: object) -> tuple[tuple[str, int], ...]:
+    """``{"chat": 3}``: how many tickets of a channel an agent works on at once (default 1)."""
+    if value is None:
+        return ()
+    value = _pairs(value, "concurrency")
+    if not isinstance(value, Mapping):
+        raise InvalidInput("concurrency", "a mapping of channels to a number of tickets at once", value)
+    _entries(value, "concurrency")
+    expected = f"a whole number of tickets at once from 1 to {MAX_CONCURRENCY}"
+    out = []
+    for channel, n in value.items():
+        if not isinstance(channel, str) or not channel:
+            raise InvalidInput("concurrency", "non-empty channel names as keys", channel)
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CONCURRENCY:
+            raise InvalidInput(f"concurrency.{channel}", expected, n)
+        if n > 1:  # 1 is the default: not kept, so equal scenarios have equal fields
+            out.append((channel, n))
+    return tuple(sorted(out))
+
+
+def _to_slowdown(value: object) -> tuple[tuple[str, float], ...]:
+    """``{"chat": 1.2}``: each extra ticket of the channel in hand multiplies its work time by this."""
+    if value is None:
+        return ()
+    value = _pairs(value, "slowdown")
+    if not isinstance(value, Mapping):
+        raise InvalidInput("slowdown", "a mapping of concurrent channels to a factor", value)
+    _entries(value, "slowdown")
+    expected = f"a factor from 1 to {MAX_SLOWDOWN:g}"
+    out = []
+    for channel, factor in value.items():
+        if not isinstance(channel, str) or not channel:
+            raise InvalidInput("slowdown", "non-empty channel names as keys", channel)
+        f = read_finite(factor, f"slowdown.{channel}", expected)
+        if not 1 <= f <= MAX_SLOWDOWN:
+            raise InvalidInput(f"slowdown.{channel}", expected, factor)
+        if f != 1:
+            out.append((channel, float(f)))
+    return tuple(sorted(out))
+
+
+WORK_ORDERS: Final = ("assigned", "due")
+
+
+def _work_order(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if value not in WORK_ORDERS:
+        raise InvalidInput("work_order", "'assigned' or 'due'", value)
+
+
 @attrs.frozen
 class Scenario:
     """Everything one simulation run needs, as a value.
@@ -484,6 +537,15 @@ class Scenario:
     too. ``strategy`` names the variant a run uses when none is asked for (None: the
     routing as it is). ``sla`` holds the SLA policies, escalation ladders included;
     ``backlog_by`` the ticket fields of the weekly backlog's breakdown.
+
+    How agents spend their time (see docs/simulate.md, "The agent's time"): an agent
+    works on one ticket at a time, except on the channels of ``concurrency`` (such as
+    ``{"chat": 3}``: up to three chats at once), where each extra ticket in hand multiplies
+    the work time of that channel's tickets by its ``slowdown`` factor (default 1, none).
+    A ticket the agent holds but is not working on waits in their own queue, in the order
+    of ``work_order``: ``"assigned"`` (first ready first: when the ticket was assigned, or
+    the customer wrote back) or ``"due"`` (the earliest SLA due time, as it stood when the
+    ticket joined the queue, first).
 
     The same ``seed`` gives the same run on any machine. Variants of one scenario see
     the same tickets (the same arrivals and the same work in each ticket): common random
@@ -510,8 +572,17 @@ class Scenario:
     strategy: str | None = attrs.field(default=None, validator=_strategy_name)
     sla: SLAPolicies = attrs.field(default=None, converter=_to_sla)
     backlog_by: tuple[str, ...] = attrs.field(default=("channel",), converter=_to_by)
+    concurrency: tuple[tuple[str, int], ...] = attrs.field(default=None, converter=_to_concurrency)
+    slowdown: tuple[tuple[str, float], ...] = attrs.field(default=None, converter=_to_slowdown)
+    work_order: str = attrs.field(default="assigned", validator=_work_order)
 
     def __attrs_post_init__(self) -> None:
+        concurrent = dict(self.concurrency)
+        for channel, _ in self.slowdown:
+            if channel not in concurrent:
+                raise InvalidInput(
+                    f"slowdown.{channel}", "a channel with a concurrency above 1 in 'concurrency'", channel
+                )
         if self.arrivals.per_day * self.days > MAX_TICKETS:
             raise InvalidInput(
                 "days",
@@ -636,6 +707,12 @@ class Scenario:
             out["strategy"] = self.strategy
         if self.sla.policies:
             out["sla"] = self.sla.to_dict()
+        if self.concurrency:
+            out["concurrency"] = dict(self.concurrency)
+        if self.slowdown:
+            out["slowdown"] = dict(self.slowdown)
+        if self.work_order != "assigned":
+            out["work_order"] = self.work_order
         return out
 
     def replace(self, **changes: Any) -> Scenario:

@@ -20,7 +20,7 @@ points and strategies come from the policies, and paired differences have narrow
 intervals.
 
 Each run yields one row of figures: by default the numbers of
-`SimulationResult.summary` and the agents' mean busy share; ``measure`` (a module-level
+`SimulationResult.summary` and the agents' mean utilisation (time working); ``measure`` (a module-level
 function, so that it pickles) adds one's own.
 """
 
@@ -193,15 +193,15 @@ class _Task:
 
 
 def default_figures(result: SimulationResult) -> dict[str, float | None]:
-    """The numbers of ``result.summary()`` (seed and names left out) and the agents' mean busy share."""
+    """The numbers of ``result.summary()`` (seed and names left out) and the agents' mean utilisation."""
     out: dict[str, float | None] = {}
     for key, value in result.summary().items():
         if key in ("scenario", "strategy", "seed"):
             continue
         if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
             out[key] = value
-    busy = [a.busy for a in result.agents]
-    out["busy_mean"] = math.fsum(busy) / len(busy) if busy else None
+    working = [a.utilisation for a in result.agents]
+    out["utilisation_mean"] = math.fsum(working) / len(working) if working else None
     return out
 
 
