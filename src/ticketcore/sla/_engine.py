@@ -463,7 +463,24 @@ class Engine:
     def forward(self, start: int, amount: int, limit: int) -> int:
         """The earliest ``t >= start`` with ``F(t) - F(start) >= amount`` (``amount > 0``)."""
         c, base = self._locate(start)
-        target = base + self._f_in(c, start) + amount
+        return self._invert(c, base, base + self._f_in(c, start) + amount, limit)
+
+    def inverse(self, value: int, start: int, limit: int) -> int:
+        """The earliest ``t`` with ``F(t) >= value``, for ``value > F(start)`` (so ``t > start``).
+
+        `forward` without computing ``F(start)``: for a caller that knows it (an SLA
+        cycle's running span records ``F`` at its start).
+        """
+        c, base = self._locate(start)
+        return self._invert(c, base, value, limit)
+
+    def inverse_all(self, values: Iterable[int], start: int, limit: int) -> list[int]:
+        """`inverse` of several values above ``F(start)``, locating ``start`` once."""
+        c, base = self._locate(start)
+        invert = self._invert
+        return [invert(c, base, value, limit) for value in values]
+
+    def _invert(self, c: _Chunk, base: int, target: int, limit: int) -> int:
         while target > base + c.total:
             c, base = self.chunk(c.year + 1)
             if c.rstart > limit:
@@ -481,7 +498,11 @@ class Engine:
                 raise AssertionError("forward walk overran an exceptional day")
         else:
             o, k = (c.o[i - 1], c.K[i - 1]) if i > 0 else (c.o0, c.K0)
-            t = self._wt_earliest(tr - k) - o
+            # _wt_earliest(tr - k) - o, inlined (the SLA clocks' hot path).
+            q, r = divmod(tr - k - 1, self.weekly_total)
+            r += 1
+            j = bisect_left(self._t_cumend, r)
+            t = q * WEEK + self._t_ends[j] - (self._t_cumend[j] - r) - o
         if t > limit:
             raise HorizonExceeded("duration", None, "not enough open time within the horizon")
         return t
