@@ -47,7 +47,7 @@ from ticketcore.events import (
     TicketEvent,
     TicketUpdated,
 )
-from ticketcore.sla._calendar import BusinessCalendar, _aware
+from ticketcore.sla._calendar import _MAX_REAL, _MIN_REAL, BusinessCalendar, _aware
 from ticketcore.sla._engine import from_real, to_real
 from ticketcore.sla._policy import Action, Metric, SLAPolicies, SLAPolicy, Target
 
@@ -392,7 +392,9 @@ class _Machine:
         """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
         if not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
-        at = to_real(check_in_range(event.at, "at"))
+        at = to_real(event.at)  # events hold aware datetimes (their constructors check)
+        if not _MIN_REAL <= at < _MAX_REAL:
+            check_in_range(event.at, "at")  # raises, naming the field
         if self.ticket is None:
             if not isinstance(event, TicketCreated):
                 raise InvalidInput("event", "a TicketCreated first", type(event).__name__)
