@@ -222,8 +222,35 @@ class _Cycle:
         return seen - 1
 
 
+#: Memos shared by every clock, of pure functions of a target (kept alive in the value, so
+#: that its id cannot be reused while the entry exists); cleared when they grow past
+#: `_MEMO_SIZE` entries (goals set by hand are unbounded).
+_PLANS: dict[tuple[int, int], tuple[Target, list[int], bool]] = {}
+_KEYS: dict[tuple[int, str, int], tuple[Target, list[tuple[object, ...]]]] = {}
+_KINDS: dict[int, tuple[Target, list[tuple[str, int | None, Action | None]]]] = {}
+_MEMO_SIZE: Final = 4096
+
+
+def _memo(memo: dict[Any, Any], key: object, value: Any) -> Any:
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _kinds(target: Target) -> list[tuple[str, int | None, Action | None]]:
+    found = _KINDS.get(id(target))
+    if found is None or found[0] is not target:
+        kinds: list[tuple[str, int | None, Action | None]] = [
+            ("level", i, level.action) for i, level in enumerate(target.ladder)
+        ]
+        kinds.append(("breach", None, None))
+        found = _memo(_KINDS, id(target), (target, kinds))
+    return found[1]
+
+
 class _Track:
-    __slots__ = ("cycles", "metric", "open", "pauses", "plans", "target")
+    __slots__ = ("cycles", "kinds", "metric", "open", "pauses", "target")
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -231,18 +258,26 @@ class _Track:
         self.pauses = target.pauses
         self.cycles: list[_Cycle] = []
         self.open: _Cycle | None = None
-        # Per goal: the points of the target's clock, ``(threshold, kind, level, action)``
-        # in ladder order then the breach (a pure function of the target and the goal).
-        self.plans: dict[int, list[tuple[int, str, int | None, Action | None]]] = {}
+        # The points' ``(kind, level, action)``: ladder levels in order, then the breach.
+        self.kinds = _kinds(target)
 
-    def plan(self, goal: int) -> list[tuple[int, str, int | None, Action | None]]:
-        """The thresholds of the ladder levels and the breach for ``goal``, computed once per goal."""
-        found = self.plans.get(goal)
-        if found is None:
-            found = [(level.threshold(goal), "level", i, level.action) for i, level in enumerate(self.target.ladder)]
-            found.append((goal + 1, "breach", None, None))
-            self.plans[goal] = found
-        return found
+    def plan(self, goal: int) -> tuple[list[int], bool]:
+        """The thresholds of the points for ``goal`` and whether all are above zero (memoised)."""
+        found = _PLANS.get((id(self.target), goal))
+        if found is None or found[0] is not self.target:
+            amounts = [level.threshold(goal) for level in self.target.ladder]
+            amounts.append(goal + 1)
+            found = _memo(_PLANS, (id(self.target), goal), (self.target, amounts, min(amounts) > 0))
+        return found[1], found[2]
+
+    def point_keys(self, policy: str, index: int) -> list[tuple[object, ...]]:
+        """The alert keys of cycle ``index``'s points, in `plan` order (memoised)."""
+        found = _KEYS.get((id(self.target), policy, index))
+        if found is None or found[0] is not self.target:
+            name = self.target.name
+            keys = [(policy, name, index, k, lv) for k, lv, _ in self.kinds]
+            found = _memo(_KEYS, (id(self.target), policy, index), (self.target, keys))
+        return found[1]
 
     def again(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
         """Start the next cycle of a repeating metric, as the target's ``repeat`` says."""
@@ -1150,6 +1185,10 @@ class SLAClock:
         if not pending:
             return pending, None, None
         real = min(point[0] for point in pending)
+        before = self._next
+        zone = self._machine.basis.zone
+        if before is not None and before[1] == real and before[2] is not None and before[2].tzinfo is zone:
+            return pending, real, before[2]  # the same instant in the same zone: reuse its datetime
         return pending, real, self._machine.basis.dt(real)
 
     def advance(self, now: datetime) -> tuple[Alert, ...]:
@@ -1318,28 +1357,29 @@ class SLAClock:
         basis = self._machine.basis
         carried = cycle.carried
         stop = cycle.stop
-        plan = track.plan(goal)
+        amounts, positive = track.plan(goal)
         spans = cycle.spans
-        reals: list[int | None]
+        reals: list[int] | list[int | None]
         try:
-            amounts = [p[0] for p in plan]
-            if not carried and len(spans) == 1 and spans[0][2] == _OPEN and min(amounts) > 0:
+            if positive and not carried and len(spans) == 1 and spans[0][2] == _OPEN:
                 # The common case: one running span from the start, nothing carried. Every
                 # point is then ``forward(r0, threshold)`` (`reach`), computed in one call.
                 r0, f0 = spans[0][0], spans[0][1]
-                reals = list(basis.inverse_all([f0 + a for a in amounts], r0, amounts))
+                reals = basis.inverse_all([f0 + a for a in amounts], r0, amounts)
             else:
-                reals = [cycle.reach(basis, p[0], project=False) for p in plan]
+                reals = [cycle.reach(basis, a, project=False) for a in amounts]
         except HorizonExceeded:
             raise _beyond(self._machine.policy, target, goal) from None
-        for (threshold, kind, level, action), real in zip(plan, reals, strict=True):
+        name = target.name
+        for threshold, (kind, level, action), key, real in zip(
+            amounts, track.kinds, track.point_keys(policy, index), reals, strict=True
+        ):
             if threshold <= carried and carried:
                 continue  # reached in an earlier cycle ("cumulative" repeat)
-            key: tuple[object, ...] = (policy, target.name, index, kind, level)
             if real is not None and (stop is None or real < stop):
                 # A breach is reported where the clock starts to read more than the goal.
                 report = real - 1 if kind == "breach" and real != cycle.start else real
-                out.append((real, report, key, kind, target.name, index, level, action))
+                out.append((real, report, key, kind, name, index, level, action))
         return out
 
     def _select(self, upto: int, *, reported: bool) -> list[_Point]:
