@@ -215,7 +215,22 @@ def _zone(zone: ZoneInfo) -> _Zone:
 class _Chunk:
     """One local year's exceptional days, with ``F`` relative to the year's start."""
 
-    __slots__ = ("F0", "F1", "K", "K0", "base", "ivs", "o", "o0", "re", "rend", "rs", "rstart", "total", "year")
+    __slots__ = (
+        "F0",
+        "F1",
+        "K",
+        "K0",
+        "base",
+        "ivs",
+        "o",
+        "o0",
+        "re",
+        "rend",
+        "rs",
+        "rstart",
+        "total",
+        "year",
+    )
 
     def __init__(self, year: int) -> None:
         self.year = year
