@@ -34,7 +34,8 @@ import argparse
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from ticketcore import Priority, Ticket
@@ -172,7 +173,9 @@ class DayLoop:
 class HostCode:
     """A host's own SLA bookkeeping on top of an ``add(start, seconds)`` and an ``elapsed``."""
 
-    def __init__(self, add: Callable[[datetime, float], object], elapsed: Callable[[datetime, datetime], float]):
+    def __init__(
+        self, add: Callable[[datetime, float], object], elapsed: Callable[[datetime, datetime], float]
+    ):
         self.add, self.elapsed = add, elapsed
 
     def run(self, events: list[TicketEvent]) -> object:
@@ -247,9 +250,7 @@ def clock_workload(policies: SLAPolicies, histories: list[tuple[list[TicketEvent
 
     by = {d for d in hol.country_holidays("DE", subdiv="BY", years=range(2025, 2030)) if isinstance(d, date)}
     loop = DayLoop(by)
-    cbh = pd.offsets.CustomBusinessHour(
-        start=["09:00", "13:30"], end=["12:30", "18:00"], holidays=sorted(by)
-    )
+    cbh = pd.offsets.CustomBusinessHour(start=["09:00", "13:30"], end=["12:30", "18:00"], holidays=sorted(by))
     minute = pd.Timedelta(minutes=1)
 
     def pd_add(start: datetime, seconds: float) -> object:
@@ -276,7 +277,10 @@ def clock_workload(policies: SLAPolicies, histories: list[tuple[list[TicketEvent
         rows["pandas"].append((time.perf_counter() - t0) / pd_n * 1e6)
     med = {k: sorted(v)[1] for k, v in rows.items()}
     tc = med["ticketcore"]
-    print(f"\nSLA clock, handle + next_deadline per event, 3 targets ({n:,} tickets; pandas on {pd_n:,}); median of 3")
+    print(
+        f"\nSLA clock, handle + next_deadline per event, 3 targets "
+        f"({n:,} tickets; pandas on {pd_n:,}); median of 3"
+    )
     for name, us in med.items():
         print(f"  {name:<12}{us:9.1f} us/ticket   runs: " + ", ".join(f"{x:.1f}" for x in rows[name]))
     print(f"  ticketcore / day loop: {tc / med['day loop']:.2f}x (target: <= 1x)")
