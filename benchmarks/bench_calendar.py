@@ -12,6 +12,12 @@ results are checked for agreement wherever the peer is correct:
 
 Then the cost of one ``add`` for 1, 8, 40, 400 and 8,000 business hours.
 
+The floor (issue 19's): the same two operations in closed form for this one calendar,
+with the least work Python allows: local wall time, a bisect over the sorted ordinals
+of the business days, and arithmetic within the day (exact here except across a DST
+change inside a span, which the calendar's hours never contain). Target: ticketcore at
+most 2x the floor.
+
 Run: ``python benchmarks/bench_calendar.py`` (needs the ``bench`` extra). Use
 ``--peer-sample N`` to run businesstimedelta (about 5 ms a call) on the first N cases only.
 """
@@ -19,6 +25,7 @@ Run: ``python benchmarks/bench_calendar.py`` (needs the ``bench`` extra). Use
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 import time
 from collections.abc import Callable
@@ -38,6 +45,41 @@ def per_call(fn: Callable[[], object], calls: int) -> float:
     t0 = time.perf_counter()
     fn()
     return (time.perf_counter() - t0) / calls * 1e6
+
+
+class Floor:
+    """Mon-Fri 09:00-17:00 with a holiday list, closed form over business-day ordinals."""
+
+    OPEN, CLOSE = 9 * 3600, 17 * 3600
+    DAY = CLOSE - OPEN
+
+    def __init__(self, holidays: set[date], first: int, last: int) -> None:
+        self.days = [
+            o for o in range(first, last) if o % 7 not in (6, 0) and date.fromordinal(o) not in holidays
+        ]
+        self.zone = ZONE
+
+    def _pos(self, local: datetime) -> int:
+        """Business seconds from the first business day's start to ``local`` (naive wall time)."""
+        o = local.toordinal()
+        i = bisect.bisect_left(self.days, o)
+        if i < len(self.days) and self.days[i] == o:
+            sec = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+            return i * self.DAY + min(max(sec - self.OPEN, 0), self.DAY)  # type: ignore[return-value]
+        return i * self.DAY
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        target = self._pos(start.astimezone(self.zone).replace(tzinfo=None)) + duration.total_seconds()
+        i, rest = divmod(target, self.DAY)
+        if rest == 0 and i:
+            i, rest = i - 1, self.DAY
+        d = date.fromordinal(self.days[int(i)])
+        return datetime(d.year, d.month, d.day, tzinfo=self.zone) + timedelta(seconds=self.OPEN + rest)
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        a = self._pos(start.astimezone(self.zone).replace(tzinfo=None))
+        b = self._pos(end.astimezone(self.zone).replace(tzinfo=None))
+        return timedelta(seconds=b - a)
 
 
 def main() -> None:
@@ -93,7 +135,14 @@ def main() -> None:
         cal.add(s, d)
         cal.elapsed(s, e)
 
+    floor = Floor(set(holiday_dates), date(2025, 1, 1).toordinal(), date(2040, 1, 1).toordinal())
     results: dict[str, list[object]] = {}
+
+    def fl_due() -> None:
+        results["fl_due"] = [floor.add(s, d) for s, d in zip(starts, durations, strict=True)]
+
+    def fl_elapsed() -> None:
+        results["fl_el"] = [floor.elapsed(s, e) for s, e in zip(starts, ends, strict=True)]
 
     def tc_due() -> None:
         results["tc_due"] = [cal.add(s, d) for s, d in zip(starts, durations, strict=True)]
@@ -110,9 +159,20 @@ def main() -> None:
     def bt_elapsed() -> None:
         results["bt_el"] = [rules.difference(s, e) for s, e in zip(bt_starts, bt_ends, strict=True)]
 
+    fl_due()
+    fl_elapsed()
+    floor_t = {op: [] for op in ("due", "elapsed")}  # type: dict[str, list[float]]
+    tc_t = {op: [] for op in ("due", "elapsed")}  # type: dict[str, list[float]]
+    for _ in range(3):  # side by side, alternating; medians
+        tc_t["due"].append(per_call(tc_due, N))
+        floor_t["due"].append(per_call(fl_due, N))
+        tc_t["elapsed"].append(per_call(tc_elapsed, N))
+        floor_t["elapsed"].append(per_call(fl_elapsed, N))
     timings = {
-        ("ticketcore", "due"): per_call(tc_due, N),
-        ("ticketcore", "elapsed"): per_call(tc_elapsed, N),
+        ("ticketcore", "due"): sorted(tc_t["due"])[1],
+        ("ticketcore", "elapsed"): sorted(tc_t["elapsed"])[1],
+        ("floor (closed form)", "due"): sorted(floor_t["due"])[1],
+        ("floor (closed form)", "elapsed"): sorted(floor_t["elapsed"])[1],
         ("pandas CustomBusinessHour", "due"): per_call(pd_due, N),
         ("businesstimedelta", "due"): per_call(bt_due, m),
         ("businesstimedelta", "elapsed"): per_call(bt_elapsed, m),
@@ -149,6 +209,12 @@ def main() -> None:
         ratio = us / timings[("ticketcore", op)]
         print(f"{lib:<28}{op:<10}{us:>10.2f}{ratio:>14.1f}")
     print()
+    for op in ("due", "elapsed"):
+        ratio = timings[("ticketcore", op)] / timings[("floor (closed form)", op)]
+        print(f"ticketcore / floor, {op:<8} {ratio:.2f}x (target: <= 2x)")
+    fl_agree = sum(1 for a, b in zip(tc_due_list, results["fl_due"], strict=True) if a == b)
+    fl_el = sum(1 for a, b in zip(results["tc_el"], results["fl_el"], strict=True) if a == b)
+    print(f"agreement, floor due: {fl_agree:,} / {N:,}; elapsed: {fl_el:,} / {N:,}")
     print(
         f"agreement, pandas due:            {pd_agree:,} equal + {pd_conv:,} next-opening convention / {N:,}"
     )

@@ -64,7 +64,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import attrs
@@ -116,6 +116,9 @@ _NOT_COUNTED: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
 SHARED_IDS: Final = 1000
 
 
+_EPOCH: Final = datetime(1, 1, 1, tzinfo=UTC)
+_US: Final = timedelta(microseconds=1)
+
 #: Stale heap entries tolerated beyond the live ones before the heap is rebuilt.
 _SLACK: Final = 64
 
@@ -126,7 +129,7 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("arrival", "clock", "due", "ids", "tracked")
+    __slots__ = ("arrival", "clock", "due", "ids", "shown", "tracked")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
@@ -135,6 +138,8 @@ class _Part:
         # The due times last reported: (target, real instant or None) pairs (see
         # `SLAClock._due_reals`), compared without making datetimes.
         self.due: tuple[tuple[str, int | None], ...] = ()
+        # Per target, the due time last reported: (real instant, clock, datetime).
+        self.shown: dict[str, tuple[int | None, SLAClock, datetime | None]] = {}
         # The latest instant the backlog tracker counted for the ticket; None: not followed.
         self.tracked: datetime | None = None
 
@@ -179,10 +184,13 @@ class Desk:
         self._sla = config.sla if config.sla.policies else None
         self._dispatcher = Dispatcher(config.routing, config.agents, sla=self._sla)
         self._parts: dict[str, _Part] = {}
-        # (deadline, arrival number, ticket id); an entry is live while it equals the
-        # ticket's scheduled deadline in _scheduled.
-        self._heap: list[tuple[datetime, int, str]] = []
-        self._scheduled: dict[str, datetime] = {}
+        # (deadline in microseconds since 0001-01-01 UTC, arrival number, ticket id); an
+        # entry is live while it equals the ticket's scheduled deadline in _scheduled.
+        # Integers: pushes compare without time zones, and a datetime is made only for
+        # the top, when the host asks (kept in _top).
+        self._heap: list[tuple[int, int, str]] = []
+        self._scheduled: dict[str, int] = {}
+        self._top: tuple[int, SLAClock, datetime] | None = None
         self._now: datetime | None = None
         self._shared_ids: deque[str] = deque(maxlen=SHARED_IDS)
         self._tracker = BacklogTracker(config.backlog) if config.backlog is not None else None
@@ -217,9 +225,14 @@ class Desk:
         """The earliest instant at which an SLA alert falls due, for the host's one timer."""
         heap = self._heap
         while heap:
-            at, _, tid = heap[0]
-            if self._scheduled.get(tid) == at:
-                return at
+            real, _, tid = heap[0]
+            if self._scheduled.get(tid) == real:
+                clock = self._parts[tid].clock
+                assert clock is not None
+                top = self._top
+                if top is None or top[0] != real or top[1] is not clock:
+                    top = self._top = (real, clock, clock._dt(real))  # in the clock's zone
+                return top[2]
             heapq.heappop(heap)
         return None
 
@@ -331,13 +344,13 @@ class Desk:
             decisions = self._dispatcher.handle(event, at=routing_at)
         else:
             if clock is not None:
-                checkpoint = clock.checkpoint()
+                checkpoint = clock._checkpoint()
                 alerts = clock.handle(event)  # atomic by itself
             try:
                 decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
             except BaseException:
                 if clock is not None:
-                    clock.restore(checkpoint)
+                    clock._rollback(checkpoint)
                 raise
         if isinstance(event, TicketCreated):
             part.arrival = self._dispatcher.arrival(tid)
@@ -470,9 +483,10 @@ class Desk:
             raise InvalidInput("now", "an aware datetime", now)
         if now.utcoffset() is None:
             raise InvalidInput("now", "an aware datetime", now)
+        real_now = (now - _EPOCH) // _US
         run = _Run(self)
         heap = self._heap
-        while heap and heap[0][0] <= now:
+        while heap and heap[0][0] <= real_now:
             at, _, tid = heapq.heappop(heap)
             if self._scheduled.get(tid) != at:
                 continue
@@ -547,20 +561,37 @@ class Desk:
         before = part.due
         due: tuple[DueChange, ...] = ()
         if now_due != before:
-            old, new = dict(before), dict(now_due)
+            moved: list[tuple[str, int | None, int | None]] | None = None
+            if len(now_due) == len(before):  # the same targets (the same policy): pair by pair
+                moved = []
+                for (target, after), (name, was) in zip(now_due, before, strict=True):
+                    if target != name:
+                        moved = None
+                        break
+                    if was != after:
+                        moved.append((target, was, after))
+            if moved is None:
+                old, new = dict(before), dict(now_due)
+                moved = [
+                    (t, old.get(t), new.get(t)) for t in new.keys() | old.keys() if old.get(t) != new.get(t)
+                ]
+            if len(moved) > 1:
+                moved.sort()  # by target name (names are unique)
+            # The datetime last reported for a target is reused for its "before".
+            shown = part.shown
             dt = clock._dt
             changes = []
-            for target in sorted(new.keys() | old.keys()):
-                was, after = old.get(target), new.get(target)
-                if was != after:
-                    changes.append(
-                        DueChange(
-                            ticket_id=ticket_id,
-                            target=target,
-                            before=None if was is None else dt(was),
-                            after=None if after is None else dt(after),
-                        )
-                    )
+            for target, was, after in moved:
+                last = shown.get(target)
+                if was is None:
+                    was_dt = None
+                elif last is not None and last[0] == was and last[1] is clock:
+                    was_dt = last[2]
+                else:
+                    was_dt = dt(was)
+                after_dt = None if after is None else dt(after)
+                shown[target] = (after, clock, after_dt)
+                changes.append(DueChange(ticket_id=ticket_id, target=target, before=was_dt, after=after_dt))
             due = tuple(changes)
             part.due = now_due
         if schedule:
@@ -570,7 +601,7 @@ class Desk:
     def _schedule(self, ticket_id: str, part: _Part) -> None:
         """Put an open ticket's next deadline in the heap (after its clock moved)."""
         assert part.clock is not None
-        due = part.clock.next_deadline()
+        due = part.clock._next_real()
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return

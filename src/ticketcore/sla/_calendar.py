@@ -11,6 +11,8 @@ import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._time import _check_timezone
+from ticketcore._util import MAX_INSTANT as _MAX_INSTANT
+from ticketcore._util import MIN_INSTANT as _MIN_INSTANT
 from ticketcore._util import check_depth, check_in_range
 from ticketcore._util import check_keys as _check_keys
 from ticketcore.sla._config import (
@@ -22,11 +24,14 @@ from ticketcore.sla._config import (
     _parse_interval_list,
     _raise_on_overlap,
 )
-from ticketcore.sla._engine import Engine, Span, from_real, to_real
+from ticketcore.sla._engine import _REAL_EPOCH, Engine, Span, from_real, to_real
 
 __all__ = ["BusinessCalendar"]
 
 _US: Final = timedelta(microseconds=1)
+_ZERO: Final = timedelta(0)
+_MIN_REAL: Final = (_MIN_INSTANT - _REAL_EPOCH) // _US  # the supported range, as real instants
+_MAX_REAL: Final = (_MAX_INSTANT - _REAL_EPOCH) // _US
 DEFAULT_HORIZON: Final = timedelta(days=3653)  # ten years of calendar time
 _TOO_LITTLE: Final = "not enough open time within the calendar's horizon"
 _MAX_HORIZON: Final = timedelta(days=366 * 400)
@@ -178,6 +183,7 @@ class BusinessCalendar:
         closures = [(_wall(c.start), _wall(c.end)) for c in self.closures]
         spec = self.holidays
         engine = Engine(ZoneInfo(self.timezone), weekly, lambda y: spec.in_year(y).keys(), openings, closures)
+        engine.horizon = self.horizon // _US
         object.__setattr__(self, "_engine", engine)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -278,6 +284,16 @@ class BusinessCalendar:
             HorizonExceeded: the calendar has too little open time within the horizon.
 
         """
+        if type(start) is datetime and type(duration) is timedelta and start.utcoffset() is not None:
+            # The common case in one frame: an aware datetime in range and a positive duration.
+            real = (start - _REAL_EPOCH) // _US
+            if _MIN_REAL <= real < _MAX_REAL and duration > _ZERO:
+                engine = self._engine
+                try:
+                    t = engine.forward(real, duration // _US, real + engine.horizon)
+                except HorizonExceeded:
+                    raise HorizonExceeded("duration", duration, _TOO_LITTLE) from None
+                return from_real(t, engine.zone)
         s = _aware(start, "start")
         amount = _duration(duration)
         real = to_real(s)
@@ -302,6 +318,17 @@ class BusinessCalendar:
             InvalidInput: either datetime is naive.
 
         """
+        if (
+            type(start) is datetime
+            and type(end) is datetime
+            and start.utcoffset() is not None
+            and end.utcoffset() is not None
+        ):
+            a = (start - _REAL_EPOCH) // _US
+            b = (end - _REAL_EPOCH) // _US
+            if _MIN_REAL <= a < _MAX_REAL and _MIN_REAL <= b < _MAX_REAL:
+                f = self._engine.f
+                return timedelta(microseconds=f(b) - f(a))
         a = to_real(_aware(start, "start"))
         b = to_real(_aware(end, "end"))
         return timedelta(microseconds=self._engine.f(b) - self._engine.f(a))

@@ -215,7 +215,22 @@ def _zone(zone: ZoneInfo) -> _Zone:
 class _Chunk:
     """One local year's exceptional days, with ``F`` relative to the year's start."""
 
-    __slots__ = ("F0", "F1", "K", "K0", "ivs", "o", "o0", "re", "rend", "rs", "rstart", "total", "year")
+    __slots__ = (
+        "F0",
+        "F1",
+        "K",
+        "K0",
+        "base",
+        "ivs",
+        "o",
+        "o0",
+        "re",
+        "rend",
+        "rs",
+        "rstart",
+        "total",
+        "year",
+    )
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -231,6 +246,7 @@ class _Chunk:
         self.o: list[int] = []  # offset and K of the stretch after each
         self.K: list[int] = []
         self.total = 0  # F at the year's end
+        self.base = 0  # F at the year's start, relative to the first year built (set once built)
 
 
 class Engine:
@@ -279,6 +295,7 @@ class Engine:
             acc += e - s
             self._t_cumend.append(acc)
         self.weekly_total = acc
+        self.horizon = 0  # the calendar's horizon in microseconds (set by the calendar)
         self._holiday_days: dict[int, frozenset[int]] = {}
         self._chunks: dict[int, _Chunk] = {}
         self._base: dict[int, int] = {}
@@ -407,17 +424,19 @@ class Engine:
             if not self._chunks:
                 self._chunks[year] = self._build(year)
                 self._base[year] = 0
+                self._chunks[year].base = 0
             lo, hi = min(self._chunks), max(self._chunks)
             while year > hi:
                 prev = self._chunks[hi]
                 hi += 1
-                self._chunks[hi] = self._build(hi)
-                self._base[hi] = self._base[hi - 1] + prev.total
+                built = self._build(hi)
+                built.base = self._base[hi] = self._base[hi - 1] + prev.total
+                self._chunks[hi] = built
             while year < lo:
                 lo -= 1
                 built = self._build(lo)
+                built.base = self._base[lo] = self._base[lo + 1] - built.total
                 self._chunks[lo] = built
-                self._base[lo] = self._base[lo + 1] - built.total
             return self._chunks[year], self._base[year]
 
     def _locate(self, real: int) -> tuple[_Chunk, int]:
@@ -434,7 +453,33 @@ class Engine:
     # -- queries --------------------------------------------------------------------
 
     def f(self, real: int) -> int:
-        """``F(real)``: business time before ``real`` (relative to an invisible anchor)."""
+        """``F(real)``: business time before ``real`` (relative to an invisible anchor).
+
+        `_locate` and `_f_in` inlined for a year already built (the hot path of every
+        calendar query and SLA event); `f_reference` is the plain composition.
+        """
+        c = self._chunks.get(1 + real // _MEAN_YEAR)
+        if c is None or not c.rstart <= real < c.rend:
+            c, base = self._locate(real)
+            return base + self._f_in(c, real)
+        i = bisect_right(c.rs, real) - 1
+        if i >= 0:
+            if real < c.re[i]:
+                return c.base + self._f_in(c, real)
+            o, k = c.o[i], c.K[i]
+        else:
+            o, k = c.o0, c.K0
+        q, r = divmod(real + o, WEEK)
+        starts = self._t_starts
+        j = bisect_right(starts, r) - 1
+        if j < 0:
+            return c.base + q * self.weekly_total + k
+        start = starts[j]
+        end = self._t_ends[j]
+        return c.base + q * self.weekly_total + self._t_cum[j] + (r - start if r < end else end - start) + k
+
+    def f_reference(self, real: int) -> int:
+        """`f` without the inlining, for the tests."""
         c, base = self._locate(real)
         return base + self._f_in(c, real)
 
@@ -462,8 +507,28 @@ class Engine:
 
     def forward(self, start: int, amount: int, limit: int) -> int:
         """The earliest ``t >= start`` with ``F(t) - F(start) >= amount`` (``amount > 0``)."""
+        value = self.f(start) + amount
+        c = self._chunks.get(1 + start // _MEAN_YEAR)
+        if c is None or not c.rstart <= start < c.rend:
+            c, _ = self._locate(start)
+        return self._invert(c, c.base, value, limit)
+
+    def inverse(self, value: int, start: int, limit: int) -> int:
+        """The earliest ``t`` with ``F(t) >= value``, for ``value > F(start)`` (so ``t > start``).
+
+        `forward` without computing ``F(start)``: for a caller that knows it (an SLA
+        cycle's running span records ``F`` at its start).
+        """
         c, base = self._locate(start)
-        target = base + self._f_in(c, start) + amount
+        return self._invert(c, base, value, limit)
+
+    def inverse_all(self, values: Iterable[int], start: int, limit: int) -> list[int]:
+        """`inverse` of several values above ``F(start)``, locating ``start`` once."""
+        c, base = self._locate(start)
+        invert = self._invert
+        return [invert(c, base, value, limit) for value in values]
+
+    def _invert(self, c: _Chunk, base: int, target: int, limit: int) -> int:
         while target > base + c.total:
             c, base = self.chunk(c.year + 1)
             if c.rstart > limit:
@@ -481,7 +546,11 @@ class Engine:
                 raise AssertionError("forward walk overran an exceptional day")
         else:
             o, k = (c.o[i - 1], c.K[i - 1]) if i > 0 else (c.o0, c.K0)
-            t = self._wt_earliest(tr - k) - o
+            # _wt_earliest(tr - k) - o, inlined (the SLA clocks' hot path).
+            q, r = divmod(tr - k - 1, self.weekly_total)
+            r += 1
+            j = bisect_left(self._t_cumend, r)
+            t = q * WEEK + self._t_ends[j] - (self._t_cumend[j] - r) - o
         if t > limit:
             raise HorizonExceeded("duration", None, "not enough open time within the horizon")
         return t
