@@ -1597,10 +1597,20 @@ class Dispatcher:
         return None
 
     def _ready(self, agent_id: str, pool: Pool, at: datetime) -> bool:
-        """Whether the agent could take some ticket from the pool now (ignoring language and skills)."""
+        """Whether the agent could take some ticket from the pool now (ignoring language and skills).
+
+        Some ticket: of a channel whose cap they are under, when the pool's tickets of other
+        channels are closed to them (a spare capacity strategy without an overall cap).
+        """
         agent = self._agents.get(agent_id)
-        if agent is None or self._reasons[pool.name].get(agent_id, "") is not None:
+        if agent is None:
             return False
+        if self._reasons[pool.name].get(agent_id, "") is not None:
+            capped = self._capped.get(pool.name)
+            if not capped or agent_id not in self._pos[pool.name]:
+                return False
+            if all(self._reason(agent_id, pool, channel) is not None for channel in capped):
+                return False
         return not (pool.check_shift and agent.shift is not None and not agent.shift.is_open(at))
 
     def _drain(self, at: datetime, trigger: set[str] | None, out: list[Decision]) -> None:
@@ -1688,8 +1698,8 @@ class Dispatcher:
                 lang, skills, channel = need
                 if (lang and lang not in agent.languages) or not skills <= agent.skills:
                     continue
-                if channel and self._reason(owner, pool, channel) is not None:
-                    continue  # at the cap of that channel
+                if self._reason(owner, pool, channel or None) is not None:
+                    continue  # at the cap of that channel (or, for the others, without a cap)
                 if self._head(queue, pool.name) is not None and (best is None or queue[0] < best):
                     best, where = queue[0], (pool, need)
         if best is None or where is None:
