@@ -265,6 +265,35 @@ def _unanswered(rec: _Rec) -> bool:
     return not rec.answered and not rec.status.is_resolved
 
 
+class _Channels:
+    """The dispatcher's state for caps per channel (channels in lower case).
+
+    ``load``: each agent's counted open tickets per channel, kept only while ``track``
+    (some cap per channel exists); ``agents`` and ``pools``: their caps per channel;
+    ``capped``: per pool, the channels some cap binds there; ``tables``: for those, the
+    pool's reason tables (built only for the fast selection). One attribute on the
+    dispatcher, not six: CPython shares an instance's attribute keys (and so keeps its
+    attribute reads fast) only up to 30 of them.
+    """
+
+    __slots__ = ("agents", "capped", "load", "pools", "tables", "track")
+
+    def __init__(self) -> None:
+        self.load: dict[str, dict[str, int]] = {}
+        self.agents: dict[str, dict[str, int]] = {}
+        self.pools: dict[str, dict[str, int]] = {}
+        self.capped: dict[str, frozenset[str]] = {}
+        self.tables: dict[str, dict[str, _Table]] = {}
+        self.track = False
+
+    def copy(self) -> _Channels:
+        other = _Channels()
+        other.load = {a: dict(held) for a, held in self.load.items()}
+        other.agents, other.pools, other.capped = self.agents, self.pools, self.capped
+        other.tables, other.track = self.tables, self.track
+        return other
+
+
 class _Table:
     """One pool's reason table for tickets of one capped channel, and its fast structures."""
 
@@ -280,14 +309,14 @@ class _Table:
 class _View:
     """The `PoolView` a strategy reads."""
 
-    __slots__ = ("agents", "by_channel", "ccaps", "channel", "idle", "loads", "pcaps", "pool", "rot")
+    __slots__ = ("agents", "ccaps", "channel", "d", "idle", "loads", "pcaps", "pool", "rot")
 
     def __init__(self, d: Dispatcher, pool: Pool, channel: str | None = None) -> None:
         self.agents = d._agents
         self.loads = d._load
-        self.by_channel = d._chan_load
-        self.ccaps = d._ccaps
-        self.pcaps = d._pool_ccaps[pool.name]
+        self.d = d
+        self.ccaps = d._ch.agents
+        self.pcaps = d._ch.pools[pool.name]
         self.pool = pool
         self.rot = d._rot[pool.name]
         self.idle = d._idle
@@ -296,7 +325,7 @@ class _View:
     def load(self, agent_id: str, channel: str | None = None) -> int:
         if channel is None:
             return self.loads[agent_id]
-        return self.by_channel[agent_id].get(channel.casefold(), 0)
+        return self.d.load(agent_id, channel)
 
     def cap(self, agent_id: str, channel: str | None = None) -> int | None:
         if channel is None:
@@ -386,14 +415,7 @@ class Dispatcher:
         self._agents = table
         self._tickets: dict[str, _Rec] = {}
         self._load: dict[str, int] = {}
-        # Per channel (lower case): each agent's counted open tickets, each agent's and each
-        # pool's caps, each pool's channels that some cap binds (sorted), and for those the
-        # pool's reason tables (see _Table; built only for the fast selection).
-        self._chan_load: dict[str, dict[str, int]] = {}
-        self._ccaps: dict[str, dict[str, int]] = {}
-        self._pool_ccaps: dict[str, dict[str, int]] = {}
-        self._capped: dict[str, frozenset[str]] = {}
-        self._chan: dict[str, dict[str, _Table]] = {}
+        self._ch = _Channels()  # caps per channel (one attribute: see _Channels)
         self._rot: dict[str, _Rot] = {}
         self._counter = 0
         self._idle: dict[str, int] = {}
@@ -477,18 +499,23 @@ class Dispatcher:
                 agents[a].shift is not None for a in members
             )
             self._rot.setdefault(pool.name, _Rot())
-        self._ccaps = {a: dict(agent.channel_caps) for a, agent in agents.items()}
-        self._pool_ccaps = {p.name: dict(p.channel_caps) for p in self._routing.pools}
-        before, self._capped = self._capped, {}
+        self._ch.agents = {a: dict(agent.channel_caps) for a, agent in agents.items()}
+        self._ch.pools = {p.name: dict(p.channel_caps) for p in self._routing.pools}
+        before, self._ch.capped = self._ch.capped, {}
         for pool in self._routing.pools:
-            capped = set(self._pool_ccaps[pool.name])
+            capped = set(self._ch.pools[pool.name])
             for a in self._members[pool.name]:
-                capped.update(self._ccaps[a])
+                capped.update(self._ch.agents[a])
             if capped:
-                self._capped[pool.name] = frozenset(capped)
+                self._ch.capped[pool.name] = frozenset(capped)
         self._load = {a: self._load.get(a, 0) for a in agents}
-        self._chan_load = {a: self._chan_load.get(a, {}) for a in agents}
-        for name in [n for n in self._queues if before.get(n) != self._capped.get(n)]:
+        track = any(self._ch.agents.values()) or any(self._ch.pools.values())
+        if track and not self._ch.track:
+            self._ch.track = True
+            self._count()  # from here on kept up to date by _bump
+        self._ch.track = track
+        self._ch.load = {a: self._ch.load.get(a, {}) for a in agents} if track else {}
+        for name in [n for n in self._queues if before.get(n) != self._ch.capped.get(n)]:
             self._refile(name)
         self._refresh_all()
 
@@ -524,11 +551,11 @@ class Dispatcher:
             if load >= cap:
                 return f"at cap {load}/{cap}"
         if channel is not None:
-            ccap = self._ccaps[agent_id].get(channel)
+            ccap = self._ch.agents[agent_id].get(channel)
             if ccap is None:
-                ccap = self._pool_ccaps[pool.name].get(channel)
+                ccap = self._ch.pools[pool.name].get(channel)
             if ccap is not None:
-                held = self._chan_load[agent_id].get(channel, 0)
+                held = self._ch.load[agent_id].get(channel, 0)
                 return f"at {channel} cap {held}/{ccap}" if held >= ccap else None
         if cap is None and pool.strategy.needs_cap:
             return f"no cap, which the {pool.strategy.name} strategy needs"
@@ -552,22 +579,28 @@ class Dispatcher:
                         insort(open_, at)
                     else:
                         del open_[bisect_left(open_, at)]
-            if self._chan:
-                for channel, table in self._chan.get(name, {}).items():
-                    old = table.reasons[agent_id]
-                    new = self._reason(agent_id, pool, channel)
-                    if new != old:
-                        table.reasons[agent_id] = new
-                        if table.ranked is not None:
-                            table.ranked.passed = None
-                        elif (old is None) is not (new is None) and table.open is not None:
-                            at = self._pos[name][agent_id]
-                            if new is None:
-                                insort(table.open, at)
-                            else:
-                                del table.open[bisect_left(table.open, at)]
+        if self._ch.tables:
+            self._refresh_channels(agent_id)
         if self._ranked_of:
             self._rank(agent_id)
+
+    def _refresh_channels(self, agent_id: str) -> None:
+        """`_refresh` for the reason tables of capped channels."""
+        for pool in self._pools_of[agent_id]:
+            name = pool.name
+            for channel, table in self._ch.tables.get(name, {}).items():
+                old = table.reasons[agent_id]
+                new = self._reason(agent_id, pool, channel)
+                if new != old:
+                    table.reasons[agent_id] = new
+                    if table.ranked is not None:
+                        table.ranked.passed = None
+                    elif (old is None) is not (new is None) and table.open is not None:
+                        at = self._pos[name][agent_id]
+                        if new is None:
+                            insort(table.open, at)
+                        else:
+                            del table.open[bisect_left(table.open, at)]
 
     def _rank(self, agent_id: str) -> None:
         """Bring the agent's entries in the least-loaded and longest-idle heaps up to date."""
@@ -588,7 +621,7 @@ class Dispatcher:
         self._open = {}
         self._ranked = {}
         self._ranked_of = {}
-        self._chan = {}
+        self._ch.tables = {}
         if not self._FAST:
             return  # the reference checks channel caps itself (see _select)
         for pool in self._routing.pools:
@@ -596,9 +629,9 @@ class Dispatcher:
             members = self._members[name]
             reasons = self._reasons[name]
             tables: list[tuple[dict[str, str | None], _Table | None]] = [(reasons, None)]
-            for channel in sorted(self._capped.get(name, ())):
+            for channel in sorted(self._ch.capped.get(name, ())):
                 made = _Table({a: self._reason(a, pool, channel) for a in members})
-                self._chan.setdefault(name, {})[channel] = made
+                self._ch.tables.setdefault(name, {})[channel] = made
                 tables.append((made.reasons, made))
             for reasons, table in tables:
                 if kind is Sequential:
@@ -618,23 +651,25 @@ class Dispatcher:
         for agent_id in self._ranked_of:
             self._rank(agent_id)
 
-    def _bump(self, agent_id: str, delta: int, channel: str) -> None:
+    def _bump(self, agent_id: str, delta: int, rec: _Rec) -> None:
         self._load[agent_id] += delta
-        held = self._chan_load[agent_id]
-        channel = channel.casefold()
-        held[channel] = held.get(channel, 0) + delta
+        if self._ch.track:
+            held = self._ch.load[agent_id]
+            channel = rec.ticket.channel.casefold()
+            held[channel] = held.get(channel, 0) + delta
         self._refresh(agent_id)
 
     def _count(self) -> None:
-        """Each agent's load, overall and per channel, from the tickets."""
+        """Each agent's load, overall and (when some cap per channel exists) per channel, from the tickets."""
         self._load = dict.fromkeys(self._agents, 0)
-        self._chan_load = {a: {} for a in self._agents}
+        self._ch.load = {a: {} for a in self._agents} if self._ch.track else {}
         for rec in self._tickets.values():
             if rec.place == ASSIGNED and rec.agent in self._load and rec.status in self._counted:
                 self._load[rec.agent] += 1
-                held = self._chan_load[rec.agent]
-                channel = rec.ticket.channel.casefold()
-                held[channel] = held.get(channel, 0) + 1
+                if self._ch.track:
+                    held = self._ch.load[rec.agent]
+                    channel = rec.ticket.channel.casefold()
+                    held[channel] = held.get(channel, 0) + 1
 
     def _recount(self) -> None:
         self._count()
@@ -665,7 +700,18 @@ class Dispatcher:
         given: object = channel  # from the host: check it
         if not isinstance(given, str) or not given:
             raise InvalidInput("channel", "a channel name or None", given)
-        return self._chan_load.get(agent_id, {}).get(channel.casefold(), 0)
+        channel = channel.casefold()
+        if self._ch.track:
+            return self._ch.load.get(agent_id, {}).get(channel, 0)
+        counted = self._counted  # no cap per channel anywhere: count (they are not kept)
+        return sum(
+            1
+            for rec in self._tickets.values()
+            if rec.place == ASSIGNED
+            and rec.agent == agent_id
+            and rec.status in counted
+            and rec.ticket.channel.casefold() == channel
+        )
 
     def ticket(self, ticket_id: str) -> Ticket:
         """The ticket as the dispatcher knows it now (status and assignee up to date)."""
@@ -788,6 +834,7 @@ class Dispatcher:
             saved = dict(self.__dict__)
             saved["_tickets"] = {k: rec.copy() for k, rec in self._tickets.items()}
             saved["_load"] = dict(self._load)
+            saved["_ch"] = self._ch.copy()
             saved["_idle"] = dict(self._idle)
             saved["_rot"] = {k: rot.copy() for k, rot in self._rot.items()}
             saved["_queues"] = {
@@ -852,7 +899,7 @@ class Dispatcher:
         old = rec.ticket
         new = event.apply(old, rec.status)  # validates before anything changes
         rec.ticket = new
-        owner = self._moved_channel(rec, old.channel, new.channel)
+        owner = self._moved_channel(rec, old.channel, new.channel) if self._ch.track else None
         self._updated_placed(rec, old, new, event.at, out)
         if owner is not None and rec.place == ASSIGNED and rec.agent == owner:
             self._drain(event.at, {owner}, out)  # its old channel has a slot free
@@ -864,7 +911,7 @@ class Dispatcher:
         if old == new or rec.place != ASSIGNED or agent not in self._load or rec.status not in self._counted:
             return None
         assert agent is not None
-        held = self._chan_load[agent]
+        held = self._ch.load[agent]
         held[old] -= 1
         held[new] = held.get(new, 0) + 1
         self._refresh(agent)
@@ -925,9 +972,9 @@ class Dispatcher:
         if owner is not None:
             was, now = old in counted, new in counted
             if was and not now:
-                self._bump(owner, -1, rec.ticket.channel)
+                self._bump(owner, -1, rec)
             elif now and not was:
-                self._bump(owner, 1, rec.ticket.channel)
+                self._bump(owner, 1, rec)
         if new.is_resolved and rec.place == BACKLOG:
             self._unplace(rec, f"{new.value} while waiting in the backlog")
         elif old.is_resolved and not new.is_resolved:
@@ -1262,16 +1309,16 @@ class Dispatcher:
         if cap is not None and load >= cap:
             return f"is at cap {load}/{cap}"
         channel = ticket.channel.casefold()
-        ccap = self._ccaps[agent.id].get(channel)
+        ccap = self._ch.agents[agent.id].get(channel)
         if ccap is None:
             caps = [
                 c
                 for p in self._pools_of.get(agent.id, ())
-                if (c := self._pool_ccaps[p.name].get(channel)) is not None
+                if (c := self._ch.pools[p.name].get(channel)) is not None
             ]
             ccap = min(caps) if caps else None
         if ccap is not None:
-            held = self._chan_load[agent.id].get(channel, 0)
+            held = self._ch.load[agent.id].get(channel, 0)
             if held >= ccap:
                 return f"is at {channel} cap {held}/{ccap}"
         need = ticket.skills
@@ -1285,42 +1332,34 @@ class Dispatcher:
         members = self._members[pool.name]
         if not members:
             return Selection(None, (), 0, "the pool has no members")
-        name = pool.name
-        reasons = self._reasons[name]
-        channel = None
-        table = None
-        if self._capped:
-            capped = self._capped.get(name)
-            if capped is not None:
-                channel = ticket.channel.casefold()
-                if channel not in capped:
-                    channel = None
-                elif self._FAST:
-                    table = self._chan[name][channel]
-                    reasons = table.reasons
+        reasons = self._reasons[pool.name]
+        channel = table = None
+        if self._ch.capped and pool.name in self._ch.capped:
+            channel, table = self._channel_table(pool, ticket)
+            if table is not None:
+                reasons = table.reasons
         lang = ticket.language.casefold() if pool.match_language and ticket.language else None
         need = ticket.skills
-        shifts = self._has_shift[name]
+        shifts = self._has_shift[pool.name]
         limit = pool.backlog_limit if counts is not None else None
         check: Check
         plain = lang is None and not need and not shifts and limit is None
-        if plain and (table is not None or channel is None):
-            last = self._selected.get(name) if table is None else table.selected
+        if plain and (channel is None or table is not None):
+            last = self._selected.get(pool.name) if table is None else table.selected
             if last is not None and last[0] == self._epoch:
                 return last[1]
             check = reasons.__getitem__  # C-level: the common case costs no Python call per agent
         else:
-            plain = False  # (the reference with a capped channel: checked here, not cached)
+            plain = False  # (a capped channel in the reference: checked as it goes, not cached)
             agents = self._agents
-            table_why: Check = reasons.__getitem__
-            if channel is not None and table is None:
-                base, capped_channel = reasons, channel
-
-                def table_why(a: str) -> str | None:
-                    return base[a] or self._reason(a, pool, capped_channel)
+            why_now = (
+                reasons.__getitem__
+                if channel is None or table is not None
+                else self._channel_why(pool, channel)
+            )
 
             def check(a: str) -> str | None:
-                why = table_why(a)
+                why = why_now(a)
                 if why is not None:
                     return why
                 agent = agents[a]
@@ -1336,28 +1375,44 @@ class Dispatcher:
 
         kind = type(pool.strategy)
         if kind is Sequential and self._FAST:
-            rot = self._rot[name]
+            rot = self._rot[pool.name]
             previous = rot.last
-            at_last = None if previous is None else self._pos[name].get(previous)
+            at_last = None if previous is None else self._pos[pool.name].get(previous)
             start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
             if plain:
-                open_ = self._open[name] if table is None else table.open
+                open_ = self._open[pool.name] if table is None else table.open
                 assert open_ is not None
                 sel = ring_select(members, start, open_, reasons, previous)
             else:
                 sel = ring_walk(members, start, check, previous)
         elif plain and (kind is LeastLoaded or kind is LongestIdle) and self._FAST:
-            ranked = self._ranked[name] if table is None else table.ranked
+            ranked = self._ranked[pool.name] if table is None else table.ranked
             assert ranked is not None
             sel = ranked.select(members, reasons, self._idle)
         else:
             sel = pool.strategy.select(members, check, _View(self, pool, ticket.channel.casefold()))
         if plain:
             if table is None:
-                self._selected[name] = (self._epoch, sel)
+                self._selected[pool.name] = (self._epoch, sel)
             else:
                 table.selected = (self._epoch, sel)
         return sel
+
+    def _channel_table(self, pool: Pool, ticket: Ticket) -> tuple[str | None, _Table | None]:
+        """The ticket's channel when a cap binds it in the pool, and its reason table (fast selection)."""
+        channel = ticket.channel.casefold()
+        if channel not in self._ch.capped[pool.name]:
+            return None, None
+        return channel, self._ch.tables[pool.name][channel] if self._FAST else None
+
+    def _channel_why(self, pool: Pool, channel: str) -> Check:
+        """The reference's check for a ticket of a capped channel: computed agent by agent."""
+        base = self._reasons[pool.name]
+
+        def why(a: str) -> str | None:
+            return base[a] or self._reason(a, pool, channel)
+
+        return why
 
     def _explain(
         self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
@@ -1470,7 +1525,7 @@ class Dispatcher:
 
     def _unload(self, rec: _Rec) -> None:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
-            self._bump(rec.agent, -1, rec.ticket.channel)
+            self._bump(rec.agent, -1, rec)
 
     def _give(
         self,
@@ -1510,7 +1565,7 @@ class Dispatcher:
         else:
             rec.pool = None
         if rec.status in self._counted:
-            self._bump(agent, 1, rec.ticket.channel)
+            self._bump(agent, 1, rec)
         out.append(
             Assigned(
                 ticket_id=rec.ticket.id,
@@ -1573,16 +1628,23 @@ class Dispatcher:
         if key is None:
             key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
-        need = self._need(rec.ticket, pool)
+        t = rec.ticket
+        if self._ch.capped:
+            need = self._need(t, pool)
+        else:  # (inline: the common case)
+            need = (t.language.casefold() if pool.match_language and t.language else "", t.skills, "")
         queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
         heapq.heappush(queue, (key, rec.version, rec.ticket.id))
 
     def _need(self, ticket: Ticket, pool: Pool) -> _Need:
         """The key of the backlog heap the ticket waits in: who may take it depends on nothing else."""
         lang = ticket.language.casefold() if pool.match_language and ticket.language else ""
-        capped = self._capped.get(pool.name)
-        channel = ticket.channel.casefold() if capped else ""
-        return (lang, ticket.skills, channel if capped and channel in capped else "")
+        capped = self._ch.capped.get(pool.name)
+        if capped:
+            channel = ticket.channel.casefold()
+            if channel in capped:
+                return (lang, ticket.skills, channel)
+        return (lang, ticket.skills, "")
 
     def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
         rec = self._tickets.get(entry[-1])
@@ -1605,13 +1667,18 @@ class Dispatcher:
         agent = self._agents.get(agent_id)
         if agent is None:
             return False
-        if self._reasons[pool.name].get(agent_id, "") is not None:
-            capped = self._capped.get(pool.name)
-            if not capped or agent_id not in self._pos[pool.name]:
-                return False
-            if all(self._reason(agent_id, pool, channel) is not None for channel in capped):
-                return False
+        if self._reasons[pool.name].get(agent_id, "") is not None and not (
+            self._ch.capped and self._channel_open(agent_id, pool)
+        ):
+            return False
         return not (pool.check_shift and agent.shift is not None and not agent.shift.is_open(at))
+
+    def _channel_open(self, agent_id: str, pool: Pool) -> bool:
+        """Whether the member can take a ticket of some channel that a cap binds in the pool."""
+        capped = self._ch.capped.get(pool.name)
+        if not capped or agent_id not in self._pos[pool.name]:
+            return False
+        return any(self._reason(agent_id, pool, channel) is None for channel in capped)
 
     def _drain(self, at: datetime, trigger: set[str] | None, out: list[Decision]) -> None:
         """A backlog pass, for the agents in ``trigger`` (None: everyone)."""
@@ -1965,7 +2032,7 @@ def choose(
             if not isinstance(channel, str) or not channel or type(n) is not int or n < 0:
                 raise InvalidInput(where, "a channel name with a whole number, at least 0", n)
             counts[channel.casefold()] = counts.get(channel.casefold(), 0) + n
-        d._chan_load[agent_id] = counts
+        d._ch.load[agent_id] = counts
     d._refresh_all()
     if rotation is not None:
         if not isinstance(rotation, Rotation):
