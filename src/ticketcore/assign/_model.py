@@ -116,6 +116,8 @@ def _cap(instance: object, attribute: attrs.Attribute[int | None], value: object
 
 def _to_channel_caps(value: object, field: str = "channel_caps") -> tuple[tuple[str, int], ...]:
     """Caps per channel as sorted ``(channel, cap)`` pairs: channels in lower case, caps 0 or more."""
+    if value == ():  # the default, on every agent and pool built: no work
+        return ()
     value = pairs_to_dict(value)
     if not isinstance(value, Mapping):
         raise InvalidInput(field, "a dict from channel name to a whole number, at least 0", value)
