@@ -6,7 +6,8 @@ structures of ``ticketcore.assign._fast`` (a ring of eligible positions, heaps w
 lazy invalidation), and one that runs every selection through the strategy's own
 ``select`` (the slow, obviously correct reference). After every step their decisions
 (``to_dict()``, explanations and reason codes included) and their states are equal.
-Events cover presence, caps, required skills and languages, a pool with a member list,
+Events cover presence, caps, caps per channel (the agents' and a pool's, changed by
+events, tickets moving between channels), required skills and languages, a pool with a member list,
 backlog passes, agents added (to the listed pool) and removed, routing and pool changes
 (the strategies swapped), transfers, escalations, and state round trips through
 ``to_dict``/``from_dict`` and ``shared_state``/``from_parts`` (into either kind).
@@ -62,14 +63,16 @@ AGENTS = ["a1", "a2", "a3", "a4", "a5", "a6", "b1"]
 EXTRA = ["x1", "x2"]
 NEEDS: list[set[str]] = [set(), set(), set(), {"billing"}, {"refunds"}]
 LANGS = [None, None, "en", "de"]
+CHANNELS = ["email", "email", "chat", "Chat", "phone"]
+CHANNEL_CAPS: list[dict[str, int]] = [{}, {}, {"chat": 1}, {"chat": 2, "phone": 0}, {"email": 1, "chat": 1}]
 
 
 def make_agents() -> list[Agent]:
     """Seven agents: six of tier 1 with mixed languages, skills, caps and weights, one of tier 2."""
     return [
-        Agent(id="a1", languages=["en"], skills=["billing"]),
+        Agent(id="a1", languages=["en"], skills=["billing"], channel_caps={"chat": 1}),
         Agent(id="a2", languages=["en", "de"], weight=2),
-        Agent(id="a3", languages=["de"], cap=4, skills=["billing", "refunds"]),
+        Agent(id="a3", languages=["de"], cap=4, skills=["billing", "refunds"], channel_caps={"phone": 0}),
         Agent(id="a4", languages=["en"], departments=["sales"]),
         Agent(id="a5", languages=["de", "en"], skills=["refunds"], departments=["sales"]),
         Agent(id="a6", languages=["en"], cap=1),
@@ -98,7 +101,14 @@ def make_routing(
                 match_language=match_language,
                 assign_on_closure=on_closure,
             ),
-            Pool(name="listed", agents=["a5", "a2", "a4", "a6"], strategy=listed, cap=cap + 1, backlog=True),
+            Pool(
+                name="listed",
+                agents=["a5", "a2", "a4", "a6"],
+                strategy=listed,
+                cap=cap + 1,
+                channel_caps={"chat": 1, "email": cap},
+                backlog=True,
+            ),
             Pool(name="second", tier=2, cap=cap, backlog=backlog, strategy=team),
         ],
         tiers={1: "team", 2: "second"},
@@ -156,6 +166,20 @@ class FastLaw(RuleBasedStateMachine):
         assert out == expected
         assert self.fast.to_dict() == self.ref.to_dict()
         assert self.fast.rotation() == self.ref.rotation()
+        self.check_channel_loads()
+
+    def check_channel_loads(self) -> None:
+        """Each agent's load per channel is the count of their counted tickets of that channel."""
+        held: dict[tuple[str, str], int] = {}
+        for tid in self.fast.tickets():
+            ticket = self.fast.ticket(tid)
+            if ticket.assignee is not None and ticket.status in self.fast.routing.counted:
+                key = (ticket.assignee, ticket.channel.casefold())
+                held[key] = held.get(key, 0) + 1
+        for agent in self.fast.agents:
+            for channel in ("email", "chat", "phone"):
+                assert self.fast.load(agent.id, channel) == held.get((agent.id, channel), 0)
+                assert self.ref.load(agent.id, channel) == held.get((agent.id, channel), 0)
 
     def known(self, data: st.DataObject) -> str | None:
         tickets = self.fast.tickets()
@@ -169,9 +193,17 @@ class FastLaw(RuleBasedStateMachine):
         tag=st.sampled_from([None, None, None, "vip", "sales", "crash"]),
         priority=st.sampled_from(list(Priority)),
         minutes=st.integers(0, 3),
+        channel=st.sampled_from(CHANNELS),
     )
     def create(
-        self, skills: set[str], language: str | None, tag: str | None, priority: Priority, minutes: int
+        self,
+        *,
+        skills: set[str],
+        language: str | None,
+        tag: str | None,
+        priority: Priority,
+        minutes: int,
+        channel: str,
     ) -> None:
         self.serial += 1
         ticket = Ticket(
@@ -181,6 +213,7 @@ class FastLaw(RuleBasedStateMachine):
             language=language,
             tags=set() if tag is None else {tag},
             priority=priority,
+            channel=channel,
         )
         self.feed(TicketCreated(ticket=ticket))
 
@@ -199,6 +232,16 @@ class FastLaw(RuleBasedStateMachine):
         if tid is not None:
             changes = {"skills": skills, "language": language}
             self.feed(TicketUpdated(ticket_id=tid, at=self.at(), changes=changes))
+
+    @rule(data=st.data(), channel=st.sampled_from(CHANNELS))
+    def change_channel(self, data: st.DataObject, channel: str) -> None:
+        tid = self.known(data)
+        if tid is not None:
+            self.feed(TicketUpdated(ticket_id=tid, at=self.at(), changes={"channel": channel}))
+
+    @rule(agent=st.sampled_from(AGENTS + EXTRA), caps=st.sampled_from(CHANNEL_CAPS))
+    def change_channel_caps(self, agent: str, caps: dict[str, int]) -> None:
+        self.feed(AgentChanged(at=self.at(), agent_id=agent, changes={"channel_caps": caps}))
 
     @rule(
         agent=st.sampled_from(AGENTS + EXTRA),
@@ -243,6 +286,10 @@ class FastLaw(RuleBasedStateMachine):
     def change_pool(self, pool: str, strategy: Strategy) -> None:
         self.feed(PoolChanged(pool=pool, at=self.at(), changes={"strategy": strategy}))
 
+    @rule(pool=st.sampled_from(["team", "listed", "second"]), caps=st.sampled_from(CHANNEL_CAPS))
+    def change_pool_channel_caps(self, pool: str, caps: dict[str, int]) -> None:
+        self.feed(PoolChanged(pool=pool, at=self.at(), changes={"channel_caps": caps}))
+
     @rule(minutes=st.integers(0, 30))
     def tick(self, minutes: int) -> None:
         self.feed(Tick(at=self.at(minutes)))
@@ -265,7 +312,7 @@ class FastLaw(RuleBasedStateMachine):
         assert self.fast.to_dict() == self.ref.to_dict()
 
 
-FastLaw.TestCase.settings = settings(FastLaw.TestCase.settings, max_examples=150, stateful_step_count=50)
+FastLaw.TestCase.settings = settings(FastLaw.TestCase.settings, max_examples=200, stateful_step_count=50)
 TestFastLaw = FastLaw.TestCase
 
 

@@ -115,9 +115,10 @@ def _missing(need: frozenset[str], have: frozenset[str]) -> str:
     return "missing skill " + ", ".join(map(repr, sorted(need - have)))
 
 
-#: A backlog heap's key: the language to match ("" for none) and the required skills.
-_Need = tuple[str, frozenset[str]]
-_PLAIN: Final[_Need] = ("", frozenset())
+#: A backlog heap's key: the language to match ("" for none), the required skills, and
+#: the channel when some member's or the pool's cap for it binds ("" otherwise).
+_Need = tuple[str, frozenset[str], str]
+_PLAIN: Final[_Need] = ("", frozenset(), "")
 
 
 def _micros(at: datetime) -> int:
@@ -264,26 +265,75 @@ def _unanswered(rec: _Rec) -> bool:
     return not rec.answered and not rec.status.is_resolved
 
 
+class _Channels:
+    """The dispatcher's state for caps per channel (channels in lower case).
+
+    ``load``: each agent's counted open tickets per channel, kept only while ``track``
+    (some cap per channel exists); ``agents`` and ``pools``: their caps per channel;
+    ``capped``: per pool, the channels some cap binds there; ``tables``: for those, the
+    pool's reason tables (built only for the fast selection). One attribute on the
+    dispatcher, not six: CPython shares an instance's attribute keys (and so keeps its
+    attribute reads fast) only up to 30 of them.
+    """
+
+    __slots__ = ("agents", "capped", "load", "pools", "tables", "track")
+
+    def __init__(self) -> None:
+        self.load: dict[str, dict[str, int]] = {}
+        self.agents: dict[str, dict[str, int]] = {}
+        self.pools: dict[str, dict[str, int]] = {}
+        self.capped: dict[str, frozenset[str]] = {}
+        self.tables: dict[str, dict[str, _Table]] = {}
+        self.track = False
+
+    def copy(self) -> _Channels:
+        other = _Channels()
+        other.load = {a: dict(held) for a, held in self.load.items()}
+        other.agents, other.pools, other.capped = self.agents, self.pools, self.capped
+        other.tables, other.track = self.tables, self.track
+        return other
+
+
+class _Table:
+    """One pool's reason table for tickets of one capped channel, and its fast structures."""
+
+    __slots__ = ("open", "ranked", "reasons", "selected")
+
+    def __init__(self, reasons: dict[str, str | None]) -> None:
+        self.reasons = reasons
+        self.open: list[int] | None = None
+        self.ranked: Ranked | None = None
+        self.selected: tuple[int, Selection] | None = None
+
+
 class _View:
     """The `PoolView` a strategy reads."""
 
-    __slots__ = ("agents", "idle", "loads", "pool", "rot")
+    __slots__ = ("agents", "ccaps", "channel", "d", "idle", "loads", "pcaps", "pool", "rot")
 
-    def __init__(
-        self, agents: dict[str, Agent], loads: dict[str, int], pool: Pool, rot: _Rot, idle: dict[str, int]
-    ) -> None:
-        self.agents = agents
-        self.loads = loads
+    def __init__(self, d: Dispatcher, pool: Pool, channel: str | None = None) -> None:
+        self.agents = d._agents
+        self.loads = d._load
+        self.d = d
+        self.ccaps = d._ch.agents
+        self.pcaps = d._ch.pools[pool.name]
         self.pool = pool
-        self.rot = rot
-        self.idle = idle
+        self.rot = d._rot[pool.name]
+        self.idle = d._idle
+        self.channel = channel
 
-    def load(self, agent_id: str) -> int:
-        return self.loads[agent_id]
+    def load(self, agent_id: str, channel: str | None = None) -> int:
+        if channel is None:
+            return self.loads[agent_id]
+        return self.d.load(agent_id, channel)
 
-    def cap(self, agent_id: str) -> int | None:
-        cap = self.agents[agent_id].cap
-        return self.pool.cap if cap is None else cap
+    def cap(self, agent_id: str, channel: str | None = None) -> int | None:
+        if channel is None:
+            cap = self.agents[agent_id].cap
+            return self.pool.cap if cap is None else cap
+        channel = channel.casefold()
+        own = self.ccaps[agent_id].get(channel)
+        return self.pcaps.get(channel) if own is None else own
 
     def weight(self, agent_id: str) -> int:
         return self.agents[agent_id].weight
@@ -365,6 +415,7 @@ class Dispatcher:
         self._agents = table
         self._tickets: dict[str, _Rec] = {}
         self._load: dict[str, int] = {}
+        self._ch = _Channels()  # caps per channel (one attribute: see _Channels)
         self._rot: dict[str, _Rot] = {}
         self._counter = 0
         self._idle: dict[str, int] = {}
@@ -386,7 +437,7 @@ class Dispatcher:
         self._pos: dict[str, dict[str, int]] = {}
         self._open: dict[str, list[int]] = {}
         self._ranked: dict[str, Ranked] = {}
-        self._ranked_of: dict[str, list[tuple[Pool, Ranked]]] = {}
+        self._ranked_of: dict[str, list[tuple[dict[str, str | None], Ranked]]] = {}
         # What a strategy reads (members, reasons, loads, agents, rotation) changes only
         # through _refresh, _refresh_all, _give and _restore_rotation, and each of them
         # moves the epoch on. Between two moves a pool's plain selection is a pure
@@ -448,14 +499,49 @@ class Dispatcher:
                 agents[a].shift is not None for a in members
             )
             self._rot.setdefault(pool.name, _Rot())
+        self._ch.agents = {a: dict(agent.channel_caps) for a, agent in agents.items()}
+        self._ch.pools = {p.name: dict(p.channel_caps) for p in self._routing.pools}
+        before, self._ch.capped = self._ch.capped, {}
+        for pool in self._routing.pools:
+            capped = set(self._ch.pools[pool.name])
+            for a in self._members[pool.name]:
+                capped.update(self._ch.agents[a])
+            if capped:
+                self._ch.capped[pool.name] = frozenset(capped)
         self._load = {a: self._load.get(a, 0) for a in agents}
+        track = any(self._ch.agents.values()) or any(self._ch.pools.values())
+        if track and not self._ch.track:
+            self._ch.track = True
+            self._count()  # from here on kept up to date by _bump
+        self._ch.track = track
+        self._ch.load = {a: self._ch.load.get(a, {}) for a in agents} if track else {}
+        for name in [n for n in self._queues if before.get(n) != self._ch.capped.get(n)]:
+            self._refile(name)
         self._refresh_all()
+
+    def _refile(self, name: str) -> None:
+        """File a pool's waiting tickets anew by need: which channels its caps bind changed."""
+        pool = self._pool_by_name.get(name)
+        if pool is None:
+            return
+        queues: dict[_Need, list[tuple[Any, ...]]] = {}
+        for q in self._queues[name].values():
+            for entry in q:
+                if self._live(entry, name):
+                    queues.setdefault(self._need(self._tickets[entry[-1]].ticket, pool), []).append(entry)
+        for q in queues.values():
+            heapq.heapify(q)
+        self._queues[name] = queues
 
     # The reason table: for each pool and member, why they cannot take any ticket now
     # (presence, cap), or None. Kept up to date on every load or agent change, so that a
     # selection reads it with C-level ``map`` instead of checking agents one by one.
 
-    def _reason(self, agent_id: str, pool: Pool) -> str | None:
+    def _reason(self, agent_id: str, pool: Pool, channel: str | None = None) -> str | None:
+        """Why the member cannot take a ticket (of ``channel``, a capped one, when given) now, or None.
+
+        Presence first, then the overall cap, then the channel's cap.
+        """
         agent = self._agents[agent_id]
         if not pool.assign_offline and agent.presence is not _ONLINE:
             return _PRESENCE_WORDS[agent.presence]
@@ -464,7 +550,14 @@ class Dispatcher:
             load = self._load[agent_id]
             if load >= cap:
                 return f"at cap {load}/{cap}"
-        elif pool.strategy.needs_cap:
+        if channel is not None:
+            ccap = self._ch.agents[agent_id].get(channel)
+            if ccap is None:
+                ccap = self._ch.pools[pool.name].get(channel)
+            if ccap is not None:
+                held = self._ch.load[agent_id].get(channel, 0)
+                return f"at {channel} cap {held}/{ccap}" if held >= ccap else None
+        if cap is None and pool.strategy.needs_cap:
             return f"no cap, which the {pool.strategy.name} strategy needs"
         return None
 
@@ -486,15 +579,35 @@ class Dispatcher:
                         insort(open_, at)
                     else:
                         del open_[bisect_left(open_, at)]
+        if self._ch.tables:
+            self._refresh_channels(agent_id)
         if self._ranked_of:
             self._rank(agent_id)
 
+    def _refresh_channels(self, agent_id: str) -> None:
+        """`_refresh` for the reason tables of capped channels."""
+        for pool in self._pools_of[agent_id]:
+            name = pool.name
+            for channel, table in self._ch.tables.get(name, {}).items():
+                old = table.reasons[agent_id]
+                new = self._reason(agent_id, pool, channel)
+                if new != old:
+                    table.reasons[agent_id] = new
+                    if table.ranked is not None:
+                        table.ranked.passed = None
+                    elif (old is None) is not (new is None) and table.open is not None:
+                        at = self._pos[name][agent_id]
+                        if new is None:
+                            insort(table.open, at)
+                        else:
+                            del table.open[bisect_left(table.open, at)]
+
     def _rank(self, agent_id: str) -> None:
         """Bring the agent's entries in the least-loaded and longest-idle heaps up to date."""
-        for pool, ranked in self._ranked_of.get(agent_id, ()):
+        for reasons, ranked in self._ranked_of.get(agent_id, ()):
             ranked.update(
                 agent_id,
-                self._reasons[pool.name][agent_id] is None,
+                reasons[agent_id] is None,
                 self._load[agent_id],
                 self._idle.get(agent_id, -1),
             )
@@ -508,30 +621,58 @@ class Dispatcher:
         self._open = {}
         self._ranked = {}
         self._ranked_of = {}
+        self._ch.tables = {}
         if not self._FAST:
-            return
+            return  # the reference checks channel caps itself (see _select)
         for pool in self._routing.pools:
             name, kind = pool.name, type(pool.strategy)
+            members = self._members[name]
             reasons = self._reasons[name]
-            if kind is Sequential:
-                self._open[name] = [i for i, a in enumerate(self._members[name]) if reasons[a] is None]
-            elif kind is LeastLoaded or kind is LongestIdle:
-                ranked = Ranked(LEAST_LOADED if kind is LeastLoaded else LONGEST_IDLE, self._pos[name])
-                self._ranked[name] = ranked
-                for a in self._members[name]:
-                    self._ranked_of.setdefault(a, []).append((pool, ranked))
+            tables: list[tuple[dict[str, str | None], _Table | None]] = [(reasons, None)]
+            for channel in sorted(self._ch.capped.get(name, ())):
+                made = _Table({a: self._reason(a, pool, channel) for a in members})
+                self._ch.tables.setdefault(name, {})[channel] = made
+                tables.append((made.reasons, made))
+            for reasons, table in tables:
+                if kind is Sequential:
+                    open_ = [i for i, a in enumerate(members) if reasons[a] is None]
+                    if table is None:
+                        self._open[name] = open_
+                    else:
+                        table.open = open_
+                elif kind is LeastLoaded or kind is LongestIdle:
+                    ranked = Ranked(LEAST_LOADED if kind is LeastLoaded else LONGEST_IDLE, self._pos[name])
+                    if table is None:
+                        self._ranked[name] = ranked
+                    else:
+                        table.ranked = ranked
+                    for a in members:
+                        self._ranked_of.setdefault(a, []).append((reasons, ranked))
         for agent_id in self._ranked_of:
             self._rank(agent_id)
 
-    def _bump(self, agent_id: str, delta: int) -> None:
+    def _bump(self, agent_id: str, delta: int, rec: _Rec) -> None:
         self._load[agent_id] += delta
+        if self._ch.track:
+            held = self._ch.load[agent_id]
+            channel = rec.ticket.channel.casefold()
+            held[channel] = held.get(channel, 0) + delta
         self._refresh(agent_id)
 
-    def _recount(self) -> None:
+    def _count(self) -> None:
+        """Each agent's load, overall and (when some cap per channel exists) per channel, from the tickets."""
         self._load = dict.fromkeys(self._agents, 0)
+        self._ch.load = {a: {} for a in self._agents} if self._ch.track else {}
         for rec in self._tickets.values():
             if rec.place == ASSIGNED and rec.agent in self._load and rec.status in self._counted:
                 self._load[rec.agent] += 1
+                if self._ch.track:
+                    held = self._ch.load[rec.agent]
+                    channel = rec.ticket.channel.casefold()
+                    held[channel] = held.get(channel, 0) + 1
+
+    def _recount(self) -> None:
+        self._count()
         self._refresh_all()
 
     # ------------------------------------------------------------------ reading
@@ -551,10 +692,26 @@ class Dispatcher:
         """The time of the last event handled, or None before the first."""
         return self._now
 
-    def load(self, agent_id: str) -> int:
-        """The agent's counted open tickets."""
+    def load(self, agent_id: str, channel: str | None = None) -> int:
+        """The agent's counted open tickets: all of them, or those of ``channel`` (any case)."""
         self._agent(agent_id, "agent_id")
-        return self._load.get(agent_id, 0)
+        if channel is None:
+            return self._load.get(agent_id, 0)
+        given: object = channel  # from the host: check it
+        if not isinstance(given, str) or not given:
+            raise InvalidInput("channel", "a channel name or None", given)
+        channel = channel.casefold()
+        if self._ch.track:
+            return self._ch.load.get(agent_id, {}).get(channel, 0)
+        counted = self._counted  # no cap per channel anywhere: count (they are not kept)
+        return sum(
+            1
+            for rec in self._tickets.values()
+            if rec.place == ASSIGNED
+            and rec.agent == agent_id
+            and rec.status in counted
+            and rec.ticket.channel.casefold() == channel
+        )
 
     def ticket(self, ticket_id: str) -> Ticket:
         """The ticket as the dispatcher knows it now (status and assignee up to date)."""
@@ -677,6 +834,7 @@ class Dispatcher:
             saved = dict(self.__dict__)
             saved["_tickets"] = {k: rec.copy() for k, rec in self._tickets.items()}
             saved["_load"] = dict(self._load)
+            saved["_ch"] = self._ch.copy()
             saved["_idle"] = dict(self._idle)
             saved["_rot"] = {k: rot.copy() for k, rot in self._rot.items()}
             saved["_queues"] = {
@@ -700,6 +858,7 @@ class Dispatcher:
                 self._tickets.pop(ticket_id, None)
             else:
                 self._tickets[ticket_id] = saved
+        self._count()  # the loads per channel were not saved: derive them again
         self._epoch = epoch  # never back: cached selections are keyed by it
         self._selected = {}
         self._explained = {}
@@ -739,11 +898,30 @@ class Dispatcher:
             )
         old = rec.ticket
         new = event.apply(old, rec.status)  # validates before anything changes
-        gained = (new.tags - old.tags) & self._routing.escalation_tags
         rec.ticket = new
+        owner = self._moved_channel(rec, old.channel, new.channel) if self._ch.track else None
+        self._updated_placed(rec, old, new, event.at, out)
+        if owner is not None and rec.place == ASSIGNED and rec.agent == owner:
+            self._drain(event.at, {owner}, out)  # its old channel has a slot free
+
+    def _moved_channel(self, rec: _Rec, old: str, new: str) -> str | None:
+        """A counted ticket whose channel changed counts toward its new channel: its owner, or None."""
+        old, new = old.casefold(), new.casefold()
+        agent = rec.agent
+        if old == new or rec.place != ASSIGNED or agent not in self._load or rec.status not in self._counted:
+            return None
+        assert agent is not None
+        held = self._ch.load[agent]
+        held[old] -= 1
+        held[new] = held.get(new, 0) + 1
+        self._refresh(agent)
+        return agent
+
+    def _updated_placed(self, rec: _Rec, old: Ticket, new: Ticket, at: datetime, out: list[Decision]) -> None:
+        """An updated ticket's escalation tags, update rules and backlog line."""
+        gained = (new.tags - old.tags) & self._routing.escalation_tags
         if rec.status.is_resolved:
             return
-        at = event.at
         if gained and new.tier < 4:
             tag = sorted(gained)[0]
             if self._routing.tier_pool(new.tier + 1) is not None:
@@ -794,9 +972,9 @@ class Dispatcher:
         if owner is not None:
             was, now = old in counted, new in counted
             if was and not now:
-                self._bump(owner, -1)
+                self._bump(owner, -1, rec)
             elif now and not was:
-                self._bump(owner, 1)
+                self._bump(owner, 1, rec)
         if new.is_resolved and rec.place == BACKLOG:
             self._unplace(rec, f"{new.value} while waiting in the backlog")
         elif old.is_resolved and not new.is_resolved:
@@ -1118,8 +1296,8 @@ class Dispatcher:
         """Why a direct rule that respects availability cannot use ``agent`` now, or None.
 
         The cap is the agent's own, else the lowest cap of the pools they are a member
-        of (the first that would stop them there). The agent must have the ticket's
-        required skills.
+        of (the first that would stop them there); so is the cap for the ticket's channel.
+        The agent must have the ticket's required skills.
         """
         if agent.presence is not _ONLINE:
             return f"is {agent.presence.value}"
@@ -1130,6 +1308,19 @@ class Dispatcher:
             cap = min(caps) if caps else None
         if cap is not None and load >= cap:
             return f"is at cap {load}/{cap}"
+        channel = ticket.channel.casefold()
+        ccap = self._ch.agents[agent.id].get(channel)
+        if ccap is None:
+            caps = [
+                c
+                for p in self._pools_of.get(agent.id, ())
+                if (c := self._ch.pools[p.name].get(channel)) is not None
+            ]
+            ccap = min(caps) if caps else None
+        if ccap is not None:
+            held = self._ch.load[agent.id].get(channel, 0)
+            if held >= ccap:
+                return f"is at {channel} cap {held}/{ccap}"
         need = ticket.skills
         if need and not need <= agent.skills:
             return "is " + _missing(need, agent.skills)
@@ -1142,22 +1333,33 @@ class Dispatcher:
         if not members:
             return Selection(None, (), 0, "the pool has no members")
         reasons = self._reasons[pool.name]
+        channel = table = None
+        if self._ch.capped and pool.name in self._ch.capped:
+            channel, table = self._channel_table(pool, ticket)
+            if table is not None:
+                reasons = table.reasons
         lang = ticket.language.casefold() if pool.match_language and ticket.language else None
         need = ticket.skills
         shifts = self._has_shift[pool.name]
         limit = pool.backlog_limit if counts is not None else None
         check: Check
         plain = lang is None and not need and not shifts and limit is None
-        if plain:
-            last = self._selected.get(pool.name)
+        if plain and (channel is None or table is not None):
+            last = self._selected.get(pool.name) if table is None else table.selected
             if last is not None and last[0] == self._epoch:
                 return last[1]
             check = reasons.__getitem__  # C-level: the common case costs no Python call per agent
         else:
+            plain = False  # (a capped channel in the reference: checked as it goes, not cached)
             agents = self._agents
+            why_now = (
+                reasons.__getitem__
+                if channel is None or table is not None
+                else self._channel_why(pool, channel)
+            )
 
             def check(a: str) -> str | None:
-                why = reasons[a]
+                why = why_now(a)
                 if why is not None:
                     return why
                 agent = agents[a]
@@ -1178,17 +1380,39 @@ class Dispatcher:
             at_last = None if previous is None else self._pos[pool.name].get(previous)
             start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
             if plain:
-                sel = ring_select(members, start, self._open[pool.name], reasons, previous)
+                open_ = self._open[pool.name] if table is None else table.open
+                assert open_ is not None
+                sel = ring_select(members, start, open_, reasons, previous)
             else:
                 sel = ring_walk(members, start, check, previous)
         elif plain and (kind is LeastLoaded or kind is LongestIdle) and self._FAST:
-            sel = self._ranked[pool.name].select(members, reasons, self._idle)
+            ranked = self._ranked[pool.name] if table is None else table.ranked
+            assert ranked is not None
+            sel = ranked.select(members, reasons, self._idle)
         else:
-            view = _View(self._agents, self._load, pool, self._rot[pool.name], self._idle)
-            sel = pool.strategy.select(members, check, view)
+            sel = pool.strategy.select(members, check, _View(self, pool, ticket.channel.casefold()))
         if plain:
-            self._selected[pool.name] = (self._epoch, sel)
+            if table is None:
+                self._selected[pool.name] = (self._epoch, sel)
+            else:
+                table.selected = (self._epoch, sel)
         return sel
+
+    def _channel_table(self, pool: Pool, ticket: Ticket) -> tuple[str | None, _Table | None]:
+        """The ticket's channel when a cap binds it in the pool, and its reason table (fast selection)."""
+        channel = ticket.channel.casefold()
+        if channel not in self._ch.capped[pool.name]:
+            return None, None
+        return channel, self._ch.tables[pool.name][channel] if self._FAST else None
+
+    def _channel_why(self, pool: Pool, channel: str) -> Check:
+        """The reference's check for a ticket of a capped channel: computed agent by agent."""
+        base = self._reasons[pool.name]
+
+        def why(a: str) -> str | None:
+            return base[a] or self._reason(a, pool, channel)
+
+        return why
 
     def _explain(
         self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
@@ -1301,7 +1525,7 @@ class Dispatcher:
 
     def _unload(self, rec: _Rec) -> None:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
-            self._bump(rec.agent, -1)
+            self._bump(rec.agent, -1, rec)
 
     def _give(
         self,
@@ -1341,7 +1565,7 @@ class Dispatcher:
         else:
             rec.pool = None
         if rec.status in self._counted:
-            self._bump(agent, 1)
+            self._bump(agent, 1, rec)
         out.append(
             Assigned(
                 ticket_id=rec.ticket.id,
@@ -1405,15 +1629,22 @@ class Dispatcher:
             key = self._key(rec, pool)  # before anything changes: it may raise
         rec.version += 1
         t = rec.ticket
-        need = (t.language.casefold() if pool.match_language and t.language else "", t.skills)  # see _need
+        if self._ch.capped:
+            need = self._need(t, pool)
+        else:  # (inline: the common case)
+            need = (t.language.casefold() if pool.match_language and t.language else "", t.skills, "")
         queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
         heapq.heappush(queue, (key, rec.version, rec.ticket.id))
 
-    @staticmethod
-    def _need(ticket: Ticket, pool: Pool) -> _Need:
+    def _need(self, ticket: Ticket, pool: Pool) -> _Need:
         """The key of the backlog heap the ticket waits in: who may take it depends on nothing else."""
         lang = ticket.language.casefold() if pool.match_language and ticket.language else ""
-        return (lang, ticket.skills)
+        capped = self._ch.capped.get(pool.name)
+        if capped:
+            channel = ticket.channel.casefold()
+            if channel in capped:
+                return (lang, ticket.skills, channel)
+        return (lang, ticket.skills, "")
 
     def _live(self, entry: tuple[Any, ...], pool: str) -> bool:
         rec = self._tickets.get(entry[-1])
@@ -1428,11 +1659,26 @@ class Dispatcher:
         return None
 
     def _ready(self, agent_id: str, pool: Pool, at: datetime) -> bool:
-        """Whether the agent could take some ticket from the pool now (ignoring language and skills)."""
+        """Whether the agent could take some ticket from the pool now (ignoring language and skills).
+
+        Some ticket: of a channel whose cap they are under, when the pool's tickets of other
+        channels are closed to them (a spare capacity strategy without an overall cap).
+        """
         agent = self._agents.get(agent_id)
-        if agent is None or self._reasons[pool.name].get(agent_id, "") is not None:
+        if agent is None:
+            return False
+        if self._reasons[pool.name].get(agent_id, "") is not None and not (
+            self._ch.capped and self._channel_open(agent_id, pool)
+        ):
             return False
         return not (pool.check_shift and agent.shift is not None and not agent.shift.is_open(at))
+
+    def _channel_open(self, agent_id: str, pool: Pool) -> bool:
+        """Whether the member can take a ticket of some channel that a cap binds in the pool."""
+        capped = self._ch.capped.get(pool.name)
+        if not capped or agent_id not in self._pos[pool.name]:
+            return False
+        return any(self._reason(agent_id, pool, channel) is None for channel in capped)
 
     def _drain(self, at: datetime, trigger: set[str] | None, out: list[Decision]) -> None:
         """A backlog pass, for the agents in ``trigger`` (None: everyone)."""
@@ -1502,7 +1748,11 @@ class Dispatcher:
         return True
 
     def _closure(self, owner: str, at: datetime, out: list[Decision]) -> None:
-        """Assign on closure: the owner of a closed ticket gets the first backlog ticket they can take."""
+        """Assign on closure: the owner of a closed ticket gets the first backlog ticket they can take.
+
+        First in the pool's order among the tickets whose skills, language and channel
+        (its cap) the owner meets.
+        """
         agent = self._agents.get(owner)
         if agent is None:
             return
@@ -1512,9 +1762,11 @@ class Dispatcher:
             if not pool.assign_on_closure or not self._ready(owner, pool, at):
                 continue
             for need, queue in self._queues.get(pool.name, {}).items():
-                lang, skills = need
+                lang, skills, channel = need
                 if (lang and lang not in agent.languages) or not skills <= agent.skills:
                     continue
+                if self._reason(owner, pool, channel or None) is not None:
+                    continue  # at the cap of that channel (or, for the others, without a cap)
                 if self._head(queue, pool.name) is not None and (best is None or queue[0] < best):
                     best, where = queue[0], (pool, need)
         if best is None or where is None:
@@ -1739,6 +1991,7 @@ def choose(
     *,
     at: datetime | None = None,
     sla: SLAPolicies | None = None,
+    channel_loads: Mapping[str, Mapping[str, int]] | None = None,
 ) -> tuple[Decision, Rotation]:
     """The same choice the `Dispatcher` makes, as a pure function, for hosts that keep their own state.
 
@@ -1747,6 +2000,8 @@ def choose(
     (None at first). Get back the decision (`Assigned`, `Queued`: it would wait in the
     pool's backlog, or `LeftUnassigned`) and the new rotation state to keep. ``at``
     (default: the ticket's creation) is the moment of the decision, for shifts.
+    ``channel_loads`` gives, per agent id, the counted open tickets per channel, for
+    caps per channel (`Agent.channel_caps`; missing means 0).
 
     >>> from datetime import datetime, timezone
     >>> from ticketcore import Ticket
@@ -1766,6 +2021,18 @@ def choose(
         if type(load) is not int or load < 0:
             raise InvalidInput(f"loads[{agent_id!r}]", "a whole number, at least 0", load)
         d._load[agent_id] = load
+    for agent_id, held in (channel_loads or {}).items():
+        d._agent(agent_id, f"channel_loads[{agent_id!r}]")
+        if not isinstance(held, Mapping):
+            raise InvalidInput(f"channel_loads[{agent_id!r}]", "a dict from channel to a whole number", held)
+        counts: dict[str, int] = {}
+        for given, n in held.items():
+            channel: object = given  # from the host: check it
+            where = f"channel_loads[{agent_id!r}][{channel!r}]"
+            if not isinstance(channel, str) or not channel or type(n) is not int or n < 0:
+                raise InvalidInput(where, "a channel name with a whole number, at least 0", n)
+            counts[channel.casefold()] = counts.get(channel.casefold(), 0) + n
+        d._ch.load[agent_id] = counts
     d._refresh_all()
     if rotation is not None:
         if not isinstance(rotation, Rotation):

@@ -114,6 +114,26 @@ def _cap(instance: object, attribute: attrs.Attribute[int | None], value: object
         raise InvalidInput(attribute.name, "a whole number, at least 1, or None for no limit", value)
 
 
+def _to_channel_caps(value: object, field: str = "channel_caps") -> tuple[tuple[str, int], ...]:
+    """Caps per channel as sorted ``(channel, cap)`` pairs: channels in lower case, caps 0 or more."""
+    if value == ():  # the default, on every agent and pool built: no work
+        return ()
+    value = pairs_to_dict(value)
+    if not isinstance(value, Mapping):
+        raise InvalidInput(field, "a dict from channel name to a whole number, at least 0", value)
+    out: dict[str, int] = {}
+    for key, cap in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise InvalidInput(field, "non-empty channel names", key)
+        channel = key.strip().casefold()
+        if type(cap) is not int or cap < 0:
+            raise InvalidInput(f"{field}.{key}", "a whole number, at least 0 (0: none of that channel)", cap)
+        if channel in out:
+            raise InvalidInput(f"{field}.{key}", "each channel once (names are case-insensitive)", key)
+        out[channel] = cap
+    return tuple(sorted(out.items()))
+
+
 def _positive(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if type(value) is not int or value < 1:
         raise InvalidInput(attribute.name, "a whole number, at least 1", value)
@@ -170,6 +190,8 @@ def _dump(obj: object, key: str, defaults: Mapping[str, object]) -> dict[str, An
             continue
         if isinstance(value, frozenset):
             value = sorted(value)
+        elif name == "channel_caps":
+            value = dict(value)
         elif isinstance(value, tuple):
             value = list(value)
         elif isinstance(value, enum.Enum):
@@ -185,12 +207,17 @@ class Agent:
     """A person who takes tickets.
 
     ``skills`` and ``languages`` are case-insensitive (kept in lower case). ``cap`` is a
-    personal cap on counted open tickets that overrides the pool's; ``weight`` is the
+    personal cap on counted open tickets that overrides the pool's; ``channel_caps``
+    caps the counted open tickets of each channel named (``{"chat": 3, "email": 10}``;
+    channel names case-insensitive, kept in lower case as sorted pairs; 0 means none of
+    that channel), each overriding the pool's cap for that channel; ``weight`` is the
     agent's share under the `Weighted` strategy; ``shift`` is a `BusinessCalendar` of
     the hours they work (pools that check shifts pass over an agent outside it).
 
     >>> Agent(id="miriam", skills={"Billing"}, languages={"de", "en"}).skills
     frozenset({'billing'})
+    >>> Agent(id="ana", cap=10, channel_caps={"Chat": 3, "phone": 1}).to_dict()
+    {'id': 'ana', 'cap': 10, 'channel_caps': {'chat': 3, 'phone': 1}}
     """
 
     id: str = attrs.field(validator=_id)
@@ -200,8 +227,13 @@ class Agent:
     languages: frozenset[str] = attrs.field(default=frozenset(), converter=_to_languages)
     presence: Presence = attrs.field(default=Presence.ONLINE, converter=_to_presence)
     cap: int | None = attrs.field(default=None, validator=_cap)
+    channel_caps: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_to_channel_caps)
     weight: int = attrs.field(default=1, validator=_positive)
     shift: BusinessCalendar | None = attrs.field(default=None, validator=_shift)
+
+    def channel_cap(self, channel: str) -> int | None:
+        """The agent's own cap for ``channel`` (any case), or None when they have none for it."""
+        return dict(self.channel_caps).get(channel.casefold())
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""
@@ -272,6 +304,10 @@ class Pool:
     - ``strategy``: how one of the eligible agents is chosen (default `Sequential`);
     - ``cap``: the most counted open tickets an agent may hold (an agent's own ``cap``
       overrides it); an agent is eligible while their load is strictly below it;
+    - ``channel_caps``: the most counted open tickets of each channel named an agent may
+      hold (``{"chat": 3}``; an agent's own cap for a channel overrides the pool's for
+      it): a ticket of that channel needs its agent strictly below both that cap and the
+      overall one, like Freshdesk's default limits per kind of work;
     - ``assign_offline``: include away and offline agents (default False: online only);
     - ``backlog``: a ticket that finds nobody waits in the pool's backlog and is handed
       out as capacity frees (default False: it is left unassigned, with the reason);
@@ -289,11 +325,16 @@ class Pool:
     check_shift: bool = attrs.field(default=True, validator=_bool)
     strategy: Strategy = attrs.field(default=SEQUENTIAL, validator=_strategy)
     cap: int | None = attrs.field(default=None, validator=_cap)
+    channel_caps: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_to_channel_caps)
     assign_offline: bool = attrs.field(default=False, validator=_bool)
     backlog: bool = attrs.field(default=False, validator=_bool)
     backlog_order: BacklogOrder = attrs.field(default=BacklogOrder.CREATED, converter=_to_order)
     backlog_limit: int | None = attrs.field(default=None, validator=_cap)
     assign_on_closure: bool = attrs.field(default=False, validator=_bool)
+
+    def channel_cap(self, channel: str) -> int | None:
+        """The pool's cap for ``channel`` (any case), or None when it has none for it."""
+        return dict(self.channel_caps).get(channel.casefold())
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form; fields at their default are left out."""

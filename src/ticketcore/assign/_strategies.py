@@ -42,11 +42,15 @@ __all__ = [
 class PoolView(Protocol):
     """What a strategy may read about a pool's agents and its rotation."""
 
-    def load(self, agent_id: str) -> int:
-        """The agent's counted open tickets."""
+    def load(self, agent_id: str, channel: str | None = None) -> int:
+        """The agent's counted open tickets: all of them, or those of ``channel``."""
 
-    def cap(self, agent_id: str) -> int | None:
-        """The agent's cap in this pool (their own, else the pool's), or None."""
+    def cap(self, agent_id: str, channel: str | None = None) -> int | None:
+        """The agent's cap in this pool (their own, else the pool's), overall or for ``channel``, or None."""
+
+    @property
+    def channel(self) -> str | None:
+        """The channel (lower case) of the ticket being placed; None when there is none."""
 
     def weight(self, agent_id: str) -> int:
         """The agent's weight (at least 1)."""
@@ -238,6 +242,11 @@ class SpareCapacity(Strategy):
     the numeric method picks the latter (Zendesk's example). Ties go to the longest
     idle, then to pool order. Each agent's cap is their own, else the pool's; the
     dispatcher passes over a member with neither (``no cap``).
+
+    When the agent has a cap for the ticket's channel (`Agent.channel_caps`, else the
+    pool's), spare capacity is counted in that channel, as Zendesk's omnichannel routing
+    does ("the highest spare capacity for the channel"); with an overall cap as well,
+    it is the smaller of the two (the one that binds first).
     """
 
     name: ClassVar[str] = "spare_capacity"
@@ -250,26 +259,36 @@ class SpareCapacity(Strategy):
         if not eligible:
             return Selection(None, passed, 0, "nobody eligible")
 
-        def spare(agent: str) -> tuple[int, int]:
-            cap = view.cap(agent) or 1
-            return (cap - view.load(agent), cap if self.percentage else 1)
+        channel = getattr(view, "channel", None)
 
         def better(a: tuple[int, int], b: tuple[int, int]) -> int:
             # compare fractions exactly: a0/a1 against b0/b1
             return (a[0] * b[1] > b[0] * a[1]) - (a[0] * b[1] < b[0] * a[1])
 
-        best_val = spare(eligible[0])
+        def spare(agent: str) -> tuple[int, int, bool]:
+            cap = view.cap(agent)
+            out = (0, 1) if cap is None else (cap - view.load(agent), cap if self.percentage else 1)
+            if channel is not None:
+                ccap = view.cap(agent, channel)
+                if ccap is not None:
+                    room = (ccap - view.load(agent, channel), max(ccap, 1) if self.percentage else 1)
+                    if cap is None or better(room, out) < 0:
+                        return (*room, True)
+            return (*out, False)
+
+        best_val = spare(eligible[0])[:2]
         tied = [eligible[0]]
         for agent in eligible[1:]:
             val = spare(agent)
-            cmp = better(val, best_val)
+            cmp = better(val[:2], best_val)
             if cmp > 0:
-                best_val, tied = val, [agent]
+                best_val, tied = val[:2], [agent]
             elif cmp == 0:
                 tied.append(agent)
         best = min(tied, key=view.last_assigned)
         unit = f"{best_val[0]}/{best_val[1]} of cap spare" if self.percentage else f"{best_val[0]} spare"
-        words = f"most spare capacity ({unit})"
+        where = f" in {channel}" if spare(best)[2] else ""
+        words = f"most spare capacity{where} ({unit})"
         if len(tied) > 1:
             words += f", {len(tied)} tied; {_idle_words(view, best, 0)}"
         return Selection(best, passed, len(eligible), words)

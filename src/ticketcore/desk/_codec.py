@@ -158,6 +158,8 @@ def _default_form(value: object) -> object:
     """A field's default in the model's dict form (which leaves defaults out)."""
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, tuple):  # a mapping kept as pairs (channel_caps): its form is a dict
+        return dict(value)
     if isinstance(value, enum.Enum | Priority):
         return value.value
     to_dict = getattr(value, "to_dict", None)
