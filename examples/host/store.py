@@ -156,6 +156,9 @@ def _schema(db: Db) -> list[str]:
             error TEXT,
             applied_seq BIGINT UNIQUE)""",
         "CREATE INDEX IF NOT EXISTS events_pending ON events (lane, seq) WHERE state = 'pending'",
+        # The claim walks the pending events in inbox order: without this index it scans the
+        # whole log (every applied event) on each claim.
+        "CREATE INDEX IF NOT EXISTS events_pending_seq ON events (seq) WHERE state = 'pending'",
         "CREATE TABLE IF NOT EXISTS shared (id INTEGER PRIMARY KEY CHECK (id = 1), "
         "state TEXT NOT NULL, next_deadline TEXT)",
         "CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, state TEXT NOT NULL)",
