@@ -97,11 +97,12 @@ def digest(result: SimulationResult) -> str:
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
 
 
+# Pinned after the resolution summary began counting tickets whose reopen is still ahead (as their records do).
 @pytest.mark.parametrize(
     ("strategy", "golden"),
     [
-        ("least_loaded", "1cae19dab1f1953cd2a5a6b51a9c8db2"),
-        ("sequential", "dd955543c0eeee0e563c5943c53e614a"),
+        ("least_loaded", "a7bca1824fb41b5f703e2bac0bddd5d0"),
+        ("sequential", "a248d489f3caedde2dd58664b8c8f5ff"),
     ],
 )
 def test_an_escalating_scenario_gives_its_pinned_figures(strategy: str, golden: str) -> None:
