@@ -41,14 +41,14 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_compare_and_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "--compare", "round_robin,least_loaded_cap_8", "--csv", str(tmp_path))
+    code, out, _ = run(capsys, "--compare", "sequential,least_loaded_cap_8", "--csv", str(tmp_path))
     assert code == 0
-    assert "round_robin" in out
+    assert "sequential" in out
     assert "least_loaded_cap_8" in out
     with (tmp_path / "comparison.csv").open() as f:
         rows = list(csv.DictReader(f))
-    assert [r["strategy"] for r in rows] == ["round_robin", "least_loaded_cap_8"]
-    with (tmp_path / "round_robin-tickets.csv").open() as f:
+    assert [r["strategy"] for r in rows] == ["sequential", "least_loaded_cap_8"]
+    with (tmp_path / "sequential-tickets.csv").open() as f:
         assert len(list(csv.DictReader(f))) == int(rows[0]["created"])
 
 

@@ -519,6 +519,11 @@ def _to_slowdown(value: object) -> tuple[tuple[str, float], ...]:
 
 WORK_ORDERS: Final = ("assigned", "due")
 
+#: Strategy names used before the library's names were the only ones, and the library's name
+#: for each: a scenario that does not define the old name as its own variant is refused with
+#: a message giving the new one.
+_RENAMED_STRATEGIES: Final[Mapping[str, str]] = MappingProxyType({"round_robin": "sequential"})
+
 
 def _work_order(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if value not in WORK_ORDERS:
@@ -639,6 +644,14 @@ class Scenario:
             fields = dict(own[variant])
         elif variant in _STRATEGY_NAMES:
             fields = {"strategy": variant}
+        elif variant in _RENAMED_STRATEGIES:
+            new = _RENAMED_STRATEGIES[variant]
+            raise InvalidInput(
+                "strategy",
+                f"a variant of the scenario or a built-in strategy: {variant!r} is called {new!r} "
+                f"(or define [strategies.{variant}] with strategy = {new!r} in the scenario)",
+                variant,
+            )
         else:
             raise InvalidInput.unknown_key("strategy", variant, self.variants, "strategies")
         path = f"strategies.{variant}"
