@@ -97,7 +97,8 @@ def digest(result: SimulationResult) -> str:
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
 
 
-# Pinned after the resolution summary began counting tickets whose reopen is still ahead (as their records do).
+# Pinned after the resolution summary began counting tickets whose reopen is still ahead
+# (as their records do).
 @pytest.mark.parametrize(
     ("strategy", "golden"),
     [

@@ -14,7 +14,8 @@ def _check(summary: Summary, values: list[timedelta]) -> None:
         assert summary.mean is None
         return
     total = sum(values, timedelta())
-    assert summary.mean is not None and summary.max is not None
+    assert summary.mean is not None
+    assert summary.max is not None
     assert abs(summary.mean - total / len(values)) <= timedelta(microseconds=1)
     assert summary.max == max(values)
     ordered = sorted(values)

@@ -24,6 +24,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
 from ticketcore._time import WEEKDAYS, _check_timezone
+from ticketcore._toml import dump_toml
 from ticketcore._util import MAX_DEPTH, check_depth, check_keys, read_bool, read_finite, wrap
 from ticketcore.assign import STRATEGY_NAMES as _STRATEGY_NAMES
 from ticketcore.assign import Agent, Pool, Routing, Strategy
@@ -727,6 +728,22 @@ class Scenario:
         if self.work_order != "assigned":
             out["work_order"] = self.work_order
         return out
+
+    def to_toml(self) -> str:
+        """The scenario as TOML text that `from_toml` reads back to an equal scenario.
+
+        Agents that differ only by their generated ids (``agent01`` ...) are written as
+        ``[agents]`` with ``count``. TOML has no null: a value of None (an SLA ladder's
+        ``raise_priority`` or ``move_tier`` without a target) is refused with an
+        `InvalidInput` naming its path; `to_dict` and JSON carry it.
+        """
+        data = self.to_dict()
+        shared = [{k: v for k, v in a.items() if k != "id"} for a in data["agents"]]
+        if all(s == shared[0] for s in shared):
+            compact = {"count": len(shared), **shared[0]}
+            if _to_agents(compact) == self.agents:
+                data["agents"] = compact
+        return dump_toml(data)
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed, checked like a new scenario (``days``, ``seed`` ...)."""
