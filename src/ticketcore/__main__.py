@@ -260,12 +260,12 @@ def _check_plot(path: str | None) -> None:
         return
     plt = _pyplot()
     target = Path(path)
+    _writable_file(target, "--plot")
     kinds = plt.figure().canvas.get_supported_filetypes()
     plt.close("all")
     kind = target.suffix.lower().lstrip(".")
     if kind not in kinds:
         raise _Refused(f"--plot {path}: expected a file ending in one of .{', .'.join(sorted(kinds))}")
-    _writable_file(target, "--plot")
 
 
 def _check_workers(workers: int | None) -> None:

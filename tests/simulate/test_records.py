@@ -50,3 +50,34 @@ def test_summary_agrees_with_records(reopen: float) -> None:
     r = simulate(base.replace(days=2, customers=customers), records=True)
     assert any(t.reopened for t in r.tickets or ())
     check_against_records(r)
+
+
+def test_to_pandas_has_datetime_and_duration_columns_in_the_scenario_zone() -> None:
+    pd = pytest.importorskip("pandas")
+    r = simulate(default_scenario().replace(days=0.5), records=True)
+    frames = r.to_pandas()
+    assert set(frames) == {"summary", "tickets", "agents", "sla", "queue", "backlog"}
+    tickets = frames["tickets"]
+    assert len(tickets) == r.created
+    assert isinstance(tickets["created"].dtype, pd.DatetimeTZDtype)
+    assert str(tickets["created"].dt.tz) == "Europe/Berlin"
+    assert str(frames["queue"]["at"].dt.tz) == "Europe/Berlin"
+    assert str(frames["backlog"]["week"].dt.tz) == "Europe/Berlin"
+    for column in ("wait", "first_response", "resolution"):
+        assert tickets[column].dtype.kind == "m"
+    # the durations are exact (records keep microseconds) and agree with the summary
+    assert tickets["wait"].max().to_pytimedelta() == r.wait.max
+    assert frames["summary"]["resolution_max"][0].to_pytimedelta() == r.resolution.max
+    assert int(tickets["resolution"].notna().sum()) == r.resolution.count
+    assert frames["agents"]["cap"].tolist() == [3] * 10
+
+
+def test_to_pandas_without_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys  # noqa: PLC0415
+
+    from ticketcore import InvalidInput  # noqa: PLC0415
+
+    r = simulate(default_scenario().replace(days=0.1))
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(InvalidInput, match="pandas"):
+        r.to_pandas()

@@ -360,3 +360,19 @@ def test_round_robin_is_called_sequential() -> None:
         {**SMALL, "strategies": {"round_robin": {"strategy": "sequential"}}, "strategy": "round_robin"}
     )
     assert old.routing_for("round_robin") == old.routing_for("sequential")
+
+
+def test_to_toml_reads_back_equal() -> None:
+    for scenario in (default_scenario(), Scenario.from_dict(SMALL)):
+        assert Scenario.from_toml(scenario.to_toml()) == scenario
+    listed = Scenario.from_dict({**SMALL, "agents": [{"id": "x", "cap": 2}, {"id": "y"}]})
+    assert Scenario.from_toml(listed.to_toml()) == listed
+
+
+def test_to_toml_refuses_a_null_naming_its_path() -> None:
+    ladder = [{"at": 1.0, "action": {"raise_priority": None}}]
+    target = {"name": "fr", "metric": "first_response", "goals": {"all": "1h"}, "ladder": ladder}
+    scenario = Scenario.from_dict({**SMALL, "sla": {"policies": [{"name": "p", "targets": [target]}]}})
+    with pytest.raises(InvalidInput) as e:
+        scenario.to_toml()
+    assert e.value.field == "sla.policies[0].targets[0].ladder[0].action.raise_priority"
