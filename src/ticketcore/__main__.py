@@ -610,7 +610,7 @@ def _replicated(
         )
     finally:
         _end_progress(progress)
-    _study_outputs(args, study, [name for name, _, _ in _FIGURES if name in study.figures], folder=True)
+    _study_outputs(args, study, _SWEEP_FIGURES, folder=True)
     if args.json:
         data = {"summary": study.summary_records(), "runs": study.to_records()}
         if len(study.strategies) > 1:
@@ -645,7 +645,7 @@ def _study_outputs(args: argparse.Namespace, study: Study, figures: Sequence[str
         else:
             _write_csv(Path(args.csv), study.to_records())
     if args.plot is not None:
-        _plot_study(args.plot, study, figures[:4] if not study.params else figures)
+        _plot_study(args.plot, study, figures)
 
 
 def _grid_value(text: str) -> object:

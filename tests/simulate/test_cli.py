@@ -173,6 +173,12 @@ def test_replications_with_compare(capsys: pytest.CaptureFixture[str], tmp_path:
     assert "3 replications of 2 strategies" in out
     assert "least_loaded - sequential" in out
     assert "±" in out
+    plot = tmp_path / "replications.png"
+    code, _, _ = run(capsys, *args, "--strategy", "least_loaded", "--plot", str(plot), "--csv", str(tmp_path))
+    assert code == 0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with (tmp_path / "runs.csv").open() as f:
+        assert [r["replication"] for r in csv.DictReader(f)] == ["0", "1", "2"]
     code, out, _ = run(capsys, *args, "--compare", "sequential,least_loaded", "--json")
     data = json.loads(out)
     assert len(data["runs"]) == 6
