@@ -19,6 +19,7 @@ Bad input exits with status 2 and one line naming the problem.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -26,7 +27,7 @@ import re
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -273,11 +274,15 @@ def _check_workers(workers: int | None) -> None:
         raise _Refused(f"--workers: expected a number of worker processes from 1 to 1,024, got {workers}")
 
 
-def _executor(workers: int | None) -> Executor | None:
-    """``--workers N``: N processes (1: this process); None: the library's default (the local cores)."""
+@contextlib.contextmanager
+def _executor(workers: int | None) -> Iterator[Executor | None]:
+    """``--workers N``: N processes (1: this process), shut down after; None: the library's default."""
     if workers is None:
-        return None
-    return InlineExecutor() if workers == 1 else ProcessPoolExecutor(max_workers=workers)
+        yield None
+        return
+    pool: Executor = InlineExecutor() if workers == 1 else ProcessPoolExecutor(max_workers=workers)
+    with pool:
+        yield pool
 
 
 # -- output ----------------------------------------------------------------------------
@@ -601,13 +606,14 @@ def _replicated(
 ) -> None:
     """``simulate --replications R``: each figure's mean and confidence interval; paired differences."""
     try:
-        study = replicate(
-            scenario,
-            names,
-            replications=args.replications,
-            executor=_executor(args.workers),
-            progress=progress,
-        )
+        with _executor(args.workers) as pool:
+            study = replicate(
+                scenario,
+                names,
+                replications=args.replications,
+                executor=pool,
+                progress=progress,
+            )
     finally:
         _end_progress(progress)
     _study_outputs(args, study, _SWEEP_FIGURES, folder=True)
@@ -698,14 +704,15 @@ def _sweep(args: argparse.Namespace, out: list[str]) -> None:
             )
     progress = None if args.json else _progress_bar(sys.stderr, "sweeping")
     try:
-        study = sweep(
-            scenario,
-            grid,
-            strategies=names,
-            replications=args.replications,
-            executor=_executor(args.workers),
-            progress=progress,
-        )
+        with _executor(args.workers) as pool:
+            study = sweep(
+                scenario,
+                grid,
+                strategies=names,
+                replications=args.replications,
+                executor=pool,
+                progress=progress,
+            )
     finally:
         _end_progress(progress)
     _study_outputs(args, study, figures, folder=False)
@@ -753,16 +760,17 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
     _check_workers(args.workers)
     progress = None if args.json else _progress_bar(sys.stderr, "staffing")
     try:
-        answer = staff(
-            scenario,
-            target,
-            strategy=None if names is None else names[0],
-            replications=args.replications,
-            low=args.low,
-            high=args.high,
-            executor=_executor(args.workers),
-            progress=progress,
-        )
+        with _executor(args.workers) as pool:
+            answer = staff(
+                scenario,
+                target,
+                strategy=None if names is None else names[0],
+                replications=args.replications,
+                low=args.low,
+                high=args.high,
+                executor=pool,
+                progress=progress,
+            )
     finally:
         _end_progress(progress)
     if args.json:

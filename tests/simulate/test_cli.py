@@ -317,3 +317,11 @@ def test_report_reads_right(capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_durations_read_as_units(seconds: float, text: str) -> None:
     assert _fmt(timedelta(seconds=seconds)) == text
+
+
+def test_sweep_in_two_processes_gives_the_same_table(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sweep", "--days", "0.3", "--grid", "agents=9,10", "--json"]
+    assert main([*args, "--workers", "2"]) == 0
+    pooled = json.loads(capsys.readouterr().out)
+    assert main([*args, "--workers", "1"]) == 0
+    assert json.loads(capsys.readouterr().out) == pooled
