@@ -112,7 +112,7 @@ def test_missing_file_and_directory(capsys: pytest.CaptureFixture[str], tmp_path
         (["simulate", "--days", "0"], "days: expected"),
         (["simulate", "--seed", "-1"], "seed: expected"),
         (["simulate", "--seed", "1" + "0" * 30], "seed: expected"),
-        (["simulate", "--days", "1", "--compare", ","], "strategies: expected"),
+        (["simulate", "--days", "1", "--compare", ","], "--compare: expected strategy names"),
         (["simulate", "--days", "1", "--strategy", "fastest"], "strategy: expected"),
         (["simulate", "--days", "x"], "argument --days: invalid float value: 'x'"),
         (["simulate", "--bogus"], "unrecognized arguments: --bogus"),

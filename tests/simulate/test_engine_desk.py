@@ -97,11 +97,13 @@ def digest(result: SimulationResult) -> str:
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()  # noqa: S324
 
 
+# Pinned after the resolution summary began counting tickets whose reopen is still ahead
+# (as their records do), and again when the agents table gained the `cap` column.
 @pytest.mark.parametrize(
     ("strategy", "golden"),
     [
-        ("least_loaded", "1cae19dab1f1953cd2a5a6b51a9c8db2"),
-        ("sequential", "dd955543c0eeee0e563c5943c53e614a"),
+        ("least_loaded", "0cb0f8d7a799db5b7d4cfde8a28d6361"),
+        ("sequential", "f0a25f89dd752841ece020704fced065"),
     ],
 )
 def test_an_escalating_scenario_gives_its_pinned_figures(strategy: str, golden: str) -> None:

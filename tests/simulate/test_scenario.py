@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ticketcore import InvalidInput, Priority
+from ticketcore.assign import STRATEGY_NAMES
 from ticketcore.simulate import (
     DEFAULT_SCENARIO,
     SCENARIO_LIMITS,
@@ -33,7 +34,7 @@ def test_default_scenario_round_trips() -> None:
     scenario = default_scenario()
     assert Scenario.from_dict(scenario.to_dict()) == scenario
     assert Scenario.from_json(json.dumps(scenario.to_dict())) == scenario
-    assert scenario.strategy == "round_robin"
+    assert scenario.strategy == "sequential"
     assert [a.id for a in scenario.agents] == [f"agent{i:02d}" for i in range(1, 11)]
 
 
@@ -195,12 +196,12 @@ def _with(path: str, value: object) -> dict[str, Any]:
         ("strategy", 3, "strategy"),
         ("strategy", ["round_robin"], "strategy"),
         ("strategy", "", "strategy"),
-        ("strategies.round_robin", None, "strategies.round_robin"),
-        ("strategies.round_robin.strategy", None, "strategies.round_robin.strategy"),
-        ("strategies.round_robin.strategy", 3, "strategies.round_robin.strategy"),
-        ("strategies.round_robin.strategy", {}, "strategies.round_robin.strategy"),
-        ("strategies.round_robin.backlog", "false", "strategies.round_robin.backlog"),
-        ("strategies.round_robin.backlog", 0, "strategies.round_robin.backlog"),
+        ("strategies.least_loaded_cap_8", None, "strategies.least_loaded_cap_8"),
+        ("strategies.least_loaded_cap_8.strategy", None, "strategies.least_loaded_cap_8.strategy"),
+        ("strategies.least_loaded_cap_8.strategy", 3, "strategies.least_loaded_cap_8.strategy"),
+        ("strategies.least_loaded_cap_8.strategy", {}, "strategies.least_loaded_cap_8.strategy"),
+        ("strategies.least_loaded_cap_8.backlog", "false", "strategies.least_loaded_cap_8.backlog"),
+        ("strategies.least_loaded_cap_8.backlog", 0, "strategies.least_loaded_cap_8.backlog"),
         ("handling.*.solve.lognormal.mean", float("nan"), "handling.*.solve.lognormal.mean"),
         ("handling.*.solve.lognormal.mean", 10**30, "handling.*.solve.lognormal.mean"),
         ("handling.*.solve.lognormal.mean", "99999999999999999999d", "handling.*.solve.lognormal.mean"),
@@ -345,3 +346,33 @@ def test_erlang_c_is_bounded() -> None:
     assert e.value.field == "per_hour"
     with pytest.raises(InvalidInput):
         erlang_c(per_hour=float("nan"), mean_handling=timedelta(hours=1), servers=1)
+
+
+def test_round_robin_is_called_sequential() -> None:
+    # One name per strategy: the built-in scenario uses the library's names.
+    scenario = default_scenario()
+    assert scenario.strategy in STRATEGY_NAMES
+    assert "round_robin" not in scenario.variants
+    with pytest.raises(InvalidInput, match="'round_robin' is called 'sequential'"):
+        scenario.routing_for("round_robin")
+    # An old scenario file that defines its own round_robin variant still works.
+    old = Scenario.from_dict(
+        {**SMALL, "strategies": {"round_robin": {"strategy": "sequential"}}, "strategy": "round_robin"}
+    )
+    assert old.routing_for("round_robin") == old.routing_for("sequential")
+
+
+def test_to_toml_reads_back_equal() -> None:
+    for scenario in (default_scenario(), Scenario.from_dict(SMALL)):
+        assert Scenario.from_toml(scenario.to_toml()) == scenario
+    listed = Scenario.from_dict({**SMALL, "agents": [{"id": "x", "cap": 2}, {"id": "y"}]})
+    assert Scenario.from_toml(listed.to_toml()) == listed
+
+
+def test_to_toml_refuses_a_null_naming_its_path() -> None:
+    ladder = [{"at": 1.0, "action": {"raise_priority": None}}]
+    target = {"name": "fr", "metric": "first_response", "goals": {"all": "1h"}, "ladder": ladder}
+    scenario = Scenario.from_dict({**SMALL, "sla": {"policies": [{"name": "p", "targets": [target]}]}})
+    with pytest.raises(InvalidInput) as e:
+        scenario.to_toml()
+    assert e.value.field == "sla.policies[0].targets[0].ladder[0].action.raise_priority"

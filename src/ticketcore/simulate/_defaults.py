@@ -52,12 +52,10 @@ DEFAULT_SCENARIO: Final[dict[str, Any]] = {
     # emails and calls one at a time.
     "concurrency": {"chat": 3},
     "slowdown": {"chat": 1.1},
-    "strategies": {
-        "round_robin": {"strategy": "sequential"},
-        "least_loaded": {"strategy": "least_loaded"},
-        "least_loaded_cap_8": {"strategy": "least_loaded", "cap": 8},
-    },
-    "strategy": "round_robin",
+    # Built-in strategy names (sequential, least_loaded ...) are variants already; the
+    # scenario's own variants are what the library does not name.
+    "strategies": {"least_loaded_cap_8": {"strategy": "least_loaded", "cap": 8}},
+    "strategy": "sequential",
     "sla": {
         "policies": [
             {

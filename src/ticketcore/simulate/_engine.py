@@ -854,6 +854,14 @@ class _Run:
         end = self.end
         end_dt = self._dt(end).astimezone(self.zone)
         for tk in list(self.tickets.values()):
+            # Solved, its reopen still ahead: resolved at the end, as its record says.
+            if (
+                tk.solved is not None
+                and not tk.reopened
+                and tk.work.reopen_at is not None
+                and tk.next >= len(tk.steps)
+            ):
+                self.resolution.add(tk.solved - tk.created)
             self._finish(tk, self._sla_final(tk, end_dt), closed=False)
         self._queue_mark()
         span = end - self.start
@@ -877,6 +885,7 @@ class _Run:
                     ag.worked / span,
                     held / span,
                     None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
+                    cap,
                 )
             )
         sla = tuple(

@@ -6,6 +6,7 @@ durations in seconds, instants as ISO 8601 text) that load straight into pandas.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any, Final
 
 import attrs
 
+from ticketcore._errors import InvalidInput
 from ticketcore._util import met_share
 from ticketcore.backlog import BacklogReport
 
@@ -134,6 +136,7 @@ class AgentFigures:
     in_hand: float
     held: float
     cap_used: float | None
+    cap: int | None = None
 
     def to_record(self) -> dict[str, Any]:
         """A flat dict."""
@@ -229,16 +232,20 @@ class TicketOutcome:
 
 
 def _fmt(value: timedelta | None) -> str:
+    """A duration as a person reads it: the two largest units, ``1 d 16 h``, ``3 h 5 min``, ``45 s``."""
     if value is None:
         return "-"
     s = value.total_seconds()
-    if s < 60:
-        return f"{s:.0f}s"
-    if s < 3600:
-        return f"{int(s // 60)}m {int(s % 60):02d}s"
-    if s < 86400:
-        return f"{int(s // 3600)}h {int(s % 3600 // 60):02d}m"
-    return f"{int(s // 86400)}d {int(s % 86400 // 3600):02d}h"
+    if (whole := round(s)) < 60:
+        return "< 1 s" if whole == 0 and s > 0 else f"{whole} s"
+    if whole < 3600:
+        minutes, seconds = divmod(whole, 60)
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    if (whole := round(s / 60)) < 1440:
+        hours, minutes = divmod(whole, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(round(s / 3600), 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
 
 
 def _pct(value: float | None) -> str:
@@ -344,6 +351,41 @@ class SimulationResult:
             "backlog": self.backlog.to_records(iso=True),
         }
 
+    def to_pandas(self) -> dict[str, Any]:
+        """Every table of `tables` as a `pandas.DataFrame` (needs the ``pandas`` extra).
+
+        Instants are ``datetime64`` columns in the scenario's time zone (``created``,
+        ``at``, and each backlog ``week`` at its local midnight); durations are
+        ``timedelta64`` columns named without the ``_s`` of the records (``wait``,
+        ``first_response_mean``, ``resolution_p90`` ...).
+
+        Raises:
+            InvalidInput: pandas is not installed.
+
+        """
+        try:
+            pd: Any = importlib.import_module("pandas")  # an optional extra
+        except ImportError:
+            raise InvalidInput("pandas", "pandas installed (the 'pandas' extra)", None) from None
+        zone = self.end.tzinfo
+        out: dict[str, Any] = {}
+        for name, rows in self.tables().items():
+            frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+            renames = {}
+            for column in frame.columns:
+                if column.endswith("_s"):
+                    micros = (frame[column].astype("float64") * 1e6).round()  # exact: records keep µs
+                    frame[column] = pd.to_timedelta(micros, unit="us")
+                    renames[column] = column[:-2]
+                elif column in ("created", "at") and name in ("tickets", "queue"):
+                    frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").dt.tz_convert(
+                        zone
+                    )
+                elif column == "week":
+                    frame[column] = pd.to_datetime(frame[column]).dt.tz_localize(zone)
+            out[name] = frame.rename(columns=renames)
+        return out
+
     def text(self) -> str:
         """The report a support manager reads: waits, SLA, backlog by week, load per agent."""
         lines = [
@@ -400,7 +442,7 @@ class SimulationResult:
         lines += ["", f"Queue: {self.queue_mean:.2f} tickets waiting on average, at most {self.queue_max:,}"]
         lines += ["", "Agents (utilisation: time working; held: tickets assigned, working or not)"]
         lines += _table(
-            ["agent", "assigned", "utilisation", "in hand", "held", "peak held", "mean held"],
+            ["agent", "assigned", "utilisation", "in hand", "held", "peak held", "cap", "mean held"],
             (
                 [
                     a.agent_id,
@@ -408,12 +450,22 @@ class SimulationResult:
                     _pct(a.utilisation),
                     f"{a.in_hand:.2f}",
                     _pct(a.held),
-                    str(a.peak_load),
+                    f"{a.peak_load:,}" + ("*" if a.cap is not None and a.peak_load > a.cap else ""),
+                    "-" if a.cap is None else f"{a.cap:,}",
                     f"{a.mean_load:.2f}",
                 ]
                 for a in self.agents
             ),
         )
+        if any(a.cap is not None and a.peak_load > a.cap for a in self.agents):
+            lines.append(
+                "  * above the cap: the cap limits what the routing hands out, but a reopened ticket "
+                "returns to its owner,"
+            )
+            lines.append(
+                "    and a direct rule, a transfer or an SLA ladder's reassign places a ticket, "
+                "whatever the agent's load"
+            )
         fairness = "-" if self.fairness is None else f"{self.fairness:.3f}"
         lines.append(f"  fairness (Jain's index of tickets assigned, 1 = perfectly even): {fairness}")
         return "\n".join(lines)

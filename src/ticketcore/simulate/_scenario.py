@@ -24,6 +24,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
 from ticketcore._time import WEEKDAYS, _check_timezone
+from ticketcore._toml import dump_toml
 from ticketcore._util import MAX_DEPTH, check_depth, check_keys, read_bool, read_finite, wrap
 from ticketcore.assign import STRATEGY_NAMES as _STRATEGY_NAMES
 from ticketcore.assign import Agent, Pool, Routing, Strategy
@@ -519,6 +520,11 @@ def _to_slowdown(value: object) -> tuple[tuple[str, float], ...]:
 
 WORK_ORDERS: Final = ("assigned", "due")
 
+#: Strategy names used before the library's names were the only ones, and the library's name
+#: for each: a scenario that does not define the old name as its own variant is refused with
+#: a message giving the new one.
+_RENAMED_STRATEGIES: Final[Mapping[str, str]] = MappingProxyType({"round_robin": "sequential"})
+
 
 def _work_order(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if value not in WORK_ORDERS:
@@ -639,6 +645,14 @@ class Scenario:
             fields = dict(own[variant])
         elif variant in _STRATEGY_NAMES:
             fields = {"strategy": variant}
+        elif variant in _RENAMED_STRATEGIES:
+            new = _RENAMED_STRATEGIES[variant]
+            raise InvalidInput(
+                "strategy",
+                f"a variant of the scenario or a built-in strategy: {variant!r} is called {new!r} "
+                f"(or define [strategies.{variant}] with strategy = {new!r} in the scenario)",
+                variant,
+            )
         else:
             raise InvalidInput.unknown_key("strategy", variant, self.variants, "strategies")
         path = f"strategies.{variant}"
@@ -714,6 +728,22 @@ class Scenario:
         if self.work_order != "assigned":
             out["work_order"] = self.work_order
         return out
+
+    def to_toml(self) -> str:
+        """The scenario as TOML text that `from_toml` reads back to an equal scenario.
+
+        Agents that differ only by their generated ids (``agent01`` ...) are written as
+        ``[agents]`` with ``count``. TOML has no null: a value of None (an SLA ladder's
+        ``raise_priority`` or ``move_tier`` without a target) is refused with an
+        `InvalidInput` naming its path; `to_dict` and JSON carry it.
+        """
+        data = self.to_dict()
+        shared = [{k: v for k, v in a.items() if k != "id"} for a in data["agents"]]
+        if all(s == shared[0] for s in shared):
+            compact = {"count": len(shared), **shared[0]}
+            if _to_agents(compact) == self.agents:
+                data["agents"] = compact
+        return dump_toml(data)
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed, checked like a new scenario (``days``, ``seed`` ...)."""
