@@ -132,7 +132,7 @@ def _summary_from_result(clock: SLAClock, now: datetime) -> SLASummary:
             elif cycle.breached and cycle.state is not TargetState.CANCELLED:
                 counts[2] += 1
         breached = any(c.breached and c.state is not TargetState.CANCELLED for c in target.cycles)
-        targets.append(TargetSummary(target.name, target.state, *counts, breached))
+        targets.append(TargetSummary(target.name, target.state, counts[0], counts[1], counts[2], breached))
     return SLASummary(
         ticket_id=result.ticket_id,
         policy=result.policy,

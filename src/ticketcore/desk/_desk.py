@@ -330,7 +330,7 @@ class Desk:
             # `_clamp` would return them as they are.
             sealed = self._sealed
             if type(event) is TicketCreated:
-                fresh = sealed is None or event.ticket.created >= sealed  # type: ignore[attr-defined]
+                fresh = sealed is None or event.ticket.created >= sealed
                 counted = event if fresh else self._clamp(None, event)
                 tracker.check(counted)
             elif part.tracked is not None:
