@@ -8,6 +8,8 @@ without per-ticket records. SimPy runs the textbook model of the same queue: a `
 of 50 and one process per customer; ciw runs it as a one-node network of 50 servers (its
 records kept, as ciw always does). All print their mean wait next to Erlang C.
 
+The same run with SLA clocks on (two targets, 24/7) is timed against the run without.
+
 Then memory, for runs of increasing length without per-ticket records: the most memory
 in use (measured after a full collection every 5% of the run) and tracemalloc's peak;
 flat means the first does not grow with the number of tickets.
@@ -34,19 +36,38 @@ PER_HOUR = 200.0
 MINUTES = 12.0
 
 
-def scenario(tickets: int) -> Scenario:
-    days = tickets / (PER_HOUR * 24)
-    return Scenario.from_dict(
+#: SLA clocks for the run with SLA on: two targets, 24/7, goals per priority.
+SLA: dict[str, object] = {
+    "policies": [
         {
-            "seed": 1,
-            "days": days,
-            "arrivals": {"per_day": PER_HOUR * 24},
-            "agents": {"count": AGENTS},
-            "handling": {"*": {"solve": {"exponential": f"{MINUTES}m"}}},
-            "customers": {"close_after": "0s"},
-            "routing": {"pools": [{"name": "all", "cap": 1, "backlog": True}], "default_pool": "all"},
+            "name": "std",
+            "targets": [
+                {
+                    "name": "first_response",
+                    "metric": "first_response",
+                    "goals": {"urgent": "5m", "high": "10m", "normal": "30m", "low": "1h"},
+                },
+                {"name": "resolution", "metric": "resolution", "goals": {"all": "30m"}},
+            ],
         }
-    )
+    ]
+}
+
+
+def scenario(tickets: int, *, sla: bool = False) -> Scenario:
+    days = tickets / (PER_HOUR * 24)
+    data: dict[str, object] = {
+        "seed": 1,
+        "days": days,
+        "arrivals": {"per_day": PER_HOUR * 24},
+        "agents": {"count": AGENTS},
+        "handling": {"*": {"solve": {"exponential": f"{MINUTES}m"}}},
+        "customers": {"close_after": "0s"},
+        "routing": {"pools": [{"name": "all", "cap": 1, "backlog": True}], "default_pool": "all"},
+    }
+    if sla:
+        data["sla"] = SLA
+    return Scenario.from_dict(data)
 
 
 def simpy_mmc(tickets: int, seed: int) -> tuple[int, float]:
@@ -124,6 +145,16 @@ def main() -> None:
     )
     print(f"ratio ticketcore / SimPy: {ours / bare:.2f}   (target: at most 4)")
     print(f"ratio ticketcore / ciw:   {ours / peer:.2f}   (target: at most 2)")
+
+    gc.collect()
+    start = time.perf_counter()
+    with_sla = simulate(scenario(n, sla=True), records=False)
+    sla_time = time.perf_counter() - start
+    print(
+        f"ticketcore, SLA clocks on {sla_time:8.2f} s  {sla_time / with_sla.created * 1e6:7.1f} µs/ticket   "
+        f"{len(with_sla.sla)} SLA rows"
+    )
+    print(f"ratio SLA on / off:       {sla_time / ours:.2f}   (target: at most 1.5)")
 
     if args.no_memory:
         return

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore.events import TicketEvent
-from ticketcore.sla import BusinessCalendar, SLAClock
+from ticketcore.sla import BusinessCalendar, SLAClock, SLASummary, TargetState, TargetSummary, attainment
 
 from sla_strategies import POLICIES, histories
 from strategies import calendars, durations, instants
@@ -116,3 +116,49 @@ def test_incremental_points_equal_points_from_scratch(history: tuple[list[Ticket
         assert kept == clock._all_points()
         clock._points = clock._open = None
         assert clock._next_real() == (min(p[0] for p in clock._pending()) if clock._pending() else None)
+
+
+def _summary_from_result(clock: SLAClock, now: datetime) -> SLASummary:
+    """The slow reference: read `SLAClock.summary`'s figures off the full result."""
+    result = clock.result(now)
+    targets = []
+    for target in result.targets:
+        counts = [0, 0, 0]
+        for cycle in target.cycles:
+            if cycle.state is TargetState.ACHIEVED:
+                counts[0] += 1
+            elif cycle.state is TargetState.ACHIEVED_LATE:
+                counts[1] += 1
+            elif cycle.breached and cycle.state is not TargetState.CANCELLED:
+                counts[2] += 1
+        breached = any(c.breached and c.state is not TargetState.CANCELLED for c in target.cycles)
+        targets.append(TargetSummary(target.name, target.state, counts[0], counts[1], counts[2], breached))
+    return SLASummary(
+        ticket_id=result.ticket_id,
+        policy=result.policy,
+        fingerprint=result.fingerprint,
+        targets=tuple(targets),
+    )
+
+
+@given(history=histories(), data=st.data())
+def test_summary_equals_what_the_result_says(
+    history: tuple[list[TicketEvent], datetime], data: st.DataObject
+) -> None:
+    """Law: summary(now) == the states and counts read off result(now), after every event."""
+    events, now = history
+    clock = SLAClock(POLICIES)
+    for event in events:
+        clock.handle(event)
+        later = event.at + timedelta(minutes=data.draw(st.integers(0, 3 * 24 * 60)))
+        for at in (event.at, later):
+            assert clock.summary(at) == _summary_from_result(clock, at)
+    assert clock.summary(now) == _summary_from_result(clock, now)
+    # attainment agrees with the counts, row by row
+    rows = {
+        (a.policy, a.target): (a.achieved, a.late, a.open_breached) for a in attainment([clock.result(now)])
+    }
+    summary = clock.summary(now)
+    assert {(summary.policy, t.name): (t.achieved, t.late, t.open_breached) for t in summary.targets} == (
+        rows if summary.policy is not None else {}
+    )

@@ -326,11 +326,16 @@ class Desk:
         counted: Any = None  # what the backlog tracker counts, checked before anything changes
         tracker = self._tracker
         if tracker is not None and type(event) not in _NOT_COUNTED:
+            # Most events are not before the seal nor the ticket's last counted instant:
+            # `_clamp` would return them as they are.
+            sealed = self._sealed
             if type(event) is TicketCreated:
-                counted = event if self._sealed is None else self._clamp(None, event)
+                fresh = sealed is None or event.ticket.created >= sealed
+                counted = event if fresh else self._clamp(None, event)
                 tracker.check(counted)
             elif part.tracked is not None:
-                counted = event if self._sealed is None and at >= part.tracked else self._clamp(part, event)
+                fresh = at >= part.tracked and (sealed is None or at >= sealed)
+                counted = event if fresh else self._clamp(part, event)
                 if type(event) is TicketUpdated:
                     tracker.check(counted)
         # The shared part holds the desk's clock and the dispatcher's: when either moves,

@@ -11,8 +11,10 @@ from ticketcore.sla._clock import ClockCheckpoint as ClockCheckpoint
 from ticketcore.sla._clock import CycleResult as CycleResult
 from ticketcore.sla._clock import SLAClock as SLAClock
 from ticketcore.sla._clock import SLAResult as SLAResult
+from ticketcore.sla._clock import SLASummary as SLASummary
 from ticketcore.sla._clock import TargetResult as TargetResult
 from ticketcore.sla._clock import TargetState as TargetState
+from ticketcore.sla._clock import TargetSummary as TargetSummary
 from ticketcore.sla._clock import attainment as attainment
 from ticketcore.sla._clock import evaluate as evaluate
 from ticketcore.sla._config import WEEKDAYS as WEEKDAYS
@@ -53,9 +55,11 @@ __all__ = [
     "SLAPolicies",
     "SLAPolicy",
     "SLAResult",
+    "SLASummary",
     "Target",
     "TargetResult",
     "TargetState",
+    "TargetSummary",
     "attainment",
     "evaluate",
 ]

@@ -816,6 +816,91 @@ class SLAResult:
         raise InvalidInput("name", f"one of the targets {[t.name for t in self.targets]}", name)
 
 
+@attrs.frozen
+class TargetSummary:
+    """A target's state and cycle counts at an instant, as `SLAClock.summary` gives them.
+
+    ``state`` is that of `TargetResult`; ``achieved``, ``late`` and ``open_breached``
+    count its cycles as `attainment` does; ``breached`` says whether any cycle that was
+    not cancelled went past its goal.
+    """
+
+    name: str
+    state: TargetState
+    achieved: int
+    late: int
+    open_breached: int
+    breached: bool
+
+
+@attrs.frozen
+class SLASummary:
+    """A cheap view of a ticket's `SLAResult`: the policy and each target's state and counts.
+
+    It holds no instants, so `SLAClock.summary` builds no datetimes and computes no due
+    times; every figure equals the one read from `SLAClock.result` at the same instant.
+    """
+
+    ticket_id: str
+    policy: str | None
+    fingerprint: str | None
+    targets: tuple[TargetSummary, ...]
+
+
+def _summary(machine: _Machine, now: datetime) -> SLASummary:
+    """`SLAClock.summary`: the states of `_result`, without building the cycles' results."""
+    _aware(now, "now")
+    ticket = machine.ticket
+    if ticket is None:
+        raise InvalidInput("events", "a history that starts with TicketCreated", [])
+    real_now = to_real(now)
+    if real_now < machine.last:
+        raise InvalidInput(
+            "now", f"an instant at or after the last event ({machine.events[-1].at.isoformat()})", now
+        )
+    f_now = machine.basis.f(real_now)
+    targets = []
+    for track in machine.tracks:
+        target = track.target
+        achieved = late = open_breached = 0
+        breached_any = False
+        state = TargetState.NOT_STARTED
+        goal = None
+        for cycle in track.cycles:
+            goal = cycle.goal(target)
+            if goal is None:
+                state = TargetState.NOT_APPLICABLE
+                continue
+            breached = cycle.consumed(f_now) > goal
+            if cycle.cancelled:
+                state = TargetState.CANCELLED
+            elif cycle.stop is not None:
+                if breached:
+                    state = TargetState.ACHIEVED_LATE
+                    late += 1
+                else:
+                    state = TargetState.ACHIEVED
+                    achieved += 1
+            elif not cycle.running():
+                state = TargetState.PAUSED
+            else:
+                state = TargetState.BREACHED if breached else TargetState.RUNNING
+            if breached and state is not TargetState.CANCELLED:
+                breached_any = True
+                if cycle.stop is None:
+                    open_breached += 1
+        if target.goal_for(ticket.priority) is None and (not track.cycles or goal is None):
+            state = TargetState.NOT_APPLICABLE
+        targets.append(TargetSummary(target.name, state, achieved, late, open_breached, breached_any))
+    policy = machine.policy
+    return SLASummary(
+        ticket_id=ticket.id,
+        policy=None if policy is None else policy.name,
+        fingerprint=None if policy is None else policy.fingerprint,
+        targets=tuple(targets),
+    )
+
+
 def _beyond(policy: SLAPolicy | None, target: Target, goal: int | None) -> HorizonExceeded:
     """The `HorizonExceeded` for a due time (or ladder point) of ``target`` that cannot be computed."""
     name = "?" if policy is None else policy.name
@@ -1204,6 +1289,15 @@ class SLAClock:
     def result(self, now: datetime) -> SLAResult:
         """The ticket's SLA at ``now``; equal to `evaluate` over the same events."""
         return self._machine.result(now)
+
+    def summary(self, now: datetime) -> SLASummary:
+        """Each target's state and cycle counts at ``now``: what `result` says, built cheaply.
+
+        Equal to what `result` gives at the same instant (its targets' states, and their
+        cycles counted as `attainment` counts them), without making any datetime or due
+        time: for hosts that read only the end state, e.g. the simulator at each close.
+        """
+        return _summary(self._machine, now)
 
     # -- for hosts that compose engines, and for storage ------------------------------
 
