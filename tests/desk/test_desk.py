@@ -98,6 +98,7 @@ def test_a_move_tier_level_escalates_and_routes_in_the_same_call() -> None:
     assert "cy" == link.decisions[-1].agent_id  # type: ignore[attr-defined]
     assert link.skipped is None
     assert 2 == desk.dispatcher.ticket("T-1").tier
+    assert 2 == desk.dispatcher.tier("T-1")
 
 
 def test_an_action_that_cannot_apply_is_recorded_with_why() -> None:

@@ -717,6 +717,10 @@ class Dispatcher:
         """The ticket as the dispatcher knows it now (status and assignee up to date)."""
         return self._rec(ticket_id).current()
 
+    def tier(self, ticket_id: str) -> int:
+        """The ticket's support tier now (``ticket(ticket_id).tier``, without building the ticket)."""
+        return self._rec(ticket_id).ticket.tier
+
     def place(self, ticket_id: str) -> tuple[str, str | None]:
         """Where the ticket is.
 

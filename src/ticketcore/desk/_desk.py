@@ -849,7 +849,7 @@ class _Run:
             if part is None or part.clock is None:
                 continue
             seen = part.clock.ticket
-            tier = desk._dispatcher.ticket(decision.ticket_id).tier
+            tier = desk._dispatcher.tier(decision.ticket_id)
             tid = decision.ticket_id
             if seen is None or seen.tier == tier or (tid, tier) in refused:
                 continue
