@@ -376,3 +376,24 @@ def test_to_toml_refuses_a_null_naming_its_path() -> None:
     with pytest.raises(InvalidInput) as e:
         scenario.to_toml()
     assert e.value.field == "sla.policies[0].targets[0].ladder[0].action.raise_priority"
+
+
+def test_a_scenario_s_agents_and_pools_carry_caps_per_channel() -> None:
+    data = {
+        "days": 1,
+        "seed": 3,
+        "arrivals": {"per_day": 200, "channels": {"chat": 0.5, "email": 0.5}},
+        "agents": {"count": 3, "channel_caps": {"chat": 1}},
+        "handling": {"*": {"solve": {"exponential": "20m"}}},
+        "routing": {
+            "pools": [{"name": "team", "cap": 4, "backlog": True, "channel_caps": {"email": 3}}],
+            "default_pool": "team",
+        },
+    }
+    scenario = Scenario.from_dict(data)
+    assert all(a.channel_caps == (("chat", 1),) for a in scenario.agents)
+    assert scenario.routing.pools[0].channel_caps == (("email", 3),)
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+    result = simulate(scenario)
+    assert result.created > 0
+    assert all(a.peak_load <= 4 for a in result.agents)
