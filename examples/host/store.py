@@ -363,6 +363,18 @@ def _finish(db: Db, cache: DeskCache | None, desk: Desk, applied: int) -> None:
         cache.desk, cache.applied = desk, applied
 
 
+def _abandon(db: Db, cache: DeskCache | None) -> None:
+    """Clean up after any failure inside a transaction.
+
+    Drops the cached desk (it may hold uncommitted changes) and rolls back (the connection
+    may be gone: the database rolls back then).
+    """
+    if cache is not None:
+        cache.clear()
+    with contextlib.suppress(Exception):
+        db.rollback()
+
+
 def apply_next(db: Db, config: DeskConfig, cache: DeskCache | None = None) -> Applied | None:
     """Apply the next pending event in one transaction; None when no event can be claimed now.
 
@@ -389,10 +401,7 @@ def apply_next(db: Db, config: DeskConfig, cache: DeskCache | None = None) -> Ap
         _finish(db, cache, desk, last + 1)
         return Applied(host_id, last + 1, outcome)
     except BaseException:
-        if cache is not None:
-            cache.clear()
-        with contextlib.suppress(Exception):  # the connection may be gone: the database rolls back
-            db.rollback()
+        _abandon(db, cache)
         raise
 
 
@@ -420,10 +429,7 @@ def fire_due(db: Db, config: DeskConfig, now: datetime, cache: DeskCache | None 
         _finish(db, cache, desk, last + 1)
         return Applied(host_id, last + 1, outcome)
     except BaseException:
-        if cache is not None:
-            cache.clear()
-        with contextlib.suppress(Exception):  # the connection may be gone: the database rolls back
-            db.rollback()
+        _abandon(db, cache)
         raise
 
 

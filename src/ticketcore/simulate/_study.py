@@ -384,22 +384,23 @@ def sweep(
         raise InvalidInput("strategies", "either a 'strategy' grid key or strategies, not both", strategies)
     tasks: list[_Task] = []
     built: list[dict[str, Any]] = []
+    checked: list[Scenario] = []
     for i, values in enumerate(points):
         data = _point(scenario, values)
         try:
-            Scenario.from_dict(data)  # checked now, not in a worker an hour later
+            checked.append(Scenario.from_dict(data))  # checked now, not in a worker an hour later
         except InvalidInput as e:
             shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
             raise InvalidInput(f"grid point {i} ({shown}): {e.field}", e.expected, e.value) from None
         built.append(data)
-    if len(points) * len(names) * replications > MAX_RUNS:
-        total = len(points) * len(names) * replications
+    total = len(points) * len(names) * replications
+    if total > MAX_RUNS:
         raise InvalidInput("grid", f"at most {MAX_RUNS:,} runs in one study", total)
     for i, values in enumerate(points):
         runs = [values["strategy"]] if "strategy" in values else names
         for strategy in runs:
             if isinstance(strategy, str) or strategy is None:
-                Scenario.from_dict(built[i]).routing_for(strategy)
+                checked[i].routing_for(strategy)
             else:
                 raise InvalidInput("grid.strategy", "strategy names", strategy)
             for r in range(replications):
