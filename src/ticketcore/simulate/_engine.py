@@ -76,6 +76,7 @@ from ticketcore.simulate._results import (
     SimulationResult,
     SLAFigures,
     TicketOutcome,
+    above_cap_cause,
     jain,
 )
 from ticketcore.simulate._scenario import Handling, Scenario
@@ -346,6 +347,10 @@ class _Run:
         self.load_area = dict.fromkeys(self.assigned_counts, 0)
         self.held_area = dict.fromkeys(self.assigned_counts, 0)
         self.peak = dict.fromkeys(self.assigned_counts, 0)
+        # Why a load rose above the cap: the Assigned decision of the outcome being applied.
+        self.caps = self._caps()
+        self.why: dict[str, Assigned] = {}
+        self.above: dict[str, dict[str, int]] = {}
         self.sla_rows: dict[tuple[str, str, str], list[int]] = {}
         self.alerts: dict[str, int] = {}
         self.outcomes: list[TicketOutcome] = []
@@ -525,6 +530,8 @@ class _Run:
         if not decisions and not status:
             return  # no load can have changed: only a decision or a status moves one
         owners = [m.agent for m in moved]
+        if self.why:
+            self.why.clear()  # a rise with no Assigned decision in this outcome has no placement to blame
         for decision in decisions:
             self._decision(decision)
         for owner, m in zip(owners, moved, strict=True):
@@ -537,6 +544,7 @@ class _Run:
         tk = self.tickets[decision.ticket_id]
         now = self.now
         if isinstance(decision, Assigned):
+            self.why[decision.agent_id] = decision
             if decision.agent_id == decision.previous:
                 return  # a reopened ticket kept by its owner: nothing moves
             self.assigned_counts[decision.agent_id] += 1
@@ -589,6 +597,10 @@ class _Run:
             self.load_since[agent_id] = self.now
             self.loads[agent_id] = new
             self.peak[agent_id] = max(self.peak[agent_id], new)
+            if new > old and agent_id in self.caps and new > self.caps[agent_id]:
+                causes = self.above.setdefault(agent_id, {})
+                cause = above_cap_cause(self.why.get(agent_id))
+                causes[cause] = causes.get(cause, 0) + 1
 
     # -- the agent's time ------------------------------------------------------------
 
@@ -918,7 +930,7 @@ class _Run:
         self._queue_mark()
         span = end - self.start
         agents = []
-        caps = self._caps()
+        caps = self.caps
         for agent_id in self.assigned_counts:
             since = self.load_since[agent_id]
             area = self.load_area[agent_id] + self.loads[agent_id] * (end - since)
@@ -938,6 +950,7 @@ class _Run:
                     held / span,
                     None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
                     cap,
+                    tuple(sorted(self.above.get(agent_id, {}).items())),
                 )
             )
         sla = tuple(

@@ -28,6 +28,30 @@ __all__ = [
     "TicketOutcome",
 ]
 
+#: What took an agent's load above their cap, by cause code (`AgentFigures.above_cap`): the
+#: dispatcher's `Reason` of the assignment, or ``counted_again`` when no assignment did.
+ABOVE_CAP_CAUSES: Final[Mapping[str, str]] = {
+    "direct_rule": "a direct rule to the agent assigned a ticket (a rule to an agent ignores the cap "
+    "unless it sets respect_availability)",
+    "transferred": "a transfer (in a run: an SLA ladder's reassign action) moved a ticket to them, "
+    "whatever their load",
+    "reopened_to_owner": "a customer reopened a solved ticket of theirs: it returns to its owner",
+    "counted_again": "a ticket they already held moved into a status that counts toward the load "
+    "(routing.counted), without a new assignment",
+    "pool_choice": "another pool they are in, with a higher cap (or none), chose them: the cap shown "
+    "is their own, else their first pool's",
+    "backlog_pass": "another pool they are in, with a higher cap (or none), handed them a ticket from "
+    "its backlog: the cap shown is their own, else their first pool's",
+    "assigned_by_host": "the ticket came with them as its assignee",
+    "assign_on_closure": "a closed ticket's slot went to them (assign on closure)",
+}
+
+
+def above_cap_cause(decision: Any) -> str:
+    """The cause code of a rise above the cap: the `Assigned` decision's reason, or ``counted_again``."""
+    return "counted_again" if decision is None else str(decision.reason.value)
+
+
 _US: Final = timedelta(microseconds=1)
 #: Histogram bins grow by 1%: a percentile read from them is within 1% of the exact one.
 _GROWTH: Final = 1.01
@@ -125,7 +149,12 @@ class AgentFigures:
     they spent working (at least one ticket in hand); ``in_hand`` the mean number of
     tickets in hand (above 1 only with concurrent chats); ``held`` the share of the run
     they held at least one ticket (working or not); ``cap_used`` is ``mean_load / cap``
-    (None without a cap).
+    (None without a cap). ``above_cap`` counts, per cause code, the times the agent's
+    load rose above ``cap`` (the cap limits what the routing hands out, not what else
+    places a ticket): the dispatcher's
+    reason for the assignment (``direct_rule``, ``transferred``, ``reopened_to_owner``,
+    ``pool_choice`` by another pool with a higher cap ...), or ``counted_again`` when no
+    assignment did (a ticket they held moved into a counted status).
     """
 
     agent_id: str
@@ -137,10 +166,13 @@ class AgentFigures:
     held: float
     cap_used: float | None
     cap: int | None = None
+    above_cap: tuple[tuple[str, int], ...] = ()
 
     def to_record(self) -> dict[str, Any]:
-        """A flat dict."""
-        return attrs.asdict(self)
+        """A flat dict (``above_cap`` as ``{cause: times}``)."""
+        out = attrs.asdict(self)
+        out["above_cap"] = dict(self.above_cap)
+        return out
 
 
 @attrs.frozen
@@ -457,15 +489,7 @@ class SimulationResult:
                 for a in self.agents
             ),
         )
-        if any(a.cap is not None and a.peak_load > a.cap for a in self.agents):
-            lines.append(
-                "  * above the cap: the cap limits what the routing hands out, but a reopened ticket "
-                "returns to its owner,"
-            )
-            lines.append(
-                "    and a direct rule, a transfer or an SLA ladder's reassign places a ticket, "
-                "whatever the agent's load"
-            )
+        lines += _above_cap(self.agents)
         fairness = "-" if self.fairness is None else f"{self.fairness:.3f}"
         lines.append(f"  fairness (Jain's index of tickets assigned, 1 = perfectly even): {fairness}")
         return "\n".join(lines)
@@ -514,6 +538,23 @@ class Comparison:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _above_cap(agents: Iterable[AgentFigures]) -> list[str]:
+    """The footnote to the agents whose peak held is above their cap: what took each there."""
+    over = [a for a in agents if a.cap is not None and a.peak_load > a.cap]
+    if not over:
+        return []
+    lines = [
+        "  * above the cap (the cap limits what the routing hands out); times each cause took them above:"
+    ]
+    seen: dict[str, None] = {}
+    for a in over:
+        causes = ", ".join(f"{code} {n:,}" for code, n in a.above_cap) or "not recorded"
+        lines.append(f"    {a.agent_id}: {causes}")
+        seen.update(dict.fromkeys(code for code, _ in a.above_cap))
+    lines += [f"    {code}: {ABOVE_CAP_CAUSES.get(code, code)}" for code in sorted(seen)]
+    return lines
 
 
 def _ratio(value: float | None) -> str:
