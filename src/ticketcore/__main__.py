@@ -52,6 +52,7 @@ from ticketcore.simulate import (
     replicate,
     simulate,
     staff,
+    staff_blocks,
     sweep,
 )
 from ticketcore.simulate._results import _fmt as _fmt_duration
@@ -753,11 +754,21 @@ def _target(text: str) -> ServiceLevel:
     return ServiceLevel(m["metric"], within, share)
 
 
+def _per_block(items: Sequence[str]) -> int | list[str]:
+    """``--per-block 4h`` (a block length) or ``--per-block "mon-fri 08-12"`` (repeated): the blocks."""
+    if len(items) == 1 and (m := re.fullmatch(r"\s*(\d+)\s*h?\s*", items[0])) is not None:
+        return int(m[1])
+    return list(items)
+
+
 def _staff(args: argparse.Namespace, out: list[str]) -> None:
     scenario = _scenario_with(args, args.scenario)
     target = _target(args.target)
     names = _strategy_list(argparse.Namespace(strategy=args.strategy, compare=None), scenario)
     _check_workers(args.workers)
+    if args.per_block:
+        _staff_blocks(args, scenario, target, names, out)
+        return
     progress = None if args.json else _progress_bar(sys.stderr, "staffing")
     try:
         with _executor(args.workers) as pool:
@@ -813,6 +824,72 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
             ]
             for n, e in answer.tried
         ],
+    )
+
+
+def _staff_blocks(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    target: ServiceLevel,
+    names: list[str | None] | None,
+    out: list[str],
+) -> None:
+    """``staff --per-block``: the smallest count per block of the week, beside Erlang C's."""
+    progress = None if args.json else _progress_bar(sys.stderr, "staffing")
+    try:
+        with _executor(args.workers) as pool:
+            answer = staff_blocks(
+                scenario,
+                target,
+                _per_block(args.per_block),
+                strategy=None if names is None else names[0],
+                replications=args.replications,
+                low=args.low,
+                high=args.high,
+                executor=pool,
+                progress=progress,
+            )
+    finally:
+        _end_progress(progress)
+    if args.json:
+        data = {
+            "target": {
+                "metric": target.metric,
+                "within_s": target.within.total_seconds(),
+                "share": target.share,
+            },
+            "blocks": [
+                {**row, "tried": [{"agents": n, **_estimate_record(e)} for n, e in b.tried]}
+                for row, b in zip(answer.to_records(), answer.blocks, strict=True)
+            ],
+        }
+        out.append(json.dumps(data, indent=1, allow_nan=False))
+        return
+    goal = (
+        f"{100 * target.share:g}% of {target.metric.replace('_', ' ')}s within {_fmt_duration(target.within)}"
+    )
+    out.append(
+        f"Scenario {scenario.name!r}: the smallest team per block for {goal}, "
+        f"with {100 * answer.level:g}% confidence ({args.replications} replications, the same seeds)"
+    )
+    out += _text_table(
+        ["block", "arrivals/h", "Erlang C", "simulated", "attainment", "low", "high", "meets"],
+        [
+            [
+                b.name,
+                f"{b.per_hour:.3g}",
+                "-" if b.erlang_c is None else str(b.erlang_c),
+                f"> {args.high}" if b.agents is None else str(b.agents),
+                _show(b.attainment.mean, "share"),
+                _show(b.attainment.low, "share"),
+                _show(b.attainment.high, "share"),
+                "yes" if b.meets(target.share) else "no",
+            ]
+            for b in answer.blocks
+        ],
+    )
+    out.append(
+        "  Blocks settled in week order, earlier ones held at their answer; attainment in the final schedule."
     )
 
 
@@ -880,6 +957,13 @@ example:
 The target is METRIC<=DURATION@SHARE%, with METRIC wait (to an agent), first_response or
 resolution, in elapsed time from the ticket's creation. The scenario's agents must differ
 only by their ids.
+
+--per-block finds the count per block of the week instead (blocks in local time: a length
+in hours dividing a day, or days and hours such as "mon-fri 08-12", repeated); agent i works
+the blocks that need at least i agents, and the blocks are settled in week order:
+
+  python -m ticketcore staff --target "wait<=10m@80%" --days 14 --per-block "mon-fri 08-12" \\
+      --per-block "mon-fri 12-18"
 """
 
 
@@ -953,6 +1037,12 @@ def _parser() -> _Parser:
     )
     stf.add_argument("--low", type=int, default=1, help="the fewest agents to try (default 1)")
     stf.add_argument("--high", type=int, default=200, help="the most agents to try (default 200)")
+    stf.add_argument(
+        "--per-block",
+        action="append",
+        metavar="BLOCK",
+        help='staff each block of the week: a length such as 4h, or blocks such as "mon-fri 08-12" (repeat)',
+    )
     _add_run_options(stf)
     scn = sub.add_parser(
         "scenario",

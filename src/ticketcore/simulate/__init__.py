@@ -44,6 +44,8 @@ from ticketcore.simulate._stats import Estimate as Estimate
 from ticketcore.simulate._stats import estimate as estimate
 from ticketcore.simulate._stats import paired as paired
 from ticketcore.simulate._stats import t_quantile as t_quantile
+from ticketcore.simulate._study import Block as Block
+from ticketcore.simulate._study import BlockStaffing as BlockStaffing
 from ticketcore.simulate._study import InlineExecutor as InlineExecutor
 from ticketcore.simulate._study import ServiceLevel as ServiceLevel
 from ticketcore.simulate._study import Staffing as Staffing
@@ -51,6 +53,7 @@ from ticketcore.simulate._study import Study as Study
 from ticketcore.simulate._study import replicate as replicate
 from ticketcore.simulate._study import seed_for as seed_for
 from ticketcore.simulate._study import staff as staff
+from ticketcore.simulate._study import staff_blocks as staff_blocks
 from ticketcore.simulate._study import sweep as sweep
 from ticketcore.simulate._theory import ErlangC as ErlangC
 from ticketcore.simulate._theory import erlang_c as erlang_c
@@ -61,6 +64,8 @@ __all__ = [
     "SCENARIO_LIMITS",
     "AgentFigures",
     "Arrivals",
+    "Block",
+    "BlockStaffing",
     "Comparison",
     "Customers",
     "Distribution",
@@ -91,6 +96,7 @@ __all__ = [
     "seed_for",
     "simulate",
     "staff",
+    "staff_blocks",
     "sweep",
     "t_quantile",
 ]

@@ -107,29 +107,41 @@ class Estimate:
     """A figure over replications: its ``mean``, the ``half_width`` of its confidence interval, ``n`` values.
 
     ``low`` and ``high`` bound the interval; with one value (or none) the half-width is
-    None: one run says nothing about its own spread.
+    None: one run says nothing about its own spread. ``bounds`` are the values the figure
+    can take (``(0.0, 1.0)`` for a share): ``low`` and ``high`` are clamped to them.
     """
 
     mean: float | None
     half_width: float | None
     n: int
     level: float = 0.95
+    bounds: tuple[float, float] | None = None
 
     @property
     def low(self) -> float | None:
-        """The interval's lower bound."""
-        return None if self.mean is None or self.half_width is None else self.mean - self.half_width
+        """The interval's lower bound (never below ``bounds``)."""
+        if self.mean is None or self.half_width is None:
+            return None
+        low = self.mean - self.half_width
+        return low if self.bounds is None else max(self.bounds[0], low)
 
     @property
     def high(self) -> float | None:
-        """The interval's upper bound."""
-        return None if self.mean is None or self.half_width is None else self.mean + self.half_width
+        """The interval's upper bound (never above ``bounds``)."""
+        if self.mean is None or self.half_width is None:
+            return None
+        high = self.mean + self.half_width
+        return high if self.bounds is None else min(self.bounds[1], high)
 
     def __str__(self) -> str:
         if self.mean is None:
             return "n/a"
         if self.half_width is None:
             return f"{self.mean:.4g}"
+        low, high = self.low, self.high
+        symmetric = (self.mean - self.half_width, self.mean + self.half_width)
+        if low is not None and high is not None and (low, high) != symmetric:
+            return f"{self.mean:.4g} ({low:.4g} to {high:.4g})"  # clamped: not symmetric
         return f"{self.mean:.4g} ± {self.half_width:.2g}"
 
 
@@ -140,24 +152,41 @@ def _level(level: float) -> float:
     return float(level)
 
 
-def estimate(values: Sequence[float | None], level: float = 0.95) -> Estimate:
+def estimate(
+    values: Sequence[float | None], level: float = 0.95, *, bounds: tuple[float, float] | None = None
+) -> Estimate:
     """The mean of ``values`` (Nones, figures a run could not give, are left out) with its t interval.
+
+    ``bounds``: the values the figure can take, such as ``(0.0, 1.0)`` for a share; the
+    interval is clamped to them (the t interval knows nothing of them).
 
     >>> e = estimate([10.0, 12.0, 11.0, 13.0, 9.0])
     >>> round(e.mean, 2), round(e.half_width, 3)
     (11.0, 1.963)
+    >>> estimate([1.0, 1.0, 0.9], bounds=(0.0, 1.0)).high
+    1.0
     """
     level = _level(level)
+    if bounds is not None:
+        given: object = bounds
+        pair: tuple[object, ...] = given if isinstance(given, tuple) else ()
+        if (
+            len(pair) != 2
+            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in pair)
+            or not bounds[0] <= bounds[1]
+        ):
+            raise InvalidInput("bounds", "a pair (lowest, highest) of numbers, such as (0.0, 1.0)", bounds)
+        bounds = (float(bounds[0]), float(bounds[1]))
     xs = [float(v) for v in values if v is not None]
     n = len(xs)
     if n == 0:
-        return Estimate(None, None, 0, level)
+        return Estimate(None, None, 0, level, bounds)
     mean = math.fsum(xs) / n
     if n == 1:
-        return Estimate(mean, None, 1, level)
+        return Estimate(mean, None, 1, level, bounds)
     variance = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
     half = t_quantile(1.0 - (1.0 - level) / 2.0, n - 1) * math.sqrt(variance / n)
-    return Estimate(mean, half, n, level)
+    return Estimate(mean, half, n, level, bounds)
 
 
 def paired(a: Sequence[float | None], b: Sequence[float | None], level: float = 0.95) -> Estimate:
