@@ -236,3 +236,15 @@ def test_escalation_ladder_moves_tickets_up_a_tier() -> None:
 
 def test_times_are_utc_instants(result: Any) -> None:
     assert all(t.created.tzinfo is UTC for t in result.tickets)
+
+
+def test_shift_open_all_week_runs() -> None:
+    """A shift that never closes has no opening to wait for: the run goes on (it raised HorizonExceeded)."""
+    always = {
+        "timezone": "Europe/Berlin",
+        "hours": {d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    }
+    data = {**BASE, "days": 2, "agents": [{"id": "a1", "shift": always}, {"id": "a2"}]}
+    run = simulate(Scenario.from_dict(data), "least_loaded")
+    plain = simulate(Scenario.from_dict({**data, "agents": [{"id": "a1"}, {"id": "a2"}]}), "least_loaded")
+    assert run.summary() == plain.summary()  # always on shift is the same as no shift

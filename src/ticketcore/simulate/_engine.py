@@ -54,7 +54,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from ticketcore._errors import InvalidInput
+from ticketcore._errors import HorizonExceeded, InvalidInput
 from ticketcore._ticket import Priority, Status, Ticket
 from ticketcore.assign import (
     Assigned,
@@ -902,7 +902,11 @@ class _Run:
             self._next_shift(calendar, self.start_dt)
 
     def _next_shift(self, calendar: Any, after: datetime) -> None:
-        opens = calendar.next_open(calendar.next_close(after) if calendar.is_open(after) else after)
+        """Schedule the shift's next opening: none if it never closes (open all week) or never opens again."""
+        try:
+            opens = calendar.next_open(calendar.next_close(after) if calendar.is_open(after) else after)
+        except HorizonExceeded:
+            return
         self.push(max(self.now, _us(opens)), _SHIFT, None, calendar)
 
     def _tick(self, calendar: Any) -> None:
