@@ -161,8 +161,10 @@ class Ledger:
         w = self.weeks.index(ts)
         series = ticket.series
         series.solved[w] = series.solved.get(w, 0) + sign
-        series.transfers[w] = series.transfers.get(w, 0) + sign * transfers
-        series.escalations[w] = series.escalations.get(w, 0) + sign * escalations
+        if transfers:  # a missing week reads as 0 (most solves have neither)
+            series.transfers[w] = series.transfers.get(w, 0) + sign * transfers
+        if escalations:
+            series.escalations[w] = series.escalations.get(w, 0) + sign * escalations
         if sign > 0:
             series.durations.setdefault(w, []).append(duration)
         else:

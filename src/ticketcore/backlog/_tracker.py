@@ -17,7 +17,7 @@ from ticketcore.backlog._ledger import Ticket as _Entry
 from ticketcore.backlog._options import BacklogOptions
 from ticketcore.backlog._records import duration_us, instant, sla_stops, week_of
 from ticketcore.backlog._report import BacklogReport, build, quantiles
-from ticketcore.backlog._values import group_value, stamp
+from ticketcore.backlog._values import _MAX_TS, _MIN_TS, group_value, stamp
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -39,6 +39,8 @@ def _value(ticket: Ticket, field: str) -> Hashable:
         value: object = getattr(ticket, field)
     else:
         value = ticket.custom_value(field.removeprefix("custom."))
+    if type(value) is str:  # the common case (a channel, a team): what group_value returns
+        return value
     return group_value(value, f"ticket.{field}")
 
 
@@ -117,6 +119,9 @@ class BacklogTracker:
         # Only a breakdown by assignee needs a ticket's assignee kept up to date.
         self._by_assignee = "assignee" in options.by
         self._sealed = -math.inf  # no event before this timestamp may come (see seal)
+        # The creation `check` last accepted: (ticket, group, timestamp), which the
+        # `handle` that follows (the desk's order) reuses instead of computing them again.
+        self._checked: tuple[Ticket, tuple[Hashable, ...], float] | None = None
 
     @property
     def options(self) -> BacklogOptions:
@@ -152,9 +157,8 @@ class BacklogTracker:
             ticket = event.ticket
             if ticket.id in self._tickets:
                 raise InvalidTransition("ticket.id", "an id not created before", ticket.id)
-            for field in self._options.by:
-                _value(ticket, field)
-            self._unsealed(ticket.created, "ticket.created")
+            group = tuple(_value(ticket, f) for f in self._options.by)
+            self._checked = (ticket, group, self._unsealed(ticket.created, "ticket.created"))
             return
         handler = _HANDLERS.get(type(event)) or _handler(type(event))
         if handler is None:
@@ -260,8 +264,14 @@ class BacklogTracker:
         # Everything that can fail comes first: the ledger is written only after.
         if ticket.id in self._tickets:
             raise InvalidTransition("ticket.id", "an id not created before", ticket.id)
-        group = tuple(_value(ticket, f) for f in self._options.by)
-        ts = self._unsealed(ticket.created, "ticket.created")
+        checked = self._checked
+        self._checked = None
+        if checked is not None and checked[0] is ticket and checked[2] >= self._sealed:
+            # Checked just before (a ticket is immutable, and the seal has not passed it).
+            _, group, ts = checked
+        else:
+            group = tuple(_value(ticket, f) for f in self._options.by)
+            ts = self._unsealed(ticket.created, "ticket.created")
         ledger = self._ledger
         duration = None
         if ticket.status.is_resolved:  # imported already solved: solved as it was created
@@ -283,6 +293,14 @@ class BacklogTracker:
 
     def _known(self, ticket_id: str, at: datetime) -> tuple[_State, float]:
         state = self._tickets.get(ticket_id)
+        if state is not None:
+            # The common case in one frame: what `_unsealed` and the order check accept.
+            try:
+                ts = at.timestamp()
+            except (ValueError, OverflowError):
+                ts = math.nan
+            if _MIN_TS <= ts < _MAX_TS and ts >= self._sealed and ts >= state.last:
+                return state, ts
         if state is None:
             raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", ticket_id)
         ts = self._unsealed(at, "at")

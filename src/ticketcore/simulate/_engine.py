@@ -203,6 +203,7 @@ class _Tk:
         "seg",
         "solved",
         "started",
+        "status",
         "steps",
         "ticket",
         "transfers",
@@ -213,6 +214,7 @@ class _Tk:
         self.id = ticket.id
         self.ticket = ticket
         self.priority = ticket.priority
+        self.status = ticket.status  # as the engines know it: set by each StatusChanged fed
         self.created = created
         self.work = work
         self.steps = work.steps
@@ -303,6 +305,7 @@ class _Run:
         # The simulator shows no "due by": the desk need not compute due times per event.
         self.desk = Desk(config, due_changes=False)
         self.dispatcher = self.desk.dispatcher
+        self.counted = self.dispatcher.routing.counted  # the statuses that count toward a load
         self.sla = bool(scenario.sla.policies)
         self.sla_at: int | None = None  # when the desk's wake-up is scheduled
         self.sla_due: datetime | None = None  # the deadline it was scheduled for
@@ -494,8 +497,18 @@ class _Run:
     # -- feeding the engines ---------------------------------------------------------
 
     def _feed(self, tk: _Tk, event: Any) -> None:
-        """One event to the desk, and what it caused to the work model."""
-        self._outcome(tk, self.desk.handle(event), status=type(event) is StatusChanged)
+        """One event to the desk, and what it caused to the work model.
+
+        A status change moves its agent's load only when it crosses the routing's counted
+        statuses (new to open does not, a solve does): only then is the load read again.
+        """
+        crossed = False
+        if type(event) is StatusChanged:
+            new = event.status
+            counted = self.counted
+            crossed = (tk.status in counted) is not (new in counted)
+            tk.status = new
+        self._outcome(tk, self.desk.handle(event), status=crossed)
         if self.sla:
             self._deadline()
 
@@ -503,7 +516,8 @@ class _Run:
         """Apply a desk outcome: count alerts, note escalations, act on every decision.
 
         ``tk``: the ticket whose event it was (None for a wake-up); ``status``: the event
-        changed its status (a solve frees a slot without a decision of its own).
+        moved its status into or out of the counted ones (a solve frees a slot without a
+        decision of its own).
         """
         decisions = out.decisions
         if not decisions and not status and not out.alerts:
