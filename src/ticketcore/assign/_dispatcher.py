@@ -62,9 +62,11 @@ from ticketcore.assign._decisions import (
     Escalated,
     Explanation,
     LeftUnassigned,
-    Queued,
     Reason,
     ReturnedToPool,
+    make_assigned,
+    make_explanation,
+    make_queued,
 )
 from ticketcore.assign._events import (
     AgentAdded,
@@ -306,6 +308,29 @@ class _Table:
         self.selected: tuple[int, Selection] | None = None
 
 
+class _Info:
+    """A pool's facts that change only with the routing or the agents (rebuilt by `Dispatcher._index`).
+
+    ``excluded``: the members the pool's filters exclude, with why; ``shifts``: whether
+    some member has a shift the pool checks; ``strategy``: its name in explanations;
+    ``ring``: the strategy is the built-in round robin; ``ranked``: least loaded or
+    longest idle; ``simple``: no shifts and no cap per channel binds in the pool, so a
+    ticket without skills and language (outside a backlog pass with a limit) takes the
+    plain selection (see `Dispatcher._select`).
+    """
+
+    __slots__ = ("excluded", "ranked", "ring", "shifts", "simple", "strategy")
+
+    def __init__(self, pool: Pool, excluded: tuple[tuple[str, str], ...], shifts: bool) -> None:
+        self.excluded = excluded
+        self.shifts = shifts
+        self.strategy = _strategy_name(pool)
+        kind = type(pool.strategy)
+        self.ring = kind is Sequential
+        self.ranked = kind is LeastLoaded or kind is LongestIdle
+        self.simple = not shifts  # and (set by _index) no cap per channel binds
+
+
 class _View:
     """The `PoolView` a strategy reads."""
 
@@ -424,11 +449,9 @@ class Dispatcher:
         self._decided = _EPOCH  # the instant of the event being handled (see handle)
         self._queues: dict[str, dict[_Need, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
-        self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._info: dict[str, _Info] = {}
         self._pools_of: dict[str, list[Pool]] = {}
         self._pool_by_name: dict[str, Pool] = {}
-        self._has_shift: dict[str, bool] = {}
-        self._strategy_names: dict[str, str] = {}
         self._reasons: dict[str, dict[str, str | None]] = {}
         # The fast selection's structures (see _fast): each pool's member positions; for
         # round robin, the sorted positions of the members whose reason is None; for
@@ -493,10 +516,10 @@ class Dispatcher:
                     self._pools_of[a].append(pool)
             self._members[pool.name] = members
             self._pos[pool.name] = {a: i for i, a in enumerate(members)}
-            self._excluded[pool.name] = tuple(excluded)
-            self._strategy_names[pool.name] = _strategy_name(pool)
-            self._has_shift[pool.name] = pool.check_shift and any(
-                agents[a].shift is not None for a in members
+            self._info[pool.name] = _Info(
+                pool,
+                tuple(excluded),
+                pool.check_shift and any(agents[a].shift is not None for a in members),
             )
             self._rot.setdefault(pool.name, _Rot())
         self._ch.agents = {a: dict(agent.channel_caps) for a, agent in agents.items()}
@@ -508,6 +531,7 @@ class Dispatcher:
                 capped.update(self._ch.agents[a])
             if capped:
                 self._ch.capped[pool.name] = frozenset(capped)
+                self._info[pool.name].simple = False
         self._load = {a: self._load.get(a, 0) for a in agents}
         track = any(self._ch.agents.values()) or any(self._ch.pools.values())
         if track and not self._ch.track:
@@ -1242,7 +1266,8 @@ class Dispatcher:
                 passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
         ticket = rec.current() if kind == "update" else ticket
         returning = cause in ("agent_removed", "agent_offline")
-        for rule in routing.matching(ticket):
+        # (most tickets match no rule: then the lookup below is all the rules cost)
+        for rule in routing.matching(ticket) if routing._may_match(ticket, kind) else ():
             if kind not in rule.on:
                 continue
             route = f"rule {rule.name!r}"
@@ -1279,9 +1304,10 @@ class Dispatcher:
             if kind == "update":
                 return  # every matching update rule fell through: the ticket stays where it is
             target = routing.tier_pool(rec.ticket.tier)
-            route = f"tier {rec.ticket.tier} pool"
             if target is None:
                 target, route = routing.default_pool, "default pool"
+            else:
+                route = f"tier {rec.ticket.tier} pool"
             if target is None:
                 self._leave(
                     rec,
@@ -1333,10 +1359,34 @@ class Dispatcher:
     def _select(
         self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
     ) -> Selection:
-        members = self._members[pool.name]
+        name = pool.name
+        members = self._members[name]
         if not members:
             return Selection(None, (), 0, "the pool has no members")
-        reasons = self._reasons[pool.name]
+        info = self._info[name]
+        if (
+            info.simple
+            and not ticket.skills
+            and (counts is None or pool.backlog_limit is None)
+            and not (pool.match_language and ticket.language)
+            and self._FAST
+        ):  # the plain selection, as below, with fewer steps (the common case)
+            last = self._selected.get(name)
+            if last is not None and last[0] == self._epoch:
+                return last[1]
+            if info.ring:
+                rot = self._rot[name]
+                previous = rot.last
+                at_last = None if previous is None else self._pos[name].get(previous)
+                start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
+                sel = ring_select(members, start, self._open[name], self._reasons[name], previous)
+                self._selected[name] = (self._epoch, sel)
+                return sel
+            if info.ranked:
+                sel = self._ranked[name].select(members, self._reasons[name], self._idle)
+                self._selected[name] = (self._epoch, sel)
+                return sel
+        reasons = self._reasons[name]
         channel = table = None
         if self._ch.capped and pool.name in self._ch.capped:
             channel, table = self._channel_table(pool, ticket)
@@ -1344,7 +1394,7 @@ class Dispatcher:
                 reasons = table.reasons
         lang = ticket.language.casefold() if pool.match_language and ticket.language else None
         need = ticket.skills
-        shifts = self._has_shift[pool.name]
+        shifts = self._info[pool.name].shifts
         limit = pool.backlog_limit if counts is not None else None
         check: Check
         plain = lang is None and not need and not shifts and limit is None
@@ -1431,15 +1481,16 @@ class Dispatcher:
             and last[3] == rules_passed
         ):
             return last[4]
-        excluded = self._excluded[pool.name]
-        why = Explanation(
-            route=route,
-            rules_passed=rules_passed,
-            pool=pool.name,
-            strategy=self._strategy_names[pool.name],
-            passed=excluded + sel.passed if excluded else sel.passed,
-            eligible=sel.eligible,
-            tiebreak=sel.tiebreak,
+        info = self._info[pool.name]
+        excluded = info.excluded
+        why = make_explanation(
+            route,
+            rules_passed,
+            pool.name,
+            info.strategy,
+            excluded + sel.passed if excluded else sel.passed,
+            sel.eligible,
+            sel.tiebreak,
         )
         self._explained[pool.name] = (self._epoch, sel, route, rules_passed, why)
         return why
@@ -1480,11 +1531,7 @@ class Dispatcher:
             rec.agent = None
             rec.reason = None
             self._enqueue(rec, pool, key)
-            out.append(
-                Queued(
-                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, pool=pool.name, explanation=why
-                )
-            )
+            out.append(make_queued(rec.ticket.id, at, cause, code, pool.name, why))
         else:
             self._leave(
                 rec,
@@ -1570,17 +1617,7 @@ class Dispatcher:
             rec.pool = None
         if rec.status in self._counted:
             self._bump(agent, 1, rec)
-        out.append(
-            Assigned(
-                ticket_id=rec.ticket.id,
-                at=at,
-                cause=cause,
-                reason=reason,
-                agent_id=agent,
-                previous=previous,
-                explanation=why,
-            )
-        )
+        out.append(make_assigned(rec.ticket.id, at, cause, reason, agent, previous, why))
 
     def _return(
         self,
@@ -1781,7 +1818,7 @@ class Dispatcher:
         why = Explanation(
             route="assign on closure",
             pool=pool.name,
-            strategy=self._strategy_names[pool.name],
+            strategy=self._info[pool.name].strategy,
             eligible=1,
             tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
         )
