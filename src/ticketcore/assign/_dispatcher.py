@@ -81,7 +81,14 @@ from ticketcore.assign._events import (
 )
 from ticketcore.assign._fast import LEAST_LOADED, LONGEST_IDLE, Ranked, ring_select, ring_walk
 from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
-from ticketcore.assign._strategies import Check, LeastLoaded, LongestIdle, Selection, Sequential
+from ticketcore.assign._strategies import (
+    Check,
+    LeastLoaded,
+    LongestIdle,
+    Selection,
+    Sequential,
+    rotation_text,
+)
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -102,6 +109,9 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
+_BY_CREATED: Final = BacklogOrder.CREATED
+_POOL_CHOICE: Final = Reason.POOL_CHOICE
+_BACKLOG_PASS: Final = Reason.BACKLOG_PASS
 _STATE_VERSION: Final = 2
 #: The state versions `Dispatcher.from_dict` reads: 1 kept an idle clock per pool.
 _READS: Final = frozenset({1, 2})
@@ -450,6 +460,7 @@ class Dispatcher:
         self._queues: dict[str, dict[_Need, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
         self._info: dict[str, _Info] = {}
+        self._fallback: dict[int, tuple[Pool, str]] = {}
         self._pools_of: dict[str, list[Pool]] = {}
         self._pool_by_name: dict[str, Pool] = {}
         self._reasons: dict[str, dict[str, str | None]] = {}
@@ -533,6 +544,13 @@ class Dispatcher:
                 self._ch.capped[pool.name] = frozenset(capped)
                 self._info[pool.name].simple = False
         self._load = {a: self._load.get(a, 0) for a in agents}
+        self._fallback = {}
+        for tier in range(1, 5):  # where a ticket no rule sends goes (see _route)
+            target = self._routing.tier_pool(tier)
+            if target is not None:
+                self._fallback[tier] = (self._pool_by_name[target], f"tier {tier} pool")
+            elif self._routing.default_pool is not None:
+                self._fallback[tier] = (self._pool_by_name[self._routing.default_pool], "default pool")
         track = any(self._ch.agents.values()) or any(self._ch.pools.values())
         if track and not self._ch.track:
             self._ch.track = True
@@ -812,7 +830,11 @@ class Dispatcher:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise InvalidInput("event", "a ticket or dispatcher event", event)
-        own: datetime = event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        own: datetime = (
+            event.ticket.created  # type: ignore[attr-defined]  # (its `at`, without the property's call)
+            if handler is _CREATED
+            else event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        )
         if at is None or at == own:
             at = own
         else:
@@ -824,10 +846,9 @@ class Dispatcher:
                 raise InvalidInput("at", f"a decision time at or after the event's ({own.isoformat()})", at)
             if not isinstance(event, TicketCreated):
                 event = attrs.evolve(event, at=at)  # type: ignore[misc]  # every other event has `at`
-        if self._now is not None and at < self._now:
-            raise InvalidTransition(
-                "at", f"a time at or after the last event's ({self._now.isoformat()})", at
-            )
+        now = self._now
+        if now is not None and at < now:
+            raise InvalidTransition("at", f"a time at or after the last event's ({now.isoformat()})", at)
         out: list[Decision] = []
         self._decided = at
         if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):
@@ -981,7 +1002,7 @@ class Dispatcher:
         return rule.pool is not None and rec.place in (ASSIGNED, BACKLOG) and rec.pool == rule.pool
 
     def _status(self, event: StatusChanged, out: list[Decision]) -> None:
-        rec = self._rec(event.ticket_id)
+        rec = self._tickets.get(event.ticket_id) or self._rec(event.ticket_id)
         old, new = rec.status, event.status
         if old is new:
             return
@@ -1009,7 +1030,8 @@ class Dispatcher:
             self._reopened(rec, at, out)
         if new is Status.CLOSED:
             del self._tickets[rec.ticket.id]
-        if owner is not None and old in counted and new not in counted:
+        if owner is not None and old in counted and new not in counted and self._queues:
+            # (both hand out backlog tickets: nothing to do without a backlog)
             if new.is_resolved:
                 self._closure(owner, at, out)
             self._drain(at, {owner}, out)
@@ -1303,6 +1325,12 @@ class Dispatcher:
         else:
             if kind == "update":
                 return  # every matching update rule fell through: the ticket stays where it is
+            fallback = self._fallback.get(rec.ticket.tier)
+            if fallback is not None:  # (the same as below, worked out once per routing)
+                self._to_pool(
+                    rec, fallback[0], at, cause=cause, route=fallback[1], out=out, rules_passed=tuple(passed)
+                )
+                return
             target = routing.tier_pool(rec.ticket.tier)
             if target is None:
                 target, route = routing.default_pool, "default pool"
@@ -1452,6 +1480,30 @@ class Dispatcher:
                 table.selected = (self._epoch, sel)
         return sel
 
+    def _next_in_ring(self, pool: Pool, ticket: Ticket) -> str | None:
+        """`_select`'s most common answer, without building a `Selection`, or None.
+
+        The member right after the round robin's last assignee, when the selection is the
+        plain one (see `_select`) and they are eligible: nobody passed over, one eligible,
+        the rotation's tie-break. None: ask `_select` (another strategy, someone passed
+        over, nobody eligible, or the ticket has needs). Backlog passes with a limit per
+        agent must not ask (their selection is not the plain one).
+        """
+        name = pool.name
+        open_ = self._open.get(name)  # (None: not round robin, or not _FAST)
+        if not open_:
+            return None
+        info = self._info[name]
+        if not info.simple or ticket.skills or (pool.match_language and ticket.language):
+            return None
+        members = self._members[name]
+        rot = self._rot[name]
+        previous = rot.last
+        at_last = None if previous is None else self._pos[name].get(previous)
+        start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
+        k = bisect_left(open_, start)
+        return members[start] if k < len(open_) and open_[k] == start else None
+
     def _channel_table(self, pool: Pool, ticket: Ticket) -> tuple[str | None, _Table | None]:
         """The ticket's channel when a cap binds it in the pool, and its reason table (fast selection)."""
         channel = ticket.channel.casefold()
@@ -1506,20 +1558,18 @@ class Dispatcher:
         out: list[Decision],
         rules_passed: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        chosen = self._next_in_ring(pool, rec.ticket)
+        if chosen is not None:  # (the common case, without a `Selection`: `_explain` as it would)
+            info = self._info[pool.name]
+            tiebreak = rotation_text(self._rot[pool.name].last)
+            why = make_explanation(route, rules_passed, pool.name, info.strategy, info.excluded, 1, tiebreak)
+            self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool)
+            return
         sel = self._select(pool, rec.ticket, at)
         why = self._explain(pool, sel, route, rules_passed)
-        if sel.chosen is not None:
-            self._give(
-                rec,
-                sel.chosen,
-                at,
-                cause=cause,
-                reason=Reason.POOL_CHOICE,
-                why=why,
-                out=out,
-                pool=pool,
-                sel=sel,
-            )
+        chosen = sel.chosen
+        if chosen is not None:
+            self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool, sel)
             return
         code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
         if pool.backlog:
@@ -1578,12 +1628,11 @@ class Dispatcher:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
             self._bump(rec.agent, -1, rec)
 
-    def _give(
+    def _give(  # noqa: PLR0917 - positional: the hot path
         self,
         rec: _Rec,
         agent: str,
         at: datetime,
-        *,
         cause: str,
         reason: Reason,
         why: Explanation,
@@ -1599,23 +1648,24 @@ class Dispatcher:
         rec.reason = None
         rec.answered = False
         rec.version += 1
+        counted = rec.status in self._counted
         if agent != previous:  # the idle clock: the agent received a ticket
             self._epoch += 1
-            self._counter += 1
-            self._idle[agent] = self._counter
-            if rec.status not in self._counted:  # else _bump below re-ranks the agent
+            self._counter = counter = self._counter + 1
+            self._idle[agent] = counter
+            if not counted:  # else _bump below re-ranks the agent
                 self._rank(agent)
         if pool is not None:
             self._epoch += 1  # the pool's pointer moves even when the owner stays
-            rec.pool = pool.name
-            rot = self._rot[pool.name]
+            name = rec.pool = pool.name
+            rot = self._rot[name]
             rot.last = agent
-            rot.index = self._pos[pool.name][agent]
+            rot.index = self._pos[name][agent]
             if sel is not None and sel.credits is not None:
                 rot.credit.update(sel.credits)
         else:
             rec.pool = None
-        if rec.status in self._counted:
+        if counted:
             self._bump(agent, 1, rec)
         out.append(make_assigned(rec.ticket.id, at, cause, reason, agent, previous, why))
 
@@ -1650,9 +1700,9 @@ class Dispatcher:
         ``status``: the status to order it by (default: its current one).
         """
         t = rec.ticket
-        created = _micros(t.created)
+        created = (t.created - _EPOCH) // _US  # (`_micros`, inline)
         order = pool.backlog_order
-        if order is BacklogOrder.CREATED:
+        if order is _BY_CREATED:
             return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
             return (-t.priority.rank, created, rec.arrival)
@@ -1674,8 +1724,13 @@ class Dispatcher:
             need = self._need(t, pool)
         else:  # (inline: the common case)
             need = (t.language.casefold() if pool.match_language and t.language else "", t.skills, "")
-        queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
-        heapq.heappush(queue, (key, rec.version, rec.ticket.id))
+        queues = self._queues.get(pool.name)
+        if queues is None:
+            queues = self._queues[pool.name] = {}
+        queue = queues.get(need)
+        if queue is None:
+            queue = queues[need] = []
+        heapq.heappush(queue, (key, rec.version, t.id))
 
     def _need(self, ticket: Ticket, pool: Pool) -> _Need:
         """The key of the backlog heap the ticket waits in: who may take it depends on nothing else."""
@@ -1692,10 +1747,12 @@ class Dispatcher:
         return rec is not None and rec.place == BACKLOG and rec.pool == pool and rec.version == entry[1]
 
     def _head(self, queue: list[tuple[Any, ...]], pool: str) -> _Rec | None:
+        tickets = self._tickets
         while queue:
             entry = queue[0]
-            if self._live(entry, pool):
-                return self._tickets[entry[-1]]
+            rec = tickets.get(entry[-1])  # (`_live`, inline)
+            if rec is not None and rec.place == BACKLOG and rec.pool == pool and rec.version == entry[1]:
+                return rec
             heapq.heappop(queue)
         return None
 
@@ -1727,12 +1784,11 @@ class Dispatcher:
             return
         wanted: set[str] | None = None
         if trigger is not None:
-            wanted = {
-                pool.name
-                for a in trigger
-                for pool in self._pools_of.get(a, ())
-                if pool.name in self._queues and self._ready(a, pool, at)
-            }
+            wanted = set()
+            for a in trigger:  # (loops, not comprehensions: each of those is a call)
+                for pool in self._pools_of.get(a, ()):
+                    if pool.name in self._queues and self._ready(a, pool, at):
+                        wanted.add(pool.name)
             if not wanted:
                 return
         for pool in self._routing.pools:
@@ -1754,38 +1810,41 @@ class Dispatcher:
                 if best is None:
                     break
                 rec = self._tickets[best[-1]]
-                if self._to_pool_from_backlog(rec, pool, at, counts=counts, out=out):
+                if self._to_pool_from_backlog(rec, pool, at, counts, out):
                     heapq.heappop(queues[best_need])
                     # A pass for some agents ends when none of them has room left: everyone
                     # else was already unable to take these tickets before the event.
-                    if trigger is not None and not any(self._ready(a, pool, at) for a in trigger):
-                        break
+                    if trigger is not None:
+                        for a in trigger:
+                            if self._ready(a, pool, at):
+                                break
+                        else:
+                            break
                 else:
                     blocked.add(best_need)
-            for need in [k for k, q in queues.items() if not q]:
-                del queues[need]
+            if not all(queues.values()):
+                for need in [k for k, q in queues.items() if not q]:
+                    del queues[need]
             if not queues:
                 del self._queues[pool.name]
 
     def _to_pool_from_backlog(
-        self, rec: _Rec, pool: Pool, at: datetime, *, counts: dict[str, int], out: list[Decision]
+        self, rec: _Rec, pool: Pool, at: datetime, counts: dict[str, int], out: list[Decision]
     ) -> bool:
-        sel = self._select(pool, rec.ticket, at, counts)
-        if sel.chosen is None:
-            return False
-        why = self._explain(pool, sel, "backlog pass")
-        self._give(
-            rec,
-            sel.chosen,
-            at,
-            cause="backlog",
-            reason=Reason.BACKLOG_PASS,
-            why=why,
-            out=out,
-            pool=pool,
-            sel=sel,
-        )
-        counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
+        chosen = None if pool.backlog_limit is not None else self._next_in_ring(pool, rec.ticket)
+        if chosen is not None:  # (as in `_to_pool`)
+            info = self._info[pool.name]
+            tiebreak = rotation_text(self._rot[pool.name].last)
+            why = make_explanation("backlog pass", (), pool.name, info.strategy, info.excluded, 1, tiebreak)
+            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, why, out, pool)
+        else:
+            sel = self._select(pool, rec.ticket, at, counts)
+            chosen = sel.chosen
+            if chosen is None:
+                return False
+            why = self._explain(pool, sel, "backlog pass")
+            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, why, out, pool, sel)
+        counts[chosen] = counts.get(chosen, 0) + 1
         return True
 
     def _closure(self, owner: str, at: datetime, out: list[Decision]) -> None:
@@ -2004,6 +2063,7 @@ _SAFE: Final = frozenset(
 #: Events that may re-route many tickets at once.
 _REROUTING: Final = frozenset({AgentRemoved, RoutingChanged, PoolChanged})
 
+_CREATED: Final = Dispatcher._created
 _HANDLERS: Final[dict[type, Any]] = {
     TicketCreated: Dispatcher._created,
     TicketUpdated: Dispatcher._updated,
