@@ -4,6 +4,7 @@
   ``make_selection``) gives objects equal to the attrs constructors' (equal, same hash,
   repr and dict form), and is only sound while those classes have no validators,
   converters or hooks: checked here, so a future field with one fails this test.
+- ``with_presence`` (a `PresenceChanged`'s new agent) equals ``attrs.evolve``.
 - `Routing._may_match` (the pre-check that lets a ticket matching no rule skip
   `Routing.matching`) is True exactly when `matching` yields a rule with that ``on``.
 """
@@ -17,8 +18,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ticketcore import Ticket
-from ticketcore.assign import Assigned, Explanation, Pool, Queued, Reason, Routing, Rule, Selection
+from ticketcore.assign import (
+    Agent,
+    Assigned,
+    Explanation,
+    Pool,
+    Presence,
+    Queued,
+    Reason,
+    Routing,
+    Rule,
+    Selection,
+)
 from ticketcore.assign._decisions import make_assigned, make_explanation, make_queued
+from ticketcore.assign._model import with_presence
 from ticketcore.assign._strategies import make_selection
 from ticketcore.conditions import F
 
@@ -149,3 +162,30 @@ def test_may_match_is_true_exactly_when_a_rule_of_that_kind_matches(
     for kind in ("create", "update"):
         expected = any(kind in rule.on for rule in routing.matching(ticket))
         assert routing._may_match(ticket, kind) is expected
+
+
+@given(
+    agent=st.builds(
+        Agent,
+        id=st.sampled_from(["ana", "ben"]),
+        skills=st.frozensets(st.sampled_from(["Billing", "refunds"])),
+        languages=st.frozensets(st.sampled_from(["de", "EN"])),
+        presence=st.sampled_from(Presence),
+        cap=st.none() | st.integers(1, 9),
+        channel_caps=st.dictionaries(st.sampled_from(["chat", "Email"]), st.integers(0, 3)),
+        weight=st.integers(1, 3),
+        tier=st.integers(1, 4),
+    ),
+    presence=st.sampled_from(Presence),
+)
+def test_with_presence_equals_evolve(agent: Agent, presence: Presence) -> None:
+    assert not hasattr(Agent, "__attrs_post_init__")
+    slow = attrs.evolve(agent, presence=presence)
+    fast = with_presence(agent, presence)
+    assert type(fast) is Agent
+    assert (fast == slow, hash(fast), repr(fast), fast.to_dict()) == (
+        True,
+        hash(slow),
+        repr(slow),
+        slow.to_dict(),
+    )

@@ -80,7 +80,16 @@ from ticketcore.assign._events import (
     TicketTransferred,
 )
 from ticketcore.assign._fast import LEAST_LOADED, LONGEST_IDLE, Ranked, ring_select, ring_walk
-from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
+from ticketcore.assign._model import (
+    Agent,
+    BacklogOrder,
+    Pool,
+    Presence,
+    Routing,
+    Rule,
+    read_form,
+    with_presence,
+)
 from ticketcore.assign._strategies import (
     Check,
     LeastLoaded,
@@ -1207,7 +1216,7 @@ class Dispatcher:
         old = self._agent(event.agent_id, "agent_id")
         if old.presence is event.presence:
             return
-        new = attrs.evolve(old, presence=event.presence)
+        new = with_presence(old, event.presence)  # (attrs.evolve, without checking again)
         self._agents[old.id] = new
         self._refresh(old.id)
         load = self._load[old.id]
@@ -1278,6 +1287,15 @@ class Dispatcher:
         """Send a ticket through the rules, tier pools and default pool."""
         routing = self._routing
         ticket = rec.ticket
+        if (
+            kind == "create"
+            and (not routing.escalation_tags or ticket.tier >= 4 or not ticket.tags & routing.escalation_tags)
+            and not routing._may_match(ticket, kind)
+        ):  # no escalation tag and no rule: the pool for its tier, or the default (as below)
+            fallback = self._fallback.get(ticket.tier)
+            if fallback is not None:
+                self._to_pool(rec, fallback[0], at, cause, fallback[1], out)
+                return
         passed: list[tuple[str, str]] = []
         if kind == "create" and routing.escalation_tags and ticket.tier < 4:
             hit = sorted(ticket.tags & routing.escalation_tags)
@@ -1325,12 +1343,6 @@ class Dispatcher:
         else:
             if kind == "update":
                 return  # every matching update rule fell through: the ticket stays where it is
-            fallback = self._fallback.get(rec.ticket.tier)
-            if fallback is not None:  # (the same as below, worked out once per routing)
-                self._to_pool(
-                    rec, fallback[0], at, cause=cause, route=fallback[1], out=out, rules_passed=tuple(passed)
-                )
-                return
             target = routing.tier_pool(rec.ticket.tier)
             if target is None:
                 target, route = routing.default_pool, "default pool"
@@ -1547,12 +1559,11 @@ class Dispatcher:
         self._explained[pool.name] = (self._epoch, sel, route, rules_passed, why)
         return why
 
-    def _to_pool(
+    def _to_pool(  # noqa: PLR0917 - positional: the hot path
         self,
         rec: _Rec,
         pool: Pool,
         at: datetime,
-        *,
         cause: str,
         route: str,
         out: list[Decision],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -249,6 +250,25 @@ class Agent:
 
 
 _AGENT_FIELDS: Final = tuple(f.name for f in attrs.fields(Agent))
+_AGENT_READ: Final = operator.attrgetter(*_AGENT_FIELDS)
+_AGENT_SET: Final = tuple(Agent.__dict__[name].__set__ for name in _AGENT_FIELDS)
+_PRESENCE_AT: Final = _AGENT_FIELDS.index("presence")
+
+
+def with_presence(agent: Agent, presence: Presence) -> Agent:
+    """``attrs.evolve(agent, presence=presence)`` without running the converters and validators again.
+
+    For the dispatcher's `PresenceChanged`: every other field is already the agent's, and
+    ``presence`` is a `Presence` (the event converted it). A test compares the two.
+    """
+    values = list(_AGENT_READ(agent))
+    values[_PRESENCE_AT] = presence
+    out = object.__new__(Agent)
+    for put, value in zip(_AGENT_SET, values, strict=True):
+        put(out, value)
+    return out
+
+
 _AGENT_DEFAULTS: Final = {f.name: f.default for f in attrs.fields(Agent) if f.name != "id"}
 
 
