@@ -5,6 +5,8 @@
   repr and dict form), and is only sound while those classes have no validators,
   converters or hooks: checked here, so a future field with one fails this test.
 - ``with_presence`` (a `PresenceChanged`'s new agent) equals ``attrs.evolve``.
+- The round robin's explanations, shared between decisions from a bounded table, are
+  the reference's.
 - `Routing._may_match` (the pre-check that lets a ticket matching no rule skip
   `Routing.matching`) is True exactly when `matching` yields a rule with that ``on``.
 """
@@ -14,13 +16,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ticketcore import Ticket
+from ticketcore import Status, Ticket
 from ticketcore.assign import (
     Agent,
     Assigned,
+    Dispatcher,
     Explanation,
     Pool,
     Presence,
@@ -29,11 +33,13 @@ from ticketcore.assign import (
     Routing,
     Rule,
     Selection,
+    _dispatcher,
 )
 from ticketcore.assign._decisions import make_assigned, make_explanation, make_queued
 from ticketcore.assign._model import with_presence
 from ticketcore.assign._strategies import make_selection
 from ticketcore.conditions import F
+from ticketcore.events import StatusChanged, TicketCreated
 
 TEXT = st.text(alphabet="abAB ", max_size=4)
 PAIRS = st.lists(st.tuples(TEXT, TEXT), max_size=3).map(tuple)
@@ -189,3 +195,27 @@ def test_with_presence_equals_evolve(agent: Agent, presence: Presence) -> None:
         repr(slow),
         slow.to_dict(),
     )
+
+
+def test_round_robin_explanations_shared_and_bounded_equal_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The round robin's table of explanations (kept per pool, cleared when full) changes no decision."""
+
+    class Reference(Dispatcher):
+        _FAST = False
+
+    monkeypatch.setattr(_dispatcher, "_SAID", 3)  # cleared often
+    agents = [Agent(id=f"a{i}") for i in range(5)]
+    rules = [Rule(name="vip", when=F.plan == "vip", pool="p")]
+    routing = Routing(rules=rules, pools=[Pool(name="p", cap=2, backlog=True)], default_pool="p")
+    fast, slow = Dispatcher(routing, agents), Reference(routing, agents)
+    for n in range(60):
+        at = AT + timedelta(minutes=n)
+        if n % 3 == 2:
+            event: object = StatusChanged(ticket_id=f"T{n - 2}", at=at, status=Status.SOLVED)
+        else:
+            event = TicketCreated(ticket=Ticket(id=f"T{n}", created=at, plan="vip" if n % 4 == 0 else None))
+        got, want = fast.handle(event), slow.handle(event)
+        assert [d.to_dict() for d in got] == [d.to_dict() for d in want]
+    assert len(fast._info["p"].said) <= 3

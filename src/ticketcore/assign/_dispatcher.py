@@ -119,6 +119,9 @@ _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
 _BY_CREATED: Final = BacklogOrder.CREATED
+#: The most explanations `_Info.said` keeps.
+_SAID: Final = 4096
+_CLOSED: Final = Status.CLOSED
 _POOL_CHOICE: Final = Reason.POOL_CHOICE
 _BACKLOG_PASS: Final = Reason.BACKLOG_PASS
 _STATE_VERSION: Final = 2
@@ -335,12 +338,16 @@ class _Info:
     ``ring``: the strategy is the built-in round robin; ``ranked``: least loaded or
     longest idle; ``simple``: no shifts and no cap per channel binds in the pool, so a
     ticket without skills and language (outside a backlog pass with a limit) takes the
-    plain selection (see `Dispatcher._select`).
+    plain selection (see `Dispatcher._select`); ``said``: the round robin's explanations
+    when it chose the member right after the last assignee, by last assignee and route
+    (they depend on nothing else: immutable values, shared between decisions).
     """
 
-    __slots__ = ("excluded", "ranked", "ring", "shifts", "simple", "strategy")
+    __slots__ = ("excluded", "name", "ranked", "ring", "said", "shifts", "simple", "strategy")
 
     def __init__(self, pool: Pool, excluded: tuple[tuple[str, str], ...], shifts: bool) -> None:
+        self.name = pool.name
+        self.said: dict[tuple[str | None, str], Explanation] = {}
         self.excluded = excluded
         self.shifts = shifts
         self.strategy = _strategy_name(pool)
@@ -348,6 +355,16 @@ class _Info:
         self.ring = kind is Sequential
         self.ranked = kind is LeastLoaded or kind is LongestIdle
         self.simple = not shifts  # and (set by _index) no cap per channel binds
+
+    def ring_explanation(self, last: str | None, route: str) -> Explanation:
+        """The explanation of a round robin that chose the member right after ``last``, nobody passed over."""
+        said = self.said
+        if len(said) >= _SAID:
+            said.clear()  # (routes carry escalation details: keep the table bounded)
+        why = said[last, route] = make_explanation(
+            route, (), self.name, self.strategy, self.excluded, 1, rotation_text(last)
+        )
+        return why
 
 
 class _View:
@@ -613,6 +630,20 @@ class Dispatcher:
         return None
 
     def _refresh(self, agent_id: str) -> None:
+        """Bring the agent's reasons and the fast structures up to date (see `_bump`)."""
+        self._bump(agent_id, 0, None)
+
+    def _bump(self, agent_id: str, delta: int, rec: _Rec | None) -> None:
+        """The agent's load moves by ``delta`` for ``rec``'s ticket (0: no load moved), then their reasons.
+
+        One function for both, not two calls: it runs on every assignment and every solve.
+        """
+        if delta:
+            self._load[agent_id] += delta
+            if self._ch.track and rec is not None:
+                held = self._ch.load[agent_id]
+                channel = rec.ticket.channel.casefold()
+                held[channel] = held.get(channel, 0) + delta
         self._epoch += 1
         for pool in self._pools_of[agent_id]:
             name = pool.name
@@ -701,14 +732,6 @@ class Dispatcher:
                         self._ranked_of.setdefault(a, []).append((reasons, ranked))
         for agent_id in self._ranked_of:
             self._rank(agent_id)
-
-    def _bump(self, agent_id: str, delta: int, rec: _Rec) -> None:
-        self._load[agent_id] += delta
-        if self._ch.track:
-            held = self._ch.load[agent_id]
-            channel = rec.ticket.channel.casefold()
-            held[channel] = held.get(channel, 0) + delta
-        self._refresh(agent_id)
 
     def _count(self) -> None:
         """Each agent's load, overall and (when some cap per channel exists) per channel, from the tickets."""
@@ -1037,7 +1060,7 @@ class Dispatcher:
             self._unplace(rec, f"{new.value} while waiting in the backlog")
         elif old.is_resolved and not new.is_resolved:
             self._reopened(rec, at, out)
-        if new is Status.CLOSED:
+        if new is _CLOSED:
             del self._tickets[rec.ticket.id]
         if owner is not None and old in counted and new not in counted and self._queues:
             # (both hand out backlog tickets: nothing to do without a backlog)
@@ -1572,8 +1595,14 @@ class Dispatcher:
         chosen = self._next_in_ring(pool, rec.ticket)
         if chosen is not None:  # (the common case, without a `Selection`: `_explain` as it would)
             info = self._info[pool.name]
-            tiebreak = rotation_text(self._rot[pool.name].last)
-            why = make_explanation(route, rules_passed, pool.name, info.strategy, info.excluded, 1, tiebreak)
+            last = self._rot[pool.name].last
+            if rules_passed:
+                tiebreak = rotation_text(last)
+                why = make_explanation(
+                    route, rules_passed, pool.name, info.strategy, info.excluded, 1, tiebreak
+                )
+            else:
+                why = info.said.get((last, route)) or info.ring_explanation(last, route)
             self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool)
             return
         sel = self._select(pool, rec.ticket, at)
@@ -1845,8 +1874,8 @@ class Dispatcher:
         chosen = None if pool.backlog_limit is not None else self._next_in_ring(pool, rec.ticket)
         if chosen is not None:  # (as in `_to_pool`)
             info = self._info[pool.name]
-            tiebreak = rotation_text(self._rot[pool.name].last)
-            why = make_explanation("backlog pass", (), pool.name, info.strategy, info.excluded, 1, tiebreak)
+            last = self._rot[pool.name].last
+            why = info.said.get((last, "backlog pass")) or info.ring_explanation(last, "backlog pass")
             self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, why, out, pool)
         else:
             sel = self._select(pool, rec.ticket, at, counts)
