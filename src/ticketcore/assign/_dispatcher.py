@@ -1515,14 +1515,16 @@ class Dispatcher:
                 table.selected = (self._epoch, sel)
         return sel
 
-    def _next_in_ring(self, pool: Pool, ticket: Ticket) -> str | None:
-        """`_select`'s most common answer, without building a `Selection`, or None.
+    def _ring_choice(
+        self, pool: Pool, ticket: Ticket, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[str, Explanation] | None:
+        """A round robin's choice with its explanation, without building a `Selection`, or None.
 
-        The member right after the round robin's last assignee, when the selection is the
-        plain one (see `_select`) and they are eligible: nobody passed over, one eligible,
-        the rotation's tie-break. None: ask `_select` (another strategy, someone passed
-        over, nobody eligible, or the ticket has needs). Backlog passes with a limit per
-        agent must not ask (their selection is not the plain one).
+        When the pool's selection is the plain one (see `_select`) of the built-in round
+        robin and someone is eligible: the same choice and explanation as `_select` (with
+        `ring_select`) and `_explain` give. None: ask them (another strategy, nobody
+        eligible, or the ticket has needs). Backlog passes with a limit per agent must
+        not ask (their selection is not the plain one).
         """
         name = pool.name
         open_ = self._open.get(name)  # (None: not round robin, or not _FAST)
@@ -1533,11 +1535,31 @@ class Dispatcher:
             return None
         members = self._members[name]
         rot = self._rot[name]
-        previous = rot.last
-        at_last = None if previous is None else self._pos[name].get(previous)
+        last = rot.last
+        at_last = None if last is None else self._pos[name].get(last)
         start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
         k = bisect_left(open_, start)
-        return members[start] if k < len(open_) and open_[k] == start else None
+        if k < len(open_):
+            j = open_[k]
+            if j == start and not rules_passed:  # (the most common case: one explanation per agent)
+                return members[j], info.said.get((last, route)) or info.ring_explanation(last, route)
+            seg = members[start:j]
+        else:
+            j = open_[0]
+            seg = [*members[start:], *members[:j]]
+        reasons: Any = self._reasons[name]  # None only at the open positions
+        passed = tuple(zip(seg, map(reasons.__getitem__, seg), strict=True))
+        excluded = info.excluded
+        why = make_explanation(
+            route,
+            rules_passed,
+            name,
+            info.strategy,
+            excluded + passed if excluded else passed,
+            1,
+            rotation_text(last),
+        )
+        return members[j], why
 
     def _channel_table(self, pool: Pool, ticket: Ticket) -> tuple[str | None, _Table | None]:
         """The ticket's channel when a cap binds it in the pool, and its reason table (fast selection)."""
@@ -1592,18 +1614,9 @@ class Dispatcher:
         out: list[Decision],
         rules_passed: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        chosen = self._next_in_ring(pool, rec.ticket)
-        if chosen is not None:  # (the common case, without a `Selection`: `_explain` as it would)
-            info = self._info[pool.name]
-            last = self._rot[pool.name].last
-            if rules_passed:
-                tiebreak = rotation_text(last)
-                why = make_explanation(
-                    route, rules_passed, pool.name, info.strategy, info.excluded, 1, tiebreak
-                )
-            else:
-                why = info.said.get((last, route)) or info.ring_explanation(last, route)
-            self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool)
+        quick = self._ring_choice(pool, rec.ticket, route, rules_passed)
+        if quick is not None:  # (the common case)
+            self._give(rec, quick[0], at, cause, _POOL_CHOICE, quick[1], out, pool)
             return
         sel = self._select(pool, rec.ticket, at)
         why = self._explain(pool, sel, route, rules_passed)
@@ -1871,12 +1884,13 @@ class Dispatcher:
     def _to_pool_from_backlog(
         self, rec: _Rec, pool: Pool, at: datetime, counts: dict[str, int], out: list[Decision]
     ) -> bool:
-        chosen = None if pool.backlog_limit is not None else self._next_in_ring(pool, rec.ticket)
-        if chosen is not None:  # (as in `_to_pool`)
-            info = self._info[pool.name]
-            last = self._rot[pool.name].last
-            why = info.said.get((last, "backlog pass")) or info.ring_explanation(last, "backlog pass")
-            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, why, out, pool)
+        quick = (
+            None if pool.backlog_limit is not None else self._ring_choice(pool, rec.ticket, "backlog pass")
+        )
+        chosen: str | None
+        if quick is not None:  # (as in `_to_pool`)
+            chosen = quick[0]
+            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, quick[1], out, pool)
         else:
             sel = self._select(pool, rec.ticket, at, counts)
             chosen = sel.chosen
