@@ -123,6 +123,10 @@ _BY_CREATED: Final = BacklogOrder.CREATED
 _SAID: Final = 4096
 _CLOSED: Final = Status.CLOSED
 _POOL_CHOICE: Final = Reason.POOL_CHOICE
+_NO_ELIGIBLE: Final = Reason.NO_ELIGIBLE_AGENT
+_POOL_EMPTY: Final = Reason.POOL_EMPTY
+#: Why a ticket resolved while waiting left the backlog, by status (an enum's ``value`` is a Python call).
+_WAITING_WORDS: Final = {s: f"{s.value} while waiting in the backlog" for s in Status}
 _BACKLOG_PASS: Final = Reason.BACKLOG_PASS
 _STATE_VERSION: Final = 2
 #: The state versions `Dispatcher.from_dict` reads: 1 kept an idle clock per pool.
@@ -1057,7 +1061,7 @@ class Dispatcher:
             elif now and not was:
                 self._bump(owner, 1, rec)
         if new.is_resolved and rec.place == BACKLOG:
-            self._unplace(rec, f"{new.value} while waiting in the backlog")
+            self._unplace(rec, _WAITING_WORDS[new])
         elif old.is_resolved and not new.is_resolved:
             self._reopened(rec, at, out)
         if new is _CLOSED:
@@ -1624,7 +1628,7 @@ class Dispatcher:
         if chosen is not None:
             self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool, sel)
             return
-        code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
+        code = _NO_ELIGIBLE if self._members[pool.name] else _POOL_EMPTY
         if pool.backlog:
             key = self._key(rec, pool)  # before anything changes: it may raise
             if rec.place == ASSIGNED:
