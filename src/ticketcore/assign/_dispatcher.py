@@ -62,9 +62,11 @@ from ticketcore.assign._decisions import (
     Escalated,
     Explanation,
     LeftUnassigned,
-    Queued,
     Reason,
     ReturnedToPool,
+    make_assigned,
+    make_explanation,
+    make_queued,
 )
 from ticketcore.assign._events import (
     AgentAdded,
@@ -78,8 +80,24 @@ from ticketcore.assign._events import (
     TicketTransferred,
 )
 from ticketcore.assign._fast import LEAST_LOADED, LONGEST_IDLE, Ranked, ring_select, ring_walk
-from ticketcore.assign._model import Agent, BacklogOrder, Pool, Presence, Routing, Rule, read_form
-from ticketcore.assign._strategies import Check, LeastLoaded, LongestIdle, Selection, Sequential
+from ticketcore.assign._model import (
+    Agent,
+    BacklogOrder,
+    Pool,
+    Presence,
+    Routing,
+    Rule,
+    read_form,
+    with_presence,
+)
+from ticketcore.assign._strategies import (
+    Check,
+    LeastLoaded,
+    LongestIdle,
+    Selection,
+    Sequential,
+    rotation_text,
+)
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -100,6 +118,16 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
+_BY_CREATED: Final = BacklogOrder.CREATED
+#: The most explanations `_Info.said` keeps.
+_SAID: Final = 4096
+_CLOSED: Final = Status.CLOSED
+_POOL_CHOICE: Final = Reason.POOL_CHOICE
+_NO_ELIGIBLE: Final = Reason.NO_ELIGIBLE_AGENT
+_POOL_EMPTY: Final = Reason.POOL_EMPTY
+#: Why a ticket resolved while waiting left the backlog, by status (an enum's ``value`` is a Python call).
+_WAITING_WORDS: Final = {s: f"{s.value} while waiting in the backlog" for s in Status}
+_BACKLOG_PASS: Final = Reason.BACKLOG_PASS
 _STATE_VERSION: Final = 2
 #: The state versions `Dispatcher.from_dict` reads: 1 kept an idle clock per pool.
 _READS: Final = frozenset({1, 2})
@@ -306,6 +334,43 @@ class _Table:
         self.selected: tuple[int, Selection] | None = None
 
 
+class _Info:
+    """A pool's facts that change only with the routing or the agents (rebuilt by `Dispatcher._index`).
+
+    ``excluded``: the members the pool's filters exclude, with why; ``shifts``: whether
+    some member has a shift the pool checks; ``strategy``: its name in explanations;
+    ``ring``: the strategy is the built-in round robin; ``ranked``: least loaded or
+    longest idle; ``simple``: no shifts and no cap per channel binds in the pool, so a
+    ticket without skills and language (outside a backlog pass with a limit) takes the
+    plain selection (see `Dispatcher._select`); ``said``: the round robin's explanations
+    when it chose the member right after the last assignee, by last assignee and route
+    (they depend on nothing else: immutable values, shared between decisions).
+    """
+
+    __slots__ = ("excluded", "name", "ranked", "ring", "said", "shifts", "simple", "strategy")
+
+    def __init__(self, pool: Pool, excluded: tuple[tuple[str, str], ...], shifts: bool) -> None:
+        self.name = pool.name
+        self.said: dict[tuple[str | None, str], Explanation] = {}
+        self.excluded = excluded
+        self.shifts = shifts
+        self.strategy = _strategy_name(pool)
+        kind = type(pool.strategy)
+        self.ring = kind is Sequential
+        self.ranked = kind is LeastLoaded or kind is LongestIdle
+        self.simple = not shifts  # and (set by _index) no cap per channel binds
+
+    def ring_explanation(self, last: str | None, route: str) -> Explanation:
+        """The explanation of a round robin that chose the member right after ``last``, nobody passed over."""
+        said = self.said
+        if len(said) >= _SAID:
+            said.clear()  # (routes carry escalation details: keep the table bounded)
+        why = said[last, route] = make_explanation(
+            route, (), self.name, self.strategy, self.excluded, 1, rotation_text(last)
+        )
+        return why
+
+
 class _View:
     """The `PoolView` a strategy reads."""
 
@@ -424,11 +489,10 @@ class Dispatcher:
         self._decided = _EPOCH  # the instant of the event being handled (see handle)
         self._queues: dict[str, dict[_Need, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
-        self._excluded: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._info: dict[str, _Info] = {}
+        self._fallback: dict[int, tuple[Pool, str]] = {}
         self._pools_of: dict[str, list[Pool]] = {}
         self._pool_by_name: dict[str, Pool] = {}
-        self._has_shift: dict[str, bool] = {}
-        self._strategy_names: dict[str, str] = {}
         self._reasons: dict[str, dict[str, str | None]] = {}
         # The fast selection's structures (see _fast): each pool's member positions; for
         # round robin, the sorted positions of the members whose reason is None; for
@@ -493,10 +557,10 @@ class Dispatcher:
                     self._pools_of[a].append(pool)
             self._members[pool.name] = members
             self._pos[pool.name] = {a: i for i, a in enumerate(members)}
-            self._excluded[pool.name] = tuple(excluded)
-            self._strategy_names[pool.name] = _strategy_name(pool)
-            self._has_shift[pool.name] = pool.check_shift and any(
-                agents[a].shift is not None for a in members
+            self._info[pool.name] = _Info(
+                pool,
+                tuple(excluded),
+                pool.check_shift and any(agents[a].shift is not None for a in members),
             )
             self._rot.setdefault(pool.name, _Rot())
         self._ch.agents = {a: dict(agent.channel_caps) for a, agent in agents.items()}
@@ -508,7 +572,15 @@ class Dispatcher:
                 capped.update(self._ch.agents[a])
             if capped:
                 self._ch.capped[pool.name] = frozenset(capped)
+                self._info[pool.name].simple = False
         self._load = {a: self._load.get(a, 0) for a in agents}
+        self._fallback = {}
+        for tier in range(1, 5):  # where a ticket no rule sends goes (see _route)
+            target = self._routing.tier_pool(tier)
+            if target is not None:
+                self._fallback[tier] = (self._pool_by_name[target], f"tier {tier} pool")
+            elif self._routing.default_pool is not None:
+                self._fallback[tier] = (self._pool_by_name[self._routing.default_pool], "default pool")
         track = any(self._ch.agents.values()) or any(self._ch.pools.values())
         if track and not self._ch.track:
             self._ch.track = True
@@ -562,6 +634,20 @@ class Dispatcher:
         return None
 
     def _refresh(self, agent_id: str) -> None:
+        """Bring the agent's reasons and the fast structures up to date (see `_bump`)."""
+        self._bump(agent_id, 0, None)
+
+    def _bump(self, agent_id: str, delta: int, rec: _Rec | None) -> None:
+        """The agent's load moves by ``delta`` for ``rec``'s ticket (0: no load moved), then their reasons.
+
+        One function for both, not two calls: it runs on every assignment and every solve.
+        """
+        if delta:
+            self._load[agent_id] += delta
+            if self._ch.track and rec is not None:
+                held = self._ch.load[agent_id]
+                channel = rec.ticket.channel.casefold()
+                held[channel] = held.get(channel, 0) + delta
         self._epoch += 1
         for pool in self._pools_of[agent_id]:
             name = pool.name
@@ -650,14 +736,6 @@ class Dispatcher:
                         self._ranked_of.setdefault(a, []).append((reasons, ranked))
         for agent_id in self._ranked_of:
             self._rank(agent_id)
-
-    def _bump(self, agent_id: str, delta: int, rec: _Rec) -> None:
-        self._load[agent_id] += delta
-        if self._ch.track:
-            held = self._ch.load[agent_id]
-            channel = rec.ticket.channel.casefold()
-            held[channel] = held.get(channel, 0) + delta
-        self._refresh(agent_id)
 
     def _count(self) -> None:
         """Each agent's load, overall and (when some cap per channel exists) per channel, from the tickets."""
@@ -788,7 +866,11 @@ class Dispatcher:
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise InvalidInput("event", "a ticket or dispatcher event", event)
-        own: datetime = event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        own: datetime = (
+            event.ticket.created  # type: ignore[attr-defined]  # (its `at`, without the property's call)
+            if handler is _CREATED
+            else event.at  # type: ignore[attr-defined]  # every event class has an aware `at`
+        )
         if at is None or at == own:
             at = own
         else:
@@ -800,10 +882,9 @@ class Dispatcher:
                 raise InvalidInput("at", f"a decision time at or after the event's ({own.isoformat()})", at)
             if not isinstance(event, TicketCreated):
                 event = attrs.evolve(event, at=at)  # type: ignore[misc]  # every other event has `at`
-        if self._now is not None and at < self._now:
-            raise InvalidTransition(
-                "at", f"a time at or after the last event's ({self._now.isoformat()})", at
-            )
+        now = self._now
+        if now is not None and at < now:
+            raise InvalidTransition("at", f"a time at or after the last event's ({now.isoformat()})", at)
         out: list[Decision] = []
         self._decided = at
         if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):
@@ -957,7 +1038,7 @@ class Dispatcher:
         return rule.pool is not None and rec.place in (ASSIGNED, BACKLOG) and rec.pool == rule.pool
 
     def _status(self, event: StatusChanged, out: list[Decision]) -> None:
-        rec = self._rec(event.ticket_id)
+        rec = self._tickets.get(event.ticket_id) or self._rec(event.ticket_id)
         old, new = rec.status, event.status
         if old is new:
             return
@@ -980,12 +1061,13 @@ class Dispatcher:
             elif now and not was:
                 self._bump(owner, 1, rec)
         if new.is_resolved and rec.place == BACKLOG:
-            self._unplace(rec, f"{new.value} while waiting in the backlog")
+            self._unplace(rec, _WAITING_WORDS[new])
         elif old.is_resolved and not new.is_resolved:
             self._reopened(rec, at, out)
-        if new is Status.CLOSED:
+        if new is _CLOSED:
             del self._tickets[rec.ticket.id]
-        if owner is not None and old in counted and new not in counted:
+        if owner is not None and old in counted and new not in counted and self._queues:
+            # (both hand out backlog tickets: nothing to do without a backlog)
             if new.is_resolved:
                 self._closure(owner, at, out)
             self._drain(at, {owner}, out)
@@ -1161,7 +1243,7 @@ class Dispatcher:
         old = self._agent(event.agent_id, "agent_id")
         if old.presence is event.presence:
             return
-        new = attrs.evolve(old, presence=event.presence)
+        new = with_presence(old, event.presence)  # (attrs.evolve, without checking again)
         self._agents[old.id] = new
         self._refresh(old.id)
         load = self._load[old.id]
@@ -1232,6 +1314,15 @@ class Dispatcher:
         """Send a ticket through the rules, tier pools and default pool."""
         routing = self._routing
         ticket = rec.ticket
+        if (
+            kind == "create"
+            and (not routing.escalation_tags or ticket.tier >= 4 or not ticket.tags & routing.escalation_tags)
+            and not routing._may_match(ticket, kind)
+        ):  # no escalation tag and no rule: the pool for its tier, or the default (as below)
+            fallback = self._fallback.get(ticket.tier)
+            if fallback is not None:
+                self._to_pool(rec, fallback[0], at, cause, fallback[1], out)
+                return
         passed: list[tuple[str, str]] = []
         if kind == "create" and routing.escalation_tags and ticket.tier < 4:
             hit = sorted(ticket.tags & routing.escalation_tags)
@@ -1242,7 +1333,8 @@ class Dispatcher:
                 passed.append((f"tag {hit[0]!r}", f"tier {ticket.tier + 1} has no pool"))
         ticket = rec.current() if kind == "update" else ticket
         returning = cause in ("agent_removed", "agent_offline")
-        for rule in routing.matching(ticket):
+        # (most tickets match no rule: then the lookup below is all the rules cost)
+        for rule in routing.matching(ticket) if routing._may_match(ticket, kind) else ():
             if kind not in rule.on:
                 continue
             route = f"rule {rule.name!r}"
@@ -1279,9 +1371,10 @@ class Dispatcher:
             if kind == "update":
                 return  # every matching update rule fell through: the ticket stays where it is
             target = routing.tier_pool(rec.ticket.tier)
-            route = f"tier {rec.ticket.tier} pool"
             if target is None:
                 target, route = routing.default_pool, "default pool"
+            else:
+                route = f"tier {rec.ticket.tier} pool"
             if target is None:
                 self._leave(
                     rec,
@@ -1333,10 +1426,34 @@ class Dispatcher:
     def _select(
         self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
     ) -> Selection:
-        members = self._members[pool.name]
+        name = pool.name
+        members = self._members[name]
         if not members:
             return Selection(None, (), 0, "the pool has no members")
-        reasons = self._reasons[pool.name]
+        info = self._info[name]
+        if (
+            info.simple
+            and not ticket.skills
+            and (counts is None or pool.backlog_limit is None)
+            and not (pool.match_language and ticket.language)
+            and self._FAST
+        ):  # the plain selection, as below, with fewer steps (the common case)
+            last = self._selected.get(name)
+            if last is not None and last[0] == self._epoch:
+                return last[1]
+            if info.ring:
+                rot = self._rot[name]
+                previous = rot.last
+                at_last = None if previous is None else self._pos[name].get(previous)
+                start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
+                sel = ring_select(members, start, self._open[name], self._reasons[name], previous)
+                self._selected[name] = (self._epoch, sel)
+                return sel
+            if info.ranked:
+                sel = self._ranked[name].select(members, self._reasons[name], self._idle)
+                self._selected[name] = (self._epoch, sel)
+                return sel
+        reasons = self._reasons[name]
         channel = table = None
         if self._ch.capped and pool.name in self._ch.capped:
             channel, table = self._channel_table(pool, ticket)
@@ -1344,7 +1461,7 @@ class Dispatcher:
                 reasons = table.reasons
         lang = ticket.language.casefold() if pool.match_language and ticket.language else None
         need = ticket.skills
-        shifts = self._has_shift[pool.name]
+        shifts = self._info[pool.name].shifts
         limit = pool.backlog_limit if counts is not None else None
         check: Check
         plain = lang is None and not need and not shifts and limit is None
@@ -1402,6 +1519,52 @@ class Dispatcher:
                 table.selected = (self._epoch, sel)
         return sel
 
+    def _ring_choice(
+        self, pool: Pool, ticket: Ticket, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[str, Explanation] | None:
+        """A round robin's choice with its explanation, without building a `Selection`, or None.
+
+        When the pool's selection is the plain one (see `_select`) of the built-in round
+        robin and someone is eligible: the same choice and explanation as `_select` (with
+        `ring_select`) and `_explain` give. None: ask them (another strategy, nobody
+        eligible, or the ticket has needs). Backlog passes with a limit per agent must
+        not ask (their selection is not the plain one).
+        """
+        name = pool.name
+        open_ = self._open.get(name)  # (None: not round robin, or not _FAST)
+        if not open_:
+            return None
+        info = self._info[name]
+        if not info.simple or ticket.skills or (pool.match_language and ticket.language):
+            return None
+        members = self._members[name]
+        rot = self._rot[name]
+        last = rot.last
+        at_last = None if last is None else self._pos[name].get(last)
+        start = (at_last + 1 if at_last is not None else max(rot.index, 0)) % len(members)
+        k = bisect_left(open_, start)
+        if k < len(open_):
+            j = open_[k]
+            if j == start and not rules_passed:  # (the most common case: one explanation per agent)
+                return members[j], info.said.get((last, route)) or info.ring_explanation(last, route)
+            seg = members[start:j]
+        else:
+            j = open_[0]
+            seg = [*members[start:], *members[:j]]
+        reasons: Any = self._reasons[name]  # None only at the open positions
+        passed = tuple(zip(seg, map(reasons.__getitem__, seg), strict=True))
+        excluded = info.excluded
+        why = make_explanation(
+            route,
+            rules_passed,
+            name,
+            info.strategy,
+            excluded + passed if excluded else passed,
+            1,
+            rotation_text(last),
+        )
+        return members[j], why
+
     def _channel_table(self, pool: Pool, ticket: Ticket) -> tuple[str | None, _Table | None]:
         """The ticket's channel when a cap binds it in the pool, and its reason table (fast selection)."""
         channel = ticket.channel.casefold()
@@ -1431,46 +1594,41 @@ class Dispatcher:
             and last[3] == rules_passed
         ):
             return last[4]
-        excluded = self._excluded[pool.name]
-        why = Explanation(
-            route=route,
-            rules_passed=rules_passed,
-            pool=pool.name,
-            strategy=self._strategy_names[pool.name],
-            passed=excluded + sel.passed if excluded else sel.passed,
-            eligible=sel.eligible,
-            tiebreak=sel.tiebreak,
+        info = self._info[pool.name]
+        excluded = info.excluded
+        why = make_explanation(
+            route,
+            rules_passed,
+            pool.name,
+            info.strategy,
+            excluded + sel.passed if excluded else sel.passed,
+            sel.eligible,
+            sel.tiebreak,
         )
         self._explained[pool.name] = (self._epoch, sel, route, rules_passed, why)
         return why
 
-    def _to_pool(
+    def _to_pool(  # noqa: PLR0917 - positional: the hot path
         self,
         rec: _Rec,
         pool: Pool,
         at: datetime,
-        *,
         cause: str,
         route: str,
         out: list[Decision],
         rules_passed: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        quick = self._ring_choice(pool, rec.ticket, route, rules_passed)
+        if quick is not None:  # (the common case)
+            self._give(rec, quick[0], at, cause, _POOL_CHOICE, quick[1], out, pool)
+            return
         sel = self._select(pool, rec.ticket, at)
         why = self._explain(pool, sel, route, rules_passed)
-        if sel.chosen is not None:
-            self._give(
-                rec,
-                sel.chosen,
-                at,
-                cause=cause,
-                reason=Reason.POOL_CHOICE,
-                why=why,
-                out=out,
-                pool=pool,
-                sel=sel,
-            )
+        chosen = sel.chosen
+        if chosen is not None:
+            self._give(rec, chosen, at, cause, _POOL_CHOICE, why, out, pool, sel)
             return
-        code = Reason.NO_ELIGIBLE_AGENT if self._members[pool.name] else Reason.POOL_EMPTY
+        code = _NO_ELIGIBLE if self._members[pool.name] else _POOL_EMPTY
         if pool.backlog:
             key = self._key(rec, pool)  # before anything changes: it may raise
             if rec.place == ASSIGNED:
@@ -1480,11 +1638,7 @@ class Dispatcher:
             rec.agent = None
             rec.reason = None
             self._enqueue(rec, pool, key)
-            out.append(
-                Queued(
-                    ticket_id=rec.ticket.id, at=at, cause=cause, reason=code, pool=pool.name, explanation=why
-                )
-            )
+            out.append(make_queued(rec.ticket.id, at, cause, code, pool.name, why))
         else:
             self._leave(
                 rec,
@@ -1531,12 +1685,11 @@ class Dispatcher:
         if rec.agent is not None and rec.status in self._counted and rec.agent in self._load:
             self._bump(rec.agent, -1, rec)
 
-    def _give(
+    def _give(  # noqa: PLR0917 - positional: the hot path
         self,
         rec: _Rec,
         agent: str,
         at: datetime,
-        *,
         cause: str,
         reason: Reason,
         why: Explanation,
@@ -1552,35 +1705,26 @@ class Dispatcher:
         rec.reason = None
         rec.answered = False
         rec.version += 1
+        counted = rec.status in self._counted
         if agent != previous:  # the idle clock: the agent received a ticket
             self._epoch += 1
-            self._counter += 1
-            self._idle[agent] = self._counter
-            if rec.status not in self._counted:  # else _bump below re-ranks the agent
+            self._counter = counter = self._counter + 1
+            self._idle[agent] = counter
+            if not counted:  # else _bump below re-ranks the agent
                 self._rank(agent)
         if pool is not None:
             self._epoch += 1  # the pool's pointer moves even when the owner stays
-            rec.pool = pool.name
-            rot = self._rot[pool.name]
+            name = rec.pool = pool.name
+            rot = self._rot[name]
             rot.last = agent
-            rot.index = self._pos[pool.name][agent]
+            rot.index = self._pos[name][agent]
             if sel is not None and sel.credits is not None:
                 rot.credit.update(sel.credits)
         else:
             rec.pool = None
-        if rec.status in self._counted:
+        if counted:
             self._bump(agent, 1, rec)
-        out.append(
-            Assigned(
-                ticket_id=rec.ticket.id,
-                at=at,
-                cause=cause,
-                reason=reason,
-                agent_id=agent,
-                previous=previous,
-                explanation=why,
-            )
-        )
+        out.append(make_assigned(rec.ticket.id, at, cause, reason, agent, previous, why))
 
     def _return(
         self,
@@ -1613,9 +1757,9 @@ class Dispatcher:
         ``status``: the status to order it by (default: its current one).
         """
         t = rec.ticket
-        created = _micros(t.created)
+        created = (t.created - _EPOCH) // _US  # (`_micros`, inline)
         order = pool.backlog_order
-        if order is BacklogOrder.CREATED:
+        if order is _BY_CREATED:
             return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
             return (-t.priority.rank, created, rec.arrival)
@@ -1637,8 +1781,13 @@ class Dispatcher:
             need = self._need(t, pool)
         else:  # (inline: the common case)
             need = (t.language.casefold() if pool.match_language and t.language else "", t.skills, "")
-        queue = self._queues.setdefault(pool.name, {}).setdefault(need, [])
-        heapq.heappush(queue, (key, rec.version, rec.ticket.id))
+        queues = self._queues.get(pool.name)
+        if queues is None:
+            queues = self._queues[pool.name] = {}
+        queue = queues.get(need)
+        if queue is None:
+            queue = queues[need] = []
+        heapq.heappush(queue, (key, rec.version, t.id))
 
     def _need(self, ticket: Ticket, pool: Pool) -> _Need:
         """The key of the backlog heap the ticket waits in: who may take it depends on nothing else."""
@@ -1655,10 +1804,12 @@ class Dispatcher:
         return rec is not None and rec.place == BACKLOG and rec.pool == pool and rec.version == entry[1]
 
     def _head(self, queue: list[tuple[Any, ...]], pool: str) -> _Rec | None:
+        tickets = self._tickets
         while queue:
             entry = queue[0]
-            if self._live(entry, pool):
-                return self._tickets[entry[-1]]
+            rec = tickets.get(entry[-1])  # (`_live`, inline)
+            if rec is not None and rec.place == BACKLOG and rec.pool == pool and rec.version == entry[1]:
+                return rec
             heapq.heappop(queue)
         return None
 
@@ -1690,12 +1841,11 @@ class Dispatcher:
             return
         wanted: set[str] | None = None
         if trigger is not None:
-            wanted = {
-                pool.name
-                for a in trigger
-                for pool in self._pools_of.get(a, ())
-                if pool.name in self._queues and self._ready(a, pool, at)
-            }
+            wanted = set()
+            for a in trigger:  # (loops, not comprehensions: each of those is a call)
+                for pool in self._pools_of.get(a, ()):
+                    if pool.name in self._queues and self._ready(a, pool, at):
+                        wanted.add(pool.name)
             if not wanted:
                 return
         for pool in self._routing.pools:
@@ -1717,38 +1867,42 @@ class Dispatcher:
                 if best is None:
                     break
                 rec = self._tickets[best[-1]]
-                if self._to_pool_from_backlog(rec, pool, at, counts=counts, out=out):
+                if self._to_pool_from_backlog(rec, pool, at, counts, out):
                     heapq.heappop(queues[best_need])
                     # A pass for some agents ends when none of them has room left: everyone
                     # else was already unable to take these tickets before the event.
-                    if trigger is not None and not any(self._ready(a, pool, at) for a in trigger):
-                        break
+                    if trigger is not None:
+                        for a in trigger:
+                            if self._ready(a, pool, at):
+                                break
+                        else:
+                            break
                 else:
                     blocked.add(best_need)
-            for need in [k for k, q in queues.items() if not q]:
-                del queues[need]
+            if not all(queues.values()):
+                for need in [k for k, q in queues.items() if not q]:
+                    del queues[need]
             if not queues:
                 del self._queues[pool.name]
 
     def _to_pool_from_backlog(
-        self, rec: _Rec, pool: Pool, at: datetime, *, counts: dict[str, int], out: list[Decision]
+        self, rec: _Rec, pool: Pool, at: datetime, counts: dict[str, int], out: list[Decision]
     ) -> bool:
-        sel = self._select(pool, rec.ticket, at, counts)
-        if sel.chosen is None:
-            return False
-        why = self._explain(pool, sel, "backlog pass")
-        self._give(
-            rec,
-            sel.chosen,
-            at,
-            cause="backlog",
-            reason=Reason.BACKLOG_PASS,
-            why=why,
-            out=out,
-            pool=pool,
-            sel=sel,
+        quick = (
+            None if pool.backlog_limit is not None else self._ring_choice(pool, rec.ticket, "backlog pass")
         )
-        counts[sel.chosen] = counts.get(sel.chosen, 0) + 1
+        chosen: str | None
+        if quick is not None:  # (as in `_to_pool`)
+            chosen = quick[0]
+            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, quick[1], out, pool)
+        else:
+            sel = self._select(pool, rec.ticket, at, counts)
+            chosen = sel.chosen
+            if chosen is None:
+                return False
+            why = self._explain(pool, sel, "backlog pass")
+            self._give(rec, chosen, at, "backlog", _BACKLOG_PASS, why, out, pool, sel)
+        counts[chosen] = counts.get(chosen, 0) + 1
         return True
 
     def _closure(self, owner: str, at: datetime, out: list[Decision]) -> None:
@@ -1781,7 +1935,7 @@ class Dispatcher:
         why = Explanation(
             route="assign on closure",
             pool=pool.name,
-            strategy=self._strategy_names[pool.name],
+            strategy=self._info[pool.name].strategy,
             eligible=1,
             tiebreak=f"the owner of the closed ticket, {owner!r}, gets the freed slot",
         )
@@ -1967,6 +2121,7 @@ _SAFE: Final = frozenset(
 #: Events that may re-route many tickets at once.
 _REROUTING: Final = frozenset({AgentRemoved, RoutingChanged, PoolChanged})
 
+_CREATED: Final = Dispatcher._created
 _HANDLERS: Final[dict[type, Any]] = {
     TicketCreated: Dispatcher._created,
     TicketUpdated: Dispatcher._updated,

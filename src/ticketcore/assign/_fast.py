@@ -32,9 +32,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain, compress, repeat
 from operator import is_not
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from ticketcore.assign._strategies import Selection, idle_text, rotation_text
+from ticketcore.assign._strategies import Selection, idle_text, make_selection, rotation_text
 
 __all__ = ["LEAST_LOADED", "LONGEST_IDLE", "Ranked", "ring_select", "ring_walk"]
 
@@ -54,19 +54,21 @@ def ring_select(
 
     ``open_`` is the sorted positions of the members whose reason is None.
     """
-    why = cast("Callable[[str], str]", reasons.__getitem__)  # None only at the open positions
+    why: Callable[[str], str] = reasons.__getitem__  # type: ignore[assignment]  # None only at the open positions
     k = bisect_left(open_, start)
     if k < len(open_):
         j = open_[k]
+        if j == start:  # (the common case: the next member is eligible)
+            return make_selection(members[j], (), 1, rotation_text(last))
         seg = members[start:j]
     elif open_:
         j = open_[0]
         seg = [*members[start:], *members[:j]]
     else:
         order = [*members[start:], *members[:start]]
-        return Selection(None, tuple(zip(order, map(why, order), strict=True)), 0, "nobody eligible")
+        return make_selection(None, tuple(zip(order, map(why, order), strict=True)), 0, "nobody eligible")
     passed = tuple(zip(seg, map(why, seg), strict=True)) if seg else ()
-    return Selection(members[j], passed, 1, rotation_text(last))
+    return make_selection(members[j], passed, 1, rotation_text(last))
 
 
 def ring_walk(
@@ -78,9 +80,9 @@ def ring_walk(
         agent = members[i]
         why = check(agent)
         if why is None:
-            return Selection(agent, tuple(passed), 1, rotation_text(last))
+            return make_selection(agent, tuple(passed), 1, rotation_text(last))
         passed.append((agent, why))
-    return Selection(None, tuple(passed), 0, "nobody eligible")
+    return make_selection(None, tuple(passed), 0, "nobody eligible")
 
 
 class Ranked:
@@ -140,7 +142,7 @@ class Ranked:
             passed = self.passed = tuple(compress(zip(members, whys, strict=True), flags))
         key = self.key
         if not key:
-            return Selection(None, passed, 0, "nobody eligible")
+            return make_selection(None, passed, 0, "nobody eligible")
         heap = self.heap
         while True:
             top = heap[0]
@@ -152,8 +154,8 @@ class Ranked:
             low = top[0]
             tied = self.ties[low]
             if tied == 1:
-                return Selection(agent, passed, len(key), f"least loaded ({low} open)")
+                return make_selection(agent, passed, len(key), f"least loaded ({low} open)")
             words = f"least loaded ({low} open, {tied} tied); {idle_text(top[1], 0)}"
-            return Selection(agent, passed, len(key), words)
+            return make_selection(agent, passed, len(key), words)
         seq = top[0]
-        return Selection(agent, passed, len(key), idle_text(seq, self.ties[seq] - 1))
+        return make_selection(agent, passed, len(key), idle_text(seq, self.ties[seq] - 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
@@ -249,6 +250,25 @@ class Agent:
 
 
 _AGENT_FIELDS: Final = tuple(f.name for f in attrs.fields(Agent))
+_AGENT_READ: Final = operator.attrgetter(*_AGENT_FIELDS)
+_AGENT_SET: Final = tuple(Agent.__dict__[name].__set__ for name in _AGENT_FIELDS)
+_PRESENCE_AT: Final = _AGENT_FIELDS.index("presence")
+
+
+def with_presence(agent: Agent, presence: Presence) -> Agent:
+    """``attrs.evolve(agent, presence=presence)`` without running the converters and validators again.
+
+    For the dispatcher's `PresenceChanged`: every other field is already the agent's, and
+    ``presence`` is a `Presence` (the event converted it). A test compares the two.
+    """
+    values = list(_AGENT_READ(agent))
+    values[_PRESENCE_AT] = presence
+    out = object.__new__(Agent)
+    for put, value in zip(_AGENT_SET, values, strict=True):
+        put(out, value)
+    return out
+
+
 _AGENT_DEFAULTS: Final = {f.name: f.default for f in attrs.fields(Agent) if f.name != "id"}
 
 
@@ -523,7 +543,7 @@ class Routing:
     _index: _RuleIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_index", _RuleIndex(self.rules))
+        object.__setattr__(self, "_index", _RuleIndex(self.rules, self.tiers))
         names = {p.name for p in self.pools}
         for i, rule in enumerate(self.rules):
             if rule.pool is not None and rule.pool not in names:
@@ -562,9 +582,25 @@ class Routing:
                 if isinstance(got, str):
                     yield from table.get(got.casefold(), ())
 
+    def _may_match(self, ticket: Ticket, kind: str) -> bool:
+        """Whether some rule with ``kind`` in its ``on`` matches the ticket (False: `matching` finds none).
+
+        For the dispatcher's fast path; it tests the conditions in `matching`'s order and
+        stops at the first hit, so it tests nothing `matching` would not.
+        """
+        for field, table, rules in self._index.create if kind == "create" else self._index.update:
+            if field is None:
+                if rules[0].when.matches(ticket):
+                    return True
+            else:
+                got = getattr(ticket, field)
+                if isinstance(got, str) and got.casefold() in table:
+                    return True
+        return False
+
     def tier_pool(self, tier: int) -> str | None:
         """The name of the pool for support tier ``tier``, or None."""
-        return dict(self.tiers).get(tier)
+        return self._index.tiers.get(tier)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-compatible dict form; options at their default are left out."""
@@ -608,6 +644,10 @@ class Routing:
 _ROUTING_FIELDS: Final = tuple(f.name for f in attrs.fields(Routing))
 
 
+#: A segment of `_RuleIndex`: ``(field, table, rules)``.
+Segment = tuple[str | None, dict[str, tuple[Rule, ...]], tuple[Rule, ...]]
+
+
 class _RuleIndex:
     """A routing's rules as segments ``(field, table, rules)``, for `Routing.matching`.
 
@@ -619,10 +659,11 @@ class _RuleIndex:
     `text_equality`), so a lookup by ``got.casefold()`` matches the same rules.
     """
 
-    __slots__ = ("segments",)
+    __slots__ = ("create", "segments", "tiers", "update")
 
-    def __init__(self, rules: tuple[Rule, ...]) -> None:
-        segments: list[tuple[str | None, dict[str, tuple[Rule, ...]], tuple[Rule, ...]]] = []
+    def __init__(self, rules: tuple[Rule, ...], tiers: tuple[tuple[int, str], ...]) -> None:
+        self.tiers = dict(tiers)
+        segments: list[Segment] = []
         tests = [text_equality(rule.when) or (None, "") for rule in rules]
         for field, run in itertools.groupby(zip(rules, tests, strict=True), key=lambda pair: pair[1][0]):
             group = list(run)
@@ -634,3 +675,19 @@ class _RuleIndex:
             else:
                 segments.extend((None, {}, (rule,)) for rule, _ in group)
         self.segments = tuple(segments)
+        self.create = self._on(segments, "create")
+        self.update = self._on(segments, "update")
+
+    @staticmethod
+    def _on(segments: list[Segment], kind: str) -> tuple[Segment, ...]:
+        """The segments with the rules whose ``on`` has ``kind`` alone (for `Routing._may_match`)."""
+        out: list[Segment] = []
+        for field, table, rules in segments:
+            if field is None:
+                if kind in rules[0].on:
+                    out.append((None, table, rules))
+                continue
+            kept = {v: hit for v, got in table.items() if (hit := tuple(r for r in got if kind in r.on))}
+            if kept:
+                out.append((field, kept, tuple(r for r in rules if kind in r.on)))
+        return tuple(out)
