@@ -83,7 +83,7 @@ from ticketcore.assign import (
 )
 from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._config import DeskConfig
-from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
+from ticketcore.desk._outcome import DueMove, Escalation, Notification, Outcome, Zone, plain_outcome
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -129,17 +129,16 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("arrival", "clock", "due", "ids", "shown", "tracked")
+    __slots__ = ("arrival", "clock", "due", "ids", "tracked", "zone")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
         self.arrival = 0  # the dispatcher's arrival number: ties in the heap fire in this order
         self.ids: list[str] = []
         # The due times last reported: (target, real instant or None) pairs (see
-        # `SLAClock._due_reals`), compared without making datetimes.
+        # `SLAClock._due_reals`), compared without making datetimes, and their zone.
         self.due: tuple[tuple[str, int | None], ...] = ()
-        # Per target, the due time last reported: (real instant, clock, datetime).
-        self.shown: dict[str, tuple[int | None, SLAClock, datetime | None]] = {}
+        self.zone: Zone = UTC
         # The latest instant the backlog tracker counted for the ticket; None: not followed.
         self.tracked: datetime | None = None
 
@@ -375,15 +374,18 @@ class Desk:
         if plain and not decisions and not closed:
             # The common case, without a run: only this ticket's part changed, and no alert
             # has a routing action (what `_Run` would build, in the same order).
-            return Outcome(
-                event_id=event_id,
-                alerts=alerts,
-                due=() if clock is None else self._due_changes(tid, part, clock, schedule=True),
-                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None)
-                if alerts
-                else (),
-                touched=(tid,),
-                shared=moved,
+            due: list[DueMove] | tuple[()] = ()
+            if clock is not None:
+                move = self._settle(tid, part, clock)
+                if move is not None:
+                    due = [move]  # made into `DueChange` values if the host reads them
+            return plain_outcome(
+                event_id,
+                alerts,
+                due,
+                tuple(_level_notification(tid, a) for a in alerts if a.action is not None) if alerts else (),
+                (tid,),
+                moved,
             )
         run = _Run(self)
         run.shared = moved
@@ -554,59 +556,28 @@ class Desk:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
 
-    def _due_changes(
-        self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
-    ) -> tuple[DueChange, ...]:
-        """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
-        if not self._report_due:
-            if schedule:
-                self._schedule(ticket_id, part)
-            return ()
-        now_due = clock._due_reals()
+    def _settle(self, ticket_id: str, part: _Part, clock: SLAClock) -> DueMove | None:
+        """After the ticket's clock handled an event: re-arm its deadline; how its due times moved.
+
+        None when they did not move or the desk does not report them (``due_changes``).
+        The move stays raw (integers): `Outcome.due` makes the values if a host reads it.
+        """
+        soonest, now_due, zone = clock._desk_view(self._report_due)
+        self._arm(ticket_id, part, soonest)
         before = part.due
-        due: tuple[DueChange, ...] = ()
-        if now_due != before:
-            moved: list[tuple[str, int | None, int | None]] | None = None
-            if len(now_due) == len(before):  # the same targets (the same policy): pair by pair
-                moved = []
-                for (target, after), (name, was) in zip(now_due, before, strict=True):
-                    if target != name:
-                        moved = None
-                        break
-                    if was != after:
-                        moved.append((target, was, after))
-            if moved is None:
-                old, new = dict(before), dict(now_due)
-                moved = [
-                    (t, old.get(t), new.get(t)) for t in new.keys() | old.keys() if old.get(t) != new.get(t)
-                ]
-            if len(moved) > 1:
-                moved.sort()  # by target name (names are unique)
-            # The datetime last reported for a target is reused for its "before".
-            shown = part.shown
-            dt = clock._dt
-            changes = []
-            for target, was, after in moved:
-                last = shown.get(target)
-                if was is None:
-                    was_dt = None
-                elif last is not None and last[0] == was and last[1] is clock:
-                    was_dt = last[2]
-                else:
-                    was_dt = dt(was)
-                after_dt = None if after is None else dt(after)
-                shown[target] = (after, clock, after_dt)
-                changes.append(DueChange(ticket_id=ticket_id, target=target, before=was_dt, after=after_dt))
-            due = tuple(changes)
-            part.due = now_due
-        if schedule:
-            self._schedule(ticket_id, part)
-        return due
+        if now_due == before:
+            return None
+        part.due = now_due
+        was_zone, part.zone = part.zone, zone
+        return (ticket_id, before, was_zone, now_due, zone)
 
     def _schedule(self, ticket_id: str, part: _Part) -> None:
         """Put an open ticket's next deadline in the heap (after its clock moved)."""
         assert part.clock is not None
-        due = part.clock._next_real()
+        self._arm(ticket_id, part, part.clock._desk_view(False)[0])
+
+    def _arm(self, ticket_id: str, part: _Part, due: int | None) -> None:
+        """Make ``due`` (an instant; None: nothing pending) the ticket's deadline in the heap."""
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return
@@ -708,7 +679,7 @@ class Desk:
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
             if clock is not None and desk._report_due:
-                part.due = clock._due_reals()
+                _, part.due, part.zone = clock._desk_view(True)
             desk._parts[tid] = part
             if clock is not None:
                 desk._schedule(tid, part)
@@ -872,13 +843,16 @@ class _Run:
         desk = self.desk
         if self.decisions and desk._sla is not None:
             self.sync_tiers()
-        due: list[DueChange] = []
+        due: list[DueMove] = []  # made into `DueChange` values if the host reads them
         for tid, how in self.touched.items():
             part = desk._parts.get(tid)
             if how and part is not None and part.clock is not None:
                 if how == _CHANGED:
-                    due += desk._due_changes(tid, part, part.clock)
-                desk._schedule(tid, part)
+                    move = desk._settle(tid, part, part.clock)
+                    if move is not None:
+                        due.append(move)
+                else:
+                    desk._schedule(tid, part)
         for decision in self.decisions:
             if isinstance(decision, Assigned):
                 self.notifications.append(
@@ -907,7 +881,7 @@ class _Run:
             decisions=tuple(self.decisions),
             alerts=tuple(self.alerts),
             escalations=tuple(self.escalations),
-            due=tuple(due),
+            due=due if due else (),  # type: ignore[arg-type]  # a list of moves: see `Outcome.due`
             notifications=tuple(self.notifications),
             touched=tuple(t for t in self.touched if t in desk._parts),
             removed=tuple(self.removed),

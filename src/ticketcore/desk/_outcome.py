@@ -6,14 +6,16 @@ outcome to its outbox as it is.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timezone
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from ticketcore._util import dump_instant
 from ticketcore.assign import Decision
 from ticketcore.sla import Action, Alert
+from ticketcore.sla._engine import from_real
 
 __all__ = ["DueChange", "Escalation", "Notification", "Outcome", "alert_to_dict"]
 
@@ -115,7 +117,9 @@ class Escalation:
         }
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: `Outcome.due` is a data descriptor over the instance's dict (see the end of
+# the module), and `_plain_outcome` fills that dict at a third of the cost of ``__init__``.
+@attrs.frozen(kw_only=True, slots=False)
 class Outcome:
     """Everything one `Desk.handle` or `Desk.advance` call produced, in order.
 
@@ -157,3 +161,99 @@ class Outcome:
             "removed": list(self.removed),
             "shared": self.shared,
         }
+
+
+#: How a ticket's due times moved in one call, kept raw until `Outcome.due` is read:
+#: ``(ticket id, due reals before, their zone, due reals after, their zone)``, the reals
+#: as `ticketcore.sla.SLAClock._due_reals` gives them (``(target, instant or None)`` pairs).
+Zone = ZoneInfo | timezone
+DueMove = tuple[str, tuple[tuple[str, int | None], ...], Zone, tuple[tuple[str, int | None], ...], Zone]
+
+
+def due_changes(moves: list[DueMove]) -> tuple[DueChange, ...]:
+    """The `DueChange` values of raw moves, in order: per ticket, the targets that moved by name.
+
+    Each ``before`` is made in the zone of the due times it was computed with, each
+    ``after`` in the zone of its own (the zone of the ticket's calendar at the time).
+    """
+    out: list[DueChange] = []
+    for ticket_id, before, before_zone, after, after_zone in moves:
+        moved: list[tuple[str, int | None, int | None]] | None = None
+        if len(after) == len(before):  # the same targets (the same policy): pair by pair
+            moved = []
+            for (target, now), (name, was) in zip(after, before, strict=True):
+                if target != name:
+                    moved = None
+                    break
+                if was != now:
+                    moved.append((target, was, now))
+        if moved is None:
+            old, new = dict(before), dict(after)
+            moved = [(t, old.get(t), new.get(t)) for t in new.keys() | old.keys() if old.get(t) != new.get(t)]
+        moved.sort()  # by target name (names are unique)
+        out += (
+            DueChange(
+                ticket_id=ticket_id,
+                target=target,
+                before=None if was is None else from_real(was, before_zone),
+                after=None if now is None else from_real(now, after_zone),
+            )
+            for target, was, now in moved
+        )
+    return tuple(out)
+
+
+class _DueField:
+    """`Outcome.due`: made from the raw moves on first read, then kept.
+
+    The desk computes which due times moved after every event (a comparison of integers),
+    but makes the `DueChange` values and their datetimes only for a host that reads them:
+    the instance's dict holds either the tuple or a list of `DueMove` (a list is never a
+    field value). Reads, equality, hashing, ``repr``, ``attrs.evolve`` and `Outcome.to_dict`
+    all go through here, so they all see the tuple.
+    """
+
+    def __get__(self, instance: Outcome | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        d = instance.__dict__
+        value = d["due"]
+        if type(value) is list:
+            value = d["due"] = due_changes(value)
+        return value
+
+    def __set__(self, instance: Outcome, value: object) -> None:
+        instance.__dict__["due"] = value  # only ``__init__`` gets here (the class is frozen)
+
+
+setattr(Outcome, "due", _DueField())  # noqa: B010 - a descriptor put over the attrs field of that name
+
+_new: Final = object.__new__
+
+
+def plain_outcome(
+    event_id: str | None,
+    alerts: tuple[Alert, ...],
+    due: tuple[DueChange, ...] | list[DueMove],
+    notifications: tuple[Notification, ...],
+    touched: tuple[str, ...],
+    shared: bool,
+) -> Outcome:
+    """The `Outcome` of a call with no decision, escalation or removal, without ``__init__``'s cost.
+
+    Trusted: the desk passes values ``__init__`` would store as they are (attrs validates
+    nothing here); ``due`` may be a list of raw moves (see `_DueField`).
+    """
+    out: Outcome = _new(Outcome)
+    d = out.__dict__
+    d["event_id"] = event_id
+    d["duplicate"] = False
+    d["decisions"] = ()
+    d["alerts"] = alerts
+    d["escalations"] = ()
+    d["due"] = due
+    d["notifications"] = notifications
+    d["touched"] = touched
+    d["removed"] = ()
+    d["shared"] = shared
+    return out
