@@ -83,7 +83,15 @@ from ticketcore.assign import (
 )
 from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._config import DeskConfig
-from ticketcore.desk._outcome import DueMove, Escalation, Notification, Outcome, Zone, plain_outcome
+from ticketcore.desk._outcome import (
+    DueMove,
+    Escalation,
+    Notification,
+    Outcome,
+    RawNotification,
+    Zone,
+    make_outcome,
+)
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -379,12 +387,15 @@ class Desk:
                 move = self._settle(tid, part, clock)
                 if move is not None:
                     due = [move]  # made into `DueChange` values if the host reads them
-            return plain_outcome(
+            return make_outcome(
                 event_id,
+                (),
                 alerts,
+                (),
                 due,
-                tuple(_level_notification(tid, a) for a in alerts if a.action is not None) if alerts else (),
+                [(tid, a) for a in alerts if a.action is not None] if alerts else (),  # made if read
                 (tid,),
+                (),
                 moved,
             )
         run = _Run(self)
@@ -574,7 +585,7 @@ class Desk:
     def _schedule(self, ticket_id: str, part: _Part) -> None:
         """Put an open ticket's next deadline in the heap (after its clock moved)."""
         assert part.clock is not None
-        self._arm(ticket_id, part, part.clock._desk_view(False)[0])
+        self._arm(ticket_id, part, part.clock._next_real())
 
     def _arm(self, ticket_id: str, part: _Part, due: int | None) -> None:
         """Make ``due`` (an instant; None: nothing pending) the ticket's deadline in the heap."""
@@ -679,23 +690,11 @@ class Desk:
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
             if clock is not None and desk._report_due:
-                _, part.due, part.zone = clock._desk_view(True)
+                _, part.due, part.zone = clock._desk_view(due=True)
             desk._parts[tid] = part
             if clock is not None:
                 desk._schedule(tid, part)
         return desk
-
-
-def _level_notification(ticket_id: str, alert: Alert) -> Notification:
-    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
-    assert isinstance(alert.action, Notify)
-    return Notification(
-        to=alert.action.to,
-        why="sla_level",
-        ticket_id=ticket_id,
-        at=alert.due,
-        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
-    )
 
 
 class _Run:
@@ -706,7 +705,7 @@ class _Run:
         self.decisions: list[Decision] = []
         self.alerts: list[Alert] = []
         self.escalations: list[Escalation] = []
-        self.notifications: list[Notification] = []
+        self.notifications: list[RawNotification] = []  # made if the host reads them
         # Ticket id -> how its SLA clock moved: _CHANGED (it handled an event: due times
         # and deadline are computed again), _FIRED (alerts fired: the deadline) or
         # _ROUTED (only routing touched the ticket: both stay as they are).
@@ -734,7 +733,7 @@ class _Run:
             if self.desk._now is not None and at < self.desk._now:
                 at = self.desk._now
             if isinstance(action, Notify):
-                self.notifications.append(_level_notification(ticket_id, alert))
+                self.notifications.append((ticket_id, alert))
                 continue
             self.escalations.append(self._apply(ticket_id, alert, at))
 
@@ -853,37 +852,21 @@ class _Run:
                         due.append(move)
                 else:
                     desk._schedule(tid, part)
+        notifications = self.notifications
         for decision in self.decisions:
-            if isinstance(decision, Assigned):
-                self.notifications.append(
-                    Notification(
-                        to=decision.agent_id,
-                        why="assigned",
-                        ticket_id=decision.ticket_id,
-                        at=decision.at,
-                        text=f"{decision.ticket_id!r} is yours: {decision.explanation.route}",
-                    )
-                )
-            elif isinstance(decision, ReturnedToPool):
-                self.notifications.append(
-                    Notification(
-                        to=decision.agent_id,
-                        why="unassigned",
-                        ticket_id=decision.ticket_id,
-                        at=decision.at,
-                        text=f"{decision.ticket_id!r} is no longer yours: {decision.detail}",
-                    )
-                )
+            if isinstance(decision, Assigned | ReturnedToPool):
+                notifications.append(decision)  # the assignee is told (made if read)
         if self.decisions:
             self.shared = True  # loads and rotation moved
-        return Outcome(
-            event_id=event_id,
-            decisions=tuple(self.decisions),
-            alerts=tuple(self.alerts),
-            escalations=tuple(self.escalations),
-            due=due if due else (),  # type: ignore[arg-type]  # a list of moves: see `Outcome.due`
-            notifications=tuple(self.notifications),
-            touched=tuple(t for t in self.touched if t in desk._parts),
-            removed=tuple(self.removed),
-            shared=self.shared,
+        parts = desk._parts
+        return make_outcome(
+            event_id,
+            tuple(self.decisions),
+            tuple(self.alerts),
+            tuple(self.escalations),
+            due if due else (),
+            notifications if notifications else (),
+            tuple(t for t in self.touched if t in parts),
+            tuple(self.removed),
+            self.shared,
         )

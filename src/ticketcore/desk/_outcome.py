@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ticketcore._util import dump_instant
-from ticketcore.assign import Decision
-from ticketcore.sla import Action, Alert
+from ticketcore.assign import Assigned, Decision, ReturnedToPool
+from ticketcore.sla import Action, Alert, Notify
 from ticketcore.sla._engine import from_real
 
 __all__ = ["DueChange", "Escalation", "Notification", "Outcome", "alert_to_dict"]
@@ -118,7 +118,7 @@ class Escalation:
 
 
 # Not slotted: `Outcome.due` is a data descriptor over the instance's dict (see the end of
-# the module), and `_plain_outcome` fills that dict at a third of the cost of ``__init__``.
+# the module), and `make_outcome` fills that dict at a third of the cost of ``__init__``.
 @attrs.frozen(kw_only=True, slots=False)
 class Outcome:
     """Everything one `Desk.handle` or `Desk.advance` call produced, in order.
@@ -203,57 +203,116 @@ def due_changes(moves: list[DueMove]) -> tuple[DueChange, ...]:
     return tuple(out)
 
 
-class _DueField:
-    """`Outcome.due`: made from the raw moves on first read, then kept.
+def level_notification(ticket_id: str, alert: Alert) -> Notification:
+    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
+    assert isinstance(alert.action, Notify)
+    return Notification(
+        to=alert.action.to,
+        why="sla_level",
+        ticket_id=ticket_id,
+        at=alert.due,
+        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
+    )
 
-    The desk computes which due times moved after every event (a comparison of integers),
-    but makes the `DueChange` values and their datetimes only for a host that reads them:
-    the instance's dict holds either the tuple or a list of `DueMove` (a list is never a
-    field value). Reads, equality, hashing, ``repr``, ``attrs.evolve`` and `Outcome.to_dict`
-    all go through here, so they all see the tuple.
+
+#: A notification kept raw until `Outcome.notifications` is read: made already, or a
+#: ladder level's ``(ticket id, alert)``, or the `Assigned` or `ReturnedToPool` decision
+#: the assignee is told of.
+RawNotification = Notification | tuple[str, Alert] | Decision
+
+
+def notifications(raw: list[RawNotification]) -> tuple[Notification, ...]:
+    """The `Notification` values of raw ones (see `RawNotification`), in order."""
+    out: list[Notification] = []
+    for item in raw:
+        if isinstance(item, Notification):
+            out.append(item)
+        elif isinstance(item, tuple):
+            out.append(level_notification(*item))
+        elif isinstance(item, Assigned):
+            out.append(
+                Notification(
+                    to=item.agent_id,
+                    why="assigned",
+                    ticket_id=item.ticket_id,
+                    at=item.at,
+                    text=f"{item.ticket_id!r} is yours: {item.explanation.route}",
+                )
+            )
+        else:
+            assert isinstance(item, ReturnedToPool)
+            out.append(
+                Notification(
+                    to=item.agent_id,
+                    why="unassigned",
+                    ticket_id=item.ticket_id,
+                    at=item.at,
+                    text=f"{item.ticket_id!r} is no longer yours: {item.detail}",
+                )
+            )
+    return tuple(out)
+
+
+class _Lazy:
+    """An `Outcome` field made from raw values on first read, then kept (`due`, `notifications`).
+
+    The desk computes what an event caused as plain values (integers, alerts, decisions)
+    and makes the `DueChange` and `Notification` values, their datetimes and texts, only
+    for a host that reads them: the instance's dict holds either the field's tuple or a
+    list of raw values (a list is never a field value). Reads, equality, hashing, ``repr``,
+    ``attrs.evolve`` and `Outcome.to_dict` all go through here, so they all see the tuple.
     """
+
+    def __init__(self, name: str, make: Any) -> None:
+        self.name = name
+        self.make = make
 
     def __get__(self, instance: Outcome | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
         d = instance.__dict__
-        value = d["due"]
+        value = d[self.name]
         if type(value) is list:
-            value = d["due"] = due_changes(value)
+            value = d[self.name] = self.make(value)
         return value
 
     def __set__(self, instance: Outcome, value: object) -> None:
-        instance.__dict__["due"] = value  # only ``__init__`` gets here (the class is frozen)
+        instance.__dict__[self.name] = value  # only ``__init__`` gets here (the class is frozen)
 
 
-setattr(Outcome, "due", _DueField())  # noqa: B010 - a descriptor put over the attrs field of that name
+# Descriptors put over the attrs fields of those names.
+setattr(Outcome, "due", _Lazy("due", due_changes))  # noqa: B010
+setattr(Outcome, "notifications", _Lazy("notifications", notifications))  # noqa: B010
 
 _new: Final = object.__new__
 
 
-def plain_outcome(
+def make_outcome(  # noqa: PLR0917 - every field, as ``__init__`` takes them
     event_id: str | None,
+    decisions: tuple[Decision, ...],
     alerts: tuple[Alert, ...],
-    due: tuple[DueChange, ...] | list[DueMove],
-    notifications: tuple[Notification, ...],
+    escalations: tuple[Escalation, ...],
+    due: tuple[()] | list[DueMove],
+    notifications: tuple[()] | list[RawNotification],
     touched: tuple[str, ...],
+    removed: tuple[str, ...],
     shared: bool,
 ) -> Outcome:
-    """The `Outcome` of a call with no decision, escalation or removal, without ``__init__``'s cost.
+    """An `Outcome` (not a duplicate's) without ``__init__``'s cost, for the desk.
 
     Trusted: the desk passes values ``__init__`` would store as they are (attrs validates
-    nothing here); ``due`` may be a list of raw moves (see `_DueField`).
+    nothing here); ``due`` and ``notifications`` may be lists of raw values (see `_Lazy`).
     """
     out: Outcome = _new(Outcome)
     d = out.__dict__
     d["event_id"] = event_id
     d["duplicate"] = False
-    d["decisions"] = ()
+    d["decisions"] = decisions
     d["alerts"] = alerts
-    d["escalations"] = ()
+    d["escalations"] = escalations
     d["due"] = due
     d["notifications"] = notifications
     d["touched"] = touched
-    d["removed"] = ()
+    d["removed"] = removed
     d["shared"] = shared
     return out

@@ -1527,17 +1527,10 @@ class SLAClock:
     def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
         """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).
 
-        The next deadline as an instant (`_next_real`, without making its datetime: the
-        desk makes one only for its heap's top), the due times as `_due_reals` gives them
-        when ``due`` (else ``()``), and the zone the clock reports instants in.
+        The next deadline as an instant (`_next_real`), the due times as `_due_reals`
+        gives them when ``due`` (else ``()``), and the zone the clock reports instants in.
         """
-        pending = self._pending()
-        found = self._next
-        if found is not None and found[0] is pending:
-            soonest = found[1]
-        else:
-            soonest = min([point[0] for point in pending]) if pending else None
-        return soonest, self._due_reals() if due else (), self._machine.basis.zone
+        return self._next_real(), self._due_reals() if due else (), self._machine.basis.zone
 
 
 _KEY_FORMS: Final = {
