@@ -304,19 +304,21 @@ class Desk:
         Either way the desk is unchanged.
 
         """
-        event_id: str | None = getattr(event, "event_id", None)
         if isinstance(event, TicketEvent):
-            if type(event) in _PRIORITY_EVENTS:
-                self._check_priority(event)
-            return self._ticket_event(event, event_id)
+            return self._ticket_event(event)
         if isinstance(event, DispatcherEvent):
-            return self._dispatcher_event(event, event_id)
+            return self._dispatcher_event(event, getattr(event, "event_id", None))
         raise InvalidInput("event", "a ticket event or a dispatcher event", event)
 
-    def _ticket_event(self, event: TicketEvent, event_id: str | None) -> Outcome:
+    def _ticket_event(self, event: TicketEvent) -> Outcome:
+        kind = type(event)
+        if kind in _PRIORITY_EVENTS:
+            self._check_priority(event)
+        event_id: str | None = getattr(event, "event_id", None)
         tid = event.ticket_id
         part = self._parts.get(tid)
-        if isinstance(event, TicketCreated):
+        created = isinstance(event, TicketCreated)
+        if created:
             if part is not None:
                 if event_id is not None and event_id in part.ids:
                     return Outcome(event_id=event_id, duplicate=True)
@@ -327,12 +329,13 @@ class Desk:
         elif event_id is not None and event_id in part.ids:
             return Outcome(event_id=event_id, duplicate=True)
         at = event.at
-        routing_at = at if self._now is None or at > self._now else self._now
+        now = self._now
+        routing_at = at if now is None or at > now else now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
         counted: Any = None  # what the backlog tracker counts, checked before anything changes
         tracker = self._tracker
-        if tracker is not None and type(event) not in _NOT_COUNTED:
+        if tracker is not None and kind not in _NOT_COUNTED:
             # Most events are not before the seal nor the ticket's last counted instant:
             # `_clamp` would return them as they are.
             sealed = self._sealed
@@ -343,29 +346,30 @@ class Desk:
             elif part.tracked is not None:
                 fresh = at >= part.tracked and (sealed is None or at >= sealed)
                 counted = event if fresh else self._clamp(part, event)
-                if type(event) is TicketUpdated:
+                if kind is TicketUpdated:
                     tracker.check(counted)
         # The shared part holds the desk's clock and the dispatcher's: when either moves,
         # the host must write it (an `advance` moves the desk's clock alone).
-        moved = routing_at != self._now or routing_at != self._dispatcher.now
-        if type(event) in _ROUTING_CANNOT_REFUSE:
+        dispatcher = self._dispatcher
+        moved = routing_at != now or routing_at != dispatcher.now
+        if kind in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
             if clock is not None:
                 alerts = clock.handle(event)
-            decisions = self._dispatcher.handle(event, at=routing_at)
+            decisions = dispatcher.handle(event, at=routing_at)
         else:
             if clock is not None:
                 checkpoint = clock._checkpoint()
                 alerts = clock.handle(event)  # atomic by itself
             try:
-                decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
+                decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
             except BaseException:
                 if clock is not None:
                     clock._rollback(checkpoint)
                 raise
-        if isinstance(event, TicketCreated):
-            part.arrival = self._dispatcher.arrival(tid)
+        if created:
+            part.arrival = dispatcher.arrival(tid)
             self._parts[tid] = part
         if event_id is not None:
             part.ids.append(event_id)
@@ -378,26 +382,25 @@ class Desk:
             part.tracked = counted.at
             if decisions:
                 self._count_decisions(decisions)
-        plain = not alerts or all(a.action is None or isinstance(a.action, Notify) for a in alerts)
-        if plain and not decisions and not closed:
+        if not decisions and not closed:
             # The common case, without a run: only this ticket's part changed, and no alert
             # has a routing action (what `_Run` would build, in the same order).
-            due: list[DueMove] | tuple[()] = ()
-            if clock is not None:
-                move = self._settle(tid, part, clock)
-                if move is not None:
-                    due = [move]  # made into `DueChange` values if the host reads them
-            return make_outcome(
-                event_id,
-                (),
-                alerts,
-                (),
-                due,
-                [(tid, a) for a in alerts if a.action is not None] if alerts else (),  # made if read
-                (tid,),
-                (),
-                moved,
-            )
+            notes: list[RawNotification] | tuple[()] = ()
+            for alert in alerts:
+                action = alert.action
+                if action is not None:
+                    if not isinstance(action, Notify):
+                        break  # the closed loop: a run
+                    if not notes:
+                        notes = []
+                    notes.append((tid, alert))  # made into a `Notification` if the host reads it
+            else:
+                due: list[DueMove] | tuple[()] = ()
+                if clock is not None:
+                    move = self._settle(tid, part, clock)
+                    if move is not None:
+                        due = [move]  # made into `DueChange` values if the host reads them
+                return make_outcome(event_id, (), alerts, (), due, notes, (tid,), (), moved)
         run = _Run(self)
         run.shared = moved
         run.decisions.extend(decisions)
