@@ -134,6 +134,10 @@ class Outcome:
       ``shared`` whether the shared part changed (`Desk.shared_state`), its clocks included:
       most events move the clock, so most outcomes set it;
     - ``duplicate``: the event's id was already applied, so nothing happened.
+
+    ``due`` and ``notifications`` are made on first read from what the call kept (plain
+    integers, alerts and decisions), so an outcome a host does not read in full costs no
+    datetimes or texts; a read gives the same values whenever it happens.
     """
 
     event_id: str | None = None
