@@ -1,11 +1,13 @@
 """A state machine over the desk: every call is atomic, and a stored desk decides as the original.
 
-After every valid step: the state read back from its parts (through JSON) decides the next
-step exactly as the original does, and one bad event (an unknown ticket, an event earlier
-than the ticket's last one, a second creation, an assignee changed without a transfer, an
-agent who does not exist) raises and leaves ``to_dict()`` unchanged. The same machine runs
-again with the backlog tracker on (ISSUE #17): a bad event leaves its report unchanged too,
-and sealing it changes nothing the desk decides.
+After every valid step: the outcome's due times and notifications, read only after the next
+step changed the clocks (the desk makes them on first read, from what it kept), are those an
+eager reference computes from `SLAClock.due_times` at the step itself; the state read back
+from its parts (through JSON) decides the next step exactly as the original does, and one bad
+event (an unknown ticket, an event earlier than the ticket's last one, a second creation, an
+assignee changed without a transfer, an agent who does not exist) raises and leaves
+``to_dict()`` unchanged. The same machine runs again with the backlog tracker on (ISSUE #17):
+a bad event leaves its report unchanged too, and sealing it changes nothing the desk decides.
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ class DeskMachine(RuleBasedStateMachine):
         # What a host stores when it writes only what each outcome names.
         self.shared_row: Any = json.loads(json.dumps(self.desk.shared_state()))
         self.ticket_rows: dict[str, Any] = {}
+        # The due times each open ticket's clock gave after the last step (the eager reference).
+        self.dues: dict[str, dict[str, datetime | None]] = {}
+        # The last step's outcome, its twin's and the due changes expected: read at the next step.
+        self.unread: list[tuple[Outcome, Outcome, set[tuple[object, ...]]]] = []
 
     # -- the twin: a desk read back from its stored parts ----------------------------
 
@@ -105,10 +111,52 @@ class DeskMachine(RuleBasedStateMachine):
     def both(self, event: Any) -> Outcome:
         twin = self.stored()
         out = self.desk.handle(event)
-        assert out == twin.handle(event), "a stored desk decided differently"
+        self.later(out, twin.handle(event))
         assert self.desk.to_dict() == twin.to_dict()
         self.write(out)
         return out
+
+    def later(self, out: Outcome, twin: Outcome) -> None:
+        """Keep the outcome unread with the due changes an eager reference computes now."""
+        expected: set[tuple[object, ...]] = set()
+        dues: dict[str, dict[str, datetime | None]] = {}
+        for tid in self.desk.tickets():
+            now = self.desk.clock(tid).due_times()  # type: ignore[union-attr]
+            was = self.dues.get(tid, {})
+            dues[tid] = now
+            for target in now.keys() | was.keys():
+                before, after = was.get(target), now.get(target)
+                if before != after:
+                    zones = (getattr(before, "tzinfo", None), getattr(after, "tzinfo", None))
+                    expected.add((tid, target, before, after, zones))
+        self.dues = dues
+        self.read_unread()
+        self.unread.append((out, twin, expected))
+
+    def read_unread(self) -> None:
+        """Read the outcomes kept by `later` (their clocks moved since): as the reference said."""
+        for out, twin, expected in self.unread:
+            got = {
+                (
+                    d.ticket_id,
+                    d.target,
+                    d.before,
+                    d.after,
+                    (getattr(d.before, "tzinfo", None), d.after and d.after.tzinfo),
+                )
+                for d in out.due
+            }
+            assert got == expected
+            assert len(out.due) == len(got)
+            assert [d.ticket_id for d in out.due] == sorted(
+                (d.ticket_id for d in out.due), key=out.touched.index
+            )
+            assert out == twin, "a stored desk decided differently"
+            assert out.to_dict() == attrs.evolve(out).to_dict()
+        self.unread.clear()
+
+    def teardown(self) -> None:
+        self.read_unread()
 
     def write(self, out: Outcome) -> None:
         """Store what the outcome names, as a host does: the shared row, touched rows, deletions."""
@@ -182,7 +230,7 @@ class DeskMachine(RuleBasedStateMachine):
         self.now += timedelta(minutes=minutes)
         twin = self.stored()
         out = self.desk.advance(self.now)
-        assert out == twin.advance(self.now), "a stored desk fired differently"
+        self.later(out, twin.advance(self.now))
         self.write(out)
         for link in out.escalations:
             assert link.alert.action == link.action

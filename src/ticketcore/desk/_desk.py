@@ -83,7 +83,15 @@ from ticketcore.assign import (
 )
 from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._config import DeskConfig
-from ticketcore.desk._outcome import DueChange, Escalation, Notification, Outcome
+from ticketcore.desk._outcome import (
+    DueMove,
+    Escalation,
+    Notification,
+    Outcome,
+    RawNotification,
+    Zone,
+    make_outcome,
+)
 from ticketcore.events import (
     AgentReply,
     CustomerMessage,
@@ -129,17 +137,16 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("arrival", "clock", "due", "ids", "shown", "tracked")
+    __slots__ = ("arrival", "clock", "due", "ids", "tracked", "zone")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
         self.arrival = 0  # the dispatcher's arrival number: ties in the heap fire in this order
         self.ids: list[str] = []
         # The due times last reported: (target, real instant or None) pairs (see
-        # `SLAClock._due_reals`), compared without making datetimes.
+        # `SLAClock._due_reals`), compared without making datetimes, and their zone.
         self.due: tuple[tuple[str, int | None], ...] = ()
-        # Per target, the due time last reported: (real instant, clock, datetime).
-        self.shown: dict[str, tuple[int | None, SLAClock, datetime | None]] = {}
+        self.zone: Zone = UTC
         # The latest instant the backlog tracker counted for the ticket; None: not followed.
         self.tracked: datetime | None = None
 
@@ -297,19 +304,21 @@ class Desk:
         Either way the desk is unchanged.
 
         """
-        event_id: str | None = getattr(event, "event_id", None)
         if isinstance(event, TicketEvent):
-            if type(event) in _PRIORITY_EVENTS:
-                self._check_priority(event)
-            return self._ticket_event(event, event_id)
+            return self._ticket_event(event)
         if isinstance(event, DispatcherEvent):
-            return self._dispatcher_event(event, event_id)
+            return self._dispatcher_event(event, getattr(event, "event_id", None))
         raise InvalidInput("event", "a ticket event or a dispatcher event", event)
 
-    def _ticket_event(self, event: TicketEvent, event_id: str | None) -> Outcome:
+    def _ticket_event(self, event: TicketEvent) -> Outcome:
+        kind = type(event)
+        if kind in _PRIORITY_EVENTS:
+            self._check_priority(event)
+        event_id: str | None = getattr(event, "event_id", None)
         tid = event.ticket_id
         part = self._parts.get(tid)
-        if isinstance(event, TicketCreated):
+        created = isinstance(event, TicketCreated)
+        if created:
             if part is not None:
                 if event_id is not None and event_id in part.ids:
                     return Outcome(event_id=event_id, duplicate=True)
@@ -320,12 +329,13 @@ class Desk:
         elif event_id is not None and event_id in part.ids:
             return Outcome(event_id=event_id, duplicate=True)
         at = event.at
-        routing_at = at if self._now is None or at > self._now else self._now
+        now = self._now
+        routing_at = at if now is None or at > now else now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
         counted: Any = None  # what the backlog tracker counts, checked before anything changes
         tracker = self._tracker
-        if tracker is not None and type(event) not in _NOT_COUNTED:
+        if tracker is not None and kind not in _NOT_COUNTED:
             # Most events are not before the seal nor the ticket's last counted instant:
             # `_clamp` would return them as they are.
             sealed = self._sealed
@@ -336,29 +346,30 @@ class Desk:
             elif part.tracked is not None:
                 fresh = at >= part.tracked and (sealed is None or at >= sealed)
                 counted = event if fresh else self._clamp(part, event)
-                if type(event) is TicketUpdated:
+                if kind is TicketUpdated:
                     tracker.check(counted)
         # The shared part holds the desk's clock and the dispatcher's: when either moves,
         # the host must write it (an `advance` moves the desk's clock alone).
-        moved = routing_at != self._now or routing_at != self._dispatcher.now
-        if type(event) in _ROUTING_CANNOT_REFUSE:
+        dispatcher = self._dispatcher
+        moved = routing_at != now or routing_at != dispatcher.now
+        if kind in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
             if clock is not None:
                 alerts = clock.handle(event)
-            decisions = self._dispatcher.handle(event, at=routing_at)
+            decisions = dispatcher.handle(event, at=routing_at)
         else:
             if clock is not None:
                 checkpoint = clock._checkpoint()
                 alerts = clock.handle(event)  # atomic by itself
             try:
-                decisions = self._dispatcher.handle(event, at=routing_at)  # atomic by itself
+                decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
             except BaseException:
                 if clock is not None:
                     clock._rollback(checkpoint)
                 raise
-        if isinstance(event, TicketCreated):
-            part.arrival = self._dispatcher.arrival(tid)
+        if created:
+            part.arrival = dispatcher.arrival(tid)
             self._parts[tid] = part
         if event_id is not None:
             part.ids.append(event_id)
@@ -371,20 +382,25 @@ class Desk:
             part.tracked = counted.at
             if decisions:
                 self._count_decisions(decisions)
-        plain = not alerts or all(a.action is None or isinstance(a.action, Notify) for a in alerts)
-        if plain and not decisions and not closed:
+        if not decisions and not closed:
             # The common case, without a run: only this ticket's part changed, and no alert
             # has a routing action (what `_Run` would build, in the same order).
-            return Outcome(
-                event_id=event_id,
-                alerts=alerts,
-                due=() if clock is None else self._due_changes(tid, part, clock, schedule=True),
-                notifications=tuple(_level_notification(tid, a) for a in alerts if a.action is not None)
-                if alerts
-                else (),
-                touched=(tid,),
-                shared=moved,
-            )
+            notes: list[RawNotification] | tuple[()] = ()
+            for alert in alerts:
+                action = alert.action
+                if action is not None:
+                    if not isinstance(action, Notify):
+                        break  # the closed loop: a run
+                    if not notes:
+                        notes = []
+                    notes.append((tid, alert))  # made into a `Notification` if the host reads it
+            else:
+                due: list[DueMove] | tuple[()] = ()
+                if clock is not None:
+                    move = self._settle(tid, part, clock)
+                    if move is not None:
+                        due = [move]  # made into `DueChange` values if the host reads them
+                return make_outcome(event_id, (), alerts, (), due, notes, (tid,), (), moved)
         run = _Run(self)
         run.shared = moved
         run.decisions.extend(decisions)
@@ -554,59 +570,28 @@ class Desk:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
 
-    def _due_changes(
-        self, ticket_id: str, part: _Part, clock: SLAClock, *, schedule: bool = False
-    ) -> tuple[DueChange, ...]:
-        """The due times that changed since they were last computed; ``schedule``: re-arm the deadline too."""
-        if not self._report_due:
-            if schedule:
-                self._schedule(ticket_id, part)
-            return ()
-        now_due = clock._due_reals()
+    def _settle(self, ticket_id: str, part: _Part, clock: SLAClock) -> DueMove | None:
+        """After the ticket's clock handled an event: re-arm its deadline; how its due times moved.
+
+        None when they did not move or the desk does not report them (``due_changes``).
+        The move stays raw (integers): `Outcome.due` makes the values if a host reads it.
+        """
+        soonest, now_due, zone = clock._desk_view(self._report_due)
+        self._arm(ticket_id, part, soonest)
         before = part.due
-        due: tuple[DueChange, ...] = ()
-        if now_due != before:
-            moved: list[tuple[str, int | None, int | None]] | None = None
-            if len(now_due) == len(before):  # the same targets (the same policy): pair by pair
-                moved = []
-                for (target, after), (name, was) in zip(now_due, before, strict=True):
-                    if target != name:
-                        moved = None
-                        break
-                    if was != after:
-                        moved.append((target, was, after))
-            if moved is None:
-                old, new = dict(before), dict(now_due)
-                moved = [
-                    (t, old.get(t), new.get(t)) for t in new.keys() | old.keys() if old.get(t) != new.get(t)
-                ]
-            if len(moved) > 1:
-                moved.sort()  # by target name (names are unique)
-            # The datetime last reported for a target is reused for its "before".
-            shown = part.shown
-            dt = clock._dt
-            changes = []
-            for target, was, after in moved:
-                last = shown.get(target)
-                if was is None:
-                    was_dt = None
-                elif last is not None and last[0] == was and last[1] is clock:
-                    was_dt = last[2]
-                else:
-                    was_dt = dt(was)
-                after_dt = None if after is None else dt(after)
-                shown[target] = (after, clock, after_dt)
-                changes.append(DueChange(ticket_id=ticket_id, target=target, before=was_dt, after=after_dt))
-            due = tuple(changes)
-            part.due = now_due
-        if schedule:
-            self._schedule(ticket_id, part)
-        return due
+        if now_due == before:
+            return None
+        part.due = now_due
+        was_zone, part.zone = part.zone, zone
+        return (ticket_id, before, was_zone, now_due, zone)
 
     def _schedule(self, ticket_id: str, part: _Part) -> None:
         """Put an open ticket's next deadline in the heap (after its clock moved)."""
         assert part.clock is not None
-        due = part.clock._next_real()
+        self._arm(ticket_id, part, part.clock._next_real())
+
+    def _arm(self, ticket_id: str, part: _Part, due: int | None) -> None:
+        """Make ``due`` (an instant; None: nothing pending) the ticket's deadline in the heap."""
         if due is None:
             self._scheduled.pop(ticket_id, None)
             return
@@ -708,23 +693,11 @@ class Desk:
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
             if clock is not None and desk._report_due:
-                part.due = clock._due_reals()
+                _, part.due, part.zone = clock._desk_view(due=True)
             desk._parts[tid] = part
             if clock is not None:
                 desk._schedule(tid, part)
         return desk
-
-
-def _level_notification(ticket_id: str, alert: Alert) -> Notification:
-    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
-    assert isinstance(alert.action, Notify)
-    return Notification(
-        to=alert.action.to,
-        why="sla_level",
-        ticket_id=ticket_id,
-        at=alert.due,
-        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
-    )
 
 
 class _Run:
@@ -735,7 +708,7 @@ class _Run:
         self.decisions: list[Decision] = []
         self.alerts: list[Alert] = []
         self.escalations: list[Escalation] = []
-        self.notifications: list[Notification] = []
+        self.notifications: list[RawNotification] = []  # made if the host reads them
         # Ticket id -> how its SLA clock moved: _CHANGED (it handled an event: due times
         # and deadline are computed again), _FIRED (alerts fired: the deadline) or
         # _ROUTED (only routing touched the ticket: both stay as they are).
@@ -763,7 +736,7 @@ class _Run:
             if self.desk._now is not None and at < self.desk._now:
                 at = self.desk._now
             if isinstance(action, Notify):
-                self.notifications.append(_level_notification(ticket_id, alert))
+                self.notifications.append((ticket_id, alert))
                 continue
             self.escalations.append(self._apply(ticket_id, alert, at))
 
@@ -872,44 +845,31 @@ class _Run:
         desk = self.desk
         if self.decisions and desk._sla is not None:
             self.sync_tiers()
-        due: list[DueChange] = []
+        due: list[DueMove] = []  # made into `DueChange` values if the host reads them
         for tid, how in self.touched.items():
             part = desk._parts.get(tid)
             if how and part is not None and part.clock is not None:
                 if how == _CHANGED:
-                    due += desk._due_changes(tid, part, part.clock)
-                desk._schedule(tid, part)
+                    move = desk._settle(tid, part, part.clock)
+                    if move is not None:
+                        due.append(move)
+                else:
+                    desk._schedule(tid, part)
+        notifications = self.notifications
         for decision in self.decisions:
-            if isinstance(decision, Assigned):
-                self.notifications.append(
-                    Notification(
-                        to=decision.agent_id,
-                        why="assigned",
-                        ticket_id=decision.ticket_id,
-                        at=decision.at,
-                        text=f"{decision.ticket_id!r} is yours: {decision.explanation.route}",
-                    )
-                )
-            elif isinstance(decision, ReturnedToPool):
-                self.notifications.append(
-                    Notification(
-                        to=decision.agent_id,
-                        why="unassigned",
-                        ticket_id=decision.ticket_id,
-                        at=decision.at,
-                        text=f"{decision.ticket_id!r} is no longer yours: {decision.detail}",
-                    )
-                )
+            if isinstance(decision, Assigned | ReturnedToPool):
+                notifications.append(decision)  # the assignee is told (made if read)
         if self.decisions:
             self.shared = True  # loads and rotation moved
-        return Outcome(
-            event_id=event_id,
-            decisions=tuple(self.decisions),
-            alerts=tuple(self.alerts),
-            escalations=tuple(self.escalations),
-            due=tuple(due),
-            notifications=tuple(self.notifications),
-            touched=tuple(t for t in self.touched if t in desk._parts),
-            removed=tuple(self.removed),
-            shared=self.shared,
+        parts = desk._parts
+        return make_outcome(
+            event_id,
+            tuple(self.decisions),
+            tuple(self.alerts),
+            tuple(self.escalations),
+            due if due else (),
+            notifications if notifications else (),
+            tuple(t for t in self.touched if t in parts),
+            tuple(self.removed),
+            self.shared,
         )

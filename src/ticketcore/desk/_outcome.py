@@ -6,14 +6,16 @@ outcome to its outbox as it is.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timezone
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from ticketcore._util import dump_instant
-from ticketcore.assign import Decision
-from ticketcore.sla import Action, Alert
+from ticketcore.assign import Assigned, Decision, ReturnedToPool
+from ticketcore.sla import Action, Alert, Notify
+from ticketcore.sla._engine import from_real
 
 __all__ = ["DueChange", "Escalation", "Notification", "Outcome", "alert_to_dict"]
 
@@ -115,7 +117,9 @@ class Escalation:
         }
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: `Outcome.due` is a data descriptor over the instance's dict (see the end of
+# the module), and `make_outcome` fills that dict at a third of the cost of ``__init__``.
+@attrs.frozen(kw_only=True, slots=False)
 class Outcome:
     """Everything one `Desk.handle` or `Desk.advance` call produced, in order.
 
@@ -130,6 +134,10 @@ class Outcome:
       ``shared`` whether the shared part changed (`Desk.shared_state`), its clocks included:
       most events move the clock, so most outcomes set it;
     - ``duplicate``: the event's id was already applied, so nothing happened.
+
+    ``due`` and ``notifications`` are made on first read from what the call kept (plain
+    integers, alerts and decisions), so an outcome a host does not read in full costs no
+    datetimes or texts; a read gives the same values whenever it happens.
     """
 
     event_id: str | None = None
@@ -157,3 +165,158 @@ class Outcome:
             "removed": list(self.removed),
             "shared": self.shared,
         }
+
+
+#: How a ticket's due times moved in one call, kept raw until `Outcome.due` is read:
+#: ``(ticket id, due reals before, their zone, due reals after, their zone)``, the reals
+#: as `ticketcore.sla.SLAClock._due_reals` gives them (``(target, instant or None)`` pairs).
+Zone = ZoneInfo | timezone
+DueMove = tuple[str, tuple[tuple[str, int | None], ...], Zone, tuple[tuple[str, int | None], ...], Zone]
+
+
+def due_changes(moves: list[DueMove]) -> tuple[DueChange, ...]:
+    """The `DueChange` values of raw moves, in order: per ticket, the targets that moved by name.
+
+    Each ``before`` is made in the zone of the due times it was computed with, each
+    ``after`` in the zone of its own (the zone of the ticket's calendar at the time).
+    """
+    out: list[DueChange] = []
+    for ticket_id, before, before_zone, after, after_zone in moves:
+        moved: list[tuple[str, int | None, int | None]] | None = None
+        if len(after) == len(before):  # the same targets (the same policy): pair by pair
+            moved = []
+            for (target, now), (name, was) in zip(after, before, strict=True):
+                if target != name:
+                    moved = None
+                    break
+                if was != now:
+                    moved.append((target, was, now))
+        if moved is None:
+            old, new = dict(before), dict(after)
+            moved = [(t, old.get(t), new.get(t)) for t in new.keys() | old.keys() if old.get(t) != new.get(t)]
+        moved.sort()  # by target name (names are unique)
+        out += (
+            DueChange(
+                ticket_id=ticket_id,
+                target=target,
+                before=None if was is None else from_real(was, before_zone),
+                after=None if now is None else from_real(now, after_zone),
+            )
+            for target, was, now in moved
+        )
+    return tuple(out)
+
+
+def level_notification(ticket_id: str, alert: Alert) -> Notification:
+    """The notification of a ladder level whose action is `ticketcore.sla.Notify`."""
+    assert isinstance(alert.action, Notify)
+    return Notification(
+        to=alert.action.to,
+        why="sla_level",
+        ticket_id=ticket_id,
+        at=alert.due,
+        text=f"SLA {alert.target} of {ticket_id!r}: level {alert.level} reached",
+    )
+
+
+#: A notification kept raw until `Outcome.notifications` is read: made already, or a
+#: ladder level's ``(ticket id, alert)``, or the `Assigned` or `ReturnedToPool` decision
+#: the assignee is told of.
+RawNotification = Notification | tuple[str, Alert] | Decision
+
+
+def notifications(raw: list[RawNotification]) -> tuple[Notification, ...]:
+    """The `Notification` values of raw ones (see `RawNotification`), in order."""
+    out: list[Notification] = []
+    for item in raw:
+        if isinstance(item, Notification):
+            out.append(item)
+        elif isinstance(item, tuple):
+            out.append(level_notification(*item))
+        elif isinstance(item, Assigned):
+            out.append(
+                Notification(
+                    to=item.agent_id,
+                    why="assigned",
+                    ticket_id=item.ticket_id,
+                    at=item.at,
+                    text=f"{item.ticket_id!r} is yours: {item.explanation.route}",
+                )
+            )
+        else:
+            assert isinstance(item, ReturnedToPool)
+            out.append(
+                Notification(
+                    to=item.agent_id,
+                    why="unassigned",
+                    ticket_id=item.ticket_id,
+                    at=item.at,
+                    text=f"{item.ticket_id!r} is no longer yours: {item.detail}",
+                )
+            )
+    return tuple(out)
+
+
+class _Lazy:
+    """An `Outcome` field made from raw values on first read, then kept (`due`, `notifications`).
+
+    The desk computes what an event caused as plain values (integers, alerts, decisions)
+    and makes the `DueChange` and `Notification` values, their datetimes and texts, only
+    for a host that reads them: the instance's dict holds either the field's tuple or a
+    list of raw values (a list is never a field value). Reads, equality, hashing, ``repr``,
+    ``attrs.evolve`` and `Outcome.to_dict` all go through here, so they all see the tuple.
+    """
+
+    def __init__(self, name: str, make: Any) -> None:
+        self.name = name
+        self.make = make
+
+    def __get__(self, instance: Outcome | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        d = instance.__dict__
+        value = d[self.name]
+        if type(value) is list:
+            value = d[self.name] = self.make(value)
+        return value
+
+    def __set__(self, instance: Outcome, value: object) -> None:
+        instance.__dict__[self.name] = value  # only ``__init__`` gets here (the class is frozen)
+
+
+# Descriptors put over the attrs fields of those names.
+setattr(Outcome, "due", _Lazy("due", due_changes))  # noqa: B010
+setattr(Outcome, "notifications", _Lazy("notifications", notifications))  # noqa: B010
+
+_new: Final = object.__new__
+
+
+def make_outcome(  # noqa: PLR0917 - every field, as ``__init__`` takes them
+    event_id: str | None,
+    decisions: tuple[Decision, ...],
+    alerts: tuple[Alert, ...],
+    escalations: tuple[Escalation, ...],
+    due: tuple[()] | list[DueMove],
+    notifications: tuple[()] | list[RawNotification],
+    touched: tuple[str, ...],
+    removed: tuple[str, ...],
+    shared: bool,
+) -> Outcome:
+    """An `Outcome` (not a duplicate's) without ``__init__``'s cost, for the desk.
+
+    Trusted: the desk passes values ``__init__`` would store as they are (attrs validates
+    nothing here); ``due`` and ``notifications`` may be lists of raw values (see `_Lazy`).
+    """
+    out: Outcome = _new(Outcome)
+    d = out.__dict__
+    d["event_id"] = event_id
+    d["duplicate"] = False
+    d["decisions"] = decisions
+    d["alerts"] = alerts
+    d["escalations"] = escalations
+    d["due"] = due
+    d["notifications"] = notifications
+    d["touched"] = touched
+    d["removed"] = removed
+    d["shared"] = shared
+    return out

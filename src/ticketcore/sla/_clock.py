@@ -1524,6 +1524,14 @@ class SLAClock:
         if breaches:
             self._breached = self._breached.union(breaches)
 
+    def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
+        """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).
+
+        The next deadline as an instant (`_next_real`), the due times as `_due_reals`
+        gives them when ``due`` (else ``()``), and the zone the clock reports instants in.
+        """
+        return self._next_real(), self._due_reals() if due else (), self._machine.basis.zone
+
 
 _KEY_FORMS: Final = {
     "fired": "an alert key of names, numbers and None",
