@@ -19,7 +19,10 @@ Timed, in the same process, on the same events (two identical generators):
    policies), one `SLAClock` per ticket fed the event, the alerts and assignments
    written to an outbox, the ticket's timer re-armed with ``clock.next_deadline()``,
    and the clock dropped when the ticket closes. Target: at most 1.2x, and a flat cost
-   per event at 1,000, 10,000 and 100,000 open tickets.
+   per event at 1,000, 10,000 and 100,000 open tickets. The desk also reports the due
+   times that moved (`Outcome.due`), which that loop does not: so two like-for-like pairs
+   are printed beside it, the loop also computing its due times (hand+due) against the
+   desk, and the loop against ``Desk(due_changes=False)`` (desk-due).
 2. Bytes a host writes per event: ``json.dumps(shared_state())`` when ``outcome.shared``
    plus ``json.dumps(ticket_state(t))`` per touched ticket. Target: flat. For contrast,
    the whole state (``to_dict``) per event at 10,000.
@@ -271,8 +274,8 @@ def memory_per_ticket(cfg: DeskConfig, population: int, seed: int) -> tuple[floa
     return out[0], out[1]
 
 
-def build_desk(cfg: DeskConfig, w: Workload) -> Desk:
-    desk = Desk(cfg)
+def build_desk(cfg: DeskConfig, w: Workload, *, due: bool = True) -> Desk:
+    desk = Desk(cfg, due_changes=due)
     for event in w.build():
         desk.handle(event)
     return desk
@@ -301,33 +304,36 @@ def main() -> None:
         f"{n:,} events per stream, median of {REPEATS} streams"
     )
     print("1. µs per event: desk.handle + next_deadline vs the hand-wired loop (target: <= 1.2x, flat)")
-    print("   (hand+due: the hand-wired loop also computing due_times() per event, as Outcome.due does)")
+    print("   (hand+due: the hand-wired loop also computing due_times() per event, as Outcome.due does;")
+    print("    desk-due: Desk(due_changes=False), which does the hand-wired loop's work and no more)")
     per_event: dict[int, float] = {}
     written: dict[int, tuple[float, float]] = {}
     advance: dict[int, tuple[float, float, int]] = {}
     whole = (0, 0.0)
     rss_per_ticket = 0.0
     for size in SIZES:
-        wd, wh, wu = (Workload(size, args.seed) for _ in range(3))
+        wd, wh, wu, wn = (Workload(size, args.seed) for _ in range(4))
         before = rss()
         desk = build_desk(cfg, wd)
         gc.collect()
         grown = rss() - before
         hand, hand_due = build_hand(cfg, wh), build_hand(cfg, wu, due=True)
+        plain = build_desk(cfg, wn, due=False)
         assert len(desk.tickets()) == size == len(hand.clocks)
         if size == SIZES[-1]:
             rss_per_ticket = grown / size
         gc.collect()
-        runs: tuple[list[float], list[float], list[float]] = ([], [], [])
+        runs: tuple[list[float], list[float], list[float], list[float]] = ([], [], [], [])
         for _ in range(REPEATS):
             runs[0].append(run_desk(desk, wd.stream(n)) / n * 1e6)
             runs[1].append(run_hand(hand, wh.stream(n)) / n * 1e6)
             runs[2].append(run_hand(hand_due, wu.stream(n)) / n * 1e6)
-        d, h, u = (statistics.median(r) for r in runs)
+            runs[3].append(run_desk(plain, wn.stream(n)) / n * 1e6)
+        d, h, u, p = (statistics.median(r) for r in runs)
         per_event[size] = d
         print(
             f"  {size:>7,} open: desk {d:5.1f}   hand-wired {h:5.1f}   hand+due {u:5.1f}   "
-            f"desk/hand {d / h:.2f}x   desk/hand+due {d / u:.2f}x"
+            f"desk/hand {d / h:.2f}x   desk/hand+due {d / u:.2f}x   desk-due {p:5.1f} = {p / h:.2f}x hand"
         )
         print("           runs: " + " | ".join(", ".join(f"{x:.1f}" for x in r) for r in runs))
         if size >= 10_000:
@@ -338,7 +344,7 @@ def main() -> None:
             whole = (len(blob), (time.perf_counter() - t0) * 1e6)
         if size in (SIZES[0], SIZES[-1]):
             advance[size] = advance_cost(desk, hand, 200)
-        del desk, hand, hand_due
+        del desk, hand, hand_due, plain
         gc.collect()
     costs = list(per_event.values())
     print(f"  desk, largest / smallest: {max(costs) / min(costs):.2f} (target: about 1)")
