@@ -68,6 +68,7 @@ __all__ = [
 _US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC
 _OPEN: Final = -1  # the end of a span that has not ended
+_STALE: Final = -1  # SLAClock._soon once the next deadline must be computed again
 
 
 class TargetState(enum.Enum):
@@ -250,7 +251,7 @@ def _kinds(target: Target) -> list[tuple[str, int | None, Action | None]]:
 
 
 class _Track:
-    __slots__ = ("cycles", "kinds", "metric", "open", "pauses", "target")
+    __slots__ = ("cycles", "kinds", "metric", "open", "pauses", "soon", "target")
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -260,6 +261,10 @@ class _Track:
         self.open: _Cycle | None = None
         # The points' ``(kind, level, action)``: ladder levels in order, then the breach.
         self.kinds = _kinds(target)
+        # An SLAClock's memo of the track's earliest pending point (see `SLAClock._refresh`):
+        # (fired set, number of cycles, the last cycle's points list, the earliest pending
+        # point of the earlier cycles, of all cycles), each a real instant or None.
+        self.soon: tuple[frozenset[tuple[object, ...]], int, list[_Point], int | None, int | None] | None = None
 
     def plan(self, goal: int) -> tuple[list[int], bool]:
         """The thresholds of the points for ``goal`` and whether all are above zero (memoised)."""
@@ -1169,12 +1174,11 @@ class SLAClock:
         self._fired: frozenset[tuple[object, ...]] = frozenset()
         # The breach keys in _fired: an event that undoes a breach removes its key from both.
         self._breached: frozenset[tuple[object, ...]] = frozenset()
-        # Every point of the current state, fired or not; None once an event changed the state.
-        self._points: list[_Point] | None = None
-        # The points not fired yet; None once an event or a firing changed them.
-        self._open: list[_Point] | None = None
-        # (the _open list it was computed from, next deadline as an instant, as a datetime).
-        self._next: tuple[list[_Point], int | None, datetime | None] | None = None
+        # The next deadline as a real instant (None: nothing pending), or _STALE once an
+        # event or a firing may have moved it (`_next_real` computes it again).
+        self._soon: int | None = _STALE
+        # The last next deadline handed out: (real instant, datetime), reused while it holds.
+        self._next: tuple[int, datetime] | None = None
 
     def handle(self, event: TicketEvent) -> tuple[Alert, ...]:
         """Feed one event; returns the alerts that fell due strictly before it.
@@ -1193,17 +1197,25 @@ class SLAClock:
         """
         machine = self._machine
         at = machine.check(event)
-        due = self._select(at - 1, reported=True) if machine.ticket is not None else []
-        alerts = self._alerts(due)
+        soon = self._soon
+        if soon == _STALE:
+            soon = self._soon = self._refresh()
+        # Nothing falls due before the event unless the next deadline is at it or earlier
+        # (a breach is reported one microsecond before it is observed).
+        due = self._select(at - 1, reported=True) if soon is not None and soon <= at else []
+        alerts = self._alerts(due) if due else ()  # as the state before the event says
         kept = len(machine.events)
         try:
             machine.fold(event, at)
-            self._points = self._open = None
-            self._points = self._all_points()  # fails here, not later, if a point cannot be computed
+            self._soon = _STALE
+            soon = self._refresh()  # fails here, not later, if a point cannot be computed
         except BaseException:
             self._restore(kept)
             raise
-        self._commit(due)
+        if due:
+            self._commit(due)
+        else:
+            self._soon = soon
         if self._breached and type(event) in _MAY_UNDO_BREACH:
             self._rearm(at)
         return alerts
@@ -1214,7 +1226,7 @@ class SLAClock:
         for event in self._machine.events[:kept]:
             machine.handle(event)
         self._machine = machine
-        self._points = self._open = None
+        self._soon = _STALE
 
     def _rearm(self, at: int) -> None:
         """End the breach episodes that the event at ``at`` undid (the goal moved past the clock)."""
@@ -1238,7 +1250,7 @@ class SLAClock:
         if undone:
             self._breached -= undone
             self._fired -= undone
-            self._open = None
+            self._soon = _STALE
 
     @property
     def ticket(self) -> Ticket | None:
@@ -1247,34 +1259,81 @@ class SLAClock:
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
-        pending = self._pending()
-        found = self._next
-        if found is None or found[0] is not pending:
-            found = self._next = self._soonest(pending)
-        return found[2]
+        real = self._soon
+        if real == _STALE:
+            real = self._soon = self._refresh()
+        if real is None:
+            return None
+        before = self._next
+        zone = self._machine.basis.zone
+        if before is not None and before[0] == real and before[1].tzinfo is zone:
+            return before[1]  # the same instant in the same zone: reuse its datetime
+        found = from_real(real, zone)
+        self._next = (real, found)
+        return found
 
     def _next_real(self) -> int | None:
         """`next_deadline` in microseconds since 0001-01-01 UTC (the simulator schedules on it)."""
-        pending = self._pending()
-        found = self._next
-        if found is None or found[0] is not pending:
-            found = self._next = self._soonest(pending)
-        return found[1]
+        real = self._soon
+        if real == _STALE:
+            real = self._soon = self._refresh()
+        return real
 
-    def _soonest(self, pending: list[_Point]) -> tuple[list[_Point], int | None, datetime | None]:
-        """The next deadline of a list of pending points, as an instant and as a datetime.
+    def _refresh(self) -> int | None:
+        """Compute the points of every cycle that changed; returns the earliest pending one's instant.
 
-        Kept with the list it was computed from: the list is replaced (never changed) when
-        an event or a firing changes the pending points, which makes the pair stale.
+        Each track keeps its earliest pending point (`_Track.soon`) with what it was computed
+        from: the fired set (replaced, never changed, when alerts fire), the number of
+        cycles and the last cycle's points list (replaced or dropped by every change to
+        that cycle; only the last cycle of a track ever changes, since a new cycle starts
+        only after the one before stopped). A track whose memo still matches costs three
+        comparisons; one whose last cycle changed looks at that cycle's points only.
         """
-        if not pending:
-            return pending, None, None
-        real = min(point[0] for point in pending)
-        before = self._next
-        zone = self._machine.basis.zone
-        if before is not None and before[1] == real and before[2] is not None and before[2].tzinfo is zone:
-            return pending, real, before[2]  # the same instant in the same zone: reuse its datetime
-        return pending, real, self._machine.basis.dt(real)
+        m = self._machine
+        policy = m.policy
+        if policy is None:  # no ticket yet, or no policy covers it
+            return None
+        name = policy.name
+        fired = self._fired
+        best: int | None = None
+        for track in m.tracks:
+            cycles = track.cycles
+            if not cycles:
+                continue
+            n = len(cycles)
+            last = cycles[-1]
+            points = last.points
+            memo = track.soon
+            if memo is not None and memo[0] is fired and memo[1] == n:
+                if memo[2] is points:
+                    low = memo[4]
+                    if low is not None and (best is None or low < best):
+                        best = low
+                    continue
+                prefix = memo[3]
+            else:
+                prefix = None
+                for index in range(n - 1):
+                    cycle = cycles[index]
+                    done = cycle.points
+                    if done is None:
+                        done = cycle.points = self._cycle_points(name, track, index, cycle)
+                    for p in done:
+                        if (prefix is None or p[0] < prefix) and p[2] not in fired:
+                            prefix = p[0]
+            if points is None:
+                points = last.points = self._cycle_points(name, track, n - 1, last)
+            low = prefix
+            for p in points:
+                if (low is None or p[0] < low) and p[2] not in fired:
+                    low = p[0]
+            track.soon = (fired, n, points, prefix, low)
+            if low is not None and (best is None or low < best):
+                best = low
+        for t in m.suspicious:
+            if (best is None or t < best) and (name, "suspicious", t) not in fired:
+                best = t
+        return best
 
     def advance(self, now: datetime) -> tuple[Alert, ...]:
         """The alerts that fell due at or before ``now`` and were not reported yet, in order."""
@@ -1282,6 +1341,8 @@ class SLAClock:
         if self._machine.ticket is None:
             return ()
         due = self._select(real, reported=False)
+        if not due:
+            return ()
         alerts = self._alerts(due)
         self._commit(due)
         return alerts
@@ -1337,7 +1398,7 @@ class SLAClock:
             self._restore(checkpoint.events)
         self._fired = checkpoint.fired
         self._breached = checkpoint.breached
-        self._points = self._open = None
+        self._soon = _STALE
 
     def due_times(self) -> dict[str, datetime | None]:
         """Each target's due time now: when its latest cycle's goal is used up.
@@ -1419,20 +1480,18 @@ class SLAClock:
                 ):
                     raise InvalidInput(f"{path}.{name}[{i}]", _KEY_FORMS[name], key)
             setattr(clock, f"_{name}", frozenset(tuple(k) for k in keys))
+        clock._soon = _STALE
         return clock
 
     def _pending(self) -> list[_Point]:
         """The points not reported yet, whether or not they fell due.
 
         Plain tuples: an `Alert` (and its datetime) is built only once a point falls due.
-        The points of a state are computed once, when first asked for after an event.
+        Each cycle's points are computed once while it stays as it is; this list is made
+        only when some point falls due (`_select`), the next deadline being kept apart.
         """
-        if self._open is None:
-            if self._points is None:
-                self._points = self._all_points()
-            fired = self._fired
-            self._open = [p for p in self._points if p[2] not in fired]
-        return self._open
+        fired = self._fired
+        return [p for p in self._all_points() if p[2] not in fired]
 
     def _all_points(self) -> list[_Point]:
         """Every point of the current state, reported or not."""
@@ -1518,7 +1577,7 @@ class SLAClock:
         """Record the points as reported."""
         if not due:
             return
-        self._open = None
+        self._soon = _STALE
         self._fired = self._fired.union([point[2] for point in due])
         breaches = [point[2] for point in due if point[3] == "breach"]
         if breaches:
