@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -69,6 +70,7 @@ _US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC
 _OPEN: Final = -1  # the end of a span that has not ended
 _STALE: Final = -1  # SLAClock._soon once the next deadline must be computed again
+_REPORTED: Final = operator.itemgetter(1)  # a point's reported instant
 
 
 class TargetState(enum.Enum):
@@ -209,6 +211,23 @@ class _Cycle:
             return basis.forward(self.start, x - cum)
         return None
 
+    def reach_all(self, basis: _Basis, amounts: list[int]) -> list[int | None]:
+        """`reach` of each amount (``project`` off), those in the running span in one engine call."""
+        spans = self.spans
+        if not spans or spans[-1][2] != _OPEN:
+            return [self.reach(basis, a, project=False) for a in amounts]
+        r0, f0 = spans[-1][0], spans[-1][1]
+        # The clock reads ``before`` when the running span starts: a point above it lies in
+        # that span, where `reach` inverts F from its start.
+        before = self.carried
+        for _, g0, _, g1 in spans[:-1]:
+            before += g1 - g0
+        late = [f0 + a - before for a in amounts if a > before]
+        if not late:
+            return [self.reach(basis, a, project=False) for a in amounts]
+        found = iter(basis.inverse_all(late, r0, [a - before for a in amounts if a > before]))
+        return [next(found) if a > before else self.reach(basis, a, project=False) for a in amounts]
+
     def breach_at(self, basis: _Basis, goal: int, *, project: bool) -> int | None:
         """The instant the clock starts to read more than ``goal``, or None (see `reach`).
 
@@ -227,7 +246,7 @@ class _Cycle:
 #: that its id cannot be reused while the entry exists); cleared when they grow past
 #: `_MEMO_SIZE` entries (goals set by hand are unbounded).
 _PLANS: dict[tuple[int, int], tuple[Target, list[int], bool]] = {}
-_KEYS: dict[tuple[int, str, int], tuple[Target, list[tuple[object, ...]]]] = {}
+_ROWS: dict[tuple[int, str, int, int], tuple[Target, list[int], bool, list[_Tail]]] = {}
 _KINDS: dict[int, tuple[Target, list[tuple[str, int | None, Action | None]]]] = {}
 _MEMO_SIZE: Final = 4096
 
@@ -275,14 +294,21 @@ class _Track:
             found = _memo(_PLANS, (id(self.target), goal), (self.target, amounts, min(amounts) > 0))
         return found[1], found[2]
 
-    def point_keys(self, policy: str, index: int) -> list[tuple[object, ...]]:
-        """The alert keys of cycle ``index``'s points, in `plan` order (memoised)."""
-        found = _KEYS.get((id(self.target), policy, index))
-        if found is None or found[0] is not self.target:
-            name = self.target.name
-            keys = [(policy, name, index, k, lv) for k, lv, _ in self.kinds]
-            found = _memo(_KEYS, (id(self.target), policy, index), (self.target, keys))
-        return found[1]
+    def rows(self, policy: str, index: int, goal: int) -> tuple[list[int], bool, list[_Tail]]:
+        """`plan` for ``goal``, and the points' tails ``(key, kind, target, cycle, level,
+        action)`` for cycle ``index``, in `plan` order (memoised)."""
+        target = self.target
+        memo_key = (id(target), policy, index, goal)
+        found = _ROWS.get(memo_key)
+        if found is None or found[0] is not target:
+            amounts, positive = self.plan(goal)
+            name = target.name
+            tails: list[_Tail] = [
+                ((policy, name, index, kind, level), kind, name, index, level, action)
+                for kind, level, action in self.kinds
+            ]
+            found = _memo(_ROWS, memo_key, (target, amounts, positive, tails))
+        return found[1], found[2], found[3]
 
     def again(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
         """Start the next cycle of a repeating metric, as the target's ``repeat`` says."""
@@ -722,6 +748,25 @@ _NO_POLICIES: Final = SLAPolicies(())
 # for a breach: it is reported at the last instant the clock reads the goal, and observed
 # one microsecond later, when the clock reads more.
 _Point = tuple[int, int, tuple[object, ...], str, str | None, int | None, int | None, Action | None]
+#: A point without its two instants (fixed for a target, cycle index and goal).
+_Tail = tuple[tuple[object, ...], str, str | None, int | None, int | None, Action | None]
+
+
+def _keep_points(cycle: _Cycle, amounts: list[int], tails: list[_Tail], reached: list[int | None]) -> list[_Point]:
+    """The points of a cycle from where its clock reaches each threshold (None: not yet, and
+    not while it stays as it is): those not reached in an earlier cycle nor after its stop."""
+    out: list[_Point] = []
+    carried = cycle.carried
+    stop = cycle.stop
+    start = cycle.start
+    for threshold, tail, real in zip(amounts, tails, reached, strict=True):
+        if threshold <= carried and carried:
+            continue  # reached in an earlier cycle ("cumulative" repeat)
+        if real is not None and (stop is None or real < stop):
+            # A breach is reported where the clock starts to read more than the goal.
+            report = real - 1 if tail[1] == "breach" and real != start else real
+            out.append((real, report) + tail)
+    return out
 
 
 @attrs.frozen
@@ -1200,22 +1245,24 @@ class SLAClock:
         soon = self._soon
         if soon == _STALE:
             soon = self._soon = self._refresh()
+        fired, breached = self._fired, self._breached
+        alerts: tuple[Alert, ...] = ()
         # Nothing falls due before the event unless the next deadline is at it or earlier
         # (a breach is reported one microsecond before it is observed).
-        due = self._select(at - 1, reported=True) if soon is not None and soon <= at else []
-        alerts = self._alerts(due) if due else ()  # as the state before the event says
+        if soon is not None and soon <= at:
+            due = self._select(at - 1, reported=True)
+            if due:
+                alerts = self._alerts(due)  # as the state before the event says
+                self._commit(due)  # the fired set only, which folding the event does not read
         kept = len(machine.events)
         try:
             machine.fold(event, at)
             self._soon = _STALE
-            soon = self._refresh()  # fails here, not later, if a point cannot be computed
+            self._soon = self._refresh()  # fails here, not later, if a point cannot be computed
         except BaseException:
             self._restore(kept)
+            self._fired, self._breached = fired, breached
             raise
-        if due:
-            self._commit(due)
-        else:
-            self._soon = soon
         if self._breached and type(event) in _MAY_UNDO_BREACH:
             self._rearm(at)
         return alerts
@@ -1505,47 +1552,67 @@ class SLAClock:
                 if cycle.points is None:  # computed again only for a cycle an event changed
                     cycle.points = self._cycle_points(policy, track, index, cycle)
                 out += cycle.points
-        for t in m.suspicious:
-            pause_key: tuple[object, ...] = (policy, "suspicious", t)
-            out.append((t, t, pause_key, "suspicious_pause", None, None, None, None))
+        out += self._suspicious()
         return out
 
+    def _suspicious(self) -> list[_Point]:
+        """The points of the suspicious pauses."""
+        m = self._machine
+        assert m.policy is not None  # a pause is suspicious under a policy's window
+        policy = m.policy.name
+        return [(t, t, (policy, "suspicious", t), "suspicious_pause", None, None, None, None) for t in m.suspicious]
+
     def _cycle_points(self, policy: str, track: _Track, index: int, cycle: _Cycle) -> list[_Point]:
-        """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs."""
-        target = track.target
-        goal = cycle.goal(target)
+        """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs.
+
+        `_cycle_points_reference` is the plain version (one `_Cycle.reach` per point); this
+        one takes the common case (one running span, nothing carried) in one engine call
+        and otherwise inverts the points in the running span together.
+        """
+        fixed = cycle.fixed
+        if fixed is not None:
+            goal: int | None = fixed
+        else:
+            found = track.target.goal_for(cycle.priority)  # type: ignore[arg-type]
+            goal = None if found is None else found // _US
         if goal is None or cycle.cancelled:
             return []
-        out: list[_Point] = []
+        amounts, positive, tails = track.rows(policy, index, goal)
         basis = self._machine.basis
-        carried = cycle.carried
-        stop = cycle.stop
-        amounts, positive = track.plan(goal)
         spans = cycle.spans
-        reals: list[int] | list[int | None]
-        try:
-            if positive and not carried and len(spans) == 1 and spans[0][2] == _OPEN:
-                # The common case: one running span from the start, nothing carried. Every
-                # point is then ``forward(r0, threshold)`` (`reach`), computed in one call.
-                # (Computing the due time here too was measured: it saves the desk 1.7k
-                # instructions an event and costs every other clock 2.2k.)
-                r0, f0 = spans[0][0], spans[0][1]
+        carried = cycle.carried
+        if positive and not carried and len(spans) == 1 and spans[0][2] == _OPEN:
+            # One running span, nothing carried: every point is ``forward(r0, threshold)``,
+            # after ``r0`` (thresholds are positive), so each is on the running clock and a
+            # breach is reported one microsecond before it is observed.
+            # (Computing the due time here too was measured: it saves the desk 1.7k
+            # instructions an event and costs every other clock 2.2k.)
+            r0, f0 = spans[0][0], spans[0][1]
+            try:
                 reals = basis.inverse_all([f0 + a for a in amounts], r0, amounts)
-            else:
-                reals = [cycle.reach(basis, a, project=False) for a in amounts]
+            except HorizonExceeded:
+                raise _beyond(self._machine.policy, track.target, goal) from None
+            out = [(real, real) + tail for real, tail in zip(reals, tails, strict=True)]
+            breach = reals[-1]  # the breach is the last point
+            out[-1] = (breach, breach - 1) + tails[-1]
+            return out  # type: ignore[return-value]
+        try:
+            reached = cycle.reach_all(basis, amounts)
         except HorizonExceeded:
-            raise _beyond(self._machine.policy, target, goal) from None
-        name = target.name
-        for threshold, (kind, level, action), key, real in zip(
-            amounts, track.kinds, track.point_keys(policy, index), reals, strict=True
-        ):
-            if threshold <= carried and carried:
-                continue  # reached in an earlier cycle ("cumulative" repeat)
-            if real is not None and (stop is None or real < stop):
-                # A breach is reported where the clock starts to read more than the goal.
-                report = real - 1 if kind == "breach" and real != cycle.start else real
-                out.append((real, report, key, kind, name, index, level, action))
-        return out
+            raise _beyond(self._machine.policy, track.target, goal) from None
+        return _keep_points(cycle, amounts, tails, reached)
+
+    def _cycle_points_reference(self, policy: str, track: _Track, index: int, cycle: _Cycle) -> list[_Point]:
+        """`_cycle_points` the plain way, for the tests: one `_Cycle.reach` per point."""
+        goal = cycle.goal(track.target)
+        if goal is None or cycle.cancelled:
+            return []
+        amounts, _, tails = track.rows(policy, index, goal)
+        try:
+            reached = [cycle.reach(self._machine.basis, a, project=False) for a in amounts]
+        except HorizonExceeded:
+            raise _beyond(self._machine.policy, track.target, goal) from None
+        return _keep_points(cycle, amounts, tails, reached)
 
     def _select(self, upto: int, *, reported: bool) -> list[_Point]:
         """The pending points due by ``upto``, in the order of their reported instants.
@@ -1557,9 +1624,32 @@ class SLAClock:
         soonest = self._next_real()
         if soonest is None or soonest > upto + 1:
             return []  # a point is reported at most one microsecond before it is observed
-        if reported:
-            return sorted((p for p in self._pending() if p[1] <= upto), key=lambda p: p[1])
-        return sorted((p for p in self._pending() if p[0] <= upto), key=lambda p: p[1])
+        # `_pending` in the same order, filtered, looking only at the tracks whose earliest
+        # pending point (`_Track.soon`, up to date after `_next_real`) is that early.
+        m = self._machine
+        fired = self._fired
+        which = 1 if reported else 0
+        found: list[_Point] = []
+        for track in m.tracks:
+            cycles = track.cycles
+            memo = track.soon
+            if (
+                memo is not None
+                and memo[0] is fired
+                and memo[1] == len(cycles)
+                and memo[2] is cycles[-1].points
+                and (memo[4] is None or memo[4] > upto + 1)
+            ):
+                continue
+            for index, cycle in enumerate(cycles):
+                points = cycle.points
+                if points is None:
+                    points = cycle.points = self._cycle_points(m.policy.name, track, index, cycle)  # type: ignore[union-attr]
+                found += [p for p in points if p[which] <= upto and p[2] not in fired]
+        if m.suspicious:
+            found += [p for p in self._suspicious() if p[which] <= upto and p[2] not in fired]
+        found.sort(key=_REPORTED)
+        return found
 
     def _alerts(self, due: list[_Point]) -> tuple[Alert, ...]:
         if not due:
@@ -1578,10 +1668,18 @@ class SLAClock:
         if not due:
             return
         self._soon = _STALE
-        self._fired = self._fired.union([point[2] for point in due])
+        before = self._fired
+        fired = self._fired = before.union([point[2] for point in due])
         breaches = [point[2] for point in due if point[3] == "breach"]
         if breaches:
             self._breached = self._breached.union(breaches)
+        # A track none of these points belongs to keeps its earliest pending point: its
+        # points' keys name its target, so none of them was added.
+        touched = {point[4] for point in due}
+        for track in self._machine.tracks:
+            memo = track.soon
+            if memo is not None and memo[0] is before and track.target.name not in touched:
+                track.soon = (fired, memo[1], memo[2], memo[3], memo[4])
 
 
 _KEY_FORMS: Final = {
