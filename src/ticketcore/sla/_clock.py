@@ -1657,10 +1657,15 @@ class SLAClock:
         m = self._machine
         assert m.ticket is not None  # else nothing is pending
         assert m.policy is not None
-        ticket, policy, dt = m.ticket.id, m.policy.name, m.basis.dt
+        ticket, policy, zone = m.ticket.id, m.policy.name, m.basis.zone
+        if len(due) == 1:
+            _, report, _, kind, target, cycle, level, action = due[0]
+            return (Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action),)
         return tuple(
-            Alert(ticket, kind, dt(report), policy, target, cycle, level, action)
-            for _, report, _, kind, target, cycle, level, action in due
+            [
+                Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action)
+                for _, report, _, kind, target, cycle, level, action in due
+            ]
         )
 
     def _commit(self, due: list[_Point]) -> None:
