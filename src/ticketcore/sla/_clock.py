@@ -413,6 +413,9 @@ class _Track:
         self.open = cycle
 
 
+#: The event types `_Machine.check` checks for the ticket and the order only.
+_PLAIN_EVENTS: Final = frozenset({AgentReply, CustomerMessage, StatusChanged})
+
 _REPLY_STOPS: Final = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.PERIODIC_UPDATE)
 _FROM_CREATION: Final = (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIODIC_UPDATE)
 
@@ -456,7 +459,10 @@ class _Machine:
 
     def check(self, event: object) -> int:
         """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
-        if not isinstance(event, TicketEvent):
+        # The events that need no check beyond the ticket and the order (exact types: a
+        # subclass takes the general path, `isinstance` for each kind).
+        plain = type(event) in _PLAIN_EVENTS
+        if not plain and not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
         at = to_real(event.at)  # events hold aware datetimes (their constructors check)
         if not _MIN_REAL <= at < _MAX_REAL:
@@ -467,7 +473,7 @@ class _Machine:
             if self.zoned:
                 self._calendar(event.ticket)  # a bad zone in the requester's field raises here
             return at
-        if isinstance(event, TicketCreated):
+        if not plain and isinstance(event, TicketCreated):
             raise InvalidInput(
                 "event", f"one TicketCreated per ticket ({self.ticket.id!r} exists)", event.ticket_id
             )
@@ -481,6 +487,8 @@ class _Machine:
                 f"an instant at or after the previous event ({self.events[-1].at.isoformat()})",
                 event.at,
             )
+        if plain:
+            return at
         if isinstance(event, TicketUpdated):
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
@@ -570,16 +578,20 @@ class _Machine:
         """Fold in an event that `check` accepted at real instant ``t``."""
         self.events.append(event)
         self.last = t
-        if isinstance(event, TicketCreated):
+        kind = type(event)
+        if kind is AgentReply or (kind not in _PLAIN_EVENTS and isinstance(event, AgentReply)):
+            # On an agent-created ticket the opening comment, if the host sends it as a
+            # reply at the creation instant, is not a reply to the customer (Zendesk).
+            if event.public and not (self.by_agent and not self.replied and t == self.created):  # type: ignore[attr-defined]
+                self._reply(t)
+        elif kind is StatusChanged:
+            self._status(event.status, t)  # type: ignore[attr-defined]
+        elif kind is CustomerMessage:
+            self._customer(t)
+        elif isinstance(event, TicketCreated):
             self._created(event, t)
         elif isinstance(event, CustomerMessage):
             self._customer(t)
-        elif isinstance(event, AgentReply):
-            # On an agent-created ticket the opening comment, if the host sends it as a
-            # reply at the creation instant, is not a reply to the customer (Zendesk).
-            opening = self.by_agent and not self.replied and t == self.created
-            if event.public and not opening:
-                self._reply(t)
         elif isinstance(event, StatusChanged):
             self._status(event.status, t)
         elif isinstance(event, TicketUpdated):
