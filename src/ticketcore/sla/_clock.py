@@ -1600,8 +1600,13 @@ class SLAClock:
             # (Computing the due time here too was measured: it saves the desk 1.7k
             # instructions an event and costs every other clock 2.2k.)
             r0, f0 = spans[0][0], spans[0][1]
+            calendar = basis.calendar
             try:
-                reals = basis.inverse_all([f0 + a for a in amounts], r0, amounts)
+                if calendar is None:
+                    reals = [r0 + a for a in amounts]
+                else:  # `_Basis.inverse_all` without its frame
+                    engine = calendar._engine
+                    reals = engine.inverse_all([f0 + a for a in amounts], r0, r0 + engine.horizon)
             except HorizonExceeded:
                 raise _beyond(self._machine.policy, track.target, goal) from None
             out = [(real, real) + tail for real, tail in zip(reals, tails, strict=True)]
