@@ -131,7 +131,7 @@ def test_incremental_points_equal_points_from_scratch(
         # point is that early, they are the plain filter of every pending point.
         upto = (event.at - _EPOCH) // US + data.draw(st.integers(-1, 3 * 24 * 3600 * 10**6))
         for reported in (False, True):
-            plain = sorted((p for p in pending if p[1 if reported else 0] <= upto), key=lambda p: p[1])
+            plain = sorted((p for p in pending if (p[1] if reported else p[0]) <= upto), key=lambda p: p[1])
             assert clock._select(upto, reported=reported) == plain
         # And the cycles' points from scratch within the same clock.
         kept = clock._all_points()

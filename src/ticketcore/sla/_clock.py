@@ -31,7 +31,7 @@ import itertools
 import operator
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -283,7 +283,9 @@ class _Track:
         # An SLAClock's memo of the track's earliest pending point (see `SLAClock._refresh`):
         # (fired set, number of cycles, the last cycle's points list, the earliest pending
         # point of the earlier cycles, of all cycles), each a real instant or None.
-        self.soon: tuple[frozenset[tuple[object, ...]], int, list[_Point], int | None, int | None] | None = None
+        self.soon: tuple[frozenset[tuple[object, ...]], int, list[_Point], int | None, int | None] | None = (
+            None
+        )
 
     def plan(self, goal: int) -> tuple[list[int], bool]:
         """The thresholds of the points for ``goal`` and whether all are above zero (memoised)."""
@@ -295,8 +297,10 @@ class _Track:
         return found[1], found[2]
 
     def rows(self, policy: str, index: int, goal: int) -> tuple[list[int], bool, list[_Tail]]:
-        """`plan` for ``goal``, and the points' tails ``(key, kind, target, cycle, level,
-        action)`` for cycle ``index``, in `plan` order (memoised)."""
+        """`plan` for ``goal``, and cycle ``index``'s points' tails, in `plan` order (memoised).
+
+        A tail is a point without its instants: ``(key, kind, target, cycle, level, action)``.
+        """
         target = self.target
         memo_key = (id(target), policy, index, goal)
         found = _ROWS.get(memo_key)
@@ -464,6 +468,8 @@ class _Machine:
         plain = type(event) in _PLAIN_EVENTS
         if not plain and not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
+        if TYPE_CHECKING:
+            assert isinstance(event, TicketEvent)  # the plain types are ticket events
         at = to_real(event.at)  # events hold aware datetimes (their constructors check)
         if not _MIN_REAL <= at < _MAX_REAL:
             check_in_range(event.at, "at")  # raises, naming the field
@@ -764,9 +770,14 @@ _Point = tuple[int, int, tuple[object, ...], str, str | None, int | None, int | 
 _Tail = tuple[tuple[object, ...], str, str | None, int | None, int | None, Action | None]
 
 
-def _keep_points(cycle: _Cycle, amounts: list[int], tails: list[_Tail], reached: list[int | None]) -> list[_Point]:
-    """The points of a cycle from where its clock reaches each threshold (None: not yet, and
-    not while it stays as it is): those not reached in an earlier cycle nor after its stop."""
+def _keep_points(
+    cycle: _Cycle, amounts: list[int], tails: list[_Tail], reached: list[int | None]
+) -> list[_Point]:
+    """The points of a cycle, from where its clock reaches each threshold.
+
+    ``reached`` is None for a threshold not reached while the cycle stays as it is. The
+    points kept are those not reached in an earlier cycle nor after the cycle's stop.
+    """
     out: list[_Point] = []
     carried = cycle.carried
     stop = cycle.stop
@@ -777,7 +788,7 @@ def _keep_points(cycle: _Cycle, amounts: list[int], tails: list[_Tail], reached:
         if real is not None and (stop is None or real < stop):
             # A breach is reported where the clock starts to read more than the goal.
             report = real - 1 if tail[1] == "breach" and real != start else real
-            out.append((real, report) + tail)
+            out.append((real, report) + tail)  # noqa: RUF005 - concatenation is the faster
     return out
 
 
@@ -1572,7 +1583,10 @@ class SLAClock:
         m = self._machine
         assert m.policy is not None  # a pause is suspicious under a policy's window
         policy = m.policy.name
-        return [(t, t, (policy, "suspicious", t), "suspicious_pause", None, None, None, None) for t in m.suspicious]
+        return [
+            (t, t, (policy, "suspicious", t), "suspicious_pause", None, None, None, None)
+            for t in m.suspicious
+        ]
 
     def _cycle_points(self, policy: str, track: _Track, index: int, cycle: _Cycle) -> list[_Point]:
         """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs.
@@ -1609,10 +1623,10 @@ class SLAClock:
                     reals = engine.inverse_all([f0 + a for a in amounts], r0, r0 + engine.horizon)
             except HorizonExceeded:
                 raise _beyond(self._machine.policy, track.target, goal) from None
-            out = [(real, real) + tail for real, tail in zip(reals, tails, strict=True)]
+            out = [(real, real) + tail for real, tail in zip(reals, tails, strict=True)]  # noqa: RUF005
             breach = reals[-1]  # the breach is the last point
             out[-1] = (breach, breach - 1) + tails[-1]
-            return out  # type: ignore[return-value]
+            return out
         try:
             reached = cycle.reach_all(basis, amounts)
         except HorizonExceeded:
@@ -1645,7 +1659,6 @@ class SLAClock:
         # pending point (`_Track.soon`, up to date after `_next_real`) is that early.
         m = self._machine
         fired = self._fired
-        which = 1 if reported else 0
         found: list[_Point] = []
         for track in m.tracks:
             cycles = track.cycles
@@ -1662,9 +1675,9 @@ class SLAClock:
                 points = cycle.points
                 if points is None:
                     points = cycle.points = self._cycle_points(m.policy.name, track, index, cycle)  # type: ignore[union-attr]
-                found += [p for p in points if p[which] <= upto and p[2] not in fired]
+                found += _due_in(points, upto, fired, reported=reported)
         if m.suspicious:
-            found += [p for p in self._suspicious() if p[which] <= upto and p[2] not in fired]
+            found += _due_in(self._suspicious(), upto, fired, reported=reported)
         found.sort(key=_REPORTED)
         return found
 
@@ -1702,6 +1715,15 @@ class SLAClock:
             memo = track.soon
             if memo is not None and memo[0] is before and track.target.name not in touched:
                 track.soon = (fired, memo[1], memo[2], memo[3], memo[4])
+
+
+def _due_in(
+    points: list[_Point], upto: int, fired: frozenset[tuple[object, ...]], *, reported: bool
+) -> list[_Point]:
+    """The points not fired, reported (or observed) by ``upto``."""
+    if reported:
+        return [p for p in points if p[1] <= upto and p[2] not in fired]
+    return [p for p in points if p[0] <= upto and p[2] not in fired]
 
 
 _KEY_FORMS: Final = {
