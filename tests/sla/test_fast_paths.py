@@ -101,21 +101,47 @@ def test_one_frame_calendar_path_equals_the_general_path(cal: BusinessCalendar, 
 
 
 @settings(max_examples=150, deadline=None)
-@given(history=histories())
-def test_incremental_points_equal_points_from_scratch(history: tuple[list[TicketEvent], datetime]) -> None:
-    """Law: after every event, the clock's points equal those computed afresh for its state."""
+@given(history=histories(), data=st.data())
+def test_incremental_points_equal_points_from_scratch(
+    history: tuple[list[TicketEvent], datetime], data: st.DataObject
+) -> None:
+    """Law: after every event (and every firing), the clock's points and next deadline, kept
+    incrementally, equal those of a clock that folds the same history afresh."""
     events, _ = history
     clock = SLAClock(POLICIES)
-    for event in events:
+    for i, event in enumerate(events):
         clock.handle(event)
+        if i + 1 < len(events) and data.draw(st.booleans()):
+            # Fire what fell due before the next event: the fired set changes.
+            gap = events[i + 1].at - event.at
+            clock.advance(event.at + gap * data.draw(st.floats(0, 1)))
+        incremental = clock._next_real()
+        deadline = clock.next_deadline()
+        # The reference: a new clock folds the stored history (no memo survives), and its
+        # next deadline is the plain minimum over every pending point.
+        fresh = SLAClock.from_dict(POLICIES, clock.to_dict())
+        assert clock._all_points() == fresh._all_points()
+        assert clock._pending() == fresh._pending()
+        pending = fresh._pending()
+        assert incremental == (min(p[0] for p in pending) if pending else None)
+        again = fresh.next_deadline()
+        assert deadline == again
+        assert (deadline is None) or (deadline.tzinfo, deadline.fold) == (again.tzinfo, again.fold)  # type: ignore[union-attr]
+        # The points due by an instant: looked for only in the tracks whose earliest pending
+        # point is that early, they are the plain filter of every pending point.
+        upto = (event.at - _EPOCH) // US + data.draw(st.integers(-1, 3 * 24 * 3600 * 10**6))
+        for reported in (False, True):
+            plain = sorted((p for p in pending if (p[1] if reported else p[0]) <= upto), key=lambda p: p[1])
+            assert clock._select(upto, reported=reported) == plain
+        # And the cycles' points from scratch within the same clock.
         kept = clock._all_points()
         for track in clock._machine.tracks:
+            track.soon = None
             for cycle in track.cycles:
-                cycle.points = None  # drop every memo: compute each cycle's points from scratch
-        clock._points = clock._open = clock._next = None
+                cycle.points = None
+        clock._soon = -1
         assert kept == clock._all_points()
-        clock._points = clock._open = None
-        assert clock._next_real() == (min(p[0] for p in clock._pending()) if clock._pending() else None)
+        assert clock._next_real() == incremental
 
 
 def _summary_from_result(clock: SLAClock, now: datetime) -> SLASummary:

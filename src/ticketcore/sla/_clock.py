@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -68,6 +69,8 @@ __all__ = [
 _US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC
 _OPEN: Final = -1  # the end of a span that has not ended
+_STALE: Final = -1  # SLAClock._soon once the next deadline must be computed again
+_REPORTED: Final = operator.itemgetter(1)  # a point's reported instant
 
 
 class TargetState(enum.Enum):
@@ -208,6 +211,23 @@ class _Cycle:
             return basis.forward(self.start, x - cum)
         return None
 
+    def reach_all(self, basis: _Basis, amounts: list[int]) -> list[int | None]:
+        """`reach` of each amount (``project`` off), those in the running span in one engine call."""
+        spans = self.spans
+        if not spans or spans[-1][2] != _OPEN:
+            return [self.reach(basis, a, project=False) for a in amounts]
+        r0, f0 = spans[-1][0], spans[-1][1]
+        # The clock reads ``before`` when the running span starts: a point above it lies in
+        # that span, where `reach` inverts F from its start.
+        before = self.carried
+        for _, g0, _, g1 in spans[:-1]:
+            before += g1 - g0
+        late = [f0 + a - before for a in amounts if a > before]
+        if not late:
+            return [self.reach(basis, a, project=False) for a in amounts]
+        found = iter(basis.inverse_all(late, r0, [a - before for a in amounts if a > before]))
+        return [next(found) if a > before else self.reach(basis, a, project=False) for a in amounts]
+
     def breach_at(self, basis: _Basis, goal: int, *, project: bool) -> int | None:
         """The instant the clock starts to read more than ``goal``, or None (see `reach`).
 
@@ -226,7 +246,7 @@ class _Cycle:
 #: that its id cannot be reused while the entry exists); cleared when they grow past
 #: `_MEMO_SIZE` entries (goals set by hand are unbounded).
 _PLANS: dict[tuple[int, int], tuple[Target, list[int], bool]] = {}
-_KEYS: dict[tuple[int, str, int], tuple[Target, list[tuple[object, ...]]]] = {}
+_ROWS: dict[tuple[int, str, int, int], tuple[Target, list[int], bool, list[_Tail]]] = {}
 _KINDS: dict[int, tuple[Target, list[tuple[str, int | None, Action | None]]]] = {}
 _MEMO_SIZE: Final = 4096
 
@@ -250,7 +270,7 @@ def _kinds(target: Target) -> list[tuple[str, int | None, Action | None]]:
 
 
 class _Track:
-    __slots__ = ("cycles", "kinds", "metric", "open", "pauses", "target")
+    __slots__ = ("cycles", "kinds", "metric", "open", "pauses", "soon", "target")
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -260,6 +280,12 @@ class _Track:
         self.open: _Cycle | None = None
         # The points' ``(kind, level, action)``: ladder levels in order, then the breach.
         self.kinds = _kinds(target)
+        # An SLAClock's memo of the track's earliest pending point (see `SLAClock._refresh`):
+        # (fired set, number of cycles, the last cycle's points list, the earliest pending
+        # point of the earlier cycles, of all cycles), each a real instant or None.
+        self.soon: tuple[frozenset[tuple[object, ...]], int, list[_Point], int | None, int | None] | None = (
+            None
+        )
 
     def plan(self, goal: int) -> tuple[list[int], bool]:
         """The thresholds of the points for ``goal`` and whether all are above zero (memoised)."""
@@ -270,14 +296,23 @@ class _Track:
             found = _memo(_PLANS, (id(self.target), goal), (self.target, amounts, min(amounts) > 0))
         return found[1], found[2]
 
-    def point_keys(self, policy: str, index: int) -> list[tuple[object, ...]]:
-        """The alert keys of cycle ``index``'s points, in `plan` order (memoised)."""
-        found = _KEYS.get((id(self.target), policy, index))
-        if found is None or found[0] is not self.target:
-            name = self.target.name
-            keys = [(policy, name, index, k, lv) for k, lv, _ in self.kinds]
-            found = _memo(_KEYS, (id(self.target), policy, index), (self.target, keys))
-        return found[1]
+    def rows(self, policy: str, index: int, goal: int) -> tuple[list[int], bool, list[_Tail]]:
+        """`plan` for ``goal``, and cycle ``index``'s points' tails, in `plan` order (memoised).
+
+        A tail is a point without its instants: ``(key, kind, target, cycle, level, action)``.
+        """
+        target = self.target
+        memo_key = (id(target), policy, index, goal)
+        found = _ROWS.get(memo_key)
+        if found is None or found[0] is not target:
+            amounts, positive = self.plan(goal)
+            name = target.name
+            tails: list[_Tail] = [
+                ((policy, name, index, kind, level), kind, name, index, level, action)
+                for kind, level, action in self.kinds
+            ]
+            found = _memo(_ROWS, memo_key, (target, amounts, positive, tails))
+        return found[1], found[2], found[3]
 
     def again(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
         """Start the next cycle of a repeating metric, as the target's ``repeat`` says."""
@@ -382,6 +417,9 @@ class _Track:
         self.open = cycle
 
 
+#: The event types `_Machine.check` checks for the ticket and the order only.
+_PLAIN_EVENTS: Final = frozenset({AgentReply, CustomerMessage, StatusChanged})
+
 _REPLY_STOPS: Final = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.PERIODIC_UPDATE)
 _FROM_CREATION: Final = (Metric.FIRST_RESPONSE, Metric.RESOLUTION, Metric.PERIODIC_UPDATE)
 
@@ -425,8 +463,13 @@ class _Machine:
 
     def check(self, event: object) -> int:
         """Validate ``event`` against the state; returns its real instant. Changes nothing observable."""
-        if not isinstance(event, TicketEvent):
+        # The events that need no check beyond the ticket and the order (exact types: a
+        # subclass takes the general path, `isinstance` for each kind).
+        plain = type(event) in _PLAIN_EVENTS
+        if not plain and not isinstance(event, TicketEvent):
             raise InvalidInput("event", "a ticketcore.events ticket event", event)
+        if TYPE_CHECKING:
+            assert isinstance(event, TicketEvent)  # the plain types are ticket events
         at = to_real(event.at)  # events hold aware datetimes (their constructors check)
         if not _MIN_REAL <= at < _MAX_REAL:
             check_in_range(event.at, "at")  # raises, naming the field
@@ -436,7 +479,7 @@ class _Machine:
             if self.zoned:
                 self._calendar(event.ticket)  # a bad zone in the requester's field raises here
             return at
-        if isinstance(event, TicketCreated):
+        if not plain and isinstance(event, TicketCreated):
             raise InvalidInput(
                 "event", f"one TicketCreated per ticket ({self.ticket.id!r} exists)", event.ticket_id
             )
@@ -450,6 +493,8 @@ class _Machine:
                 f"an instant at or after the previous event ({self.events[-1].at.isoformat()})",
                 event.at,
             )
+        if plain:
+            return at
         if isinstance(event, TicketUpdated):
             # Validates the changes (raises on bad values); the result is reused by handle().
             self.checked = (event, event.apply(self.ticket, status=self.status))
@@ -539,16 +584,20 @@ class _Machine:
         """Fold in an event that `check` accepted at real instant ``t``."""
         self.events.append(event)
         self.last = t
-        if isinstance(event, TicketCreated):
+        kind = type(event)
+        if kind is AgentReply or (kind not in _PLAIN_EVENTS and isinstance(event, AgentReply)):
+            # On an agent-created ticket the opening comment, if the host sends it as a
+            # reply at the creation instant, is not a reply to the customer (Zendesk).
+            if event.public and not (self.by_agent and not self.replied and t == self.created):  # type: ignore[attr-defined]
+                self._reply(t)
+        elif kind is StatusChanged:
+            self._status(event.status, t)  # type: ignore[attr-defined]
+        elif kind is CustomerMessage:
+            self._customer(t)
+        elif isinstance(event, TicketCreated):
             self._created(event, t)
         elif isinstance(event, CustomerMessage):
             self._customer(t)
-        elif isinstance(event, AgentReply):
-            # On an agent-created ticket the opening comment, if the host sends it as a
-            # reply at the creation instant, is not a reply to the customer (Zendesk).
-            opening = self.by_agent and not self.replied and t == self.created
-            if event.public and not opening:
-                self._reply(t)
         elif isinstance(event, StatusChanged):
             self._status(event.status, t)
         elif isinstance(event, TicketUpdated):
@@ -717,6 +766,30 @@ _NO_POLICIES: Final = SLAPolicies(())
 # for a breach: it is reported at the last instant the clock reads the goal, and observed
 # one microsecond later, when the clock reads more.
 _Point = tuple[int, int, tuple[object, ...], str, str | None, int | None, int | None, Action | None]
+#: A point without its two instants (fixed for a target, cycle index and goal).
+_Tail = tuple[tuple[object, ...], str, str | None, int | None, int | None, Action | None]
+
+
+def _keep_points(
+    cycle: _Cycle, amounts: list[int], tails: list[_Tail], reached: list[int | None]
+) -> list[_Point]:
+    """The points of a cycle, from where its clock reaches each threshold.
+
+    ``reached`` is None for a threshold not reached while the cycle stays as it is. The
+    points kept are those not reached in an earlier cycle nor after the cycle's stop.
+    """
+    out: list[_Point] = []
+    carried = cycle.carried
+    stop = cycle.stop
+    start = cycle.start
+    for threshold, tail, real in zip(amounts, tails, reached, strict=True):
+        if threshold <= carried and carried:
+            continue  # reached in an earlier cycle ("cumulative" repeat)
+        if real is not None and (stop is None or real < stop):
+            # A breach is reported where the clock starts to read more than the goal.
+            report = real - 1 if tail[1] == "breach" and real != start else real
+            out.append((real, report) + tail)  # noqa: RUF005 - concatenation is the faster
+    return out
 
 
 @attrs.frozen
@@ -1169,12 +1242,11 @@ class SLAClock:
         self._fired: frozenset[tuple[object, ...]] = frozenset()
         # The breach keys in _fired: an event that undoes a breach removes its key from both.
         self._breached: frozenset[tuple[object, ...]] = frozenset()
-        # Every point of the current state, fired or not; None once an event changed the state.
-        self._points: list[_Point] | None = None
-        # The points not fired yet; None once an event or a firing changed them.
-        self._open: list[_Point] | None = None
-        # (the _open list it was computed from, next deadline as an instant, as a datetime).
-        self._next: tuple[list[_Point], int | None, datetime | None] | None = None
+        # The next deadline as a real instant (None: nothing pending), or _STALE once an
+        # event or a firing may have moved it (`_next_real` computes it again).
+        self._soon: int | None = _STALE
+        # The last next deadline handed out: (real instant, datetime), reused while it holds.
+        self._next: tuple[int, datetime] | None = None
 
     def handle(self, event: TicketEvent) -> tuple[Alert, ...]:
         """Feed one event; returns the alerts that fell due strictly before it.
@@ -1193,17 +1265,27 @@ class SLAClock:
         """
         machine = self._machine
         at = machine.check(event)
-        due = self._select(at - 1, reported=True) if machine.ticket is not None else []
-        alerts = self._alerts(due)
+        soon = self._soon
+        if soon == _STALE:
+            soon = self._soon = self._refresh()
+        fired, breached = self._fired, self._breached
+        alerts: tuple[Alert, ...] = ()
+        # Nothing falls due before the event unless the next deadline is at it or earlier
+        # (a breach is reported one microsecond before it is observed).
+        if soon is not None and soon <= at:
+            due = self._select(at - 1, reported=True)
+            if due:
+                alerts = self._alerts(due)  # as the state before the event says
+                self._commit(due)  # the fired set only, which folding the event does not read
         kept = len(machine.events)
         try:
             machine.fold(event, at)
-            self._points = self._open = None
-            self._points = self._all_points()  # fails here, not later, if a point cannot be computed
+            self._soon = _STALE
+            self._soon = self._refresh()  # fails here, not later, if a point cannot be computed
         except BaseException:
             self._restore(kept)
+            self._fired, self._breached = fired, breached
             raise
-        self._commit(due)
         if self._breached and type(event) in _MAY_UNDO_BREACH:
             self._rearm(at)
         return alerts
@@ -1214,7 +1296,7 @@ class SLAClock:
         for event in self._machine.events[:kept]:
             machine.handle(event)
         self._machine = machine
-        self._points = self._open = None
+        self._soon = _STALE
 
     def _rearm(self, at: int) -> None:
         """End the breach episodes that the event at ``at`` undid (the goal moved past the clock)."""
@@ -1238,7 +1320,7 @@ class SLAClock:
         if undone:
             self._breached -= undone
             self._fired -= undone
-            self._open = None
+            self._soon = _STALE
 
     @property
     def ticket(self) -> Ticket | None:
@@ -1247,34 +1329,81 @@ class SLAClock:
 
     def next_deadline(self) -> datetime | None:
         """When the next alert falls due (possibly already past), or None if none is pending."""
-        pending = self._pending()
-        found = self._next
-        if found is None or found[0] is not pending:
-            found = self._next = self._soonest(pending)
-        return found[2]
+        real = self._soon
+        if real == _STALE:
+            real = self._soon = self._refresh()
+        if real is None:
+            return None
+        before = self._next
+        zone = self._machine.basis.zone
+        if before is not None and before[0] == real and before[1].tzinfo is zone:
+            return before[1]  # the same instant in the same zone: reuse its datetime
+        found = from_real(real, zone)
+        self._next = (real, found)
+        return found
 
     def _next_real(self) -> int | None:
         """`next_deadline` in microseconds since 0001-01-01 UTC (the simulator schedules on it)."""
-        pending = self._pending()
-        found = self._next
-        if found is None or found[0] is not pending:
-            found = self._next = self._soonest(pending)
-        return found[1]
+        real = self._soon
+        if real == _STALE:
+            real = self._soon = self._refresh()
+        return real
 
-    def _soonest(self, pending: list[_Point]) -> tuple[list[_Point], int | None, datetime | None]:
-        """The next deadline of a list of pending points, as an instant and as a datetime.
+    def _refresh(self) -> int | None:
+        """Compute the points of every cycle that changed; returns the earliest pending one's instant.
 
-        Kept with the list it was computed from: the list is replaced (never changed) when
-        an event or a firing changes the pending points, which makes the pair stale.
+        Each track keeps its earliest pending point (`_Track.soon`) with what it was computed
+        from: the fired set (replaced, never changed, when alerts fire), the number of
+        cycles and the last cycle's points list (replaced or dropped by every change to
+        that cycle; only the last cycle of a track ever changes, since a new cycle starts
+        only after the one before stopped). A track whose memo still matches costs three
+        comparisons; one whose last cycle changed looks at that cycle's points only.
         """
-        if not pending:
-            return pending, None, None
-        real = min(point[0] for point in pending)
-        before = self._next
-        zone = self._machine.basis.zone
-        if before is not None and before[1] == real and before[2] is not None and before[2].tzinfo is zone:
-            return pending, real, before[2]  # the same instant in the same zone: reuse its datetime
-        return pending, real, self._machine.basis.dt(real)
+        m = self._machine
+        policy = m.policy
+        if policy is None:  # no ticket yet, or no policy covers it
+            return None
+        name = policy.name
+        fired = self._fired
+        best: int | None = None
+        for track in m.tracks:
+            cycles = track.cycles
+            if not cycles:
+                continue
+            n = len(cycles)
+            last = cycles[-1]
+            points = last.points
+            memo = track.soon
+            if memo is not None and memo[0] is fired and memo[1] == n:
+                if memo[2] is points:
+                    low = memo[4]
+                    if low is not None and (best is None or low < best):
+                        best = low
+                    continue
+                prefix = memo[3]
+            else:
+                prefix = None
+                for index in range(n - 1):
+                    cycle = cycles[index]
+                    done = cycle.points
+                    if done is None:
+                        done = cycle.points = self._cycle_points(name, track, index, cycle)
+                    for p in done:
+                        if (prefix is None or p[0] < prefix) and p[2] not in fired:
+                            prefix = p[0]
+            if points is None:
+                points = last.points = self._cycle_points(name, track, n - 1, last)
+            low = prefix
+            for p in points:
+                if (low is None or p[0] < low) and p[2] not in fired:
+                    low = p[0]
+            track.soon = (fired, n, points, prefix, low)
+            if low is not None and (best is None or low < best):
+                best = low
+        for t in m.suspicious:
+            if (best is None or t < best) and (name, "suspicious", t) not in fired:
+                best = t
+        return best
 
     def advance(self, now: datetime) -> tuple[Alert, ...]:
         """The alerts that fell due at or before ``now`` and were not reported yet, in order."""
@@ -1282,6 +1411,8 @@ class SLAClock:
         if self._machine.ticket is None:
             return ()
         due = self._select(real, reported=False)
+        if not due:
+            return ()
         alerts = self._alerts(due)
         self._commit(due)
         return alerts
@@ -1337,7 +1468,7 @@ class SLAClock:
             self._restore(checkpoint.events)
         self._fired = checkpoint.fired
         self._breached = checkpoint.breached
-        self._points = self._open = None
+        self._soon = _STALE
 
     def due_times(self) -> dict[str, datetime | None]:
         """Each target's due time now: when its latest cycle's goal is used up.
@@ -1419,20 +1550,18 @@ class SLAClock:
                 ):
                     raise InvalidInput(f"{path}.{name}[{i}]", _KEY_FORMS[name], key)
             setattr(clock, f"_{name}", frozenset(tuple(k) for k in keys))
+        clock._soon = _STALE
         return clock
 
     def _pending(self) -> list[_Point]:
         """The points not reported yet, whether or not they fell due.
 
         Plain tuples: an `Alert` (and its datetime) is built only once a point falls due.
-        The points of a state are computed once, when first asked for after an event.
+        Each cycle's points are computed once while it stays as it is; this list is made
+        only when some point falls due (`_select`), the next deadline being kept apart.
         """
-        if self._open is None:
-            if self._points is None:
-                self._points = self._all_points()
-            fired = self._fired
-            self._open = [p for p in self._points if p[2] not in fired]
-        return self._open
+        fired = self._fired
+        return [p for p in self._all_points() if p[2] not in fired]
 
     def _all_points(self) -> list[_Point]:
         """Every point of the current state, reported or not."""
@@ -1446,47 +1575,75 @@ class SLAClock:
                 if cycle.points is None:  # computed again only for a cycle an event changed
                     cycle.points = self._cycle_points(policy, track, index, cycle)
                 out += cycle.points
-        for t in m.suspicious:
-            pause_key: tuple[object, ...] = (policy, "suspicious", t)
-            out.append((t, t, pause_key, "suspicious_pause", None, None, None, None))
+        out += self._suspicious()
         return out
 
+    def _suspicious(self) -> list[_Point]:
+        """The points of the suspicious pauses."""
+        m = self._machine
+        assert m.policy is not None  # a pause is suspicious under a policy's window
+        policy = m.policy.name
+        return [
+            (t, t, (policy, "suspicious", t), "suspicious_pause", None, None, None, None)
+            for t in m.suspicious
+        ]
+
     def _cycle_points(self, policy: str, track: _Track, index: int, cycle: _Cycle) -> list[_Point]:
-        """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs."""
-        target = track.target
-        goal = cycle.goal(target)
+        """The ladder levels and breach of one cycle that its clock reaches (or will) while it runs.
+
+        `_cycle_points_reference` is the plain version (one `_Cycle.reach` per point); this
+        one takes the common case (one running span, nothing carried) in one engine call
+        and otherwise inverts the points in the running span together.
+        """
+        fixed = cycle.fixed
+        if fixed is not None:
+            goal: int | None = fixed
+        else:
+            found = track.target.goal_for(cycle.priority)  # type: ignore[arg-type]
+            goal = None if found is None else found // _US
         if goal is None or cycle.cancelled:
             return []
-        out: list[_Point] = []
+        amounts, positive, tails = track.rows(policy, index, goal)
         basis = self._machine.basis
-        carried = cycle.carried
-        stop = cycle.stop
-        amounts, positive = track.plan(goal)
         spans = cycle.spans
-        reals: list[int] | list[int | None]
+        carried = cycle.carried
+        if positive and not carried and len(spans) == 1 and spans[0][2] == _OPEN:
+            # One running span, nothing carried: every point is ``forward(r0, threshold)``,
+            # after ``r0`` (thresholds are positive), so each is on the running clock and a
+            # breach is reported one microsecond before it is observed.
+            # (Computing the due time here too was measured: it saves the desk 1.7k
+            # instructions an event and costs every other clock 2.2k.)
+            r0, f0 = spans[0][0], spans[0][1]
+            calendar = basis.calendar
+            try:
+                if calendar is None:
+                    reals = [r0 + a for a in amounts]
+                else:  # `_Basis.inverse_all` without its frame
+                    engine = calendar._engine
+                    reals = engine.inverse_all([f0 + a for a in amounts], r0, r0 + engine.horizon)
+            except HorizonExceeded:
+                raise _beyond(self._machine.policy, track.target, goal) from None
+            out = [(real, real) + tail for real, tail in zip(reals, tails, strict=True)]  # noqa: RUF005
+            breach = reals[-1]  # the breach is the last point
+            out[-1] = (breach, breach - 1) + tails[-1]
+            return out
         try:
-            if positive and not carried and len(spans) == 1 and spans[0][2] == _OPEN:
-                # The common case: one running span from the start, nothing carried. Every
-                # point is then ``forward(r0, threshold)`` (`reach`), computed in one call.
-                # (Computing the due time here too was measured: it saves the desk 1.7k
-                # instructions an event and costs every other clock 2.2k.)
-                r0, f0 = spans[0][0], spans[0][1]
-                reals = basis.inverse_all([f0 + a for a in amounts], r0, amounts)
-            else:
-                reals = [cycle.reach(basis, a, project=False) for a in amounts]
+            reached = cycle.reach_all(basis, amounts)
         except HorizonExceeded:
-            raise _beyond(self._machine.policy, target, goal) from None
-        name = target.name
-        for threshold, (kind, level, action), key, real in zip(
-            amounts, track.kinds, track.point_keys(policy, index), reals, strict=True
-        ):
-            if threshold <= carried and carried:
-                continue  # reached in an earlier cycle ("cumulative" repeat)
-            if real is not None and (stop is None or real < stop):
-                # A breach is reported where the clock starts to read more than the goal.
-                report = real - 1 if kind == "breach" and real != cycle.start else real
-                out.append((real, report, key, kind, name, index, level, action))
-        return out
+            raise _beyond(self._machine.policy, track.target, goal) from None
+        return _keep_points(cycle, amounts, tails, reached)
+
+    def _cycle_points_reference(self, policy: str, track: _Track, index: int, cycle: _Cycle) -> list[_Point]:
+        """`_cycle_points` the plain way, for the tests: one `_Cycle.reach` per point."""
+        goal = cycle.goal(track.target)
+        if goal is None or cycle.cancelled:
+            return []
+        amounts, _, tails = track.rows(policy, index, goal)
+        try:
+            reached = [cycle.reach(self._machine.basis, a, project=False) for a in amounts]
+        except HorizonExceeded:
+            raise _beyond(self._machine.policy, track.target, goal) from None
+        return _keep_points(cycle, amounts, tails, reached)
 
     def _select(self, upto: int, *, reported: bool) -> list[_Point]:
         """The pending points due by ``upto``, in the order of their reported instants.
@@ -1498,9 +1655,31 @@ class SLAClock:
         soonest = self._next_real()
         if soonest is None or soonest > upto + 1:
             return []  # a point is reported at most one microsecond before it is observed
-        if reported:
-            return sorted((p for p in self._pending() if p[1] <= upto), key=lambda p: p[1])
-        return sorted((p for p in self._pending() if p[0] <= upto), key=lambda p: p[1])
+        # `_pending` in the same order, filtered, looking only at the tracks whose earliest
+        # pending point (`_Track.soon`, up to date after `_next_real`) is that early.
+        m = self._machine
+        fired = self._fired
+        found: list[_Point] = []
+        for track in m.tracks:
+            cycles = track.cycles
+            memo = track.soon
+            if (
+                memo is not None
+                and memo[0] is fired
+                and memo[1] == len(cycles)
+                and memo[2] is cycles[-1].points
+                and (memo[4] is None or memo[4] > upto + 1)
+            ):
+                continue
+            for index, cycle in enumerate(cycles):
+                points = cycle.points
+                if points is None:
+                    points = cycle.points = self._cycle_points(m.policy.name, track, index, cycle)  # type: ignore[union-attr]
+                found += _due_in(points, upto, fired, reported=reported)
+        if m.suspicious:
+            found += _due_in(self._suspicious(), upto, fired, reported=reported)
+        found.sort(key=_REPORTED)
+        return found
 
     def _alerts(self, due: list[_Point]) -> tuple[Alert, ...]:
         if not due:
@@ -1508,21 +1687,43 @@ class SLAClock:
         m = self._machine
         assert m.ticket is not None  # else nothing is pending
         assert m.policy is not None
-        ticket, policy, dt = m.ticket.id, m.policy.name, m.basis.dt
+        ticket, policy, zone = m.ticket.id, m.policy.name, m.basis.zone
+        if len(due) == 1:
+            _, report, _, kind, target, cycle, level, action = due[0]
+            return (Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action),)
         return tuple(
-            Alert(ticket, kind, dt(report), policy, target, cycle, level, action)
-            for _, report, _, kind, target, cycle, level, action in due
+            [
+                Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action)
+                for _, report, _, kind, target, cycle, level, action in due
+            ]
         )
 
     def _commit(self, due: list[_Point]) -> None:
         """Record the points as reported."""
         if not due:
             return
-        self._open = None
-        self._fired = self._fired.union([point[2] for point in due])
+        self._soon = _STALE
+        before = self._fired
+        fired = self._fired = before.union([point[2] for point in due])
         breaches = [point[2] for point in due if point[3] == "breach"]
         if breaches:
             self._breached = self._breached.union(breaches)
+        # A track none of these points belongs to keeps its earliest pending point: its
+        # points' keys name its target, so none of them was added.
+        touched = {point[4] for point in due}
+        for track in self._machine.tracks:
+            memo = track.soon
+            if memo is not None and memo[0] is before and track.target.name not in touched:
+                track.soon = (fired, memo[1], memo[2], memo[3], memo[4])
+
+
+def _due_in(
+    points: list[_Point], upto: int, fired: frozenset[tuple[object, ...]], *, reported: bool
+) -> list[_Point]:
+    """The points not fired, reported (or observed) by ``upto``."""
+    if reported:
+        return [p for p in points if p[1] <= upto and p[2] not in fired]
+    return [p for p in points if p[0] <= upto and p[2] not in fired]
 
     def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
         """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).

@@ -523,10 +523,37 @@ class Engine:
         return self._invert(c, base, value, limit)
 
     def inverse_all(self, values: Iterable[int], start: int, limit: int) -> list[int]:
-        """`inverse` of several values above ``F(start)``, locating ``start`` once."""
-        c, base = self._locate(start)
-        invert = self._invert
-        return [invert(c, base, value, limit) for value in values]
+        """`inverse` of several values above ``F(start)``, locating ``start`` once.
+
+        `_invert` inlined for a value in ``start``'s year and outside its exceptional days
+        (the SLA clocks' hot path); any other value takes `_invert` itself.
+        """
+        c = self._chunks.get(1 + start // _MEAN_YEAR)
+        if c is None or not c.rstart <= start < c.rend:
+            c, _ = self._locate(start)
+        base = c.base
+        top = base + c.total
+        starts, ends, k0, o0 = c.F0, c.F1, c.K0, c.o0
+        weekly, cumend, t_ends = self.weekly_total, self._t_cumend, self._t_ends
+        out = []
+        for value in values:
+            tr = value - base
+            i = bisect_left(starts, tr)
+            if value > top or (i > 0 and ends[i - 1] >= tr):
+                out.append(self._invert(c, base, value, limit))
+                continue
+            if i > 0:
+                q, r = divmod(tr - c.K[i - 1] - 1, weekly)
+                o = c.o[i - 1]
+            else:
+                q, r = divmod(tr - k0 - 1, weekly)
+                o = o0
+            j = bisect_left(cumend, r + 1)
+            t = q * WEEK + t_ends[j] - (cumend[j] - r - 1) - o
+            if t > limit:
+                raise HorizonExceeded("duration", None, "not enough open time within the horizon")
+            out.append(t)
+        return out
 
     def _invert(self, c: _Chunk, base: int, target: int, limit: int) -> int:
         while target > base + c.total:
