@@ -1716,6 +1716,14 @@ class SLAClock:
             if memo is not None and memo[0] is before and track.target.name not in touched:
                 track.soon = (fired, memo[1], memo[2], memo[3], memo[4])
 
+    def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
+        """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).
+
+        The next deadline as an instant (`_next_real`), the due times as `_due_reals`
+        gives them when ``due`` (else ``()``), and the zone the clock reports instants in.
+        """
+        return self._next_real(), self._due_reals() if due else (), self._machine.basis.zone
+
 
 def _due_in(
     points: list[_Point], upto: int, fired: frozenset[tuple[object, ...]], *, reported: bool
@@ -1724,14 +1732,6 @@ def _due_in(
     if reported:
         return [p for p in points if p[1] <= upto and p[2] not in fired]
     return [p for p in points if p[0] <= upto and p[2] not in fired]
-
-    def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
-        """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).
-
-        The next deadline as an instant (`_next_real`), the due times as `_due_reals`
-        gives them when ``due`` (else ``()``), and the zone the clock reports instants in.
-        """
-        return self._next_real(), self._due_reals() if due else (), self._machine.basis.zone
 
 
 _KEY_FORMS: Final = {
