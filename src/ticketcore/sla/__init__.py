@@ -12,16 +12,14 @@ from ticketcore.sla._config import Closure as Closure
 from ticketcore.sla._config import DayInterval as DayInterval
 from ticketcore.sla._config import HolidaySpec as HolidaySpec
 from ticketcore.sla._config import Opening as Opening
-from ticketcore.sla._policy import Action as Action
-from ticketcore.sla._policy import Level as Level
-from ticketcore.sla._policy import Metric as Metric
-from ticketcore.sla._policy import MoveTier as MoveTier
-from ticketcore.sla._policy import Notify as Notify
-from ticketcore.sla._policy import RaisePriority as RaisePriority
-from ticketcore.sla._policy import Reassign as Reassign
+from ticketcore.sla._ladder import Action as Action
+from ticketcore.sla._ladder import Level as Level
+from ticketcore.sla._ladder import MoveTier as MoveTier
+from ticketcore.sla._ladder import Notify as Notify
+from ticketcore.sla._ladder import RaisePriority as RaisePriority
+from ticketcore.sla._ladder import Reassign as Reassign
 from ticketcore.sla._policy import SLAPolicies as SLAPolicies
 from ticketcore.sla._policy import SLAPolicy as SLAPolicy
-from ticketcore.sla._policy import Target as Target
 from ticketcore.sla._reading import evaluate as evaluate
 from ticketcore.sla._results import Attainment as Attainment
 from ticketcore.sla._results import CycleResult as CycleResult
@@ -32,6 +30,8 @@ from ticketcore.sla._results import TargetState as TargetState
 from ticketcore.sla._results import TargetSummary as TargetSummary
 from ticketcore.sla._results import attainment as attainment
 from ticketcore.sla._state import ClockCheckpoint as ClockCheckpoint
+from ticketcore.sla._target import Metric as Metric
+from ticketcore.sla._target import Target as Target
 
 __all__ = [
     "WEEKDAYS",

@@ -17,8 +17,8 @@ import attrs
 from ticketcore.events import DueDateSet, TicketUpdated
 from ticketcore.sla._cycles import _Point
 from ticketcore.sla._engine import from_real
+from ticketcore.sla._ladder import Action
 from ticketcore.sla._machine import _Machine
-from ticketcore.sla._policy import Action
 
 __all__ = ["Alert"]
 

@@ -19,7 +19,9 @@ from typing import Any, Final
 from ticketcore._errors import HorizonExceeded
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._engine import from_real
-from ticketcore.sla._policy import Action, SLAPolicy, Target
+from ticketcore.sla._ladder import Action
+from ticketcore.sla._policy import SLAPolicy
+from ticketcore.sla._target import Target
 
 _US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC

@@ -47,7 +47,8 @@ from ticketcore.events import (
 from ticketcore.sla._calendar import _MAX_REAL, _MIN_REAL, BusinessCalendar
 from ticketcore.sla._cycles import _US, _Basis, _beyond, _Cycle, _Track
 from ticketcore.sla._engine import to_real
-from ticketcore.sla._policy import Metric, SLAPolicies, SLAPolicy
+from ticketcore.sla._policy import SLAPolicies, SLAPolicy
+from ticketcore.sla._target import Metric
 
 #: The event types `_Machine.check` checks for the ticket and the order only.
 _PLAIN_EVENTS: Final = frozenset({AgentReply, CustomerMessage, StatusChanged})

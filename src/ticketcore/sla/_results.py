@@ -20,7 +20,8 @@ from ticketcore._errors import InvalidInput
 from ticketcore._util import met_share
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._explain import _explain
-from ticketcore.sla._policy import Metric, SLAPolicy
+from ticketcore.sla._policy import SLAPolicy
+from ticketcore.sla._target import Metric
 
 __all__ = [
     "Attainment",
