@@ -108,9 +108,8 @@ class SLAClock:
         try:
             machine.fold(event, at)
             self._soon = _STALE
-            self._soon = _earliest(
-                machine, self._fired
-            )  # fails here, not later, if a point cannot be computed
+            # Fails here, not later, if a point cannot be computed.
+            self._soon = _earliest(machine, self._fired)
         except BaseException:
             self._restore(kept)
             self._fired, self._breached = fired, breached
