@@ -4,34 +4,34 @@ Everything here is a value or a pure function of its arguments: time comes in as
 aware datetimes, and nothing reads a clock.
 """
 
+from ticketcore.sla._alerts import Alert as Alert
 from ticketcore.sla._calendar import BusinessCalendar as BusinessCalendar
-from ticketcore.sla._clock import Alert as Alert
-from ticketcore.sla._clock import Attainment as Attainment
-from ticketcore.sla._clock import ClockCheckpoint as ClockCheckpoint
-from ticketcore.sla._clock import CycleResult as CycleResult
 from ticketcore.sla._clock import SLAClock as SLAClock
-from ticketcore.sla._clock import SLAResult as SLAResult
-from ticketcore.sla._clock import SLASummary as SLASummary
-from ticketcore.sla._clock import TargetResult as TargetResult
-from ticketcore.sla._clock import TargetState as TargetState
-from ticketcore.sla._clock import TargetSummary as TargetSummary
-from ticketcore.sla._clock import attainment as attainment
-from ticketcore.sla._clock import evaluate as evaluate
 from ticketcore.sla._config import WEEKDAYS as WEEKDAYS
 from ticketcore.sla._config import Closure as Closure
 from ticketcore.sla._config import DayInterval as DayInterval
 from ticketcore.sla._config import HolidaySpec as HolidaySpec
 from ticketcore.sla._config import Opening as Opening
-from ticketcore.sla._policy import Action as Action
-from ticketcore.sla._policy import Level as Level
-from ticketcore.sla._policy import Metric as Metric
-from ticketcore.sla._policy import MoveTier as MoveTier
-from ticketcore.sla._policy import Notify as Notify
-from ticketcore.sla._policy import RaisePriority as RaisePriority
-from ticketcore.sla._policy import Reassign as Reassign
+from ticketcore.sla._ladder import Action as Action
+from ticketcore.sla._ladder import Level as Level
+from ticketcore.sla._ladder import MoveTier as MoveTier
+from ticketcore.sla._ladder import Notify as Notify
+from ticketcore.sla._ladder import RaisePriority as RaisePriority
+from ticketcore.sla._ladder import Reassign as Reassign
 from ticketcore.sla._policy import SLAPolicies as SLAPolicies
 from ticketcore.sla._policy import SLAPolicy as SLAPolicy
-from ticketcore.sla._policy import Target as Target
+from ticketcore.sla._reading import evaluate as evaluate
+from ticketcore.sla._results import Attainment as Attainment
+from ticketcore.sla._results import CycleResult as CycleResult
+from ticketcore.sla._results import SLAResult as SLAResult
+from ticketcore.sla._results import SLASummary as SLASummary
+from ticketcore.sla._results import TargetResult as TargetResult
+from ticketcore.sla._results import TargetState as TargetState
+from ticketcore.sla._results import TargetSummary as TargetSummary
+from ticketcore.sla._results import attainment as attainment
+from ticketcore.sla._state import ClockCheckpoint as ClockCheckpoint
+from ticketcore.sla._target import Metric as Metric
+from ticketcore.sla._target import Target as Target
 
 __all__ = [
     "WEEKDAYS",

@@ -46,6 +46,13 @@ either a short walk inside one day or a template evaluation. ``add`` steps over 
 years by their totals, bisects the target year's exceptional days by ``F`` value and
 inverts either a day or the template in closed form. The cost of a call grows with
 the number of *years* crossed (each a comparison), never with days or minutes.
+
+Why one module above 500 lines: it has one job, ``F`` and its inverse for one calendar,
+and its parts are read together: the `Engine`'s hot methods (``f``, ``inverse_all``,
+``_invert``) work on the `_Chunk` tables and the zone transitions directly, and the
+theory above explains them at once. The real-time conversions (`to_real`, `from_real`)
+that the clock modules use live here too, until issue 22 settles one internal time
+representation for the whole library.
 """
 
 from __future__ import annotations
