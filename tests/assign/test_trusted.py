@@ -34,7 +34,7 @@ from ticketcore.assign import (
     Routing,
     Rule,
     Selection,
-    _dispatcher,
+    _records,
 )
 from ticketcore.assign._decisions import make_assigned, make_explanation, make_queued
 from ticketcore.assign._model import with_presence
@@ -206,7 +206,7 @@ def test_round_robin_explanations_shared_and_bounded_equal_the_reference(
     class Reference(Dispatcher):
         _FAST = False
 
-    monkeypatch.setattr(_dispatcher, "_SAID", 3)  # cleared often
+    monkeypatch.setattr(_records, "_SAID", 3)  # cleared often
     agents = [Agent(id=f"a{i}") for i in range(5)]
     rules = [Rule(name="vip", when=F.plan == "vip", pool="p")]
     routing = Routing(rules=rules, pools=[Pool(name="p", cap=2, backlog=True)], default_pool="p")

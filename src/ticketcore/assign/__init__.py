@@ -26,8 +26,6 @@ from ticketcore.assign._decisions import Queued as Queued
 from ticketcore.assign._decisions import Reason as Reason
 from ticketcore.assign._decisions import ReturnedToPool as ReturnedToPool
 from ticketcore.assign._dispatcher import Dispatcher as Dispatcher
-from ticketcore.assign._dispatcher import PoolRotation as PoolRotation
-from ticketcore.assign._dispatcher import Rotation as Rotation
 from ticketcore.assign._dispatcher import choose as choose
 from ticketcore.assign._events import AgentAdded as AgentAdded
 from ticketcore.assign._events import AgentChanged as AgentChanged
@@ -46,6 +44,8 @@ from ticketcore.assign._model import Pool as Pool
 from ticketcore.assign._model import Presence as Presence
 from ticketcore.assign._model import Routing as Routing
 from ticketcore.assign._model import Rule as Rule
+from ticketcore.assign._rotation import PoolRotation as PoolRotation
+from ticketcore.assign._rotation import Rotation as Rotation
 from ticketcore.assign._strategies import SEQUENTIAL as SEQUENTIAL
 from ticketcore.assign._strategies import STRATEGY_NAMES as STRATEGY_NAMES
 from ticketcore.assign._strategies import LeastLoaded as LeastLoaded
