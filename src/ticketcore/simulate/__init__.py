@@ -25,7 +25,6 @@ from ticketcore.simulate._distributions import Exponential as Exponential
 from ticketcore.simulate._distributions import Fixed as Fixed
 from ticketcore.simulate._distributions import LogNormal as LogNormal
 from ticketcore.simulate._distributions import distribution_from_dict as distribution_from_dict
-from ticketcore.simulate._engine import MAX_REPLIES as MAX_REPLIES
 from ticketcore.simulate._engine import compare as compare
 from ticketcore.simulate._engine import simulate as simulate
 from ticketcore.simulate._results import AgentFigures as AgentFigures
@@ -40,6 +39,7 @@ from ticketcore.simulate._scenario import Arrivals as Arrivals
 from ticketcore.simulate._scenario import Customers as Customers
 from ticketcore.simulate._scenario import Handling as Handling
 from ticketcore.simulate._scenario import Scenario as Scenario
+from ticketcore.simulate._state import MAX_REPLIES as MAX_REPLIES
 from ticketcore.simulate._stats import Estimate as Estimate
 from ticketcore.simulate._stats import estimate as estimate
 from ticketcore.simulate._stats import paired as paired
