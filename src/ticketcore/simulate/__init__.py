@@ -30,6 +30,10 @@ from ticketcore.simulate._distributions import LogNormal as LogNormal
 from ticketcore.simulate._distributions import distribution_from_dict as distribution_from_dict
 from ticketcore.simulate._engine import compare as compare
 from ticketcore.simulate._engine import simulate as simulate
+from ticketcore.simulate._limits import SCENARIO_LIMITS as SCENARIO_LIMITS
+from ticketcore.simulate._parts import Arrivals as Arrivals
+from ticketcore.simulate._parts import Customers as Customers
+from ticketcore.simulate._parts import Handling as Handling
 from ticketcore.simulate._results import AgentFigures as AgentFigures
 from ticketcore.simulate._results import Comparison as Comparison
 from ticketcore.simulate._results import QueueSample as QueueSample
@@ -39,10 +43,6 @@ from ticketcore.simulate._results import Summary as Summary
 from ticketcore.simulate._results import TicketOutcome as TicketOutcome
 from ticketcore.simulate._runs import InlineExecutor as InlineExecutor
 from ticketcore.simulate._runs import seed_for as seed_for
-from ticketcore.simulate._scenario import SCENARIO_LIMITS as SCENARIO_LIMITS
-from ticketcore.simulate._scenario import Arrivals as Arrivals
-from ticketcore.simulate._scenario import Customers as Customers
-from ticketcore.simulate._scenario import Handling as Handling
 from ticketcore.simulate._scenario import Scenario as Scenario
 from ticketcore.simulate._service_level import ServiceLevel as ServiceLevel
 from ticketcore.simulate._staffing import Staffing as Staffing

@@ -25,8 +25,9 @@ from ticketcore.assign import Assigned
 from ticketcore.backlog import BacklogOptions
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated
+from ticketcore.simulate._parts import Handling
 from ticketcore.simulate._results import Histogram, QueueSample, TicketOutcome
-from ticketcore.simulate._scenario import Handling, Scenario
+from ticketcore.simulate._scenario import Scenario
 
 _T = TypeVar("_T")
 
