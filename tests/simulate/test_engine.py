@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ticketcore import InvalidInput
 from ticketcore.simulate import Scenario, compare, simulate
-from ticketcore.simulate._engine import _Intensity, _us
+from ticketcore.simulate._state import _Intensity, _us
 
 BASE: dict[str, Any] = {
     "days": 5,

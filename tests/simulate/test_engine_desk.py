@@ -24,7 +24,8 @@ import pytest
 from ticketcore import InvalidInput, Priority, Status, Ticket
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated
 from ticketcore.simulate import Scenario, SimulationResult, simulate
-from ticketcore.simulate._engine import _Run, _trusted
+from ticketcore.simulate._engine import _Run
+from ticketcore.simulate._state import _trusted
 
 ESCALATING: dict[str, Any] = {
     "days": 3,

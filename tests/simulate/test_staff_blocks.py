@@ -20,7 +20,7 @@ from ticketcore.simulate import (
     staff,
     staff_blocks,
 )
-from ticketcore.simulate._study import _blocks
+from ticketcore.simulate._block_staffing import _blocks
 
 INLINE = InlineExecutor()
 MORNINGS = [0] * 8 + [3] * 4 + [1] * 6 + [0] * 6  # busy 08-12, quieter 12-18, nobody at night

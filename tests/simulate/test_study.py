@@ -24,7 +24,7 @@ from ticketcore.simulate import (
     staff,
     sweep,
 )
-from ticketcore.simulate._study import _Task, default_figures
+from ticketcore.simulate._runs import _Task, default_figures
 
 SCENARIO = Scenario.from_dict(
     {

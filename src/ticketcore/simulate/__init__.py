@@ -17,6 +17,9 @@ on the same tickets. `erlang_c` gives the textbook M/M/c figures to check a run 
 True
 """
 
+from ticketcore.simulate._block_staffing import Block as Block
+from ticketcore.simulate._block_staffing import BlockStaffing as BlockStaffing
+from ticketcore.simulate._block_staffing import staff_blocks as staff_blocks
 from ticketcore.simulate._defaults import DEFAULT_SCENARIO as DEFAULT_SCENARIO
 from ticketcore.simulate._defaults import default_scenario as default_scenario
 from ticketcore.simulate._distributions import Distribution as Distribution
@@ -25,9 +28,12 @@ from ticketcore.simulate._distributions import Exponential as Exponential
 from ticketcore.simulate._distributions import Fixed as Fixed
 from ticketcore.simulate._distributions import LogNormal as LogNormal
 from ticketcore.simulate._distributions import distribution_from_dict as distribution_from_dict
-from ticketcore.simulate._engine import MAX_REPLIES as MAX_REPLIES
 from ticketcore.simulate._engine import compare as compare
 from ticketcore.simulate._engine import simulate as simulate
+from ticketcore.simulate._limits import SCENARIO_LIMITS as SCENARIO_LIMITS
+from ticketcore.simulate._parts import Arrivals as Arrivals
+from ticketcore.simulate._parts import Customers as Customers
+from ticketcore.simulate._parts import Handling as Handling
 from ticketcore.simulate._results import AgentFigures as AgentFigures
 from ticketcore.simulate._results import Comparison as Comparison
 from ticketcore.simulate._results import QueueSample as QueueSample
@@ -35,25 +41,19 @@ from ticketcore.simulate._results import SimulationResult as SimulationResult
 from ticketcore.simulate._results import SLAFigures as SLAFigures
 from ticketcore.simulate._results import Summary as Summary
 from ticketcore.simulate._results import TicketOutcome as TicketOutcome
-from ticketcore.simulate._scenario import SCENARIO_LIMITS as SCENARIO_LIMITS
-from ticketcore.simulate._scenario import Arrivals as Arrivals
-from ticketcore.simulate._scenario import Customers as Customers
-from ticketcore.simulate._scenario import Handling as Handling
+from ticketcore.simulate._runs import InlineExecutor as InlineExecutor
+from ticketcore.simulate._runs import seed_for as seed_for
 from ticketcore.simulate._scenario import Scenario as Scenario
+from ticketcore.simulate._service_level import ServiceLevel as ServiceLevel
+from ticketcore.simulate._staffing import Staffing as Staffing
+from ticketcore.simulate._staffing import staff as staff
+from ticketcore.simulate._state import MAX_REPLIES as MAX_REPLIES
 from ticketcore.simulate._stats import Estimate as Estimate
 from ticketcore.simulate._stats import estimate as estimate
 from ticketcore.simulate._stats import paired as paired
 from ticketcore.simulate._stats import t_quantile as t_quantile
-from ticketcore.simulate._study import Block as Block
-from ticketcore.simulate._study import BlockStaffing as BlockStaffing
-from ticketcore.simulate._study import InlineExecutor as InlineExecutor
-from ticketcore.simulate._study import ServiceLevel as ServiceLevel
-from ticketcore.simulate._study import Staffing as Staffing
 from ticketcore.simulate._study import Study as Study
 from ticketcore.simulate._study import replicate as replicate
-from ticketcore.simulate._study import seed_for as seed_for
-from ticketcore.simulate._study import staff as staff
-from ticketcore.simulate._study import staff_blocks as staff_blocks
 from ticketcore.simulate._study import sweep as sweep
 from ticketcore.simulate._theory import ErlangC as ErlangC
 from ticketcore.simulate._theory import erlang_c as erlang_c
