@@ -9,7 +9,7 @@ Issue 18 (the agent's time) changed the model on purpose, so the digests below a
 new model: an agent now works on one ticket at a time (the others they hold wait in their own
 queue), and a ticket moved to another tier's backlog leaves its agent. They pin the run against
 unintended change; what makes them right is checked elsewhere: the hand-computed cases of
-tests/simulate/test_agent_time.py and the queueing theory of tests/simulate/test_theory.py.
+tests/simulate/test_engine_agent_time.py and the queueing theory of tests/simulate/test_theory.py.
 """
 
 from __future__ import annotations
