@@ -143,6 +143,7 @@ def run(data: dict[str, Any], strategy: str | None = None, *, trusted: bool) -> 
     return _Run(scenario, strategy or scenario.strategy, records=True, progress=None, trusted=trusted).run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", ["least_loaded", "sequential"])
 def test_trusted_run_equals_the_validated_run(strategy: str) -> None:
     """Escalations, reopenings, customer messages, SLA rows: the same result either way."""
