@@ -645,7 +645,7 @@ def _any_input() -> st.SearchStrategy[tuple[str, str, object]]:
 #: The long run's size follows the Hypothesis profile loaded by conftest.py (dev 1,000, ci 1,500,
 #: thorough 20,000 inputs), so that the default command runs it in seconds and a deep run is one
 #: environment variable away.
-LONG_RUN = 10 * settings.default.max_examples
+LONG_RUN = 10 * settings().max_examples
 
 
 @pytest.fixture(scope="module")
