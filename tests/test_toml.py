@@ -24,6 +24,7 @@ values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.text(max_size=6), values, max_size=6))
 def test_reads_back_equal(data: dict[str, Any]) -> None:
     assert tomllib.loads(dump_toml(data)) == data

@@ -3,7 +3,7 @@
 "A VIP chat in German is never handed to first-line support" and "every urgent ticket
 that is not a chat is due for a first response within one business hour of arriving",
 over any timeline drawn from the configuration's own vocabulary. A counterexample is
-shrunk to a minimal timeline. Run by tests/testing/test_examples.py.
+shrunk to a minimal timeline. Run by tests/testing/test_helpers_strategies.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Golden weekly series, computed by hand (ISSUE #5).
 
-The definitions are those of the source article (../shared/seeds/002_907f68dd3b94bd32.txt,
-point 8: "the number of unresolved tickets divided by the average number of tickets
-solved per week"; "a spike in one week a month is no cause for concern, a jam that
-grows week after week must be looked into") made precise in docs/backlog.md. Each
-table says how its expected values follow from them. Every history is checked both
-ways in: batch from records, and the tracker fed the same events.
+The definitions are those of the source article (Zendesk blog, Liz Bauer, "Neun Tipps für
+ein Ticketsystem ...", 2022, tip 8, see tests/data/sources.md: "the number of unresolved
+tickets divided by the average number of tickets solved per week"; "a spike in one week a
+month is no cause for concern, a jam that grows week after week must be looked into"),
+made precise in docs/backlog.md. Each table says how its expected values follow from them.
+Every history is checked both ways in: batch from records, and the tracker fed the same events.
 """
 
 from __future__ import annotations

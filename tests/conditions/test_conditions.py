@@ -20,7 +20,7 @@ def ticket(**fields: Any) -> Ticket:
     return Ticket(id="T-1", created=T0, **fields)
 
 
-# The source articles' direct rules (../shared/seeds): chat goes to Catherine, product
+# The source articles' direct rules (Zoho Desk's blog; tests/data/sources.md): chat goes to Catherine, product
 # code XT372 to Miriam, a subject mentioning a refund to Adebayo.
 SEED_RULES = [
     (F.channel == "chat", ticket(channel="chat"), True),

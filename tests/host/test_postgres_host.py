@@ -26,10 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 CAP = 3
 AGENTS = 20
 
-pytestmark = pytest.mark.skipif(
-    bool(missing_binaries()),
-    reason=f"PostgreSQL programs not found on the PATH: {', '.join(missing_binaries())}",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(missing_binaries()),
+        reason=f"PostgreSQL programs not found on the PATH: {', '.join(missing_binaries())}",
+    ),
+]
 
 
 @pytest.fixture(scope="module")

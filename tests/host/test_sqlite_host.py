@@ -126,6 +126,7 @@ class Crashing(Db):
             raise Crash
 
 
+@pytest.mark.slow
 def test_a_crash_between_any_two_statements_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
     events = team_day(11, tickets=3)  # tickets, replies, solves, presence changes, timers
     template = tmp_path / "empty.sqlite3"

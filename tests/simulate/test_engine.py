@@ -103,6 +103,7 @@ def test_figures_add_up(result: Any) -> None:
     assert len(result.queue) == 5 * 24 - 2  # each hour inside the run: 119 hours long, DST began
 
 
+@pytest.mark.slow
 def test_common_random_numbers(scenario: Scenario) -> None:
     """Every strategy sees the same tickets: same ids, instants, fields and work."""
     comparison = compare(scenario, ["sequential", "least_loaded"], records=True)
@@ -169,6 +170,7 @@ def test_intensity_against_minute_walk(level: float, weights: list[int]) -> None
         assert abs(fast - slow) <= 2
 
 
+@pytest.mark.slow
 def test_records_off_keeps_the_figures(scenario: Scenario, result: Any) -> None:
     lean = simulate(scenario, "least_loaded", records=False)
     assert lean.tickets is None

@@ -9,7 +9,7 @@ Issue 18 (the agent's time) changed the model on purpose, so the digests below a
 new model: an agent now works on one ticket at a time (the others they hold wait in their own
 queue), and a ticket moved to another tier's backlog leaves its agent. They pin the run against
 unintended change; what makes them right is checked elsewhere: the hand-computed cases of
-tests/simulate/test_agent_time.py and the queueing theory of tests/simulate/test_theory.py.
+tests/simulate/test_engine_agent_time.py and the queueing theory of tests/simulate/test_theory.py.
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ def run(data: dict[str, Any], strategy: str | None = None, *, trusted: bool) -> 
     return _Run(scenario, strategy or scenario.strategy, records=True, progress=None, trusted=trusted).run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", ["least_loaded", "sequential"])
 def test_trusted_run_equals_the_validated_run(strategy: str) -> None:
     """Escalations, reopenings, customer messages, SLA rows: the same result either way."""

@@ -147,6 +147,7 @@ def check(data: dict[str, Any]) -> str:
     return "round-tripped"
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None)
 @given(st.lists(ACTIONS, min_size=1, max_size=3))
 def test_mutated_default_scenario_is_refused_by_name_or_round_trips(
@@ -164,6 +165,7 @@ def test_mutated_default_scenario_is_refused_by_name_or_round_trips(
         assume(False)
 
 
+@pytest.mark.slow
 def test_every_single_hostile_value_everywhere() -> None:
     """The exhaustive core of the above: each hostile value at each path, one at a time."""
     elsewhere = []

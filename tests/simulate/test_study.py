@@ -83,6 +83,7 @@ def test_the_default_executor_is_a_process_pool_and_agrees() -> None:
     assert replicate(SCENARIO, replications=2) == replicate(SCENARIO, replications=2, executor=INLINE)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_s_executor_gives_the_same_table() -> None:
     distributed = pytest.importorskip("distributed", reason="the 'distributed' extra is not installed")
     inline = sweep(SCENARIO, {"agents": [2, 3]}, replications=2, executor=INLINE)

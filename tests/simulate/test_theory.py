@@ -89,6 +89,7 @@ def mmc(seed: int) -> Scenario:
     )
 
 
+@pytest.mark.slow
 def test_simulation_matches_erlang_c() -> None:
     """Seeds 1-4, 100 days each (about 290,000 tickets together), pooled."""
     runs = [simulate(mmc(seed), records=False) for seed in (1, 2, 3, 4)]
@@ -134,6 +135,7 @@ def pooled_waits(runs: list[SimulationResult]) -> tuple[float, float, float]:
     return waited, wait.total_seconds(), first.total_seconds()
 
 
+@pytest.mark.slow
 def test_chat_concurrency_is_an_m_m_cn_queue() -> None:
     """4 agents x 3 chats at once, no slowdown, capped at 3: 12 servers (27 chats an hour,
     20 minutes each: A = 9, rho = 0.75); seeds 1-4, 60 days each (about 155,000 chats)."""
@@ -155,6 +157,7 @@ def test_chat_concurrency_is_an_m_m_cn_queue() -> None:
     assert in_hand / 3 == pytest.approx(theory.utilisation, rel=0.03)
 
 
+@pytest.mark.slow
 def test_a_cap_above_one_makes_the_first_response_wait_longer_than_erlang_c() -> None:
     """8 agents at rho 0.9 working one ticket at a time, the reply as they start: with cap 1
     the wait to the first response is Erlang C's; a higher cap hands tickets to agents

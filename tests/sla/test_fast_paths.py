@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ class _Sub(datetime):
         )
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(cal=calendars(), data=st.data())
 def test_inlined_f_equals_the_reference(cal: BusinessCalendar, data: st.DataObject) -> None:
@@ -100,6 +102,7 @@ def test_one_frame_calendar_path_equals_the_general_path(cal: BusinessCalendar, 
     assert (fast, fast.tzinfo, fast.fold) == (slow, slow.tzinfo, slow.fold)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(history=histories(), data=st.data())
 def test_incremental_points_equal_points_from_scratch(
@@ -167,6 +170,7 @@ def _summary_from_result(clock: SLAClock, now: datetime) -> SLASummary:
     )
 
 
+@pytest.mark.slow
 @given(history=histories(), data=st.data())
 def test_summary_equals_what_the_result_says(
     history: tuple[list[TicketEvent], datetime], data: st.DataObject

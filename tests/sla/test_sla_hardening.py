@@ -210,6 +210,7 @@ class TestCalendarRange:
 
         assert field == info.value.field
 
+    @pytest.mark.slow
     def test_the_ends_of_the_range(self) -> None:
         assert (
             CAL.elapsed(datetime(1900, 1, 1, tzinfo=UTC), datetime(1900, 1, 2, tzinfo=UTC)) == 8 * H

@@ -124,6 +124,7 @@ def test_drawn_timelines_are_in_order_and_the_desk_accepts_them(timeline: list[o
     play(Desk(CONFIG), timeline)
 
 
+@pytest.mark.slow
 def test_a_broken_invariant_shrinks_to_a_minimal_timeline() -> None:
     def chat_to_catherine(timeline: list[object]) -> bool:
         desk = Desk(CONFIG)

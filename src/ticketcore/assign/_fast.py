@@ -5,7 +5,7 @@ correct, and what a custom strategy (or a subclass of a built-in one) still runs
 the built-in `Sequential`, `LeastLoaded` and `LongestIdle` the dispatcher keeps, per
 pool, structures that give the same `Selection` (the same agent, the same members
 passed over with the same words, the same tie-break text) at a cost that does not grow
-with the pool (a law in tests/assign/test_fast_law.py compares the two on random
+with the pool (a law in tests/laws/test_fast_selection_machine.py compares the two on random
 event sequences):
 
 - round robin: the positions of the members who are eligible now (the reason table

@@ -127,7 +127,7 @@ def test_bad_options_exit_2(capsys: pytest.CaptureFixture[str], args: list[str],
 def test_no_traceback_from_a_subprocess(tmp_path: Path) -> None:
     path = tmp_path / "team.toml"
     path.write_bytes(b"\xff\xfe" + GOOD.encode("utf-16-le"))
-    src = str(Path(__file__).parents[1] / "src")
+    src = str(Path(__file__).parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": src}
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "ticketcore", "simulate", "--scenario", str(path)],

@@ -1,6 +1,6 @@
 """The trend labels follow the source article's rule of thumb (ISSUE #15).
 
-The article (seeds/002_907f68dd3b94bd32.txt, point 8, quoted in docs/backlog.md): "if
+The article (Zendesk blog, Liz Bauer, 2022, tip 8; tests/data/sources.md, quoted in docs/backlog.md): "if
 tickets shoot up in one week a month, there is probably no cause for concern; a jam that
 grows week after week must be investigated". So a spike is judged on the tickets that
 *arrive*, growth on the unresolved backlog, and a fall on the backlog week against week.

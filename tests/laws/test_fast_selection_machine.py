@@ -313,7 +313,7 @@ class FastLaw(RuleBasedStateMachine):
 
 
 FastLaw.TestCase.settings = settings(FastLaw.TestCase.settings, max_examples=200, stateful_step_count=50)
-TestFastLaw = FastLaw.TestCase
+TestFastLaw = pytest.mark.slow(FastLaw.TestCase)
 
 
 def test_reference_dispatcher_runs_the_reference() -> None:

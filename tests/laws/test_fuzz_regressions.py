@@ -1,4 +1,4 @@
-"""Inputs the mutation fuzz (tests/test_fuzz_forms.py) found: each is refused with a named error now."""
+"""Inputs the mutation fuzz (tests/laws/test_fuzz_forms.py) found: each is refused with a named error now."""
 
 from __future__ import annotations
 

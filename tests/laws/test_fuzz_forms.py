@@ -7,8 +7,10 @@ Stateful readers (the dispatcher, the SLA clock, the desk) compare dict forms, a
 mutated state must still take one valid further event. The configuration's TOML and JSON
 texts are also mutated as text: truncated, bytes flipped, nested deep.
 
-The default run is bounded (a few dozen inputs per form); ``-m slow`` runs many more and
-prints the outcomes per form (with ``-s``).
+The laws per form are bounded (a few dozen inputs per form). The long run (marked slow, and run
+by the default command like every test) tries ten times the Hypothesis profile's
+``max_examples`` over all forms at once: 1,000 inputs with the "dev" profile, 1,500 with "ci",
+20,000 with ``HYPOTHESIS_PROFILE=thorough``; it prints the outcomes per form (visible with ``-s``).
 """
 
 from __future__ import annotations
@@ -616,6 +618,7 @@ def test_the_seed_texts_are_read_to_the_seed() -> None:
     assert DeskConfig.from_json(CONFIG_JSON) == DeskConfig.from_dict(CONFIG)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["toml", "json"])
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
@@ -639,11 +642,15 @@ def _any_input() -> st.SearchStrategy[tuple[str, str, object]]:
     )
 
 
+#: The long run's size follows the Hypothesis profile loaded by conftest.py (dev 1,000, ci 1,500,
+#: thorough 20,000 inputs), so that the default command runs it in seconds and a deep run is one
+#: environment variable away.
+LONG_RUN = 10 * settings().max_examples
+
+
 @pytest.fixture(scope="module")
-def report(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Print the outcomes per form after the long run (visible with ``-s``); skip it unless ``-m slow``."""
-    if "slow" not in (request.config.getoption("markexpr") or "").replace("not slow", ""):
-        pytest.skip("the long fuzz runs with -m slow")
+def report() -> Iterator[None]:
+    """Print the outcomes per form after the long run (visible with ``-s``)."""
     BY_FORM.clear()
     yield
     names = sorted({name for name, _ in BY_FORM})
@@ -662,10 +669,10 @@ def report(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.mark.slow
-@settings(max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=LONG_RUN, deadline=None, suppress_health_check=list(HealthCheck))
 @given(item=_any_input())
 def test_long_fuzz_of_every_form(report: None, item: tuple[str, str, object]) -> None:
-    """The same laws over many more inputs (run with ``-m slow -s`` to see the counts)."""
+    """The same laws over many more inputs (run with ``-s`` to see the counts)."""
     kind, name, data = item
     if kind == "form":
         _fuzz(BY_NAME[name], data)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,6 +45,7 @@ def tracked(history: list[History], options: BacklogOptions) -> BacklogTracker:
     return tracker
 
 
+@pytest.mark.slow
 @given(histories(), OPTIONS, st.none() | st.integers(0, 60))
 def test_batch_tracker_and_reference_agree(
     history: list[History], options: BacklogOptions, extra: int | None
@@ -56,6 +58,7 @@ def test_batch_tracker_and_reference_agree(
     assert comparable(batch.to_records()) == reference(records(history), options, through)
 
 
+@pytest.mark.slow
 @given(histories(), OPTIONS, st.randoms(use_true_random=False))
 def test_an_event_table_tracker_and_records_agree(
     history: list[History], options: BacklogOptions, rng: Any
@@ -71,6 +74,7 @@ def test_an_event_table_tracker_and_records_agree(
 COUNTS = ("created", "solved", "reopened", "unresolved")
 
 
+@pytest.mark.slow
 @given(histories(), OPTIONS)
 def test_groups_add_up_to_the_total(history: list[History], options: BacklogOptions) -> None:
     report = backlog_report(records(history), options)
@@ -105,6 +109,7 @@ def _unweeked(report_records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k not in ("week", "ratio_note")} for r in report_records]
 
 
+@pytest.mark.slow
 @given(histories(), st.integers(-30, 30))
 def test_shifting_by_whole_weeks_shifts_the_series_and_nothing_else(
     history: list[History], weeks: int

@@ -1,12 +1,12 @@
 """Golden cases for the assignment engine, each replaying documented behaviour.
 
-Sources, abbreviated:
+Sources, abbreviated (each key names its public source in tests/data/sources.md):
 
 - ISSUE: the assignment issue (#4).
-- HDP n: ../shared/reference/helpdesk-products.md, section 3, acceptance case n.
-- HDP 2.x: the same file, section 2 (product semantics).
-- OSH: ../shared/reference/open-source-helpdesks.md (HDA-n: Frappe Helpdesk's agent tests).
-- SEED: ../shared/seeds/000_777b68c1a3de8681.txt and 003_f1e6d1f3d19c895c.txt (Zoho's article).
+- HDP n: a helpdesk product's documented behaviour (Zoho Desk, Zendesk, Freshdesk, Intercom pages).
+- HDP 2.x: the same products' semantics as a whole (2.1 Zoho Desk, 2.2 Zendesk, 2.4 Jira Service Management).
+- OSH: open-source helpdesks' code and tests (HDA-n: Frappe Helpdesk's agent tests on GitHub).
+- SEED: Zoho Desk's blog article on direct assignment and round robin.
 - HAND: worked out by hand in the test's docstring.
 """
 

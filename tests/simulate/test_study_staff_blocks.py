@@ -35,6 +35,7 @@ BUSY: dict[str, Any] = {
 WAIT = ServiceLevel("wait", timedelta(minutes=10), 0.8)
 
 
+@pytest.mark.slow
 def test_busy_mornings_get_more_agents() -> None:
     result = staff_blocks(
         Scenario.from_dict(BUSY), WAIT, ["* 12-18", "* 08-12"], replications=4, executor=INLINE
@@ -72,6 +73,7 @@ def test_busy_mornings_get_more_agents() -> None:
     json.dumps(rows)
 
 
+@pytest.mark.slow
 def test_erlang_c_conditions_land_at_the_erlang_c_count() -> None:
     """Cap 1, first come first served, open 24/7 at a constant rate: the simulated count is Erlang C's
     (100 tickets a day, 20 minutes each, 80% within 5 minutes: 3 agents, as docs/studies.md shows)."""
@@ -179,6 +181,7 @@ def test_share_intervals_are_clamped() -> None:
     assert all(e.high is None or e.high <= 1.0 for _, e in flat.tried)
 
 
+@pytest.mark.slow
 def test_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "busy.json"
     path.write_text(json.dumps(BUSY))

@@ -39,6 +39,7 @@ def check_against_records(r: SimulationResult) -> None:
     # (SLA rows count cycles, a ticket's record gives each target's final state: not comparable.)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reopen", [0.04, 0.5])
 def test_summary_agrees_with_records(reopen: float) -> None:
     # Before the fix, a ticket solved whose reopen was still ahead at the end of the run had

@@ -3,9 +3,12 @@
 Sources, abbreviated in the tables:
 
 - ISSUE: the pinned semantics of the calendar issue (#2).
-- BTL: ../shared/reference/business-time-libraries.md (section and vector names).
-- HDP: ../shared/reference/helpdesk-products.md, section 3 (acceptance cases by number).
-- OSH: ../shared/reference/open-source-helpdesks.md, section 0 (cross-project findings).
+- BTL: what business-time libraries do (biz 1.8.2, pandas 3.1.1, businesstimedelta 1.0.1),
+  by finding or vector name.
+- HDP: a helpdesk product's documented behaviour, by case number.
+- OSH: what open-source helpdesks do (Frappe Helpdesk, ERPNext, Zammad, Znuny), by finding number.
+
+Each key names its public source (page, project and version) in tests/data/sources.md.
 - TZ: the IANA tz database rules of the zone (transition dates stated in the row).
 - HAND: worked out by hand in the row's comment.
 """

@@ -26,6 +26,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -450,7 +451,7 @@ class DispatcherMachine(RuleBasedStateMachine):
 DispatcherMachine.TestCase.settings = settings(
     DispatcherMachine.TestCase.settings, max_examples=60, stateful_step_count=40
 )
-TestDispatcher = DispatcherMachine.TestCase
+TestDispatcher = pytest.mark.slow(DispatcherMachine.TestCase)
 
 
 @given(

@@ -3,10 +3,13 @@
 Sources, abbreviated:
 
 - ISSUE: the SLA issue (#3).
-- HDP n: ../shared/reference/helpdesk-products.md, section 3, acceptance case n.
-- HDP 2.x: the same file, section 2 (product semantics).
-- OSH: ../shared/reference/open-source-helpdesks.md.
-- SEED: ../shared/seeds/ (the source articles).
+- HDP n: a helpdesk product's documented behaviour (Zendesk, Zoho Desk, Freshdesk, Jira Service
+  Management, ServiceNow pages), by case number.
+- HDP 2.x: the same products' semantics as a whole (2.1 Zoho Desk, 2.2 Zendesk, 2.4 Jira Service Management).
+- OSH: what open-source helpdesks do (Zammad, Frappe Helpdesk).
+- SEED: the source articles (Zendesk's blog on ticket systems).
+
+Each key names its public source in tests/data/sources.md.
 - HAND: worked out by hand in the test's docstring.
 
 The calendar is Mon-Fri 09:00-18:00 in Berlin with German holidays (9 hours a day).

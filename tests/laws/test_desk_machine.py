@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -273,7 +274,7 @@ class DeskMachine(RuleBasedStateMachine):
         assert set(self.desk.tickets()) == set(self.desk.dispatcher.tickets())
 
 
-TestDesk = DeskMachine.TestCase
+TestDesk = pytest.mark.slow(DeskMachine.TestCase)
 
 
 class BacklogDeskMachine(DeskMachine):
@@ -294,4 +295,4 @@ class BacklogDeskMachine(DeskMachine):
         assert (totals[-1].unresolved if totals else 0) == len(unresolved)
 
 
-TestBacklogDesk = BacklogDeskMachine.TestCase
+TestBacklogDesk = pytest.mark.slow(BacklogDeskMachine.TestCase)

@@ -197,4 +197,4 @@ class TrackerMachine(RuleBasedStateMachine):
         assert len(self.tracker) == len(self.records) - len(self.closed)
 
 
-TestTracker = TrackerMachine.TestCase
+TestTracker = pytest.mark.slow(TrackerMachine.TestCase)

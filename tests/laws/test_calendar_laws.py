@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ def _bounded(cal: BusinessCalendar, d: timedelta) -> timedelta:
     return d % cap if cap and d > cap else d
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_add_then_elapsed_is_identity(cal: BusinessCalendar, data: st.DataObject) -> None:
     """elapsed(s, add(s, d)) == d for every d >= 0."""
@@ -52,6 +54,7 @@ def test_add_then_elapsed_is_identity(cal: BusinessCalendar, data: st.DataObject
     assert utc(t) >= utc(s)
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_add_is_the_earliest_such_instant(cal: BusinessCalendar, data: st.DataObject) -> None:
     """One microsecond before add(s, d) the budget has not run out yet."""
@@ -63,6 +66,7 @@ def test_add_is_the_earliest_such_instant(cal: BusinessCalendar, data: st.DataOb
     assert cal.elapsed(s, utc(t) - US) < d
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_add_composes(cal: BusinessCalendar, data: st.DataObject) -> None:
     """add(add(s, a), b) == add(s, a + b) for a, b >= 0."""
@@ -73,6 +77,7 @@ def test_add_composes(cal: BusinessCalendar, data: st.DataObject) -> None:
     assert utc(cal.add(s, a + b)) == utc(cal.add(cal.add(s, a), b))
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_elapsed_is_additive_and_antisymmetric(cal: BusinessCalendar, data: st.DataObject) -> None:
     """elapsed(a, b) + elapsed(b, c) == elapsed(a, c) and elapsed(a, b) == -elapsed(b, a)."""
@@ -83,6 +88,7 @@ def test_elapsed_is_additive_and_antisymmetric(cal: BusinessCalendar, data: st.D
     assert cal.elapsed(a, a) == timedelta(0)
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_add_is_monotonic_in_both_arguments(cal: BusinessCalendar, data: st.DataObject) -> None:
     """Later starts and longer durations never give earlier results."""
@@ -95,6 +101,7 @@ def test_add_is_monotonic_in_both_arguments(cal: BusinessCalendar, data: st.Data
     assert utc(cal.add(s1, -d2)) <= utc(cal.add(s1, -d1))
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_negative_add_mirrors_positive(cal: BusinessCalendar, data: st.DataObject) -> None:
     """add(s, -d) is the latest T with elapsed(T, s) == d, and negative adds compose."""
@@ -173,6 +180,7 @@ def test_dict_form_round_trips(data: dict[str, Any]) -> None:
     assert hash(cal) == hash(BusinessCalendar.from_dict(cal.to_dict()))
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(cal=calendars(), data=st.data())
 def test_engine_agrees_with_the_slow_reference(cal: BusinessCalendar, data: st.DataObject) -> None:
@@ -200,6 +208,7 @@ def test_engine_agrees_with_the_slow_reference(cal: BusinessCalendar, data: st.D
     assert compared > 0 or cal.weekly_open_time * 40 > LAST - FIRST
 
 
+@pytest.mark.slow
 def test_reference_agrees_on_thousands_of_office_cases() -> None:
     """A fixed office calendar with German holidays: 3,000 random adds and elapsed values agree."""
     rng = random.Random(20261122)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -125,6 +126,7 @@ def test_moving_now_changes_only_the_documented_things(
                 assert utc(now) <= utc(c2.breach_at) < utc(later)
 
 
+@pytest.mark.slow
 @given(history=histories(updates=False), data=st.data())
 def test_alerts_fire_exactly_once_however_the_host_polls(
     history: tuple[list[TicketEvent], datetime], data: st.DataObject
