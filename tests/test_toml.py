@@ -46,3 +46,10 @@ def test_refuses_what_toml_cannot_carry(data: dict[str, Any], path: str) -> None
     with pytest.raises(InvalidInput) as e:
         dump_toml(data)
     assert e.value.field == path
+
+
+@pytest.mark.parametrize("key", ["0\n", "a\n", "x\r", "tab\t"])
+def test_a_key_ending_in_a_control_character_is_quoted(key: str) -> None:
+    """Found by Hypothesis: a bare-key check with ``$`` let ``"0\\n"`` through unquoted."""
+    assert tomllib.loads(dump_toml({key: []})) == {key: []}
+    assert tomllib.loads(dump_toml({"t": {key: 1}})) == {"t": {key: 1}}

@@ -22,13 +22,13 @@ __all__ = ["dump_toml"]
 
 #: Inline tables and arrays up to this many characters stay on their key's line.
 INLINE: Final = 72
-_BARE: Final = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE: Final = re.compile(r"[A-Za-z0-9_-]+")  # fullmatch: "$" would let a final newline through
 
 
 def _key(key: object, path: str) -> str:
     if not isinstance(key, str):
         raise InvalidInput(path, "text keys (TOML has no other)", key)
-    return key if _BARE.match(key) else _string(key)
+    return key if _BARE.fullmatch(key) else _string(key)
 
 
 def _string(text: str) -> str:
