@@ -120,10 +120,13 @@ def _private_imports_of_other_subpackages(sub: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("sub", ["simulate", "backlog"])
+@pytest.mark.parametrize(
+    "sub", ["assign", "backlog", "conditions", "desk", "events", "simulate", "sla", "testing", "_cli"]
+)
 def test_no_private_module_of_another_subpackage_is_imported(sub: str) -> None:
-    """The simulator and the backlog metrics use other subpackages' public names only (ISSUE #17).
+    """Each subpackage uses other subpackages' public names only.
 
-    Shared private helpers live in top-level modules (``ticketcore._util``, ``ticketcore._time`` ...).
+    Shared private helpers live in top-level modules (``ticketcore._util``, ``ticketcore._time``,
+    ``ticketcore._instant`` ...).
     """
     assert [] == _private_imports_of_other_subpackages(sub)

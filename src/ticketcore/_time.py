@@ -17,7 +17,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, read_finite
 
-__all__ = ["WEEKDAYS", "_check_timezone", "_duration_text", "_format_duration"]
+__all__ = ["WEEKDAYS", "_check_timezone", "_duration_text", "_format_duration", "_human_duration"]
 
 #: The weekday names, Monday first (``datetime.weekday()`` order).
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -71,3 +71,20 @@ def _check_timezone(instance: object, attribute: attrs.Attribute[str], value: ob
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput("timezone", expected, value) from None
+
+
+def _human_duration(value: timedelta | None) -> str:
+    """A duration as a person reads it: the two largest units, ``1 d 16 h``, ``3 h 5 min``, ``45 s``."""
+    if value is None:
+        return "-"
+    s = value.total_seconds()
+    if (whole := round(s)) < 60:
+        return "< 1 s" if whole == 0 and s > 0 else f"{whole} s"
+    if whole < 3600:
+        minutes, seconds = divmod(whole, 60)
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    if (whole := round(s / 60)) < 1440:
+        hours, minutes = divmod(whole, 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(round(s / 3600), 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"

@@ -13,8 +13,8 @@ import pytest
 
 import ticketcore
 from ticketcore.__main__ import main
+from ticketcore._time import _human_duration as _fmt
 from ticketcore.simulate import Scenario, default_scenario, simulate
-from ticketcore.simulate._results import _fmt
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

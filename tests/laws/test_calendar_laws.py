@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore import HorizonExceeded
+from ticketcore._instant import from_real, from_real_reference
 from ticketcore.sla import BusinessCalendar
-from ticketcore.sla._engine import from_real, from_real_reference
 
 from reference_calendar import ReferenceCalendar
 from strategies import FIRST, LAST, calendar_dicts, calendars, durations, instants

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Final
 
+from ticketcore._time import _human_duration as _fmt_duration
 from ticketcore.simulate import Estimate, Scenario, SimulationResult, Study
-from ticketcore.simulate._results import _fmt as _fmt_duration
 
 
 def _tables(result: SimulationResult, *, tickets: bool) -> dict[str, list[dict[str, Any]]]:

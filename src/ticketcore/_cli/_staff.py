@@ -24,8 +24,8 @@ from ticketcore._cli._common import (
 from ticketcore._cli._report import _estimate_record, _show, _text_table
 from ticketcore._errors import TicketcoreError
 from ticketcore._time import _duration_text
+from ticketcore._time import _human_duration as _fmt_duration
 from ticketcore.simulate import Scenario, ServiceLevel, staff, staff_blocks
-from ticketcore.simulate._results import _fmt as _fmt_duration
 
 _TARGET: Final = re.compile(
     r"^\s*(?P<metric>wait|first_response|resolution)\s*<=\s*(?P<within>[^@\s]+)\s*@\s*(?P<share>[0-9.]+)\s*%\s*$"

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import attrs
 
+from ticketcore._instant import US as _US
 from ticketcore._ticket import Status, Ticket
 from ticketcore.assign._core import _Core
 from ticketcore.assign._decisions import (
@@ -28,7 +29,6 @@ from ticketcore.assign._model import (
 from ticketcore.assign._records import (
     _EPOCH,
     _PLAIN,
-    _US,
     BACKLOG,
     _micros,
     _Need,

@@ -25,8 +25,7 @@ from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
-from ticketcore.conditions import ALWAYS, Condition
-from ticketcore.conditions._conditions import text_equality
+from ticketcore.conditions import ALWAYS, Condition, text_equality
 from ticketcore.sla import BusinessCalendar
 
 __all__ = ["Agent", "BacklogOrder", "Pool", "Presence", "Routing", "Rule"]

@@ -9,11 +9,12 @@ helpers. May import: the value modules of this subpackage (`_decisions`, `_model
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 import attrs
 
+from ticketcore._instant import US as _US
 from ticketcore._ticket import Ticket
 from ticketcore.assign._decisions import (
     Explanation,
@@ -37,7 +38,6 @@ BACKLOG: Final = "backlog"
 UNASSIGNED: Final = "unassigned"
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_US: Final = timedelta(microseconds=1)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
 #: The most explanations `_Info.said` keeps.

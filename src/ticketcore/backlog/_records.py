@@ -12,6 +12,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._instant import US as _US
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT
 from ticketcore.backlog._ledger import INF, Ledger, Series
 from ticketcore.backlog._options import BacklogOptions
@@ -76,7 +77,6 @@ class TicketRecord:
     sla: SLAResult | None = None
 
 
-_US: Final = timedelta(microseconds=1)
 _NONE: Final[Sequence[Any]] = ()
 
 

@@ -19,8 +19,22 @@ from ticketcore.conditions._conditions import F as F
 from ticketcore.conditions._conditions import Field as Field
 from ticketcore.conditions._conditions import Not as Not
 from ticketcore.conditions._conditions import Test as Test
+from ticketcore.conditions._conditions import fields_read as fields_read
+from ticketcore.conditions._conditions import text_equality as text_equality
 
-__all__ = ["ALWAYS", "All", "Always", "Any_", "Condition", "F", "Field", "Not", "Test"]
+__all__ = [
+    "ALWAYS",
+    "All",
+    "Always",
+    "Any_",
+    "Condition",
+    "F",
+    "Field",
+    "Not",
+    "Test",
+    "fields_read",
+    "text_equality",
+]
 
 from ticketcore._util import fixup_module_metadata
 

@@ -515,7 +515,12 @@ ALWAYS: Final = Always()
 
 
 def fields_read(condition: Condition) -> frozenset[str]:
-    """The ticket fields a condition reads (``"custom.x"`` for a custom field)."""
+    """The ticket fields a condition reads (``"custom.x"`` for a custom field).
+
+    >>> from ticketcore.conditions import F, fields_read
+    >>> sorted(fields_read((F.channel == "chat") & ~F.custom("region").is_in(["EU"])))
+    ['channel', 'custom.region']
+    """
     if isinstance(condition, Test):
         return frozenset({condition.field})
     if isinstance(condition, All | Any_):
@@ -530,6 +535,10 @@ def text_equality(condition: Condition) -> tuple[str, str] | None:
 
     These are the tests `Test` runs as `_EqText`: a ticket matches when its field is a
     string whose casefold equals ``value``.
+
+    >>> from ticketcore.conditions import F, text_equality
+    >>> text_equality(F.product_code == "XT372"), text_equality(F.priority >= "high")
+    (('product_code', 'xt372'), None)
     """
     if isinstance(condition, Test) and isinstance(condition._fn, _EqText):
         return condition.field, condition._fn.want

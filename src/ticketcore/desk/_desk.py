@@ -64,12 +64,14 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition
+from ticketcore._instant import REAL_EPOCH as _EPOCH
+from ticketcore._instant import US as _US
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
 from ticketcore.assign import (
@@ -123,9 +125,6 @@ _NOT_COUNTED: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
 #: How many ids of agent and routing events the desk remembers for idempotence.
 SHARED_IDS: Final = 1000
 
-
-_EPOCH: Final = datetime(1, 1, 1, tzinfo=UTC)
-_US: Final = timedelta(microseconds=1)
 
 #: Stale heap entries tolerated beyond the live ones before the heap is rebuilt.
 _SLACK: Final = 64

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ticketcore._instant import from_real
 from ticketcore._util import dump_instant
 from ticketcore.assign import Assigned, Decision, ReturnedToPool
 from ticketcore.sla import Action, Alert, Notify
-from ticketcore.sla._engine import from_real
 
 __all__ = ["DueChange", "Escalation", "Notification", "Outcome", "alert_to_dict"]
 

@@ -24,12 +24,12 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._instant import US as _US
 from ticketcore._time import _duration_text, _format_duration
 from ticketcore._util import check_keys, read_finite
 
 __all__ = ["Distribution", "Empirical", "Exponential", "Fixed", "LogNormal", "distribution_from_dict"]
 
-_US: Final = timedelta(microseconds=1)
 
 #: The longest duration a scenario may name (a mean, an observed value, ``close_after``):
 #: ten years, about the longest run. Longer ones mean "never" and are refused rather than

@@ -19,6 +19,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._time import _human_duration as _fmt
 from ticketcore._util import met_share
 from ticketcore.backlog import BacklogReport
 
@@ -56,7 +57,6 @@ def above_cap_cause(decision: Any) -> str:
     return "counted_again" if decision is None else str(decision.reason.value)
 
 
-_US: Final = timedelta(microseconds=1)
 #: Histogram bins grow by 1%: a percentile read from them is within 1% of the exact one.
 _GROWTH: Final = 1.01
 _LOG_GROWTH: Final = math.log(_GROWTH)
@@ -265,23 +265,6 @@ class TicketOutcome:
             out[f"sla_{target}"] = state
             out[f"sla_{target}_breached"] = breached
         return out
-
-
-def _fmt(value: timedelta | None) -> str:
-    """A duration as a person reads it: the two largest units, ``1 d 16 h``, ``3 h 5 min``, ``45 s``."""
-    if value is None:
-        return "-"
-    s = value.total_seconds()
-    if (whole := round(s)) < 60:
-        return "< 1 s" if whole == 0 and s > 0 else f"{whole} s"
-    if whole < 3600:
-        minutes, seconds = divmod(whole, 60)
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-    if (whole := round(s / 60)) < 1440:
-        hours, minutes = divmod(whole, 60)
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(round(s / 3600), 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
 
 
 def _pct(value: float | None) -> str:

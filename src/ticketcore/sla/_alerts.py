@@ -14,9 +14,9 @@ from typing import Final
 
 import attrs
 
+from ticketcore._instant import from_real
 from ticketcore.events import DueDateSet, TicketUpdated
 from ticketcore.sla._cycles import _Point
-from ticketcore.sla._engine import from_real
 from ticketcore.sla._ladder import Action
 from ticketcore.sla._machine import _Machine
 

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._instant import REAL_EPOCH as _REAL_EPOCH
+from ticketcore._instant import US as _US
+from ticketcore._instant import from_real, to_real
 from ticketcore._time import _check_timezone
 from ticketcore._util import MAX_INSTANT as _MAX_INSTANT
 from ticketcore._util import MIN_INSTANT as _MIN_INSTANT
@@ -24,11 +27,10 @@ from ticketcore.sla._config import (
     _parse_interval_list,
     _raise_on_overlap,
 )
-from ticketcore.sla._engine import _REAL_EPOCH, Engine, Span, from_real, to_real
+from ticketcore.sla._engine import Engine, Span
 
 __all__ = ["BusinessCalendar"]
 
-_US: Final = timedelta(microseconds=1)
 _ZERO: Final = timedelta(0)
 _MIN_REAL: Final = (_MIN_INSTANT - _REAL_EPOCH) // _US  # the supported range, as real instants
 _MAX_REAL: Final = (_MAX_INSTANT - _REAL_EPOCH) // _US

@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import Any, Final
 
 from ticketcore._errors import InvalidInput
+from ticketcore._instant import from_real, to_real
 from ticketcore._ticket import Ticket
 from ticketcore._util import check_keys
 from ticketcore.events import TicketEvent
 from ticketcore.sla._alerts import _MAY_UNDO_BREACH, Alert, _make_alerts, _undone_breaches
 from ticketcore.sla._calendar import _aware
 from ticketcore.sla._cycles import _Point
-from ticketcore.sla._engine import from_real, to_real
 from ticketcore.sla._machine import _Machine
 from ticketcore.sla._points import _all_points, _due_points, _due_reals, _earliest, _pending, _suspicious
 from ticketcore.sla._policy import SLAPolicies

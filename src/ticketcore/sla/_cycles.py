@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from ticketcore._errors import HorizonExceeded
+from ticketcore._instant import US as _US
+from ticketcore._instant import from_real
 from ticketcore.sla._calendar import BusinessCalendar
-from ticketcore.sla._engine import from_real
 from ticketcore.sla._ladder import Action
 from ticketcore.sla._policy import SLAPolicy
 from ticketcore.sla._target import Target
 
-_US: Final = timedelta(microseconds=1)
 _UTC: Final = UTC
 _OPEN: Final = -1  # the end of a span that has not ended
 

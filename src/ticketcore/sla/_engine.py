@@ -51,8 +51,7 @@ Why one module above 500 lines: it has one job, ``F`` and its inverse for one ca
 and its parts are read together: the `Engine`'s hot methods (``f``, ``inverse_all``,
 ``_invert``) work on the `_Chunk` tables and the zone transitions directly, and the
 theory above explains them at once. The real-time conversions (`to_real`, `from_real`)
-that the clock modules use live here too, until issue 22 settles one internal time
-representation for the whole library.
+that the clock modules use are `ticketcore._instant`'s, the library's one internal time.
 """
 
 from __future__ import annotations
@@ -60,53 +59,28 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from ticketcore._errors import HorizonExceeded
+from ticketcore._instant import REAL_EPOCH, SECOND, from_real, to_real
+from ticketcore._instant import US as _US
 
-__all__ = ["DAY", "MAX_YEAR", "MIN_YEAR", "WEEK", "Engine", "Span", "to_real"]
+__all__ = ["DAY", "MAX_YEAR", "MIN_YEAR", "SECOND", "WEEK", "Engine", "Span", "to_real"]
 
 DAY: Final = 86_400_000_000
 WEEK: Final = 7 * DAY
-SECOND: Final = 1_000_000
 #: Local years the engine works in (a margin keeps every conversion inside datetime's range).
 MIN_YEAR: Final = 2
 MAX_YEAR: Final = 9997
 
 _UTC: Final = UTC
-_REAL_EPOCH: Final = datetime(1, 1, 1, tzinfo=_UTC)
+_REAL_EPOCH: Final = REAL_EPOCH
 _WALL_EPOCH: Final = datetime(1, 1, 1)
-_US: Final = timedelta(microseconds=1)
 _MEAN_YEAR: Final = 31_556_952 * SECOND  # 365.2425 days
 
 Span = tuple[int, int]
-
-
-def to_real(dt: datetime) -> int:
-    """Microseconds since 0001-01-01 UTC of an aware datetime."""
-    return (dt - _REAL_EPOCH) // _US
-
-
-_POSIX: Final = (datetime(1970, 1, 1, tzinfo=_UTC) - _REAL_EPOCH) // _US
-#: Within this many microseconds of 1970 a POSIX timestamp as a float is within 0.48 us
-#: of the true value (half a unit in the last place below 2**32 seconds), so
-#: ``fromtimestamp``, which rounds to the nearest microsecond, gets it back exactly.
-_FLOAT_EXACT: Final = 2**32 * SECOND
-
-
-def from_real(real: int, zone: ZoneInfo | timezone) -> datetime:
-    """The aware datetime in ``zone`` of a real instant."""
-    posix = real - _POSIX
-    if -_FLOAT_EXACT < posix < _FLOAT_EXACT:  # 1834 to 2106: one C call, a third of the time
-        return datetime.fromtimestamp(posix / SECOND, zone)
-    return (_REAL_EPOCH + timedelta(microseconds=real)).astimezone(zone)
-
-
-def from_real_reference(real: int, zone: ZoneInfo | timezone) -> datetime:
-    """`from_real` the obvious way, for the tests."""
-    return (_REAL_EPOCH + timedelta(microseconds=real)).astimezone(zone)
 
 
 def _merge(spans: list[Span]) -> list[Span]:

@@ -33,6 +33,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._instant import US as _US
+from ticketcore._instant import to_real
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_in_range
 from ticketcore.events import (
@@ -45,8 +47,7 @@ from ticketcore.events import (
     TicketUpdated,
 )
 from ticketcore.sla._calendar import _MAX_REAL, _MIN_REAL, BusinessCalendar
-from ticketcore.sla._cycles import _US, _Basis, _beyond, _Cycle, _Track
-from ticketcore.sla._engine import to_real
+from ticketcore.sla._cycles import _Basis, _beyond, _Cycle, _Track
 from ticketcore.sla._policy import SLAPolicies, SLAPolicy
 from ticketcore.sla._target import Metric
 

@@ -17,7 +17,8 @@ import operator
 from typing import Final
 
 from ticketcore._errors import HorizonExceeded
-from ticketcore.sla._cycles import _OPEN, _US, _beyond, _Cycle, _Point, _Tail, _Track
+from ticketcore._instant import US as _US
+from ticketcore.sla._cycles import _OPEN, _beyond, _Cycle, _Point, _Tail, _Track
 from ticketcore.sla._machine import _Machine
 
 _REPORTED: Final = operator.itemgetter(1)  # a point's reported instant

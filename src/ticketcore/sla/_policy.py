@@ -22,8 +22,7 @@ from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Ticket
 from ticketcore._time import _duration_text, _format_duration
 from ticketcore._util import check_keys as _check_keys
-from ticketcore.conditions import ALWAYS, Condition
-from ticketcore.conditions._conditions import fields_read
+from ticketcore.conditions import ALWAYS, Condition, fields_read
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._ladder import MAX_DURATION, _check_depth
 from ticketcore.sla._target import Target, _name

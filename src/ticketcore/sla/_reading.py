@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._instant import to_real
 from ticketcore.events import TicketEvent
 from ticketcore.sla._calendar import _aware
 from ticketcore.sla._cycles import _OPEN, _beyond, _Cycle, _td, _Track
-from ticketcore.sla._engine import to_real
 from ticketcore.sla._explain import _calendar_name
 from ticketcore.sla._machine import _Machine
 from ticketcore.sla._policy import SLAPolicies

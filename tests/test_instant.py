@@ -1,0 +1,33 @@
+"""The library's one internal time: whole microseconds since 0001-01-01 UTC."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ticketcore._instant import REAL_EPOCH, US, from_real, from_real_reference, to_real
+
+ZONES = st.sampled_from(
+    [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), timezone(timedelta(hours=-3))]
+)
+INSTANTS = st.datetimes(
+    min_value=datetime(1900, 1, 1), max_value=datetime(2999, 12, 31), timezones=ZONES, allow_imaginary=False
+)
+
+
+@given(INSTANTS, ZONES)
+def test_round_trip_is_exact(dt: datetime, zone: ZoneInfo | timezone) -> None:
+    real = to_real(dt)
+    back = from_real(real, zone)
+    assert back == dt
+    assert back.tzinfo is zone
+    ref = from_real_reference(real, zone)
+    # the same wall time and fold in the zone, not only the same instant
+    assert (back.replace(tzinfo=None), back.fold) == (ref.replace(tzinfo=None), ref.fold)
+
+
+def test_units() -> None:
+    assert to_real(REAL_EPOCH) == 0
+    assert to_real(datetime(1970, 1, 1, tzinfo=UTC)) == (datetime(1970, 1, 1) - datetime(1, 1, 1)) // US
+    assert to_real(datetime(1, 1, 1, 0, 0, 1, tzinfo=UTC)) == 1_000_000
