@@ -13,7 +13,13 @@ engine. RE2 refuses the syntax that needs backtracking (backreferences, lookarou
 atomic groups, possessive quantifiers, conditionals); such a pattern is `InvalidInput`.
 
 Text tests (``eq``, ``in``, ``contains``, ``word``, ``regex``) ignore case. Tags are
-lower case on the ticket too. Priorities compare in the order low < normal < high < urgent.
+lower case on the ticket too. Priorities compare by their rank on the scale in force
+(`ticketcore.PriorityScale`; low < normal < high < urgent by default).
+
+Why one module above 500 lines: it has one job, the condition language, and its three
+faces are one table read together: each operator's builder (`Field`), its dict form
+(`Test.build`, `to_dict`) and its matcher are defined side by side, so that adding an
+operator touches one place.
 """
 
 from __future__ import annotations
