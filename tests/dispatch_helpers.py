@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
+
+import attrs
 
 from ticketcore import Priority, Status, Ticket
 from ticketcore.assign import (
@@ -14,7 +16,9 @@ from ticketcore.assign import (
     LeastLoaded,
     LeftUnassigned,
     LongestIdle,
+    PoolView,
     Queued,
+    Selection,
     Sequential,
     SpareCapacity,
     Strategy,
@@ -25,6 +29,20 @@ from ticketcore.events import StatusChanged, TicketCreated
 from ticketcore.sla import BusinessCalendar, Metric, SLAPolicy, Target
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+@attrs.frozen
+class Mine(Strategy):
+    """A strategy of the user's own: the last eligible member in pool order (no built-in does that)."""
+
+    name: ClassVar[str] = "mine"
+
+    def select(self, members: Sequence[str], check: Callable[[str], str | None], view: PoolView) -> Selection:
+        """The last eligible member."""
+        eligible = [m for m in members if check(m) is None]
+        passed = tuple((m, why) for m in members if (why := check(m)) is not None)
+        return Selection(eligible[-1] if eligible else None, passed, len(eligible), "last in pool order")
+
 
 #: Every built-in strategy, with each option.
 STRATEGIES: list[Strategy] = [

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 
 from ticketcore import InvalidInput, InvalidTransition, Ticket
@@ -20,6 +21,8 @@ from ticketcore.assign import (
 )
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
+
+from dispatch_helpers import Mine
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)  # a Monday
 H = timedelta(hours=1)
@@ -392,3 +395,65 @@ def test_a_tier_change_the_clock_cannot_take_is_reported_and_the_call_ends_whole
     assert clock.ticket is not None
     assert 1 == clock.ticket.tier
     assert T0 + H == clock.due_times()["first_response"]
+
+
+def own_strategy_config() -> DeskConfig:
+    form = config().to_dict()
+    form["routing"]["pools"][0]["strategy"] = "mine"
+    return DeskConfig.from_dict(form, strategies={"mine": Mine()})
+
+
+def test_a_config_with_an_own_strategy_reads_back_given_it_by_name() -> None:
+    cfg = own_strategy_config()
+    assert cfg.routing.pools[0].strategy == Mine()
+    assert DeskConfig.from_json(json.dumps(cfg.to_dict()), strategies={"mine": Mine()}) == cfg
+    with pytest.raises(InvalidInput) as caught:
+        DeskConfig.from_dict(cfg.to_dict())
+    assert caught.value.field == "routing.pools[0].strategy"
+    assert "strategies={'mine': Mine()}" in caught.value.expected
+
+
+def test_a_desk_with_an_own_strategy_is_restored_and_decides_the_same() -> None:
+    desk = Desk(own_strategy_config())
+    for n in range(3):
+        desk.handle(TicketCreated(ticket=ticket(n, T0 + n * timedelta(minutes=5))))
+    stored = json.loads(json.dumps(desk.to_dict()))
+    # The configuration's own strategies are known by name; passing one again is allowed.
+    for copy in (
+        Desk.from_dict(desk.config, stored),
+        Desk.from_dict(desk.config, stored, strategies={"mine": Mine()}),
+    ):
+        assert copy.to_dict() == stored
+        later = [
+            StatusChanged(ticket_id="T-1", at=T0 + H, status="solved"),
+            TicketCreated(ticket=ticket(9, T0 + H)),
+        ]
+        for event in later:
+            assert desk.handle(event) == copy.handle(event)
+        assert desk.to_dict() == copy.to_dict()
+        desk = Desk.from_dict(desk.config, stored)
+
+
+def test_a_desk_s_state_naming_a_strategy_nobody_gave_says_how_to_give_it() -> None:
+    desk = Desk(own_strategy_config())
+    stored = desk.to_dict()
+    with pytest.raises(InvalidInput) as caught:
+        Desk.from_dict(config(), stored)  # a configuration without the strategy
+    assert caught.value.field == "shared.routing.pools[0].strategy"
+    assert "strategies={'mine': Mine()}" in caught.value.expected
+    copy = Desk.from_parts(config(), stored["shared"], stored["tickets"], strategies={"mine": Mine()})
+    assert copy.dispatcher.routing.pools[0].strategy == Mine()
+
+
+def test_a_strategy_given_by_a_name_the_config_uses_for_another_is_refused() -> None:
+    @attrs.frozen
+    class OtherMine(Mine):
+        """Another strategy under the same name."""
+
+    desk = Desk(own_strategy_config())
+    with pytest.raises(InvalidInput) as caught:
+        Desk.from_dict(desk.config, desk.to_dict(), strategies={"mine": OtherMine()})
+    assert caught.value.field == "strategies['mine']"
+    with pytest.raises(InvalidInput) as caught:
+        Desk.from_dict(desk.config, desk.to_dict(), strategies=["mine"])  # type: ignore[arg-type]
+    assert caught.value.field == "strategies"

@@ -24,7 +24,14 @@ from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, read_bool
 from ticketcore._util import wrap as _wrap
-from ticketcore.assign._strategies import SEQUENTIAL, Strategy, strategy_from_dict
+from ticketcore.assign._strategies import (
+    NO_STRATEGIES,
+    SEQUENTIAL,
+    Strategy,
+    check_own_name,
+    read_strategies,
+    strategy_from_dict,
+)
 from ticketcore.conditions import ALWAYS, Condition, text_equality
 from ticketcore.sla import BusinessCalendar
 
@@ -297,6 +304,7 @@ def _members(value: object) -> tuple[str, ...] | None:
 def _strategy(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, Strategy):
         raise InvalidInput("strategy", "a selection strategy such as Sequential() or LeastLoaded()", value)
+    check_own_name(value)
 
 
 def _optional_name(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
@@ -366,11 +374,17 @@ class Pool:
         return _dump(self, "name", _POOL_DEFAULTS)
 
     @classmethod
-    def from_dict(cls, data: object, path: str = "pool") -> Pool:
-        """Read the dict form; an error names the path of the bad key or value."""
+    def from_dict(
+        cls, data: object, path: str = "pool", *, strategies: Mapping[str, Strategy] = NO_STRATEGIES
+    ) -> Pool:
+        """Read the dict form; an error names the path of the bad key or value.
+
+        ``strategies`` gives the strategies of your own by name (see `strategy_from_dict`).
+        """
+        strategies = read_strategies(strategies)
         d = read_form(data, path, _POOL_FIELDS, ("name",), ("agents", "skills"))
         if "strategy" in d:
-            d["strategy"] = strategy_from_dict(d["strategy"], f"{path}.strategy")
+            d["strategy"] = strategy_from_dict(d["strategy"], f"{path}.strategy", strategies=strategies)
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]
 
 
@@ -626,8 +640,12 @@ class Routing:
         return out
 
     @classmethod
-    def from_dict(cls, data: object, path: str = "routing") -> Routing:
+    def from_dict(
+        cls, data: object, path: str = "routing", *, strategies: Mapping[str, Strategy] = NO_STRATEGIES
+    ) -> Routing:
         """Read the dict form; an error names the path of the bad key or value.
+
+        ``strategies`` gives the pools' strategies of your own by name (see `strategy_from_dict`).
 
         >>> from ticketcore import InvalidInput
         >>> try:
@@ -636,13 +654,16 @@ class Routing:
         ...     print(e.field, "|", e.expected.split("(")[-1])
         routing.default_pol | did you mean 'default_pool'?)
         """
+        strategies = read_strategies(strategies)
         d = read_form(data, path, _ROUTING_FIELDS, (), ("rules", "pools", "escalation_tags", "counted"))
         rules = d.get("rules") or []
         pools = d.get("pools") or []
         if "tiers" in d and not isinstance(d["tiers"], dict):
             raise InvalidInput(f"{path}.tiers", "a dict from tier (1-4) to pool name", d["tiers"])
         d["rules"] = [Rule.from_dict(r, f"{path}.rules[{i}]") for i, r in enumerate(rules)]
-        d["pools"] = [Pool.from_dict(p, f"{path}.pools[{i}]") for i, p in enumerate(pools)]
+        d["pools"] = [
+            Pool.from_dict(p, f"{path}.pools[{i}]", strategies=strategies) for i, p in enumerate(pools)
+        ]
         return _wrap(path, cls, **d)  # type: ignore[no-any-return]
 
 

@@ -29,6 +29,7 @@ from ticketcore.assign._records import (
     _Rot,
 )
 from ticketcore.assign._rotation import Rotation
+from ticketcore.assign._strategies import NO_STRATEGIES, Strategy, read_strategies
 from ticketcore.sla import SLAPolicies
 
 _STATE_VERSION: Final = 2
@@ -84,15 +85,26 @@ class _Persisting(_Core):
         return entry
 
     @classmethod
-    def from_dict(cls, data: object, *, sla: SLAPolicies | None = None) -> Self:
-        """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before)."""
+    def from_dict(
+        cls,
+        data: object,
+        *,
+        sla: SLAPolicies | None = None,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
+    ) -> Self:
+        """Restore a dispatcher from `to_dict`'s output (pass the same ``sla`` as before).
+
+        ``strategies`` gives the pools' strategies of your own by name, as in
+        ``strategies={"mine": Mine()}`` (see `strategy_from_dict`).
+        """
+        strategies = read_strategies(strategies)
         check_depth(data, "state")
         keys = ("version", "routing", "agents", "tickets", "rotation", "arrivals", "now")
         d = check_keys(data, "state", keys, keys)
         tickets = d.pop("tickets")
         if not isinstance(tickets, list):
             raise InvalidInput("state.tickets", "a list", tickets)
-        self = cls._from_shared(d, "state", sla)
+        self = cls._from_shared(d, "state", sla, strategies)
         start = self._arrivals - len(tickets)
         if start < 0:
             raise InvalidInput(
@@ -101,14 +113,23 @@ class _Persisting(_Core):
         return self._add_tickets(((item, start + i + 1) for i, item in enumerate(tickets)), "state.tickets")
 
     @classmethod
-    def from_parts(cls, shared: object, tickets: Iterable[object], *, sla: SLAPolicies | None = None) -> Self:
+    def from_parts(
+        cls,
+        shared: object,
+        tickets: Iterable[object],
+        *,
+        sla: SLAPolicies | None = None,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
+    ) -> Self:
         """Restore a dispatcher from `shared_state` and the `ticket_state` of each of its tickets.
 
-        The tickets may come in any order (their ``arrival`` numbers order them).
+        The tickets may come in any order (their ``arrival`` numbers order them);
+        ``strategies`` as for `from_dict`.
         """
+        strategies = read_strategies(strategies)
         check_depth(shared, "shared")
         keys = ("version", "routing", "agents", "rotation", "arrivals", "now")
-        self = cls._from_shared(check_keys(shared, "shared", keys, keys), "shared", sla)
+        self = cls._from_shared(check_keys(shared, "shared", keys, keys), "shared", sla, strategies)
         numbered = []
         for i, item in enumerate(tickets):
             if not isinstance(item, Mapping):
@@ -124,10 +145,16 @@ class _Persisting(_Core):
         return self._add_tickets(((item, arrival) for arrival, _, item in numbered), "tickets")
 
     @classmethod
-    def _from_shared(cls, d: dict[str, Any], path: str, sla: SLAPolicies | None = None) -> Self:
+    def _from_shared(
+        cls,
+        d: dict[str, Any],
+        path: str,
+        sla: SLAPolicies | None = None,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
+    ) -> Self:
         if type(d["version"]) is not int or d["version"] not in _READS:
             raise InvalidInput(f"{path}.version", f"state version {_STATE_VERSION} (or 1)", d["version"])
-        routing = Routing.from_dict(d["routing"], f"{path}.routing")
+        routing = Routing.from_dict(d["routing"], f"{path}.routing", strategies=strategies)
         if not isinstance(d["agents"], list):
             raise InvalidInput(f"{path}.agents", "a list", d["agents"])
         agents = [Agent.from_dict(a, f"{path}.agents[{i}]") for i, a in enumerate(d["agents"])]

@@ -18,11 +18,12 @@ import abc
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_, is_not
+from types import MappingProxyType
 from typing import Any, ClassVar, Final, Protocol
 
 import attrs
 
-from ticketcore._errors import InvalidInput
+from ticketcore._errors import InvalidInput, show
 
 __all__ = [
     "SEQUENTIAL",
@@ -338,18 +339,79 @@ _BY_NAME: Final[Mapping[str, Strategy]] = {
 #: The names of the built-in strategies, as `strategy_from_dict` reads them.
 STRATEGY_NAMES: Final = tuple(_BY_NAME)
 
+#: No strategies of the user's own: the default of every ``strategies=`` argument.
+NO_STRATEGIES: Final[Mapping[str, Strategy]] = MappingProxyType({})
 
-def strategy_from_dict(data: object, path: str = "strategy") -> Strategy:
-    """A built-in strategy from its dict form, its name.
+_OWN = "a strategy of your own, passed by name to the reader (as in strategies={'mine': Mine()})"
 
-    The names: ``"sequential"``, ``"longest_idle"``, ``"least_loaded"``,
-    ``"spare_capacity"``, ``"spare_percentage"`` and ``"weighted"``.
+
+def is_builtin(strategy: Strategy) -> bool:
+    """Whether ``strategy`` is one of the built-in strategies (not a subclass of one)."""
+    name = strategy.to_dict()
+    return isinstance(name, str) and name in _BY_NAME and _BY_NAME[name] == strategy
+
+
+def check_own_name(strategy: Strategy, path: str = "strategy") -> None:
+    """Refuse a strategy of the user's own whose dict form cannot be read back by name.
+
+    Its dict form (`Strategy.to_dict`, by default its ``name``) must be a non-empty
+    string other than the built-in strategies' names.
     """
-    if not isinstance(data, str) or data not in _BY_NAME:
-        if isinstance(data, str):
-            raise InvalidInput.unknown_key(path, data, _BY_NAME, "strategy names")
-        raise InvalidInput(path, "a strategy name", data)
-    return _BY_NAME[data]
+    if is_builtin(strategy):
+        return
+    name = strategy.to_dict()
+    if not isinstance(name, str) or not name or name in _BY_NAME:
+        raise InvalidInput(
+            path,
+            "a strategy of your own whose name (its dict form) is a non-empty string other than the "
+            f"built-in names {', '.join(map(repr, STRATEGY_NAMES))}, so that a stored state can name it",
+            name,
+        )
+
+
+def read_strategies(strategies: object, path: str = "strategies") -> Mapping[str, Strategy]:
+    """Check the user's strategies by name: each key a strategy's name, not a built-in one."""
+    if strategies is NO_STRATEGIES:
+        return strategies
+    if not isinstance(strategies, Mapping):
+        raise InvalidInput(
+            path, "a mapping from name to a strategy of your own, as {'mine': Mine()}", strategies
+        )
+    for name, strategy in strategies.items():
+        where = f"{path}[{show(name)}]"
+        if not isinstance(strategy, Strategy):
+            raise InvalidInput(where, "a ticketcore.assign.Strategy", strategy)
+        if not isinstance(name, str) or name in _BY_NAME:
+            raise InvalidInput(
+                where,
+                f"a name other than the built-in strategies' {', '.join(map(repr, STRATEGY_NAMES))}",
+                name,
+            )
+        check_own_name(strategy, where)
+        if strategy.to_dict() != name:
+            raise InvalidInput(where, f"the strategy's own name {strategy.to_dict()!r} as its key", name)
+    return strategies
+
+
+def strategy_from_dict(
+    data: object, path: str = "strategy", *, strategies: Mapping[str, Strategy] = NO_STRATEGIES
+) -> Strategy:
+    """A strategy from its dict form, its name: a built-in one, or one of ``strategies``.
+
+    The built-in names: ``"sequential"``, ``"longest_idle"``, ``"least_loaded"``,
+    ``"spare_capacity"``, ``"spare_percentage"`` and ``"weighted"``. A strategy of your
+    own is written by its name too; reading it back needs it by that name in
+    ``strategies`` (``strategies={"mine": Mine()}``), which may not reuse a built-in name.
+    """
+    strategies = read_strategies(strategies)
+    if isinstance(data, str):
+        found = _BY_NAME.get(data) or strategies.get(data)
+        if found is not None:
+            return found
+        known = [*_BY_NAME, *strategies]
+        error = InvalidInput.unknown_key(path, data, known, "strategy names")
+        raise InvalidInput(path, f"{error.expected}, or {_OWN}", data)
+    raise InvalidInput(path, "a strategy name", data)
 
 
 _SEL = tuple(Selection.__dict__[f.name].__set__ for f in attrs.fields(Selection))

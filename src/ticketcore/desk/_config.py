@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -18,7 +19,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, wrap
-from ticketcore.assign import Agent, Routing
+from ticketcore.assign import Agent, Routing, Strategy
 from ticketcore.backlog import BacklogOptions
 from ticketcore.conditions import All, Any_, Condition, Not, Test
 from ticketcore.desk._vocabulary import Vocabulary
@@ -31,6 +32,9 @@ CONFIG_VERSION: Final = 1
 
 #: Largest configuration text `DeskConfig.from_toml` / `from_json` read (16 MiB).
 _MAX_TEXT: Final = 16 * 1024 * 1024
+
+#: No strategies of the host's own: the default of every ``strategies=`` argument.
+NO_STRATEGIES: Final[Mapping[str, Strategy]] = MappingProxyType({})
 
 
 def _to_calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:
@@ -150,7 +154,7 @@ class DeskConfig:
         return out
 
     @classmethod
-    def from_dict(cls, data: object) -> DeskConfig:
+    def from_dict(cls, data: object, *, strategies: Mapping[str, Strategy] = NO_STRATEGIES) -> DeskConfig:
         """Read the dict form (the shape of a TOML or JSON configuration file).
 
         Keys: ``version`` (optional, at most `CONFIG_VERSION`), ``calendars``,
@@ -158,6 +162,8 @@ class DeskConfig:
         calendar name or an inline calendar), ``routing``, ``agents`` (each ``shift`` a
         calendar name or an inline calendar) and ``backlog``. The vocabulary is read
         first, and the rest in it (`Vocabulary.active`): its priority and status names.
+        ``strategies`` gives the pools' strategies of your own by name, as in
+        ``strategies={"mine": Mine()}`` (see `ticketcore.assign.strategy_from_dict`).
 
         Raises:
             InvalidInput: naming the path of the bad key or value, such as
@@ -179,7 +185,7 @@ class DeskConfig:
         with vocabulary.active():
             if "sla" in d:
                 d["sla"] = _read_sla(d["sla"], known)
-            d["routing"] = Routing.from_dict(d["routing"], "routing")
+            d["routing"] = Routing.from_dict(d["routing"], "routing", strategies=strategies)
             if "agents" in d:
                 d["agents"] = _read_agents(d["agents"], known)
             if d.get("backlog") is not None:
@@ -190,8 +196,8 @@ class DeskConfig:
                 raise InvalidInput(e.field, e.expected, e.value) from None
 
     @classmethod
-    def from_toml(cls, text: str) -> DeskConfig:
-        """Read a configuration from TOML text (the host reads the file).
+    def from_toml(cls, text: str, *, strategies: Mapping[str, Strategy] = NO_STRATEGIES) -> DeskConfig:
+        """Read a configuration from TOML text (the host reads the file; ``strategies`` as for `from_dict`).
 
         A syntax error names its line and column.
         """
@@ -202,11 +208,11 @@ class DeskConfig:
             raise InvalidInput("config", "valid TOML", str(e)) from None
         except RecursionError:
             raise InvalidInput("config", "TOML nested at most 64 levels deep", "deeper") from None
-        return cls.from_dict(data)
+        return cls.from_dict(data, strategies=strategies)
 
     @classmethod
-    def from_json(cls, text: str) -> DeskConfig:
-        """Read a configuration from JSON text (the host reads the file)."""
+    def from_json(cls, text: str, *, strategies: Mapping[str, Strategy] = NO_STRATEGIES) -> DeskConfig:
+        """Read a configuration from JSON text (the host reads it; ``strategies`` as for `from_dict`)."""
         _check_text(text)
         try:
             data = json.loads(text)
@@ -216,7 +222,7 @@ class DeskConfig:
             ) from None
         except RecursionError:
             raise InvalidInput("config", "JSON nested at most 64 levels deep", "deeper") from None
-        return cls.from_dict(data)
+        return cls.from_dict(data, strategies=strategies)
 
 
 def _check_text(text: object) -> None:

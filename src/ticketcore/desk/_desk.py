@@ -69,22 +69,24 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition
+from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition, show
 from ticketcore._instant import REAL_EPOCH as _EPOCH
 from ticketcore._instant import US as _US
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
 from ticketcore.assign import (
+    STRATEGY_NAMES,
     Assigned,
     Decision,
     Dispatcher,
     DispatcherEvent,
     ReturnedToPool,
+    Strategy,
     TicketEscalated,
     TicketTransferred,
 )
 from ticketcore.backlog import BacklogReport, BacklogTracker
-from ticketcore.desk._config import DeskConfig
+from ticketcore.desk._config import NO_STRATEGIES, DeskConfig
 from ticketcore.desk._outcome import (
     DueMove,
     Escalation,
@@ -115,6 +117,32 @@ STATE_VERSION: Final = 1
 #: Ticket events the dispatcher only notes once the desk has checked the ticket is open and
 #: decides them at its clock: it cannot refuse them.
 _ROUTING_CANNOT_REFUSE: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
+
+
+def _known_strategies(config: DeskConfig, strategies: object) -> Mapping[str, Strategy]:
+    """The configuration's pools' strategies of the host's own by name, with ``strategies``.
+
+    The dispatcher checks the names (`ticketcore.assign.strategy_from_dict`); a name given
+    both ways must be the same strategy.
+    """
+    if not isinstance(strategies, Mapping):
+        raise InvalidInput(
+            "strategies", "a mapping from name to a strategy of your own, as {'mine': Mine()}", strategies
+        )
+    own: dict[str, Strategy] = {}
+    for pool in config.routing.pools:
+        name = pool.strategy.to_dict()
+        if isinstance(name, str) and name not in STRATEGY_NAMES:  # a Pool refuses a built-in name for its own
+            own[name] = pool.strategy
+    for name, strategy in strategies.items():
+        if name in own and own[name] != strategy:
+            raise InvalidInput(
+                f"strategies[{show(name)}]",
+                "the strategy the configuration's pools name so, or another name",
+                strategy,
+            )
+    return {**own, **strategies}
+
 
 #: Ticket events that carry a priority the desk checks against its scale.
 _PRIORITY_EVENTS: Final = frozenset({TicketCreated, TicketUpdated})
@@ -634,33 +662,58 @@ class Desk:
             return {"shared": self.shared_state(), "tickets": [self.ticket_state(t) for t in self._parts]}
 
     @classmethod
-    def from_dict(cls, config: DeskConfig, data: object, *, due_changes: bool = True) -> Desk:
-        """Restore a desk from `to_dict`'s output and the same configuration (``due_changes``: see `Desk`)."""
+    def from_dict(
+        cls,
+        config: DeskConfig,
+        data: object,
+        *,
+        due_changes: bool = True,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
+    ) -> Desk:
+        """Restore a desk from `to_dict`'s output and the same configuration.
+
+        ``due_changes``: see `Desk`; ``strategies``: see `from_parts`.
+        """
         check_depth(data, "state")
         d = check_keys(data, "state", ("shared", "tickets"), ("shared", "tickets"))
         tickets = d["tickets"]
         if not isinstance(tickets, list):
             raise InvalidInput("state.tickets", "a list of ticket parts", tickets)
-        return cls.from_parts(config, d["shared"], tickets, due_changes=due_changes)
+        return cls.from_parts(config, d["shared"], tickets, due_changes=due_changes, strategies=strategies)
 
     @classmethod
     def from_parts(
-        cls, config: DeskConfig, shared: object, tickets: Iterable[object], *, due_changes: bool = True
+        cls,
+        config: DeskConfig,
+        shared: object,
+        tickets: Iterable[object],
+        *,
+        due_changes: bool = True,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
     ) -> Desk:
         """Restore a desk from its shared part and its ticket parts (the rows a host stored).
 
         The parts are read in the configuration's vocabulary (its priorities). The backlog
         tracker is not part of the stored state: a restored desk's tracker starts empty
-        and follows the tickets created from now on.
+        and follows the tickets created from now on. The strategies of your own that the
+        configuration's pools hold are known by name; ``strategies`` adds others (say, of
+        a routing a `RoutingChanged` brought in), as in ``strategies={"mine": Mine()}``.
         """
         if not isinstance(config, DeskConfig):
             raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
+        known = _known_strategies(config, strategies)
         with config.vocabulary.active():
-            return cls._from_parts(config, shared, tickets, due_changes=due_changes)
+            return cls._from_parts(config, shared, tickets, due_changes=due_changes, strategies=known)
 
     @classmethod
     def _from_parts(
-        cls, config: DeskConfig, shared: object, tickets: Iterable[object], *, due_changes: bool
+        cls,
+        config: DeskConfig,
+        shared: object,
+        tickets: Iterable[object],
+        *,
+        due_changes: bool,
+        strategies: Mapping[str, Strategy],
     ) -> Desk:
         desk = cls(config, due_changes=due_changes)
         s = check_keys(shared, "shared", ("version", "dispatcher", "now", "ids"), ("version", "dispatcher"))
@@ -670,7 +723,7 @@ class Desk:
         for i, item in enumerate(tickets):
             rows.append(check_keys(item, f"tickets[{i}]", ("dispatcher", "sla", "ids"), ("dispatcher",)))
         desk._dispatcher = Dispatcher.from_parts(
-            s["dispatcher"], [r["dispatcher"] for r in rows], sla=desk._sla
+            s["dispatcher"], [r["dispatcher"] for r in rows], sla=desk._sla, strategies=strategies
         )
         desk._now = None if s.get("now") is None else load_instant(s["now"], "shared.now")
         ids = s.get("ids", [])
