@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._errors import InvalidInput, InvalidTransition, OutOfOrder
 from ticketcore._ticket import Status, Ticket
 from ticketcore.assign import Assigned, Decision, DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
@@ -135,8 +135,9 @@ class BacklogTracker:
     def handle(self, event: object) -> None:
         """Take one event (or decision, or SLA result) into account.
 
-        Raises `InvalidTransition` naming the field for an unknown ticket, a second
-        creation, or an event earlier than the ticket's previous one (or than the seal),
+        Raises `InvalidTransition` naming the field for an unknown ticket or a second
+        creation, `ticketcore.OutOfOrder` (an `InvalidTransition`) for an event earlier
+        than the ticket's previous one (or than the seal),
         and `InvalidInput` for an instant outside 1900 to 2999 or a type it does not know;
         the tracker is then unchanged.
         """
@@ -286,7 +287,7 @@ class BacklogTracker:
         """The timestamp of ``at``, refused out of range or earlier than the tracker was sealed at."""
         ts = stamp(at, field)
         if ts < self._sealed:
-            raise InvalidTransition(
+            raise OutOfOrder(
                 field, f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
             )
         return ts
@@ -305,7 +306,7 @@ class BacklogTracker:
             raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", ticket_id)
         ts = self._unsealed(at, "at")
         if ts < state.last:
-            raise InvalidTransition(
+            raise OutOfOrder(
                 "at", f"an instant no earlier than the ticket's previous event ({state.last})", at
             )
         return state, ts

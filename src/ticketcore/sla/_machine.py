@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._errors import HorizonExceeded, InvalidInput, OutOfOrder
 from ticketcore._instant import US as _US
 from ticketcore._instant import to_real
 from ticketcore._ticket import Status, Ticket
@@ -122,7 +122,7 @@ class _Machine:
                 "ticket_id", f"the id of this clock's ticket, {self.ticket.id!r}", event.ticket_id
             )
         if at < self.last:
-            raise InvalidInput(
+            raise OutOfOrder(
                 "at",
                 f"an instant at or after the previous event ({self.events[-1].at.isoformat()})",
                 event.at,
