@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast
 
 import attrs
 
@@ -170,7 +170,8 @@ class BacklogTracker:
             if event.ticket_id not in self._tickets:
                 raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
         elif handler is not _ignore:
-            state, _ = self._known(event.ticket_id, event.at)  # type: ignore[attr-defined]
+            timed = cast(_Timed, event)  # every event a handler other than `_ignore` takes
+            state, _ = self._known(timed.ticket_id, timed.at)
             if isinstance(event, TicketUpdated):
                 ticket = event.apply(state.ticket)
                 for field in self._options.by:
@@ -368,6 +369,15 @@ class BacklogTracker:
 
 # One handler per event type (the event classes are final): a dict lookup instead of an
 # isinstance chain. Everything else the tracker accepts changes nothing it counts.
+class _Timed(Protocol):
+    """What the tracker reads of every event it counts: its ticket and its instant."""
+
+    @property
+    def ticket_id(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+
+
 _HANDLERS: Final[dict[type, Callable[[BacklogTracker, Any], None]]] = {
     TicketCreated: BacklogTracker._on_created,
     StatusChanged: BacklogTracker._on_status,

@@ -375,10 +375,10 @@ class Desk:
             part.ids.append(event_id)
         self._now = routing_at
         closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
-        if counted is not None:
+        if counted is not None and tracker is not None:  # (counted is set only with a tracker)
             if closed and clock is not None:  # its final SLA result, before the tracker forgets it
-                tracker.handle(clock.result(at))  # type: ignore[union-attr]
-            tracker.handle(counted)  # type: ignore[union-attr]
+                tracker.handle(clock.result(at))
+            tracker.handle(counted)
             part.tracked = counted.at
             if decisions:
                 self._count_decisions(decisions)
