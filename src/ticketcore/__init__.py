@@ -15,6 +15,7 @@ language that SLA policies and assignment rules share.
 from ticketcore._errors import HorizonExceeded as HorizonExceeded
 from ticketcore._errors import InvalidInput as InvalidInput
 from ticketcore._errors import InvalidTransition as InvalidTransition
+from ticketcore._errors import OutOfOrder as OutOfOrder
 from ticketcore._errors import TicketcoreError as TicketcoreError
 from ticketcore._ticket import Priority as Priority
 from ticketcore._ticket import PriorityScale as PriorityScale
@@ -26,6 +27,7 @@ __all__ = [
     "HorizonExceeded",
     "InvalidInput",
     "InvalidTransition",
+    "OutOfOrder",
     "Priority",
     "PriorityScale",
     "Status",

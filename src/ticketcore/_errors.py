@@ -12,7 +12,7 @@ import difflib
 import reprlib
 from collections.abc import Iterable
 
-__all__ = ["HorizonExceeded", "InvalidInput", "InvalidTransition", "TicketcoreError"]
+__all__ = ["HorizonExceeded", "InvalidInput", "InvalidTransition", "OutOfOrder", "TicketcoreError"]
 
 _MISSING = object()
 
@@ -93,6 +93,24 @@ class InvalidTransition(InvalidInput):
 
     It carries ``field``, ``expected`` and ``value`` like `InvalidInput` (and is one).
     The object that raised it is unchanged and stays usable.
+    """
+
+
+class OutOfOrder(InvalidTransition):
+    """An event timestamped before the engine's clock or before its ticket's last event.
+
+    Every engine raises this one class for it: `ticketcore.sla.SLAClock`,
+    `ticketcore.assign.Dispatcher`, `ticketcore.backlog.BacklogTracker` and
+    `ticketcore.desk.Desk`. It is an `InvalidTransition` (and so an `InvalidInput`),
+    with ``field`` (usually ``at``), ``expected`` (naming the instant it must not
+    precede) and ``value`` (the instant given). The engine is unchanged; the host
+    may deliver the event again in order.
+
+    >>> raise OutOfOrder("at", "an instant at or after the previous event (09:00)", "08:00")
+    Traceback (most recent call last):
+        ...
+    ticketcore.OutOfOrder: at: expected an instant at or after the previous event (09:00), got '08:00'
+
     """
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ticketcore._errors import InvalidInput
@@ -71,7 +71,10 @@ def check_keys(data: object, path: str, allowed: Collection[str], required: Iter
     return dict(data)
 
 
-def wrap(path: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def wrap(path: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     """``fn(*args, **kwargs)``, with the field of any `InvalidInput` it raises put under ``path``."""
     try:
         return fn(*args, **kwargs)

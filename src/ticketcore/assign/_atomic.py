@@ -61,7 +61,7 @@ class _Atomic(_Core):
             saved["_agents"] = dict(self._agents)
             return ("all", saved)
         # One ticket's events: before its queueing fails, only the ticket and loads moved.
-        ticket_id = event.ticket.id if isinstance(event, TicketCreated) else event.ticket_id  # type: ignore[attr-defined]
+        ticket_id = event.ticket.id if isinstance(event, TicketCreated) else event.ticket_id  # type: ignore[attr-defined]  # a ticket event: only those come here
         rec = self._tickets.get(ticket_id)
         return ("one", ticket_id, None if rec is None else rec.copy(), self._arrivals, dict(self._load))
 

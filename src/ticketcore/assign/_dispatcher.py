@@ -57,7 +57,7 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._errors import InvalidInput, OutOfOrder
 from ticketcore._ticket import Ticket
 from ticketcore.assign._atomic import _Atomic
 from ticketcore.assign._backlog import _Backlog
@@ -134,7 +134,8 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
 
     Errors: `InvalidTransition` for an event the state does not allow (a ticket id in
     use, an unknown ticket or agent, an event earlier than the last one, an escalation
-    past tier 4), `InvalidInput` for a bad value. Either way the dispatcher is
+    past tier 4; `ticketcore.OutOfOrder`, one of them, for an event earlier than the
+    dispatcher's clock), `InvalidInput` for a bad value. Either way the dispatcher is
     unchanged and stays usable.
     """
 
@@ -320,7 +321,7 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
                 event = attrs.evolve(event, at=at)  # type: ignore[misc]  # every other event has `at`
         now = self._now
         if now is not None and at < now:
-            raise InvalidTransition("at", f"a time at or after the last event's ({now.isoformat()})", at)
+            raise OutOfOrder("at", f"a time at or after the last event's ({now.isoformat()})", at)
         out: list[Decision] = []
         self._decided = at
         if not ((self._fragile or self._sla is not None) and self._may_fail(type(event))):

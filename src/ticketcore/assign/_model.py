@@ -258,7 +258,7 @@ class Agent:
         d = read_form(data, path, _AGENT_FIELDS, ("id",), ("departments", "skills", "languages"))
         if d.get("shift") is not None:
             d["shift"] = _wrap(f"{path}.shift", BusinessCalendar.from_dict, d["shift"])
-        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+        return _wrap(path, cls, **d)
 
 
 _AGENT_FIELDS: Final = tuple(f.name for f in attrs.fields(Agent))
@@ -385,7 +385,7 @@ class Pool:
         d = read_form(data, path, _POOL_FIELDS, ("name",), ("agents", "skills"))
         if "strategy" in d:
             d["strategy"] = strategy_from_dict(d["strategy"], f"{path}.strategy", strategies=strategies)
-        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+        return _wrap(path, cls, **d)
 
 
 _POOL_FIELDS: Final = tuple(f.name for f in attrs.fields(Pool))
@@ -473,7 +473,7 @@ class Rule:
             raise InvalidInput(f"{path}.on", "'create', 'update' or a list of them", d["on"])
         if "when" in d:
             d["when"] = Condition.from_dict(d["when"], f"{path}.when")
-        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+        return _wrap(path, cls, **d)
 
 
 _RULE_FIELDS: Final = tuple(f.name for f in attrs.fields(Rule))
@@ -664,7 +664,7 @@ class Routing:
         d["pools"] = [
             Pool.from_dict(p, f"{path}.pools[{i}]", strategies=strategies) for i, p in enumerate(pools)
         ]
-        return _wrap(path, cls, **d)  # type: ignore[no-any-return]
+        return _wrap(path, cls, **d)
 
 
 _ROUTING_FIELDS: Final = tuple(f.name for f in attrs.fields(Routing))

@@ -118,7 +118,7 @@ def _scan(members: Sequence[str], check: Check) -> tuple[list[str], tuple[tuple[
     whys = list(map(check, members))
     eligible = list(compress(members, map(is_, whys, repeat(None))))
     passed = tuple(compress(zip(members, whys, strict=True), map(is_not, whys, repeat(None))))
-    return eligible, passed  # type: ignore[return-value]
+    return eligible, passed  # type: ignore[return-value]  # the None reasons are compressed out; a cast would cost a call
 
 
 @attrs.frozen
@@ -152,9 +152,9 @@ class Sequential(Strategy):
         try:
             k = whys.index(None)
         except ValueError:
-            return Selection(None, tuple(zip(order, whys, strict=True)), 0, "nobody eligible")  # type: ignore[arg-type]
+            return Selection(None, tuple(zip(order, whys, strict=True)), 0, "nobody eligible")  # type: ignore[arg-type]  # no None: index found none
         passed = tuple(zip(order[:k], whys[:k], strict=True))
-        return Selection(order[k], passed, 1, rotation_text(last))  # type: ignore[arg-type]
+        return Selection(order[k], passed, 1, rotation_text(last))  # type: ignore[arg-type]  # whys[:k] has no None
 
 
 #: The default strategy, `Sequential()`.

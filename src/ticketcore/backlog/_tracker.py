@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast
 
 import attrs
 
-from ticketcore._errors import InvalidInput, InvalidTransition
+from ticketcore._errors import InvalidInput, InvalidTransition, OutOfOrder
 from ticketcore._ticket import Status, Ticket
 from ticketcore.assign import Assigned, Decision, DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog._ledger import Ledger, Series
@@ -135,8 +135,9 @@ class BacklogTracker:
     def handle(self, event: object) -> None:
         """Take one event (or decision, or SLA result) into account.
 
-        Raises `InvalidTransition` naming the field for an unknown ticket, a second
-        creation, or an event earlier than the ticket's previous one (or than the seal),
+        Raises `InvalidTransition` naming the field for an unknown ticket or a second
+        creation, `ticketcore.OutOfOrder` (an `InvalidTransition`) for an event earlier
+        than the ticket's previous one (or than the seal),
         and `InvalidInput` for an instant outside 1900 to 2999 or a type it does not know;
         the tracker is then unchanged.
         """
@@ -169,7 +170,8 @@ class BacklogTracker:
             if event.ticket_id not in self._tickets:
                 raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", event.ticket_id)
         elif handler is not _ignore:
-            state, _ = self._known(event.ticket_id, event.at)  # type: ignore[attr-defined]
+            timed = cast(_Timed, event)  # every event a handler other than `_ignore` takes
+            state, _ = self._known(timed.ticket_id, timed.at)
             if isinstance(event, TicketUpdated):
                 ticket = event.apply(state.ticket)
                 for field in self._options.by:
@@ -286,7 +288,7 @@ class BacklogTracker:
         """The timestamp of ``at``, refused out of range or earlier than the tracker was sealed at."""
         ts = stamp(at, field)
         if ts < self._sealed:
-            raise InvalidTransition(
+            raise OutOfOrder(
                 field, f"an instant no earlier than the tracker was sealed at ({self._sealed})", at
             )
         return ts
@@ -305,7 +307,7 @@ class BacklogTracker:
             raise InvalidTransition("ticket_id", "a ticket the tracker has seen created", ticket_id)
         ts = self._unsealed(at, "at")
         if ts < state.last:
-            raise InvalidTransition(
+            raise OutOfOrder(
                 "at", f"an instant no earlier than the ticket's previous event ({state.last})", at
             )
         return state, ts
@@ -367,6 +369,15 @@ class BacklogTracker:
 
 # One handler per event type (the event classes are final): a dict lookup instead of an
 # isinstance chain. Everything else the tracker accepts changes nothing it counts.
+class _Timed(Protocol):
+    """What the tracker reads of every event it counts: its ticket and its instant."""
+
+    @property
+    def ticket_id(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+
+
 _HANDLERS: Final[dict[type, Callable[[BacklogTracker, Any], None]]] = {
     TicketCreated: BacklogTracker._on_created,
     StatusChanged: BacklogTracker._on_status,

@@ -11,7 +11,7 @@ import math
 import operator
 from collections.abc import Hashable
 from datetime import datetime
-from typing import Final
+from typing import Final, SupportsIndex, cast
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
@@ -49,7 +49,7 @@ def group_value(value: object, path: str) -> Hashable:
         hash(value)
     except TypeError:
         raise InvalidInput(path, "a hashable value to group by (text, a number ...)", value) from None
-    return value  # type: ignore[return-value,unused-ignore]
+    return value
 
 
 def ticket_id(value: object, path: str) -> str:
@@ -58,7 +58,7 @@ def ticket_id(value: object, path: str) -> str:
         return value
     if not isinstance(value, (bool, str, float)):
         try:
-            return str(operator.index(value))  # type: ignore[arg-type]  # int, numpy integers
+            return str(operator.index(cast(SupportsIndex, value)))  # int, numpy integers; refused: TypeError
         except TypeError:
             pass
     raise InvalidInput(path, "a non-empty ticket id (text or a whole number)", value)

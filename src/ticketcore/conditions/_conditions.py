@@ -264,7 +264,7 @@ class Test(Condition):
     op: str
     value: object
     _pattern: Any = attrs.field(default=None, eq=False, repr=False, hash=False)
-    _fn: Any = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
+    _fn: _EqText | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if self._pattern is None and self.op in ("word", "regex") and isinstance(self.value, str):
@@ -332,7 +332,7 @@ class Test(Condition):
     def matches(self, ticket: Ticket) -> bool:  # noqa: PLR0911 - one return per operator
         """Whether the ticket satisfies the test; a missing value never matches (but ``is_set``)."""
         if self._fn is not None:
-            return self._fn(ticket)  # type: ignore[no-any-return]
+            return self._fn(ticket)
         got = self._get(ticket)
         op = self.op
         if op == "is_set":
@@ -396,6 +396,8 @@ class _EqText:
 
 
 def _compare(op: str, got: object, want: object) -> bool:
+    a: float
+    b: float
     if isinstance(want, Priority):
         if not isinstance(got, Priority):
             return False
@@ -403,7 +405,7 @@ def _compare(op: str, got: object, want: object) -> bool:
     else:
         if not isinstance(got, int | float) or isinstance(got, bool) or not isinstance(want, int | float):
             return False
-        a, b = got, want  # type: ignore[assignment]
+        a, b = got, want
     if op == "lt":
         return a < b
     if op == "lte":
@@ -568,13 +570,13 @@ class Field:
     def _t(self, op: str, value: object) -> Test:
         return Test.build(self.name, op, value, self.name)
 
-    def __eq__(self, value: object) -> Test:  # type: ignore[override]
+    def __eq__(self, value: object) -> Test:  # type: ignore[override]  # the DSL: F("x") == 1 builds a Test
         return self._t("eq", value)
 
-    def __ne__(self, value: object) -> Condition:  # type: ignore[override]
+    def __ne__(self, value: object) -> Condition:  # type: ignore[override]  # the DSL, as __eq__
         return Not(self._t("eq", value))
 
-    __hash__: ClassVar[None]  # type: ignore[assignment]
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # unhashable, as __eq__ is not equality
 
     def __lt__(self, value: object) -> Test:
         return self._t("lt", value)

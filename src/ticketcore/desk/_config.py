@@ -237,7 +237,7 @@ def _calendar_ref(value: object, path: str, known: dict[str, BusinessCalendar]) 
         if value not in known:
             raise InvalidInput.unknown_key(path, value, known, "calendars")
         return known[value]
-    return wrap(path, BusinessCalendar.from_dict, value)  # type: ignore[no-any-return]
+    return wrap(path, BusinessCalendar.from_dict, value)
 
 
 def _read_sla(data: object, known: dict[str, BusinessCalendar]) -> SLAPolicies:
@@ -256,7 +256,7 @@ def _read_sla(data: object, known: dict[str, BusinessCalendar]) -> SLAPolicies:
         form.pop("calendar", None)
         policy = SLAPolicy.from_dict(form, path)
         policies.append(attrs.evolve(policy, calendar=calendar) if calendar is not None else policy)
-    return wrap("sla", SLAPolicies, tuple(policies))  # type: ignore[no-any-return]
+    return wrap("sla", SLAPolicies, tuple(policies))
 
 
 _POLICY_KEYS: Final = (

@@ -18,7 +18,7 @@ Rules, in the order `handle` applies them:
    accepted, the clock is restored to its checkpoint. A refused event raises a
    `ticketcore.TicketcoreError` and leaves the desk exactly as it was.
 3. *Order.* Events of one ticket must come in time order: an earlier one is refused
-   with `ticketcore.InvalidTransition` (the host re-delivers it in order). Events of
+   with `ticketcore.OutOfOrder` (the host re-delivers it in order). Events of
    different tickets may come late, as they do from several workers or with clock
    skew: a late event's SLA effect is computed at its own instant, so a ticket's SLA
    figures never depend on the order in which other tickets' events arrive, while the
@@ -69,7 +69,7 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition, show
+from ticketcore._errors import HorizonExceeded, InvalidInput, InvalidTransition, OutOfOrder, show
 from ticketcore._instant import REAL_EPOCH as _EPOCH
 from ticketcore._instant import US as _US
 from ticketcore._ticket import Status, Ticket
@@ -326,7 +326,8 @@ class Desk:
         Raises:
             InvalidInput: a bad event value.
             InvalidTransition: an event the state does not allow (an unknown or closed
-                ticket, an event earlier than the ticket's last one, ...).
+                ticket, ...); `ticketcore.OutOfOrder`, one of them, for an event
+                earlier than the ticket's last one.
 
         Either way the desk is unchanged.
 
@@ -402,10 +403,10 @@ class Desk:
             part.ids.append(event_id)
         self._now = routing_at
         closed = isinstance(event, StatusChanged) and event.status is Status.CLOSED
-        if counted is not None:
+        if counted is not None and tracker is not None:  # (counted is set only with a tracker)
             if closed and clock is not None:  # its final SLA result, before the tracker forgets it
-                tracker.handle(clock.result(at))  # type: ignore[union-attr]
-            tracker.handle(counted)  # type: ignore[union-attr]
+                tracker.handle(clock.result(at))
+            tracker.handle(counted)
             part.tracked = counted.at
             if decisions:
                 self._count_decisions(decisions)
@@ -479,7 +480,8 @@ class Desk:
         so that rotation and idle time go on where the old helpdesk left them.
 
         Raises:
-            InvalidTransition: the id is in use, or ``at`` is before the desk's clock.
+            InvalidTransition: the id is in use; `ticketcore.OutOfOrder` (one of them)
+                if ``at`` is before the desk's clock.
             InvalidInput: a bad ticket or history (named by field); the desk is unchanged.
 
         """
@@ -499,9 +501,7 @@ class Desk:
         last = max(e.at for e in events)
         when = at if at is not None else max(last, self._now) if self._now is not None else last
         if self._now is not None and when < self._now:
-            raise InvalidTransition(
-                "at", f"an instant at or after the desk's clock ({self._now.isoformat()})", when
-            )
+            raise OutOfOrder("at", f"an instant at or after the desk's clock ({self._now.isoformat()})", when)
         part = _Part(SLAClock(self._sla) if self._sla is not None else None)
         if part.clock is not None:
             for i, event in enumerate(events):

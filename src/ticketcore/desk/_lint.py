@@ -133,7 +133,8 @@ def _shadowed_rules(routing: Routing) -> list[Finding]:
             if earlier is None:
                 break
         else:
-            i, first = earlier  # type: ignore[misc]  # the loop ran at least once: 'on' is never empty
+            assert earlier is not None  # the loop ran at least once ('on' is never empty), never broke
+            i, first = earlier
             out.append(
                 Finding(
                     path=f"routing.rules[{j}]",

@@ -13,8 +13,8 @@ category it did not define.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final, cast
 
 import attrs
 
@@ -43,7 +43,7 @@ def _to_statuses(value: object) -> tuple[tuple[str, Status], ...]:
 def _to_scale(value: object) -> PriorityScale:
     if isinstance(value, PriorityScale):
         return value
-    return PriorityScale(value)  # type: ignore[arg-type]  # it refuses what is not a list of names
+    return PriorityScale(cast("Iterable[str]", value))  # it refuses what is not a list of names
 
 
 @attrs.frozen(kw_only=True)

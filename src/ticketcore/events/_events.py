@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -53,8 +53,14 @@ class TicketEvent:
     """
 
     __slots__ = ()
-    ticket_id: str
-    at: datetime
+
+    if TYPE_CHECKING:  # read-only for every event: a field, or `TicketCreated`'s property
+
+        @property
+        def ticket_id(self) -> str: ...
+
+        @property
+        def at(self) -> datetime: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -75,12 +81,12 @@ class TicketCreated(TicketEvent):
             raise InvalidInput("ticket", "a ticketcore.Ticket", value)
 
     @property
-    def ticket_id(self) -> str:  # type: ignore[override]
+    def ticket_id(self) -> str:
         """The new ticket's id."""
         return self.ticket.id
 
     @property
-    def at(self) -> datetime:  # type: ignore[override]
+    def at(self) -> datetime:
         """When the ticket was created."""
         return self.ticket.created
 

@@ -37,7 +37,7 @@ class _AgentTime(_RunState):
 
     def _enqueue(self, tk: _Tk) -> None:
         """The ticket's work joins its agent's queue (taken into hand at the end of the event)."""
-        ag = self.ags[tk.agent]  # type: ignore[index]
+        ag = self.ags[tk.agent]  # type: ignore[index]  # an enqueued ticket has an agent; no check on this hot path
         self.qseq += 1
         key: Any = self.now
         if self.by_due:

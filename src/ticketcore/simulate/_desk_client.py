@@ -8,7 +8,7 @@ next SLA deadline and each shift opening are scheduled on the heap. Imports `_st
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from ticketcore._errors import HorizonExceeded
 from ticketcore.assign import (
@@ -21,7 +21,7 @@ from ticketcore.assign import (
     TicketTransferred,
 )
 from ticketcore.desk import Outcome
-from ticketcore.events import StatusChanged
+from ticketcore.events import StatusChanged, TicketUpdated
 from ticketcore.simulate._state import _SHIFT, _SLA, _RunState, _Tk, _us
 
 
@@ -72,7 +72,7 @@ class _DeskClient(_RunState):
                 elif type(applied) is TicketTransferred:
                     esc.transfers += 1
                 else:  # a TicketUpdated raising the priority
-                    esc.priority = dict(applied.changes)["priority"]  # type: ignore[attr-defined]
+                    esc.priority = dict(cast(TicketUpdated, applied).changes)["priority"]
         if not decisions and not status:
             return  # no load can have changed: only a decision or a status moves one
         owners = [m.agent for m in moved]

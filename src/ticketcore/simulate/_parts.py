@@ -219,7 +219,7 @@ class Handling:
     def from_dict(cls, data: object, path: str = "handling") -> Handling:
         """Read ``{"solve": ..., "first_response": ..., ...}`` (distributions in their dict form)."""
         d = check_keys(data, path, _HANDLING_FIELDS, ("solve",))
-        return wrap(path, cls, **d)  # type: ignore[no-any-return]
+        return wrap(path, cls, **d)
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form read by `from_dict`."""

@@ -29,7 +29,7 @@ from ticketcore.simulate._parts import Handling
 from ticketcore.simulate._results import Histogram, QueueSample, TicketOutcome
 from ticketcore.simulate._scenario import Scenario
 
-_T = TypeVar("_T")
+_T = TypeVar("_T", bound=attrs.AttrsInstance)
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _HOUR: Final = 3_600_000_000
@@ -55,13 +55,13 @@ def _trusted(cls: type[_T]) -> Callable[..., _T]:
     instants within the run): each equals what ``cls(**fields)`` makes, which a test
     checks. Fields with a factory default must be given.
     """
-    fields = attrs.fields(cls)  # type: ignore[arg-type]  # an attrs class
+    fields = attrs.fields(cls)
     # Straight-line code, as attrs writes its own __init__: one keyword-only parameter per
     # field (its default where it has a plain one), one slot write each, no loop.
     scope: dict[str, Any] = {"_new": cls.__new__, "_cls": cls, "_put": object.__setattr__}
     params = []
     for a in fields:
-        if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+        if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]  # the stubs declare Factory a function
             params.append(a.name)
         else:
             scope[f"_d_{a.name}"] = a.default

@@ -16,7 +16,7 @@ import attrs
 
 from ticketcore._instant import from_real
 from ticketcore.events import DueDateSet, TicketUpdated
-from ticketcore.sla._cycles import _Point
+from ticketcore.sla._cycles import _Point, _Track
 from ticketcore.sla._ladder import Action
 from ticketcore.sla._machine import _Machine
 
@@ -79,13 +79,15 @@ def _undone_breaches(
 ) -> set[tuple[object, ...]]:
     """The breach keys whose episode the event at ``at`` ended (the goal moved past the clock)."""
     policy = None if m.policy is None else m.policy.name
-    tracks = {track.target.name: track for track in m.tracks}
+    tracks: dict[object, _Track] = {
+        track.target.name: track for track in m.tracks
+    }  # keyed as the breach keys
     f_at = m._f(at)
     undone: set[tuple[object, ...]] = set()
     for key in breached:
         if key[0] != policy:
             continue  # checked at the event that brings the ticket back under that policy
-        track = tracks.get(key[1])  # type: ignore[call-overload]
+        track = tracks.get(key[1])
         index = key[2]
         assert isinstance(index, int)
         if track is not None and index < len(track.cycles):

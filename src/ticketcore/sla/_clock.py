@@ -79,8 +79,9 @@ class SLAClock:
         """Feed one event; returns the alerts that fell due strictly before it.
 
         Raises:
-            InvalidInput: a bad event (another ticket, out of order, an instant outside
-                1900 to 2999, ...).
+            InvalidInput: a bad event (another ticket, an instant outside 1900 to 2999,
+                ...); `ticketcore.OutOfOrder` (one of them) for an event earlier than
+                the ticket's previous one.
             HorizonExceeded: after the event a due time or ladder level could not be
                 computed within the calendar's horizon (the error names the policy and
                 target).

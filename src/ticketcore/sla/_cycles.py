@@ -19,6 +19,7 @@ from typing import Any, Final
 from ticketcore._errors import HorizonExceeded
 from ticketcore._instant import US as _US
 from ticketcore._instant import from_real
+from ticketcore._ticket import Priority
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._ladder import Action
 from ticketcore.sla._policy import SLAPolicy
@@ -92,7 +93,7 @@ class _Cycle:
         "stop",
     )
 
-    def __init__(self, start: int, priority: object, carried: int = 0) -> None:
+    def __init__(self, start: int, priority: Priority, carried: int = 0) -> None:
         self.start = start
         self.priority = priority
         self.spans: list[list[int]] = []  # [real start, F start, real end, F end]
@@ -112,7 +113,7 @@ class _Cycle:
         """The goal in microseconds: set by hand, else the target's for the cycle's priority."""
         if self.fixed is not None:
             return self.fixed
-        goal = target.goal_for(self.priority)  # type: ignore[arg-type]
+        goal = target.goal_for(self.priority)
         return None if goal is None else goal // _US
 
     def running(self) -> bool:
@@ -260,7 +261,7 @@ class _Track:
             found = _memo(_ROWS, memo_key, (target, amounts, positive, tails))
         return found[1], found[2], found[3]
 
-    def again(self, t: int, ft: int, priority: object, *, paused: bool) -> None:
+    def again(self, t: int, ft: int, priority: Priority, *, paused: bool) -> None:
         """Start the next cycle of a repeating metric, as the target's ``repeat`` says."""
         cycles = self.cycles
         previous = cycles[-1] if cycles else None
@@ -271,7 +272,7 @@ class _Track:
             self.start(t, ft, priority, paused=paused, carried=previous.consumed(0))
         # "first_only": later cycles are not measured.
 
-    def start(self, t: int, ft: int, priority: object, *, paused: bool, carried: int = 0) -> None:
+    def start(self, t: int, ft: int, priority: Priority, *, paused: bool, carried: int = 0) -> None:
         cycle = _Cycle(t, priority, carried)
         if paused:
             cycle.pauses.append([t, _OPEN])
@@ -322,7 +323,7 @@ class _Track:
             cycle.spans.append([t, ft, _OPEN, _OPEN])
 
     def attach(
-        self, old: _Cycle, basis: _Basis, t: int, priority: object, *, paused: bool, keep_pauses: bool
+        self, old: _Cycle, basis: _Basis, t: int, priority: Priority, *, paused: bool, keep_pauses: bool
     ) -> None:
         """Attach a new cycle at ``t`` that starts where ``old`` (just cancelled) started.
 

@@ -102,7 +102,7 @@ def _due_points(
         for index, cycle in enumerate(cycles):
             points = cycle.points
             if points is None:
-                points = cycle.points = _cycle_points(m, m.policy.name, track, index, cycle)  # type: ignore[union-attr]
+                points = cycle.points = _cycle_points(m, m.policy.name, track, index, cycle)  # type: ignore[union-attr]  # tracks exist only under a policy; no check in this loop
             found += _due_in(points, upto, fired, reported=reported)
     if m.suspicious:
         found += _due_in(_suspicious(m), upto, fired, reported=reported)
@@ -155,7 +155,7 @@ def _cycle_points(m: _Machine, policy: str, track: _Track, index: int, cycle: _C
     if fixed is not None:
         goal: int | None = fixed
     else:
-        found = track.target.goal_for(cycle.priority)  # type: ignore[arg-type]
+        found = track.target.goal_for(cycle.priority)
         goal = None if found is None else found // _US
     if goal is None or cycle.cancelled:
         return []
