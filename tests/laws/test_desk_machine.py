@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from ticketcore import Ticket, TicketcoreError
 from ticketcore.assign import PresenceChanged, TicketTransferred
-from ticketcore.backlog import BacklogOptions
+from ticketcore.backlog import BacklogOptions, BacklogReport
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
 
@@ -101,10 +101,32 @@ class DeskMachine(RuleBasedStateMachine):
         self.dues: dict[str, dict[str, datetime | None]] = {}
         # The last step's outcome, its twin's and the due changes expected: read at the next step.
         self.unread: list[tuple[Outcome, Outcome, set[tuple[object, ...]]]] = []
+        # Work shared within one step (the desk does not change between a rule's end and the next
+        # rule): its `to_dict()`, and the twin the rows invariant read back, which is exactly the
+        # desk `stored` would build (same JSON parts in the same order, checked there).
+        self.snapshot: dict[str, Any] | None = None
+        self.twin: Desk | None = None
+        self.backlog: BacklogReport | None = None  # the desk's `report()`, computed once per step
 
     # -- the twin: a desk read back from its stored parts ----------------------------
 
+    def state(self) -> dict[str, Any]:
+        """The desk's `to_dict()` since the last rule changed it (computed once per step)."""
+        if self.snapshot is None:
+            self.snapshot = self.desk.to_dict()
+        return self.snapshot
+
+    def report(self) -> BacklogReport:
+        """The desk's backlog `report()` since the last rule changed it (once per step)."""
+        if self.backlog is None:
+            self.backlog = self.desk.report()
+        return self.backlog
+
     def stored(self) -> Desk:
+        self.snapshot = self.backlog = None  # the rule calling this changes the desk
+        twin, self.twin = self.twin, None
+        if twin is not None:
+            return twin
         shared = json.loads(json.dumps(self.desk.shared_state()))
         parts = [json.loads(json.dumps(self.desk.ticket_state(t))) for t in reversed(self.desk.tickets())]
         return Desk.from_parts(self.config, shared, parts)
@@ -113,7 +135,7 @@ class DeskMachine(RuleBasedStateMachine):
         twin = self.stored()
         out = self.desk.handle(event)
         self.later(out, twin.handle(event))
-        assert self.desk.to_dict() == twin.to_dict()
+        assert self.state() == twin.to_dict()
         self.write(out)
         return out
 
@@ -170,11 +192,23 @@ class DeskMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_rows_an_outcome_names_are_the_whole_state(self) -> None:
-        restored = Desk.from_parts(self.config, self.shared_row, list(self.ticket_rows.values()))
-        assert restored.shared_state() == self.desk.shared_state()
-        assert sorted(restored.tickets()) == sorted(self.desk.tickets())
-        for tid in self.desk.tickets():
-            assert restored.ticket_state(tid) == self.desk.ticket_state(tid), tid
+        tickets = self.desk.tickets()
+        assert self.ticket_rows.keys() == set(tickets)  # so the parts below are all the rows
+        # Read back in reverse arrival order, as `stored` does: the restored desk is the next twin.
+        restored = Desk.from_parts(
+            self.config, self.shared_row, [self.ticket_rows[t] for t in reversed(tickets)]
+        )
+        shared = self.desk.shared_state()
+        assert restored.shared_state() == shared
+        assert sorted(restored.tickets()) == sorted(tickets)
+        parts = self.state()["tickets"]  # `ticket_state` of each open ticket, in arrival order
+        assert len(parts) == len(tickets)
+        for tid, part in zip(tickets, parts, strict=True):
+            assert restored.ticket_state(tid) == part, tid
+            assert self.ticket_rows[tid] == json.loads(json.dumps(part)), tid
+        assert self.shared_row == json.loads(json.dumps(shared))
+        # The rows are exactly the JSON parts `stored` reads: the restored desk is its twin.
+        self.twin = restored
 
     def track(self, out: Outcome, ticket_id: str, at: datetime) -> None:
         for tid in out.removed:
@@ -241,9 +275,9 @@ class DeskMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_bad_event_changes_nothing(self) -> None:
-        before = self.desk.to_dict()
+        before = self.state()
         deadline = self.desk.next_deadline()
-        report = self.desk.report().to_records() if self.config.backlog is not None else None
+        report = self.report().to_records() if self.config.backlog is not None else None
         bad: list[Any] = [
             AgentReply(ticket_id="nobody", at=self.now),
             PresenceChanged(at=self.now, agent_id="zed", presence="away"),
@@ -267,7 +301,8 @@ class DeskMachine(RuleBasedStateMachine):
             assert before == self.desk.to_dict()
             assert deadline == self.desk.next_deadline()
             if report is not None:
-                assert report == self.desk.report().to_records()
+                self.backlog = self.desk.report()  # the latest report, equal to the first
+                assert report == self.backlog.to_records()
 
     @invariant()
     def every_open_ticket_has_a_part_and_a_place(self) -> None:
@@ -286,11 +321,12 @@ class BacklogDeskMachine(DeskMachine):
 
     @rule(back=st.integers(0, 600))
     def seal(self, back: int) -> None:
+        self.snapshot = self.twin = self.backlog = None  # the desk changes
         self.desk.seal(self.now - timedelta(minutes=back))
 
     @invariant()
     def counts_the_open_tickets_as_unresolved(self) -> None:
-        totals = [row for row in self.desk.report().rows if row.group == ()]
+        totals = [row for row in self.report().rows if row.group == ()]
         unresolved = [t for t in self.desk.tickets() if not self.desk.dispatcher.ticket(t).status.is_resolved]
         assert (totals[-1].unresolved if totals else 0) == len(unresolved)
 
