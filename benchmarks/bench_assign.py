@@ -99,50 +99,11 @@ def workload(
 
 
 def baseline(plain: list[tuple[str, str, str]]) -> float:
-    """A plain capped round robin: the floor any Python implementation starts from. Seconds taken."""
-    loads = dict.fromkeys(AGENTS, 0)
-    online = dict.fromkeys(AGENTS, True)
-    owner: dict[str, str] = {}
-    backlog: deque[str] = deque()
-    waiting: set[str] = set()  # backlog membership, for O(1) removal (stale entries are skipped)
-    direct = {f"XT{i}": AGENTS[i] for i in range(5)}
-    n = len(AGENTS)
-    pointer = -1
-    gc.collect()
-    start = time.perf_counter()
-    for kind, a, b in plain:
-        if kind == "created":
-            agent = direct.get(b)
-            if agent is None:
-                for k in range(1, n + 1):
-                    cand = AGENTS[(pointer + k) % n]
-                    if online[cand] and loads[cand] < CAP:
-                        agent = cand
-                        pointer = (pointer + k) % n
-                        break
-            if agent is None:
-                backlog.append(a)
-                waiting.add(a)
-            else:
-                owner[a] = agent
-                loads[agent] += 1
-        elif kind == "solved":
-            agent = owner.pop(a, None)
-            if agent is None:
-                waiting.discard(a)  # solved while waiting
-                continue
-            loads[agent] -= 1
-            if online[agent] and loads[agent] < CAP:
-                while backlog and backlog[0] not in waiting:
-                    backlog.popleft()
-                if backlog:
-                    t = backlog.popleft()
-                    waiting.discard(t)
-                    owner[t] = agent
-                    loads[agent] += 1
-        else:
-            online[a] = b == "online"
-    return time.perf_counter() - start
+    """A plain capped round robin: the floor any Python implementation starts from. Seconds taken.
+
+    `bare_round_robin` over the workload's 50 agents.
+    """
+    return bare_round_robin(AGENTS, plain)
 
 
 def dispatcher(events: list[object]) -> tuple[float, int]:

@@ -194,6 +194,7 @@ def test_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert "* 08-12" in out
     assert main([*args, *blocks, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    assert data["target"] == {"metric": "wait", "within_s": 600.0, "share": 0.8}
     assert [b["block"] for b in data["blocks"]] == ["* 08-12", "* 12-18"]
     assert data["blocks"][0]["tried"]
     assert main([*args, "--per-block", "* 08-12", "--per-block", "* 11-13"]) == 2

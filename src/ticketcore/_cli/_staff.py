@@ -84,11 +84,7 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
         _end_progress(progress)
     if args.json:
         data = {
-            "target": {
-                "metric": target.metric,
-                "within_s": target.within.total_seconds(),
-                "share": target.share,
-            },
+            "target": _target_record(target),
             "agents": answer.agents,
             "erlang_c": answer.erlang_c,
             "tried": [{"agents": n, **_estimate_record(e)} for n, e in answer.tried],
@@ -151,11 +147,7 @@ def _staff_blocks(
         _end_progress(progress)
     if args.json:
         data = {
-            "target": {
-                "metric": target.metric,
-                "within_s": target.within.total_seconds(),
-                "share": target.share,
-            },
+            "target": _target_record(target),
             "blocks": [
                 {**row, "tried": [{"agents": n, **_estimate_record(e)} for n, e in b.tried]}
                 for row, b in zip(answer.to_records(), answer.blocks, strict=True)
@@ -189,3 +181,8 @@ def _staff_blocks(
     out.append(
         "  Blocks settled in week order, earlier ones held at their answer; attainment in the final schedule."
     )
+
+
+def _target_record(target: ServiceLevel) -> dict[str, object]:
+    """The service-level target in the JSON output of both staffing commands."""
+    return {"metric": target.metric, "within_s": target.within.total_seconds(), "share": target.share}
