@@ -7,10 +7,10 @@ field. Imports `_limits` and `_parts`; `_scenario` imports it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -154,45 +154,55 @@ def _to_by(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _to_concurrency(value: object) -> tuple[tuple[str, int], ...]:
-    """``{"chat": 3}``: how many tickets of a channel an agent works on at once (default 1)."""
+_N = TypeVar("_N", int, float)
+
+
+def _channel_map(
+    value: object, field: str, expected: str, read: Callable[[object, str], _N | None]
+) -> tuple[tuple[str, _N], ...]:
+    """A mapping of channel names to values, as sorted pairs.
+
+    ``read(value, path)`` checks one value and returns None for the default, which is not
+    kept, so that equal scenarios have equal fields.
+    """
     if value is None:
         return ()
-    value = _pairs(value, "concurrency")
+    value = _pairs(value, field)
     if not isinstance(value, Mapping):
-        raise InvalidInput("concurrency", "a mapping of channels to a number of tickets at once", value)
-    _entries(value, "concurrency")
-    expected = f"a whole number of tickets at once from 1 to {MAX_CONCURRENCY}"
+        raise InvalidInput(field, expected, value)
+    _entries(value, field)
     out = []
-    for channel, n in value.items():
+    for channel, given in value.items():
         if not isinstance(channel, str) or not channel:
-            raise InvalidInput("concurrency", "non-empty channel names as keys", channel)
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CONCURRENCY:
-            raise InvalidInput(f"concurrency.{channel}", expected, n)
-        if n > 1:  # 1 is the default: not kept, so equal scenarios have equal fields
-            out.append((channel, n))
+            raise InvalidInput(field, "non-empty channel names as keys", channel)
+        kept = read(given, f"{field}.{channel}")
+        if kept is not None:
+            out.append((channel, kept))
     return tuple(sorted(out))
+
+
+def _to_concurrency(value: object) -> tuple[tuple[str, int], ...]:
+    """``{"chat": 3}``: how many tickets of a channel an agent works on at once (default 1)."""
+
+    def read(n: object, path: str) -> int | None:
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CONCURRENCY:
+            raise InvalidInput(path, f"a whole number of tickets at once from 1 to {MAX_CONCURRENCY}", n)
+        return n if n > 1 else None
+
+    return _channel_map(value, "concurrency", "a mapping of channels to a number of tickets at once", read)
 
 
 def _to_slowdown(value: object) -> tuple[tuple[str, float], ...]:
     """``{"chat": 1.2}``: each extra ticket of the channel in hand multiplies its work time by this."""
-    if value is None:
-        return ()
-    value = _pairs(value, "slowdown")
-    if not isinstance(value, Mapping):
-        raise InvalidInput("slowdown", "a mapping of concurrent channels to a factor", value)
-    _entries(value, "slowdown")
-    expected = f"a factor from 1 to {MAX_SLOWDOWN:g}"
-    out = []
-    for channel, factor in value.items():
-        if not isinstance(channel, str) or not channel:
-            raise InvalidInput("slowdown", "non-empty channel names as keys", channel)
-        f = read_finite(factor, f"slowdown.{channel}", expected)
+
+    def read(factor: object, path: str) -> float | None:
+        expected = f"a factor from 1 to {MAX_SLOWDOWN:g}"
+        f = read_finite(factor, path, expected)
         if not 1 <= f <= MAX_SLOWDOWN:
-            raise InvalidInput(f"slowdown.{channel}", expected, factor)
-        if f != 1:
-            out.append((channel, float(f)))
-    return tuple(sorted(out))
+            raise InvalidInput(path, expected, factor)
+        return float(f) if f != 1 else None
+
+    return _channel_map(value, "slowdown", "a mapping of concurrent channels to a factor", read)
 
 
 WORK_ORDERS: Final = ("assigned", "due")
