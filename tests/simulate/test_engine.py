@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore import InvalidInput
+from ticketcore._instant import from_real_reference, to_real
 from ticketcore.simulate import Scenario, compare, simulate
-from ticketcore.simulate._state import _Intensity, _us
+from ticketcore.simulate._state import _Intensity
 
 BASE: dict[str, Any] = {
     "days": 5,
@@ -143,7 +144,7 @@ def intensity_reference(scenario: Scenario, start: int, end: int, level: float) 
     t = start
     seen = 0.0
     while t < end:
-        local = datetime.fromtimestamp(t / 1e6, zone)
+        local = from_real_reference(t, zone)
         rate = scenario.arrivals.profile[local.weekday()][local.hour] * per_minute
         if rate and seen + rate >= level:
             return t + round((level - seen) / rate * 60e6)
@@ -160,7 +161,7 @@ def test_intensity_against_minute_walk(level: float, weights: list[int]) -> None
     scenario = Scenario.from_dict(
         {**BASE, "days": 3, "arrivals": {"per_day": 120, "profile": {"daily": weights}}}
     )
-    start = _us(datetime.combine(scenario.start, time(), scenario.zone))
+    start = to_real(datetime.combine(scenario.start, time(), scenario.zone))
     end = start + 3 * 86_400_000_000
     fast = _Intensity(scenario, start, end).invert(level)
     slow = intensity_reference(scenario, start, end, level)

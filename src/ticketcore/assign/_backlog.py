@@ -14,7 +14,9 @@ from typing import Any, Final
 
 import attrs
 
+from ticketcore._instant import REAL_EPOCH as _EPOCH
 from ticketcore._instant import US as _US
+from ticketcore._instant import to_real
 from ticketcore._ticket import Status, Ticket
 from ticketcore.assign._core import _Core
 from ticketcore.assign._decisions import (
@@ -27,10 +29,8 @@ from ticketcore.assign._model import (
     Pool,
 )
 from ticketcore.assign._records import (
-    _EPOCH,
     _PLAIN,
     BACKLOG,
-    _micros,
     _Need,
     _Rec,
 )
@@ -68,20 +68,20 @@ class _Backlog(_Core):
         ``status``: the status to order it by (default: its current one).
         """
         t = rec.ticket
-        created = (t.created - _EPOCH) // _US  # (`_micros`, inline)
+        created = (t.created - _EPOCH) // _US  # (`to_real`, inline)
         order = pool.backlog_order
         if order is _BY_CREATED:
             return (created, rec.arrival)
         if order is BacklogOrder.PRIORITY:
             return (-t.priority.rank, created, rec.arrival)
         due = self._due(attrs.evolve(t, status=rec.status if status is None else status, assignee=None))
-        return (due is None, _micros(due) if due is not None else created, created, rec.arrival)
+        return (due is None, to_real(due) if due is not None else created, created, rec.arrival)
 
     def _due(self, ticket: Ticket) -> datetime | None:
         assert self._sla is not None  # checked when the routing was accepted
         result = evaluate(self._sla, [TicketCreated(ticket=ticket)], ticket.created)
         dues = [t.due_at for t in result.targets if t.due_at is not None]
-        return min(dues, key=_micros) if dues else None
+        return min(dues, key=to_real) if dues else None
 
     def _enqueue(self, rec: _Rec, pool: Pool, key: tuple[Any, ...] | None = None) -> None:
         if key is None:

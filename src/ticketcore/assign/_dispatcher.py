@@ -58,6 +58,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput, OutOfOrder
+from ticketcore._instant import REAL_EPOCH as _EPOCH
 from ticketcore._ticket import Ticket
 from ticketcore.assign._atomic import _Atomic
 from ticketcore.assign._backlog import _Backlog
@@ -76,7 +77,6 @@ from ticketcore.assign._model import (
 )
 from ticketcore.assign._placing import _Placing
 from ticketcore.assign._records import (
-    _EPOCH,
     ASSIGNED,
     BACKLOG,
     UNASSIGNED,
@@ -174,7 +174,7 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
         self._idle: dict[str, int] = {}
         self._arrivals = 0
         self._now: datetime | None = None
-        self._decided = _EPOCH  # the instant of the event being handled (see handle)
+        self._decided = _EPOCH  # the instant of the event being handled (see handle; 0001-01-01 until then)
         self._queues: dict[str, dict[_Need, list[tuple[Any, ...]]]] = {}
         self._members: dict[str, list[str]] = {}
         self._info: dict[str, _Info] = {}

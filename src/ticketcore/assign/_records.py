@@ -9,12 +9,10 @@ helpers. May import: the value modules of this subpackage (`_decisions`, `_model
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Final
 
 import attrs
 
-from ticketcore._instant import US as _US
 from ticketcore._ticket import Ticket
 from ticketcore.assign._decisions import (
     Explanation,
@@ -37,7 +35,6 @@ ASSIGNED: Final = "assigned"
 BACKLOG: Final = "backlog"
 UNASSIGNED: Final = "unassigned"
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _ONLINE: Final = Presence.ONLINE
 _PRESENCE_WORDS: Final = {p: p.value for p in Presence}
 #: The most explanations `_Info.said` keeps.
@@ -58,10 +55,6 @@ def _missing(need: frozenset[str], have: frozenset[str]) -> str:
 #: the channel when some member's or the pool's cap for it binds ("" otherwise).
 _Need = tuple[str, frozenset[str], str]
 _PLAIN: Final[_Need] = ("", frozenset(), "")
-
-
-def _micros(at: datetime) -> int:
-    return (at - _EPOCH) // _US
 
 
 class _Rot:

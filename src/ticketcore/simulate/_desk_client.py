@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from ticketcore._errors import HorizonExceeded
+from ticketcore._instant import to_real
 from ticketcore.assign import (
     Assigned,
     LeftUnassigned,
@@ -22,7 +23,7 @@ from ticketcore.assign import (
 )
 from ticketcore.desk import Outcome
 from ticketcore.events import StatusChanged, TicketUpdated
-from ticketcore.simulate._state import _SHIFT, _SLA, _RunState, _Tk, _us
+from ticketcore.simulate._state import _SHIFT, _SLA, _RunState, _Tk
 
 
 class _DeskClient(_RunState):
@@ -123,7 +124,7 @@ class _DeskClient(_RunState):
         if due is None or due is self.sla_due:
             return
         self.sla_due = due
-        t = max(self.now, _us(due))
+        t = max(self.now, to_real(due))
         if t != self.sla_at:
             self.sla_at = t
             self.push(t, _SLA, None, t)
@@ -140,7 +141,7 @@ class _DeskClient(_RunState):
             opens = calendar.next_open(calendar.next_close(after) if calendar.is_open(after) else after)
         except HorizonExceeded:
             return
-        self.push(max(self.now, _us(opens)), _SHIFT, None, calendar)
+        self.push(max(self.now, to_real(opens)), _SHIFT, None, calendar)
 
     def _tick(self, calendar: Any) -> None:
         at = self._dt(self.now)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
+from ticketcore._instant import from_real, to_real
 from ticketcore._ticket import Priority, Ticket
 from ticketcore.assign import Assigned
 from ticketcore.backlog import BacklogOptions
@@ -31,7 +32,6 @@ from ticketcore.simulate._scenario import Scenario
 
 _T = TypeVar("_T", bound=attrs.AttrsInstance)
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _HOUR: Final = 3_600_000_000
 _DAY: Final = 24 * _HOUR
 #: How many times a customer may write back in one conversation.
@@ -41,10 +41,6 @@ MAX_REPLIES: Final = 5
 _ARRIVAL, _STEP, _REOPEN, _CLOSE, _SLA, _SAMPLE, _SHIFT = range(7)
 # Step kinds.
 _REPLY, _MESSAGE, _ANSWER, _SOLVE = "reply", "message", "answer", "solve"
-
-
-def _us(dt: datetime) -> int:
-    return (dt - _EPOCH) // timedelta(microseconds=1)
 
 
 def _trusted(cls: type[_T]) -> Callable[..., _T]:
@@ -85,7 +81,7 @@ class _Intensity:
         rates: list[float] = []  # arrivals per microsecond in [times[i], times[i + 1])
         t = start
         while t < end:
-            local = datetime.fromtimestamp(t / 1e6, zone)
+            local = from_real(t, zone)
             into_hour = (local.minute * 60 + local.second) * 1_000_000 + local.microsecond
             nxt = min(end, t + _HOUR - into_hour)
             rates.append(arrivals.profile[local.weekday()][local.hour] * per_hour / _HOUR)
@@ -237,11 +233,11 @@ class _RunState:
         self.progress = progress
         self.zone = zone = scenario.zone
         self.start_dt = datetime.combine(scenario.start, time(), zone)
-        self.start = _us(self.start_dt)
+        self.start = to_real(self.start_dt)
         # Whole days are local calendar days (four weeks end at local midnight, DST or not).
         whole = math.floor(scenario.days)
         last_midnight = datetime.combine(scenario.start + timedelta(days=whole), time(), zone)
-        self.end = _us(last_midnight) + round((scenario.days - whole) * _DAY)
+        self.end = to_real(last_midnight) + round((scenario.days - whole) * _DAY)
         config = DeskConfig(
             routing=scenario.routing_for(strategy),
             agents=scenario.agents,
@@ -310,7 +306,7 @@ class _RunState:
 
     def _dt(self, t: int) -> datetime:
         """The instant ``t`` in UTC (aware arithmetic in a zone would be wall-clock arithmetic)."""
-        return _EPOCH + timedelta(microseconds=t)
+        return from_real(t, UTC)
 
     def _caps(self) -> dict[str, int]:
         """Each agent's cap: their own, else that of the first pool they are in."""
