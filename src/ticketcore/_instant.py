@@ -8,6 +8,12 @@ own resolution.
 
 It lives here, below every subpackage, so that each uses the same conversion without
 importing a private module of another.
+
+One exception, on purpose: the backlog buckets records into weeks by POSIX float
+timestamps (``datetime.timestamp()`` is one C call, about half the cost of the
+subtraction for a zoned datetime, and the report's fold is its hot loop). Floats are
+exact to the microsecond until 2106; from then on, the backlog takes durations from
+real instants (``backlog/_records.py``, ``_EXACT_TS``).
 """
 
 from __future__ import annotations

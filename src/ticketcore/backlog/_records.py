@@ -13,6 +13,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._instant import US as _US
+from ticketcore._instant import to_real
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT
 from ticketcore.backlog._ledger import INF, Ledger, Series
 from ticketcore.backlog._options import BacklogOptions
@@ -78,6 +79,10 @@ class TicketRecord:
 
 
 _NONE: Final[Sequence[Any]] = ()
+#: Below this POSIX timestamp (2106-02-07) a float timestamp is within half a microsecond
+#: of its instant (less than half a unit in the last place), so the rounded difference of
+#: two is exact; from it on, durations come from the real instants.
+_EXACT_TS: Final = float(2**32)
 
 
 def duration_us(
@@ -85,13 +90,16 @@ def duration_us(
 ) -> int:
     """Microseconds from ``start`` to ``end`` (whose timestamps are given too).
 
-    Calendar time comes from the POSIX timestamps, which are exact to the microsecond
-    until 2106 (their rounding errors stay under half a microsecond); subtracting the
-    datetimes instead would be wrong across a DST change, since Python subtracts two
-    datetimes of one zone by their wall clocks. Business time is ``calendar``'s.
+    Calendar time comes from the POSIX timestamps while they are exact to the
+    microsecond (until 2106: their rounding errors stay under half a microsecond), and
+    from the real instants (`ticketcore._instant`) after. Subtracting the datetimes
+    instead would be wrong across a DST change, since Python subtracts two datetimes of
+    one zone by their wall clocks. Business time is ``calendar``'s.
     """
     if calendar is None:
-        return round((end_ts - start_ts) * 1e6)
+        if end_ts < _EXACT_TS:
+            return round((end_ts - start_ts) * 1e6)
+        return to_real(end) - to_real(start)
     return calendar.elapsed(start, end) // _US
 
 
@@ -409,10 +417,12 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             counts[wk] = counts.get(wk, 0) + 1
             durations_of = series.durations
             found = durations_of.get(wk)
+            # duration_us inlined: this is the hot loop.
+            duration = round((ts - c) * 1e6) if ts < _EXACT_TS else to_real(done) - to_real(created)
             if found is None:
-                durations_of[wk] = [round((ts - c) * 1e6)]
+                durations_of[wk] = [duration]
             else:
-                found.append(round((ts - c) * 1e6))
+                found.append(duration)
             continue
         assert checked is not None
         c, lifecycle, previous, others = checked
@@ -442,7 +452,7 @@ def _fold(ledger: Ledger, records: Iterable[object]) -> None:
             # duration_us inlined for the calendar-time case: this is the hot loop.
             duration = (
                 round((ts - c) * 1e6)
-                if calendar is None
+                if calendar is None and ts < _EXACT_TS
                 else duration_us(calendar, created, solved[k // 2], c, ts)
             )
             series.durations.setdefault(wk, []).append(duration)
