@@ -13,7 +13,8 @@ One exception, on purpose: the backlog buckets records into weeks by POSIX float
 timestamps (``datetime.timestamp()`` is one C call, about half the cost of the
 subtraction for a zoned datetime, and the report's fold is its hot loop). Floats are
 exact to the microsecond until 2106; from then on, the backlog takes durations from
-real instants (``backlog/_records.py``, ``_EXACT_TS``).
+real instants (``backlog/_records.py``, ``_EXACT_TS``). Left as it is: after 2106 an
+instant less than 2 us before a week boundary may be counted in the next week.
 """
 
 from __future__ import annotations
