@@ -10,7 +10,6 @@ import pytest
 from ticketcore import InvalidInput, Priority
 from ticketcore.assign import STRATEGY_NAMES
 from ticketcore.simulate import (
-    DEFAULT_SCENARIO,
     SCENARIO_LIMITS,
     Empirical,
     Exponential,
@@ -22,6 +21,7 @@ from ticketcore.simulate import (
     erlang_c,
     simulate,
 )
+from ticketcore.simulate._defaults import DEFAULT_SCENARIO
 
 SMALL: dict[str, Any] = {
     "arrivals": {"per_day": 100},

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore import InvalidInput
-from ticketcore.simulate import Estimate, estimate, paired, t_quantile
+from ticketcore.simulate import Estimate, estimate, paired
+from ticketcore.simulate._stats import t_quantile
 
 # Two-sided 95% and 99% critical values, t(0.975, df) and t(0.995, df), from the NIST/SEMATECH
 # e-Handbook of Statistical Methods, section 1.3.6.7.2, "Critical Values of the Student's t

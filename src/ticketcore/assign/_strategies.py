@@ -26,7 +26,6 @@ import attrs
 from ticketcore._errors import InvalidInput, show
 
 __all__ = [
-    "SEQUENTIAL",
     "STRATEGY_NAMES",
     "LeastLoaded",
     "LongestIdle",

@@ -21,7 +21,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 
-__all__ = ["Estimate", "estimate", "paired", "t_quantile"]
+__all__ = ["Estimate", "estimate", "paired"]
 
 #: Continued-fraction iterations: convergence is geometric, far faster than this for every df used.
 _ITERATIONS: Final = 500
