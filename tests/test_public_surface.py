@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 
 from test_public_api import PUBLIC
@@ -46,3 +48,21 @@ def test_each_row_names_a_kind_its_roles_and_its_users(name: str) -> None:
         assert roles, export
         assert set(roles.split(", ")) <= ROLES, export
         assert used_by, export
+
+
+#: The one exception to keyword-only construction (docs/conventions.md): the conditions DSL.
+POSITIONAL = {"ticketcore.conditions.Test"}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_values_of_more_than_one_field_are_built_with_keywords_only(name: str) -> None:
+    """docs/conventions.md: a value with more than one field takes keywords only."""
+    module = importlib.import_module(name)
+    positional = []
+    for export in module.__all__:
+        obj = getattr(module, export)
+        if inspect.isclass(obj) and attrs.has(obj) and f"{name}.{export}" not in POSITIONAL:
+            fields = [f for f in attrs.fields(obj) if f.init]
+            if len(fields) > 1 and not all(f.kw_only for f in fields):
+                positional.append(export)
+    assert [] == positional
