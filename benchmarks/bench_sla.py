@@ -73,9 +73,9 @@ def build_policies() -> tuple[SLAPolicies, BusinessCalendar]:
     )
     goals = {Priority.LOW: 24 * H, Priority.NORMAL: 16 * H, Priority.HIGH: 8 * H, Priority.URGENT: 4 * H}
     ladder = [
-        Level(Notify("lead"), fraction=0.8),
-        Level(Notify("assignee"), offset=-H),
-        Level(MoveTier(), offset=H),
+        Level(action=Notify("lead"), fraction=0.8),
+        Level(action=Notify("assignee"), offset=-H),
+        Level(action=MoveTier(), offset=H),
     ]
     policy = SLAPolicy(
         name="office",

@@ -41,7 +41,12 @@ class Mine(Strategy):
         """The last eligible member."""
         eligible = [m for m in members if check(m) is None]
         passed = tuple((m, why) for m in members if (why := check(m)) is not None)
-        return Selection(eligible[-1] if eligible else None, passed, len(eligible), "last in pool order")
+        return Selection(
+            chosen=eligible[-1] if eligible else None,
+            passed=passed,
+            eligible=len(eligible),
+            tiebreak="last in pool order",
+        )
 
 
 #: Every built-in strategy, with each option.
@@ -60,7 +65,7 @@ STRATEGIES: list[Strategy] = [
 DOOM = SLAPolicy(
     name="doom",
     when=F.tags.has("doom"),
-    calendar=BusinessCalendar("UTC", {"mon": ["09:00-10:00"]}),
+    calendar=BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-10:00"]}),
     targets=[
         Target(
             name="resolution",

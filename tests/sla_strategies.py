@@ -44,9 +44,9 @@ NIGHTS = BusinessCalendar.from_dict(
     }
 )
 LADDER = [
-    Level(Notify("lead"), fraction=0.75),
-    Level(Notify("assignee"), offset=-H),
-    Level(MoveTier(), offset=H),
+    Level(action=Notify("lead"), fraction=0.75),
+    Level(action=Notify("assignee"), offset=-H),
+    Level(action=MoveTier(), offset=H),
 ]
 GOALS = {Priority.LOW: 16 * H, Priority.NORMAL: 8 * H, Priority.HIGH: 4 * H, Priority.URGENT: H}
 

@@ -31,7 +31,6 @@ import pytest
 
 from ticketcore import HorizonExceeded, InvalidInput, InvalidTransition, Status, Ticket
 from ticketcore.assign import (
-    SEQUENTIAL,
     Agent,
     AgentChanged,
     Dispatcher,
@@ -41,6 +40,7 @@ from ticketcore.assign import (
     PoolChanged,
     Routing,
     Rule,
+    Sequential,
     SpareCapacity,
     Strategy,
     TicketTransferred,
@@ -51,6 +51,8 @@ from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
 from ticketcore.sla import SLAPolicies
 
 from dispatch_helpers import DOOM, STRATEGIES, T0
+
+SEQUENTIAL: Strategy = Sequential()
 
 
 def at(minute: int) -> datetime:

@@ -450,8 +450,12 @@ def test_backlog_limit_per_agent_per_pass() -> None:
 
 def test_shift_calendar_passes_over_an_agent_off_shift() -> None:
     """ISSUE: 'outside shift' is a reason; a Tick hands the backlog out once the shift opens."""
-    early = BusinessCalendar("UTC", {d: ["08:00-12:00"] for d in ("mon", "tue", "wed", "thu", "fri")})
-    late = BusinessCalendar("UTC", {d: ["12:00-20:00"] for d in ("mon", "tue", "wed", "thu", "fri")})
+    early = BusinessCalendar(
+        timezone="UTC", hours={d: ["08:00-12:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+    )
+    late = BusinessCalendar(
+        timezone="UTC", hours={d: ["12:00-20:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+    )
     d = Dispatcher(pool_of("l", "e", backlog=True), [Agent(id="e", shift=early), Agent(id="l", shift=late)])
     first = one(d.handle(new("T1")))  # Monday 09:00: only the early shift
     assert isinstance(first, Assigned)

@@ -26,7 +26,7 @@ from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Tar
 from dispatch_helpers import at, drive, new, status
 
 #: One hour a week: a ten-year goal for low priority cannot be placed within the horizon.
-SPARSE = BusinessCalendar("UTC", {"mon": ["09:00-10:00"]})
+SPARSE = BusinessCalendar(timezone="UTC", hours={"mon": ["09:00-10:00"]})
 POLICIES = SLAPolicies(
     [
         SLAPolicy(

@@ -31,7 +31,9 @@ from dispatch_helpers import STRATEGIES
 
 NAMES = st.text(alphabet="abcdefgh", min_size=1, max_size=5)
 WORDS = st.frozensets(NAMES, max_size=3)
-SHIFT = BusinessCalendar("Europe/Berlin", {"mon": ["08:00-12:00", "13:00-17:00"], "sat": ["22:00-06:00"]})
+SHIFT = BusinessCalendar(
+    timezone="Europe/Berlin", hours={"mon": ["08:00-12:00", "13:00-17:00"], "sat": ["22:00-06:00"]}
+)
 
 agents = st.builds(
     Agent,

@@ -112,7 +112,7 @@ def test_trusted_explanation_equals_attrs(
     assert type(r) is Queued
     assert (r == q, hash(r), repr(r), r.to_dict()) == (True, hash(q), repr(q), q.to_dict())
 
-    s = Selection(pool, passed, eligible, tiebreak)
+    s = Selection(chosen=pool, passed=passed, eligible=eligible, tiebreak=tiebreak)
     t = make_selection(pool, passed, eligible, tiebreak)
     assert type(t) is Selection
     assert (t == s, hash(t), repr(t)) == (True, hash(s), repr(s))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
@@ -33,6 +34,8 @@ from ticketcore.events import (
     TicketUpdated,
 )
 from ticketcore.sla import BusinessCalendar
+
+from dispatch_helpers import Mine
 
 AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 CALENDAR = BusinessCalendar.from_dict({"timezone": "Europe/Berlin", "hours": {"mon": ["09:00-17:00"]}})
@@ -100,3 +103,29 @@ def test_a_missing_field_names_its_path() -> None:
 def test_something_that_is_not_an_event_is_refused() -> None:
     with pytest.raises(InvalidInput):
         event_to_dict({"type": "tick"})
+
+
+def test_an_event_naming_a_strategy_of_your_own_reads_back_given_it_by_name() -> None:
+    """`PoolChanged` and `RoutingChanged` name their pools' strategies; ``strategies=`` reads them."""
+    mine = {"mine": Mine()}
+    events = [
+        PoolChanged(at=AT, pool="team", changes={"strategy": Mine()}),
+        RoutingChanged(
+            at=AT, routing=Routing(pools=[Pool(name="team", strategy=Mine())], default_pool="team")
+        ),
+    ]
+    for event in events:
+        form = json.loads(json.dumps(event_to_dict(event)))
+        assert event == event_from_dict(form, strategies=mine)
+        with pytest.raises(InvalidInput, match="strategies=") as caught:
+            event_from_dict(form)
+        assert caught.value.field.endswith("strategy")
+
+
+def test_the_strategies_given_to_the_event_reader_are_checked_whatever_the_event() -> None:
+    form = event_to_dict(CustomerMessage(ticket_id="T-1", at=AT))
+    with pytest.raises(InvalidInput) as caught:
+        event_from_dict(form, strategies={"sequential": LeastLoaded()})
+    assert caught.value.field == "strategies['sequential']"
+    with pytest.raises(InvalidInput):
+        event_from_dict(form, strategies=cast("Any", ["mine"]))

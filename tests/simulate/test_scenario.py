@@ -10,7 +10,6 @@ import pytest
 from ticketcore import InvalidInput, Priority
 from ticketcore.assign import STRATEGY_NAMES
 from ticketcore.simulate import (
-    DEFAULT_SCENARIO,
     SCENARIO_LIMITS,
     Empirical,
     Exponential,
@@ -22,6 +21,7 @@ from ticketcore.simulate import (
     erlang_c,
     simulate,
 )
+from ticketcore.simulate._defaults import DEFAULT_SCENARIO
 
 SMALL: dict[str, Any] = {
     "arrivals": {"per_day": 100},
@@ -62,7 +62,7 @@ solve = { empirical = ["5m", "15m"] }
     assert scenario.agents[0].id == "agent01"
     assert dict(scenario.arrivals.channels) == {"chat": 3.0, "email": 1.0}
     assert scenario.handling_for("email", Priority.URGENT).solve == Empirical(["5m", "15m"])
-    assert scenario.handling_for("email", Priority.LOW).solve == LogNormal("20m", 0.5)
+    assert scenario.handling_for("email", Priority.LOW).solve == LogNormal(mean="20m", sigma=0.5)
 
 
 def test_variants() -> None:
@@ -147,7 +147,7 @@ def test_replace_is_checked() -> None:
     ("dist", "mean_s"),
     [
         (Exponential("5m"), 300),
-        (LogNormal("8m", 0.8), 480),
+        (LogNormal(mean="8m", sigma=0.8), 480),
         (Empirical(["1m", "2m", "6m"]), 180),
         (Fixed("45s"), 45),
     ],

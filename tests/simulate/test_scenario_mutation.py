@@ -24,7 +24,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ticketcore import TicketcoreError
-from ticketcore.simulate import DEFAULT_SCENARIO, Scenario
+from ticketcore.simulate import Scenario
+from ticketcore.simulate._defaults import DEFAULT_SCENARIO
 
 Path = tuple[str | int, ...]
 

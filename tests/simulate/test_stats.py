@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ticketcore import InvalidInput
-from ticketcore.simulate import Estimate, estimate, paired, t_quantile
+from ticketcore.simulate import Estimate, estimate, paired
+from ticketcore.simulate._stats import t_quantile
 
 # Two-sided 95% and 99% critical values, t(0.975, df) and t(0.995, df), from the NIST/SEMATECH
 # e-Handbook of Statistical Methods, section 1.3.6.7.2, "Critical Values of the Student's t
@@ -81,8 +82,8 @@ def test_an_estimate_is_the_mean_with_a_t_interval() -> None:
 
 
 def test_one_value_has_no_interval_and_nones_are_left_out() -> None:
-    assert estimate([3.0, None]) == Estimate(3.0, None, 1, 0.95)
-    assert estimate([None]) == Estimate(None, None, 0, 0.95)
+    assert estimate([3.0, None]) == Estimate(mean=3.0, half_width=None, n=1, level=0.95)
+    assert estimate([None]) == Estimate(mean=None, half_width=None, n=0, level=0.95)
     assert str(estimate([])) == "n/a"
 
 

@@ -125,7 +125,7 @@ def test_a_tidy_table_for_pandas() -> None:
 
 
 def test_everything_a_worker_gets_pickles() -> None:
-    level = ServiceLevel("wait", timedelta(hours=1), 0.8)
+    level = ServiceLevel(metric="wait", within=timedelta(hours=1), share=0.8)
     task = _Task(0, 1, "sequential", SCENARIO.to_dict(), longest_wait, level)
     assert pickle.loads(pickle.dumps(task)) == task
     study = replicate(SCENARIO, replications=2, executor=INLINE)
@@ -160,7 +160,7 @@ def test_unknown_strategies_and_counts_are_refused() -> None:
 
 
 def test_staffing_finds_the_smallest_team_that_passes_with_confidence() -> None:
-    target = ServiceLevel("wait", timedelta(minutes=5), 0.8)
+    target = ServiceLevel(metric="wait", within=timedelta(minutes=5), share=0.8)
     result = staff(SCENARIO, target, replications=5, executor=INLINE)
     assert result.agents is not None
     tried = dict(result.tried)
@@ -180,16 +180,16 @@ def test_staffing_finds_the_smallest_team_that_passes_with_confidence() -> None:
 
 def test_a_service_level_counts_open_tickets_late_only_once_they_are_late() -> None:
     result = simulate(SCENARIO)
-    level = ServiceLevel("resolution", timedelta(hours=1), 0.5)
+    level = ServiceLevel(metric="resolution", within=timedelta(hours=1), share=0.5)
     share = level.share_of(result)
     assert share is not None
     assert 0 <= share <= 1
     with pytest.raises(InvalidInput):
         level.share_of(simulate(SCENARIO, records=False))
     with pytest.raises(InvalidInput):
-        ServiceLevel("wait", timedelta(0), 0.5)
+        ServiceLevel(metric="wait", within=timedelta(0), share=0.5)
     with pytest.raises(InvalidInput):
-        ServiceLevel("queue", timedelta(hours=1), 0.5)
+        ServiceLevel(metric="queue", within=timedelta(hours=1), share=0.5)
 
 
 def test_a_study_is_a_value() -> None:

@@ -32,7 +32,7 @@ BUSY: dict[str, Any] = {
     "handling": {"*": {"solve": {"exponential": "20m"}}},
     "routing": {"pools": [{"name": "team", "cap": 1, "backlog": True}], "default_pool": "team"},
 }
-WAIT = ServiceLevel("wait", timedelta(minutes=10), 0.8)
+WAIT = ServiceLevel(metric="wait", within=timedelta(minutes=10), share=0.8)
 
 
 @pytest.mark.slow
@@ -78,7 +78,7 @@ def test_erlang_c_conditions_land_at_the_erlang_c_count() -> None:
     """Cap 1, first come first served, open 24/7 at a constant rate: the simulated count is Erlang C's
     (100 tickets a day, 20 minutes each, 80% within 5 minutes: 3 agents, as docs/studies.md shows)."""
     scenario = Scenario.from_dict({**BUSY, "days": 3, "arrivals": {"per_day": 100}})
-    target = ServiceLevel("wait", timedelta(minutes=5), 0.8)
+    target = ServiceLevel(metric="wait", within=timedelta(minutes=5), share=0.8)
     result = staff_blocks(scenario, target, ["* 00-12", "* 12-24"], replications=5, executor=INLINE)
     for block in result.blocks:
         assert block.erlang_c == 3
@@ -177,7 +177,13 @@ def test_share_intervals_are_clamped() -> None:
         est = study.estimate(figure)
         assert est.low is None or 0.0 <= est.low
         assert est.high is None or est.high <= 1.0
-    flat = staff(easy, ServiceLevel("wait", timedelta(hours=4), 0.5), replications=3, high=6, executor=INLINE)
+    flat = staff(
+        easy,
+        ServiceLevel(metric="wait", within=timedelta(hours=4), share=0.5),
+        replications=3,
+        high=6,
+        executor=INLINE,
+    )
     assert all(e.high is None or e.high <= 1.0 for _, e in flat.tried)
 
 

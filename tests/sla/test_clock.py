@@ -456,7 +456,7 @@ class TestRepeat:
             metric=Metric.NEXT_RESPONSE,
             goals=H,
             repeat=repeat,
-            ladder=[Level(Notify("lead"), fraction=0.5)],
+            ladder=[Level(action=Notify("lead"), fraction=0.5)],
         )
 
     def result(self, repeat: str) -> TargetResult:
@@ -797,7 +797,7 @@ class TestTimeInStatus:
                         metric=Metric.TIME_IN_STATUS,
                         status="pending",
                         goals=timedelta(hours=48),
-                        ladder=[Level(Notify("customer"), fraction=1.0)],
+                        ladder=[Level(action=Notify("customer"), fraction=1.0)],
                     ),
                 ],
             ),
@@ -849,9 +849,9 @@ class TestLadder:
         metric=Metric.RESOLUTION,
         goals=8 * H,
         ladder=[
-            Level(Notify("lead"), fraction=0.8),
-            Level(Notify("assignee"), offset=-H),
-            Level(MoveTier(), offset=2 * H),
+            Level(action=Notify("lead"), fraction=0.8),
+            Level(action=Notify("assignee"), offset=-H),
+            Level(action=MoveTier(), offset=2 * H),
         ],
     )
     EVENTS: tuple[TicketEvent, ...] = (

@@ -161,7 +161,16 @@ def _summary_from_result(clock: SLAClock, now: datetime) -> SLASummary:
             elif cycle.breached and cycle.state is not TargetState.CANCELLED:
                 counts[2] += 1
         breached = any(c.breached and c.state is not TargetState.CANCELLED for c in target.cycles)
-        targets.append(TargetSummary(target.name, target.state, counts[0], counts[1], counts[2], breached))
+        targets.append(
+            TargetSummary(
+                name=target.name,
+                state=target.state,
+                achieved=counts[0],
+                late=counts[1],
+                open_breached=counts[2],
+                breached=breached,
+            )
+        )
     return SLASummary(
         ticket_id=result.ticket_id,
         policy=result.policy,

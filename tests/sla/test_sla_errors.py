@@ -62,8 +62,8 @@ def test_a_bad_event_is_refused_and_the_clock_is_unchanged(event: Any, field: st
         (lambda: Target(name="fr", metric="first_reply", goals=H), "metric"),
         (lambda: Target(name="w", metric=Metric.TIME_IN_STATUS, goals=H), "status"),
         (lambda: Target(name="fr", metric=Metric.FIRST_RESPONSE, goals=H, on_reopen="again"), "on_reopen"),
-        (lambda: Level(Notify("lead")), "offset"),
-        (lambda: Level(Notify("lead"), fraction=-1), "fraction"),
+        (lambda: Level(action=Notify("lead")), "offset"),
+        (lambda: Level(action=Notify("lead"), fraction=-1), "fraction"),
         (lambda: SLAPolicy(name="p", targets=[]), "targets"),
         (
             lambda: SLAPolicies(

@@ -108,9 +108,9 @@ class TestDurations:
         ("build", "field"),
         [
             (lambda: Target(name="fr", metric="first_response", goals=timedelta.max), "goals.low"),
-            (lambda: Level(Notify("lead"), offset=timedelta.min), "offset"),
-            (lambda: Level(Notify("lead"), fraction=float("nan")), "fraction"),
-            (lambda: Level(Notify("lead"), fraction=float("inf")), "fraction"),
+            (lambda: Level(action=Notify("lead"), offset=timedelta.min), "offset"),
+            (lambda: Level(action=Notify("lead"), fraction=float("nan")), "fraction"),
+            (lambda: Level(action=Notify("lead"), fraction=float("inf")), "fraction"),
             (
                 lambda: SLAPolicy(
                     name="p", targets=[Target(name="a", metric="resolution", goals=H)], suspicious_pause=-H
@@ -142,8 +142,8 @@ class TestDurations:
             metric="resolution",
             goals=timedelta(microseconds=goal),
             ladder=[
-                Level(Notify("a"), offset=timedelta(microseconds=offset)),
-                Level(Notify("b"), fraction=fraction),
+                Level(action=Notify("a"), offset=timedelta(microseconds=offset)),
+                Level(action=Notify("b"), fraction=fraction),
             ],
         )
         for value, read in ((policies, SLAPolicies.from_dict), (target, Target.from_dict)):

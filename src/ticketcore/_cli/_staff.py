@@ -49,7 +49,7 @@ def _target(text: str) -> ServiceLevel:
         ) from None
     if not 0 < share < 1:
         raise _Refused(f"--target: expected a share above 0% and below 100%, got {m['share']}%")
-    return ServiceLevel(m["metric"], within, share)
+    return ServiceLevel(metric=m["metric"], within=within, share=share)
 
 
 def _per_block(items: Sequence[str]) -> int | list[str]:

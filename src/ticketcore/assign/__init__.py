@@ -46,7 +46,6 @@ from ticketcore.assign._model import Routing as Routing
 from ticketcore.assign._model import Rule as Rule
 from ticketcore.assign._rotation import PoolRotation as PoolRotation
 from ticketcore.assign._rotation import Rotation as Rotation
-from ticketcore.assign._strategies import SEQUENTIAL as SEQUENTIAL
 from ticketcore.assign._strategies import STRATEGY_NAMES as STRATEGY_NAMES
 from ticketcore.assign._strategies import LeastLoaded as LeastLoaded
 from ticketcore.assign._strategies import LongestIdle as LongestIdle
@@ -60,7 +59,6 @@ from ticketcore.assign._strategies import strategy_from_dict as strategy_from_di
 
 __all__ = [
     "DEFAULT_COUNTED",
-    "SEQUENTIAL",
     "STRATEGY_NAMES",
     "Agent",
     "AgentAdded",

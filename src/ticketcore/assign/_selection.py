@@ -48,7 +48,7 @@ class _Selecting(_Core):
         name = pool.name
         members = self._members[name]
         if not members:
-            return Selection(None, (), 0, "the pool has no members")
+            return Selection(chosen=None, passed=(), eligible=0, tiebreak="the pool has no members")
         info = self._info[name]
         if (
             info.simple

@@ -26,7 +26,6 @@ import attrs
 from ticketcore._errors import InvalidInput, show
 
 __all__ = [
-    "SEQUENTIAL",
     "STRATEGY_NAMES",
     "LeastLoaded",
     "LongestIdle",
@@ -67,7 +66,7 @@ class PoolView(Protocol):
         """The agent this pool assigned to last and their position then; ``(None, -1)`` at first."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Selection:
     """A strategy's answer.
 
@@ -152,9 +151,14 @@ class Sequential(Strategy):
         try:
             k = whys.index(None)
         except ValueError:
-            return Selection(None, tuple(zip(order, whys, strict=True)), 0, "nobody eligible")  # type: ignore[arg-type]  # no None: index found none
+            return Selection(
+                chosen=None,
+                passed=tuple(zip(order, whys, strict=True)),  # type: ignore[arg-type]  # no None: index found none
+                eligible=0,
+                tiebreak="nobody eligible",
+            )
         passed = tuple(zip(order[:k], whys[:k], strict=True))
-        return Selection(order[k], passed, 1, rotation_text(last))  # type: ignore[arg-type]  # whys[:k] has no None
+        return Selection(chosen=order[k], passed=passed, eligible=1, tiebreak=rotation_text(last))  # type: ignore[arg-type]  # whys[:k] has no None
 
 
 #: The default strategy, `Sequential()`.
@@ -201,10 +205,12 @@ class LongestIdle(Strategy):
         """The least recently assigned eligible member."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, passed, 0, "nobody eligible")
+            return Selection(chosen=None, passed=passed, eligible=0, tiebreak="nobody eligible")
         best = min(eligible, key=view.last_assigned)  # min keeps the first of equals
         ties = sum(1 for a in eligible if view.last_assigned(a) == view.last_assigned(best)) - 1
-        return Selection(best, passed, len(eligible), _idle_words(view, best, ties))
+        return Selection(
+            chosen=best, passed=passed, eligible=len(eligible), tiebreak=_idle_words(view, best, ties)
+        )
 
 
 @attrs.frozen
@@ -223,15 +229,17 @@ class LeastLoaded(Strategy):
         """The least loaded eligible member."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, passed, 0, "nobody eligible")
+            return Selection(chosen=None, passed=passed, eligible=0, tiebreak="nobody eligible")
         load = view.load
         low = min(load(a) for a in eligible)
         tied = [a for a in eligible if load(a) == low]
         if len(tied) == 1:
-            return Selection(tied[0], passed, len(eligible), f"least loaded ({low} open)")
+            return Selection(
+                chosen=tied[0], passed=passed, eligible=len(eligible), tiebreak=f"least loaded ({low} open)"
+            )
         best = min(tied, key=view.last_assigned)
         words = f"least loaded ({low} open, {len(tied)} tied); {_idle_words(view, best, 0)}"
-        return Selection(best, passed, len(eligible), words)
+        return Selection(chosen=best, passed=passed, eligible=len(eligible), tiebreak=words)
 
 
 @attrs.frozen
@@ -258,7 +266,7 @@ class SpareCapacity(Strategy):
         """The eligible member with the most spare capacity."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, passed, 0, "nobody eligible")
+            return Selection(chosen=None, passed=passed, eligible=0, tiebreak="nobody eligible")
 
         channel = getattr(view, "channel", None)
 
@@ -292,7 +300,7 @@ class SpareCapacity(Strategy):
         words = f"most spare capacity{where} ({unit})"
         if len(tied) > 1:
             words += f", {len(tied)} tied; {_idle_words(view, best, 0)}"
-        return Selection(best, passed, len(eligible), words)
+        return Selection(chosen=best, passed=passed, eligible=len(eligible), tiebreak=words)
 
     def to_dict(self) -> str:
         """``"spare_capacity"`` or ``"spare_percentage"``."""
@@ -317,13 +325,19 @@ class Weighted(Strategy):
         """The eligible member with the most credit after this round's gain."""
         eligible, passed = _scan(members, check)
         if not eligible:
-            return Selection(None, passed, 0, "nobody eligible")
+            return Selection(chosen=None, passed=passed, eligible=0, tiebreak="nobody eligible")
         credits = {a: view.credit(a) + view.weight(a) for a in eligible}
         best = max(eligible, key=credits.__getitem__)  # max keeps the first of equals
         total = sum(view.weight(a) for a in eligible)
         words = f"most credit in the weighted cycle ({credits[best]} of total weight {total})"
         credits[best] -= total
-        return Selection(best, passed, len(eligible), words, tuple(sorted(credits.items())))
+        return Selection(
+            chosen=best,
+            passed=passed,
+            eligible=len(eligible),
+            tiebreak=words,
+            credits=tuple(sorted(credits.items())),
+        )
 
 
 _BY_NAME: Final[Mapping[str, Strategy]] = {

@@ -42,7 +42,7 @@ class Trend(enum.Enum):
     SHRINKING = "shrinking"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SLAWeek:
     """SLA cycles of one target that ended in the week: on time and late."""
 
@@ -56,7 +56,7 @@ class SLAWeek:
         return met_share(self.achieved, self.late)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class WeekFigures:
     """Every figure of one week, for all tickets (``group == ()``) or for one group.
 
@@ -131,7 +131,7 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds()
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class BacklogReport:
     """The weekly figures of a history, for all tickets and per group.
 
@@ -309,7 +309,7 @@ def build(ledger: Ledger, through: int | None, start: int | None = None) -> Back
     groups = sorted((g for g in ledger.groups if _alive(ledger.groups[g])), key=_sort_key)
     keys = tuple(tuple(zip(options.by, g, strict=True)) for g in groups)
     if ledger.first is None or ledger.last is None:
-        return BacklogReport(options, (), keys if options.by else (), ())
+        return BacklogReport(options=options, weeks=(), groups=keys if options.by else (), rows=())
     first = ledger.first
     last = ledger.last if through is None else through
     weeks = ledger.weeks
@@ -334,7 +334,7 @@ def build(ledger: Ledger, through: int | None, start: int | None = None) -> Back
         )
     cut = shown - first
     rows = tuple(r for week_rows in zip(*(g[cut:] for g in per_group), strict=True) for r in week_rows)
-    return BacklogReport(options, days[cut:], keys if options.by else (), rows)
+    return BacklogReport(options=options, weeks=days[cut:], groups=keys if options.by else (), rows=rows)
 
 
 def _alive(series: Series) -> bool:
@@ -384,9 +384,9 @@ def _rows(
             median, p90 = (_td(x) for x in quantiles(series, w))
         sla = tuple(
             SLAWeek(
-                t,
-                sum(s.sla.get((w, t), (0, 0))[0] for s in series),
-                sum(s.sla.get((w, t), (0, 0))[1] for s in series),
+                target=t,
+                achieved=sum(s.sla.get((w, t), (0, 0))[0] for s in series),
+                late=sum(s.sla.get((w, t), (0, 0))[1] for s in series),
             )
             for t in targets
         )

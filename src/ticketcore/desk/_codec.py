@@ -9,6 +9,10 @@ reads what `event_to_dict` writes back to an equal event.
 Given the host's `Vocabulary`, both speak the host's words: `event_to_dict` writes a
 status as its category's first host name, and `event_from_dict` reads host status names
 and priority names (and category names the vocabulary uses) in that vocabulary.
+
+Events that carry a pool (`PoolChanged`'s ``strategy`` change, `RoutingChanged`'s routing)
+name its strategy; `event_from_dict` reads a strategy of your own back given it by name,
+``strategies={"mine": Mine()}``, as the other state readers do.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import copy
 import enum
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Final
 
 import attrs
@@ -33,10 +38,13 @@ from ticketcore.assign import (
     PresenceChanged,
     Routing,
     RoutingChanged,
+    Strategy,
     Tick,
     TicketEscalated,
     TicketTransferred,
+    strategy_from_dict,
 )
+from ticketcore.desk._config import NO_STRATEGIES
 from ticketcore.desk._vocabulary import Vocabulary
 from ticketcore.events import (
     AgentReply,
@@ -120,26 +128,37 @@ def _to_dict(event: object) -> dict[str, Any]:
     return form
 
 
-def event_from_dict(data: object, path: str = "event", vocabulary: Vocabulary | None = None) -> object:
+def event_from_dict(
+    data: object,
+    path: str = "event",
+    vocabulary: Vocabulary | None = None,
+    *,
+    strategies: Mapping[str, Strategy] = NO_STRATEGIES,
+) -> object:
     """Read an event from its tagged dict form; an error names the path of the bad key or value.
 
     With a ``vocabulary`` (a desk's: ``desk.config.vocabulary``), status and priority
     names are read in it (`Vocabulary.active`); without one, in the vocabulary in force.
+    ``strategies`` gives the strategies of your own that a `PoolChanged` or
+    `RoutingChanged` names, by name (``strategies={"mine": Mine()}``, see
+    `ticketcore.assign.strategy_from_dict`); without it such a name is refused, saying so.
 
     >>> v = Vocabulary(statuses={"Offen": "open", "Warte auf Kunde": "pending"})
     >>> event_from_dict({"type": "status_changed", "ticket_id": "T-1",
     ...                  "at": "2026-03-02T09:00:00+00:00", "status": "Warte auf Kunde"}, vocabulary=v).status
     <Status.PENDING: 'pending'>
     """
+    if strategies is not NO_STRATEGIES:
+        strategy_from_dict("sequential", strategies=strategies)  # checks the mapping, whatever the event
     if vocabulary is None:
-        return _from_dict(data, path)
+        return _from_dict(data, path, strategies)
     if not isinstance(vocabulary, Vocabulary):
         raise InvalidInput("vocabulary", "a ticketcore.desk.Vocabulary or None", vocabulary)
     with vocabulary.active():
-        return _from_dict(data, path)
+        return _from_dict(data, path, strategies)
 
 
-def _from_dict(data: object, path: str) -> object:
+def _from_dict(data: object, path: str, strategies: Mapping[str, Strategy]) -> object:
     if not isinstance(data, Mapping):
         raise InvalidInput(path, "an event's dict form with a 'type'", data)
     tag = data.get("type")
@@ -147,8 +166,11 @@ def _from_dict(data: object, path: str) -> object:
     if cls is None:
         raise InvalidInput.unknown_key(f"{path}.type", str(tag), EVENT_TYPES, "event types")
     if cls in _PROBES and isinstance(data.get("changes"), Mapping):
-        data = {**data, "changes": _read_changes(cls, data["changes"], f"{path}.changes")}
-    return read_form(cls, data, path, _READERS)
+        data = {**data, "changes": _read_changes(cls, data["changes"], f"{path}.changes", strategies)}
+    if strategies is NO_STRATEGIES or cls is not RoutingChanged:
+        return read_form(cls, data, path, _READERS)
+    readers: dict[str, Reader] = {**_READERS, "routing": partial(Routing.from_dict, strategies=strategies)}
+    return read_form(cls, data, path, readers)
 
 
 _PROBES: Final[Mapping[type, Any]] = {AgentChanged: Agent(id="probe"), PoolChanged: Pool(name="probe")}
@@ -176,10 +198,12 @@ _DEFAULTS: Final[Mapping[type, Mapping[str, Any]]] = {
 }
 
 
-def _read_changes(cls: type, changes: Mapping[str, Any], path: str) -> dict[str, Any]:
+def _read_changes(
+    cls: type, changes: Mapping[str, Any], path: str, strategies: Mapping[str, Strategy]
+) -> dict[str, Any]:
     """An agent's or pool's changed fields read from their dict form, as the event takes them."""
     if cls is AgentChanged:
         probe: Any = Agent.from_dict({"id": "probe", **changes}, path)
     else:
-        probe = Pool.from_dict({"name": "probe", **changes}, path)
+        probe = Pool.from_dict({"name": "probe", **changes}, path, strategies=strategies)
     return {key: getattr(probe, key) for key in changes}

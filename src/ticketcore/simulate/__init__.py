@@ -20,7 +20,6 @@ True
 from ticketcore.simulate._block_staffing import Block as Block
 from ticketcore.simulate._block_staffing import BlockStaffing as BlockStaffing
 from ticketcore.simulate._block_staffing import staff_blocks as staff_blocks
-from ticketcore.simulate._defaults import DEFAULT_SCENARIO as DEFAULT_SCENARIO
 from ticketcore.simulate._defaults import default_scenario as default_scenario
 from ticketcore.simulate._distributions import Distribution as Distribution
 from ticketcore.simulate._distributions import Empirical as Empirical
@@ -47,11 +46,9 @@ from ticketcore.simulate._scenario import Scenario as Scenario
 from ticketcore.simulate._service_level import ServiceLevel as ServiceLevel
 from ticketcore.simulate._staffing import Staffing as Staffing
 from ticketcore.simulate._staffing import staff as staff
-from ticketcore.simulate._state import MAX_REPLIES as MAX_REPLIES
 from ticketcore.simulate._stats import Estimate as Estimate
 from ticketcore.simulate._stats import estimate as estimate
 from ticketcore.simulate._stats import paired as paired
-from ticketcore.simulate._stats import t_quantile as t_quantile
 from ticketcore.simulate._study import Study as Study
 from ticketcore.simulate._study import replicate as replicate
 from ticketcore.simulate._study import sweep as sweep
@@ -59,8 +56,6 @@ from ticketcore.simulate._theory import ErlangC as ErlangC
 from ticketcore.simulate._theory import erlang_c as erlang_c
 
 __all__ = [
-    "DEFAULT_SCENARIO",
-    "MAX_REPLIES",
     "SCENARIO_LIMITS",
     "AgentFigures",
     "Arrivals",
@@ -98,7 +93,6 @@ __all__ = [
     "staff",
     "staff_blocks",
     "sweep",
-    "t_quantile",
 ]
 
 from ticketcore._util import fixup_module_metadata

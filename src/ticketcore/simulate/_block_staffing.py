@@ -168,7 +168,7 @@ def _block_shares(
     return {f"block{k}": met[k] / decided[k] if decided[k] else None for k in range(blocks)}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Block:
     """One block of the week in `BlockStaffing`: its answer, the textbook's, and the search behind it.
 
@@ -194,7 +194,7 @@ class Block:
         return low is not None and low >= share
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class BlockStaffing:
     """The smallest number of agents per block of the week meeting a service level with confidence.
 
@@ -384,9 +384,21 @@ def staff_blocks(
             progress((k + 1) / len(parsed))
     final = evaluate(counts)
     out = tuple(
-        Block(name, hours, per_hour[k], erlang[k], answers[k], final[k], tuple(sorted(tried[k].items())))
+        Block(
+            name=name,
+            hours=hours,
+            per_hour=per_hour[k],
+            erlang_c=erlang[k],
+            agents=answers[k],
+            attainment=final[k],
+            tried=tuple(sorted(tried[k].items())),
+        )
         for k, (name, hours) in enumerate(parsed)
     )
     return BlockStaffing(
-        target, out, Scenario.from_dict(_scheduled(base, parsed, counts, zone)), replications, level
+        target=target,
+        blocks=out,
+        scenario=Scenario.from_dict(_scheduled(base, parsed, counts, zone)),
+        replications=replications,
+        level=level,
     )

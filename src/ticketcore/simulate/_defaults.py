@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from ticketcore.simulate._scenario import Scenario
 
-__all__ = ["DEFAULT_SCENARIO", "default_scenario"]
+__all__ = ["default_scenario"]
 
 #: Relative arrivals per local hour: quiet nights, a morning and an evening peak.
 _DAY: Final = [2, 1, 1, 1, 1, 2, 4, 6, 8, 9, 9, 8, 7, 7, 8, 8, 8, 8, 9, 9, 8, 6, 4, 3]
@@ -88,5 +88,5 @@ DEFAULT_SCENARIO: Final[dict[str, Any]] = {
 
 
 def default_scenario() -> Scenario:
-    """`DEFAULT_SCENARIO` as a `Scenario`: what ``python -m ticketcore simulate`` runs."""
+    """The built-in scenario: what ``python -m ticketcore simulate`` runs (its dict form: ``.to_dict()``)."""
     return Scenario.from_dict(DEFAULT_SCENARIO)

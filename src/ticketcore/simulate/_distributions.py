@@ -131,7 +131,7 @@ def _sigma(instance: object, attribute: attrs.Attribute[float], value: object) -
         raise InvalidInput("lognormal.sigma", "a number from 0 to 10", value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class LogNormal(Distribution):
     """Log-normally distributed with the given mean and ``sigma``, the log's standard deviation.
 
@@ -228,7 +228,7 @@ def distribution_from_dict(data: object, path: str = "distribution") -> Distribu
             return Exponential(value)
         if kind == "lognormal":
             spec = check_keys(value, f"{path}.lognormal", ("mean", "sigma"), ("mean", "sigma"))
-            return LogNormal(spec["mean"], spec["sigma"])
+            return LogNormal(mean=spec["mean"], sigma=spec["sigma"])
         if kind == "empirical":
             return Empirical(value)
         return Fixed(value)

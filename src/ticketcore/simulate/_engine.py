@@ -118,7 +118,11 @@ class _Run(_DeskClient, _AgentTime, _Figures):
                     self._deadline()
             elif kind == _SAMPLE:
                 self.samples.append(
-                    QueueSample(self._dt(t).astimezone(self.zone), len(self.waiting), self.unresolved)
+                    QueueSample(
+                        at=self._dt(t).astimezone(self.zone),
+                        waiting=len(self.waiting),
+                        unresolved=self.unresolved,
+                    )
                 )
                 self.push(t + _HOUR, _SAMPLE)
                 if (t - self.start) % _DAY == 0:

@@ -149,21 +149,23 @@ class _Figures(_RunState):
             ag.mark(end)
             agents.append(
                 AgentFigures(
-                    agent_id,
-                    self.assigned_counts[agent_id],
-                    self.peak[agent_id],
-                    mean,
-                    ag.busy / span,
-                    ag.worked / span,
-                    held / span,
-                    None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
-                    cap,
-                    tuple(sorted(self.above.get(agent_id, {}).items())),
+                    agent_id=agent_id,
+                    assigned=self.assigned_counts[agent_id],
+                    peak_load=self.peak[agent_id],
+                    mean_load=mean,
+                    utilisation=ag.busy / span,
+                    in_hand=ag.worked / span,
+                    held=held / span,
+                    cap_used=None if not cap else mean / min(cap, sys.float_info.max),  # a cap of 10**400 too
+                    cap=cap,
+                    above_cap=tuple(sorted(self.above.get(agent_id, {}).items())),
                 )
             )
         sla = tuple(
-            SLAFigures(policy, target, priority, *counts)
-            for (policy, target, priority), counts in sorted(
+            SLAFigures(
+                policy=policy, target=target, priority=priority, achieved=a, late=late, open_breached=o
+            )
+            for (policy, target, priority), (a, late, o) in sorted(
                 self.sla_rows.items(), key=lambda kv: (kv[0][0], kv[0][1], -Priority.parse(kv[0][2]).rank)
             )
         )

@@ -124,7 +124,7 @@ def _per_day(instance: object, attribute: attrs.Attribute[float], value: object)
         raise InvalidInput("arrivals.per_day", expected, value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Arrivals:
     """Who arrives and when: a Poisson process whose rate varies by hour of the week.
 
@@ -199,7 +199,7 @@ def _close_after(value: object) -> timedelta:
     return _duration(value, "customers.close_after")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Handling:
     """How long agents take: to the first reply, to later replies, and to solve the ticket.
 
@@ -261,7 +261,7 @@ def _probability(instance: object, attribute: attrs.Attribute[float], value: obj
         raise InvalidInput(field, "a probability from 0 to 1", value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Customers:
     """What customers do.
 

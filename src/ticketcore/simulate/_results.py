@@ -93,7 +93,7 @@ class Histogram:
 
     def summary(self) -> Summary:
         if not self.count:
-            return Summary(0, None, None, None, None, None)
+            return Summary(count=0, mean=None, p50=None, p90=None, p95=None, max=None)
         order = sorted(self.bins.items())
 
         def nearest_rank(q: float) -> timedelta:
@@ -106,12 +106,12 @@ class Histogram:
             raise AssertionError("the ranks add up to the count")  # pragma: no cover
 
         return Summary(
-            self.count,
-            timedelta(microseconds=round(self.total / self.count)),
-            nearest_rank(0.5),
-            nearest_rank(0.9),
-            nearest_rank(0.95),
-            timedelta(microseconds=self.max),
+            count=self.count,
+            mean=timedelta(microseconds=round(self.total / self.count)),
+            p50=nearest_rank(0.5),
+            p90=nearest_rank(0.9),
+            p95=nearest_rank(0.95),
+            max=timedelta(microseconds=self.max),
         )
 
 
@@ -119,7 +119,7 @@ def _seconds(value: timedelta | None) -> float | None:
     return None if value is None else value / timedelta(seconds=1)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Summary:
     """A distribution of durations: count, mean and nearest-rank percentiles.
 
@@ -143,7 +143,7 @@ class Summary:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class AgentFigures:
     """One agent over the run.
 
@@ -179,7 +179,7 @@ class AgentFigures:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SLAFigures:
     """SLA attainment for one policy, target and ticket priority (the priority at the end).
 
@@ -204,7 +204,7 @@ class SLAFigures:
         return {**attrs.asdict(self), "rate": self.rate}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class QueueSample:
     """The state on the hour: tickets waiting for an agent, and tickets not solved."""
 
@@ -217,7 +217,7 @@ class QueueSample:
         return {"at": self.at.isoformat(), "waiting": self.waiting, "unresolved": self.unresolved}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class TicketOutcome:
     """What happened to one simulated ticket.
 
@@ -283,7 +283,7 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     ]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SimulationResult:
     """One run of a scenario with one strategy.
 

@@ -54,7 +54,7 @@ from ticketcore.sla import SLAPolicies
 __all__ = ["Scenario"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Scenario:
     """Everything one simulation run needs, as a value.
 

@@ -18,7 +18,7 @@ __all__ = ["ServiceLevel"]
 _METRICS: Final = ("wait", "first_response", "resolution")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ServiceLevel:
     """A service-level goal: ``share`` of tickets whose ``metric`` is at most ``within``.
 

@@ -32,7 +32,7 @@ from ticketcore.simulate._theory import erlang_c
 __all__ = ["Staffing", "staff"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Staffing:
     """The smallest team that meets a service level with confidence, and the search behind it.
 
@@ -143,4 +143,6 @@ def staff(
             if passes(n):
                 answer = n
                 break
-    return Staffing(target, answer, tuple(sorted(results.items())), guess, level)
+    return Staffing(
+        target=target, agents=answer, tried=tuple(sorted(results.items())), erlang_c=guess, level=level
+    )

@@ -21,7 +21,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 
-__all__ = ["Estimate", "estimate", "paired", "t_quantile"]
+__all__ = ["Estimate", "estimate", "paired"]
 
 #: Continued-fraction iterations: convergence is geometric, far faster than this for every df used.
 _ITERATIONS: Final = 500
@@ -102,7 +102,7 @@ def t_quantile(p: float, df: int) -> float:
     return (lo + hi) / 2.0
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Estimate:
     """A figure over replications: its ``mean``, the ``half_width`` of its confidence interval, ``n`` values.
 
@@ -180,13 +180,13 @@ def estimate(
     xs = [float(v) for v in values if v is not None]
     n = len(xs)
     if n == 0:
-        return Estimate(None, None, 0, level, bounds)
+        return Estimate(mean=None, half_width=None, n=0, level=level, bounds=bounds)
     mean = math.fsum(xs) / n
     if n == 1:
-        return Estimate(mean, None, 1, level, bounds)
+        return Estimate(mean=mean, half_width=None, n=1, level=level, bounds=bounds)
     variance = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
     half = t_quantile(1.0 - (1.0 - level) / 2.0, n - 1) * math.sqrt(variance / n)
-    return Estimate(mean, half, n, level, bounds)
+    return Estimate(mean=mean, half_width=half, n=n, level=level, bounds=bounds)
 
 
 def paired(a: Sequence[float | None], b: Sequence[float | None], level: float = 0.95) -> Estimate:

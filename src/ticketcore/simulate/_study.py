@@ -58,7 +58,7 @@ __all__ = ["Study", "replicate", "sweep"]
 # -- studies -------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Study:
     """The runs of a sweep or of replications, one row each, and their estimates.
 
@@ -211,7 +211,7 @@ def sweep(
             }
         )
     params = tuple(k for k in grid if k != "strategy")
-    return Study(params, tuple(rows), replications, level)
+    return Study(params=params, rows=tuple(rows), replications=replications, level=level)
 
 
 def replicate(

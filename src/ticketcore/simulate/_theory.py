@@ -16,7 +16,7 @@ __all__ = ["ErlangC", "erlang_c"]
 MAX_SERVERS: Final = 1_000_000
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ErlangC:
     """The M/M/c queue in steady state.
 
@@ -72,4 +72,4 @@ def erlang_c(per_hour: float, mean_handling: timedelta, servers: int) -> ErlangC
         raise InvalidInput(
             "per_hour", f"a load far enough under {servers} agents for the queue to settle", per_hour
         ) from None
-    return ErlangC(servers, load, rho, p_wait, mean_wait)
+    return ErlangC(servers=servers, offered_load=load, utilisation=rho, p_wait=p_wait, mean_wait=mean_wait)

@@ -23,7 +23,7 @@ from ticketcore.sla._machine import _Machine
 __all__ = ["Alert"]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Alert:
     """Something that became due: a ladder level, a breach, or a suspicious pause.
 
@@ -65,10 +65,30 @@ def _make_alerts(m: _Machine, due: list[_Point]) -> tuple[Alert, ...]:
     ticket, policy, zone = m.ticket.id, m.policy.name, m.basis.zone
     if len(due) == 1:
         _, report, _, kind, target, cycle, level, action = due[0]
-        return (Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action),)
+        return (
+            Alert(
+                ticket_id=ticket,
+                kind=kind,
+                due=from_real(report, zone),
+                policy=policy,
+                target=target,
+                cycle=cycle,
+                level=level,
+                action=action,
+            ),
+        )
     return tuple(
         [
-            Alert(ticket, kind, from_real(report, zone), policy, target, cycle, level, action)
+            Alert(
+                ticket_id=ticket,
+                kind=kind,
+                due=from_real(report, zone),
+                policy=policy,
+                target=target,
+                cycle=cycle,
+                level=level,
+                action=action,
+            )
             for _, report, _, kind, target, cycle, level, action in due
         ]
     )

@@ -109,7 +109,7 @@ def _duration(value: object, field: str = "duration") -> int:
     return value // _US
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class BusinessCalendar:
     """When a helpdesk is open, and business-time arithmetic over it. An immutable value.
 
@@ -189,10 +189,7 @@ class BusinessCalendar:
         object.__setattr__(self, "_engine", engine)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            BusinessCalendar,
-            (self.timezone, self.hours, self.holidays, self.closures, self.openings, self.horizon),
-        )
+        return (_unpickle, tuple(getattr(self, name) for name in _PICKLED))
 
     # -- dict form ----------------------------------------------------------------
 
@@ -413,3 +410,12 @@ class BusinessCalendar:
 
 def _wall(naive: datetime) -> int:
     return (naive - datetime(1, 1, 1)) // _US
+
+
+#: The fields a pickled calendar keeps, in order (its memo is rebuilt, not copied).
+_PICKLED: Final = ("timezone", "hours", "holidays", "closures", "openings", "horizon")
+
+
+def _unpickle(*fields: Any) -> BusinessCalendar:
+    """A pickled calendar rebuilt from its fields (the constructor takes keywords only)."""
+    return BusinessCalendar(**dict(zip(_PICKLED, fields, strict=True)))

@@ -49,7 +49,7 @@ class SLAClock:
     >>> from ticketcore.sla import SLAPolicies, SLAPolicy, Target, Level, Notify
     >>> policies = SLAPolicies([SLAPolicy(name="std", targets=[Target(
     ...     name="first_response", metric="first_response", goals=timedelta(hours=1),
-    ...     ladder=[Level(Notify("lead"), fraction=0.5)])])])
+    ...     ladder=[Level(action=Notify("lead"), fraction=0.5)])])])
     >>> clock = SLAClock(policies)
     >>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
     >>> clock.handle(TicketCreated(ticket=Ticket(id="T-1", created=t0)))
@@ -203,7 +203,7 @@ class SLAClock:
         A host (or `ticketcore.desk.Desk`) that applies one event to several engines takes
         a checkpoint, applies it, and restores the clock if a later engine refuses the event.
         """
-        return ClockCheckpoint(len(self._machine.events), self._fired, self._breached)
+        return ClockCheckpoint(events=len(self._machine.events), fired=self._fired, breached=self._breached)
 
     def _checkpoint(self) -> tuple[int, frozenset[tuple[object, ...]], frozenset[tuple[object, ...]]]:
         """`checkpoint` as a plain tuple, for `ticketcore.desk.Desk` (which keeps it for one call)."""
@@ -213,7 +213,8 @@ class SLAClock:
         self, checkpoint: tuple[int, frozenset[tuple[object, ...]], frozenset[tuple[object, ...]]]
     ) -> None:
         """`restore` from a `_checkpoint` of this clock."""
-        self.restore(ClockCheckpoint(*checkpoint))
+        events, fired, breached = checkpoint
+        self.restore(ClockCheckpoint(events=events, fired=fired, breached=breached))
 
     def restore(self, checkpoint: ClockCheckpoint) -> None:
         """Put the clock back as it was at ``checkpoint`` (taken from this clock, before later events)."""

@@ -64,7 +64,7 @@ def _check_time_of_day(instance: DayInterval, attribute: attrs.Attribute[timedel
         raise InvalidInput(attribute.name, f"whole seconds from 00:00 to {_format_time(upper)}", value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class DayInterval:
     """A span of opening hours on one day, such as 09:00-17:00 or the night shift 22:00-06:00.
 
@@ -96,7 +96,7 @@ class DayInterval:
             end = _parse_time(b.strip(), path, end=True)
         except InvalidInput:
             raise InvalidInput(path, _INTERVAL_FORM, text) from None
-        return cls(start, end)
+        return cls(start=start, end=end)
 
     @property
     def overnight(self) -> bool:
@@ -160,7 +160,7 @@ def _check_naive(instance: Closure, attribute: attrs.Attribute[datetime], value:
         raise InvalidInput(attribute.name, "a naive local datetime (wall time)", value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Closure:
     """A partial closure: the calendar is closed from ``start`` to ``end`` (local wall time).
 
@@ -188,7 +188,7 @@ class Closure:
         end = _parse_local_datetime(d["end"], f"{path}.end")
         if end <= start:
             raise InvalidInput(f"{path}.end", f"a time after start {d['start']!r}", d["end"])
-        return cls(start, end)
+        return cls(start=start, end=end)
 
     def to_dict(self) -> dict[str, str]:
         """The JSON-compatible form read by `from_dict`."""
@@ -212,7 +212,7 @@ def _check_opening_date(instance: Opening, attribute: attrs.Attribute[date], val
         raise InvalidInput("date", "a datetime.date", value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Opening:
     """Extra opening hours on one date, added to whatever that date normally has.
 
@@ -233,7 +233,7 @@ class Opening:
         if not hours:
             raise InvalidInput(f"{path}.hours", "at least one interval", d["hours"])
         _check_no_overlap([(h, f"{path}.hours[{i}]") for i, h in enumerate(hours)], None)
-        return cls(day, hours)
+        return cls(date=day, hours=hours)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-compatible form read by `from_dict`."""
@@ -306,7 +306,7 @@ def _valid_month_day(month: int, day: int) -> bool:
     return _valid_date(2000, month, day)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class HolidaySpec:
     """Which whole local dates a calendar is closed on.
 

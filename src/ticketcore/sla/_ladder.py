@@ -125,7 +125,7 @@ def _check_span(value: timedelta, path: str, expected: str) -> None:
         raise InvalidInput(path, expected, value)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Level:
     """One rung of an escalation ladder: an action at a point of a target's clock.
 
@@ -176,13 +176,13 @@ class Level:
         key = points[0]
         if key == "at":
             try:
-                return cls(action, fraction=d["at"])
+                return cls(action=action, fraction=d["at"])
             except InvalidInput as e:
                 raise InvalidInput(f"{path}.at", e.expected, e.value) from None
         amount = _duration_text(d[key], f"{path}.{key}")
         if amount < timedelta(0):
             raise InvalidInput(f"{path}.{key}", "a duration of zero or more", d[key])
-        return cls(action, offset=-amount if key == "before" else amount)
+        return cls(action=action, offset=-amount if key == "before" else amount)
 
     def to_dict(self) -> dict[str, Any]:
         """The dict form read by `from_dict`."""

@@ -48,7 +48,7 @@ def _check_condition(instance: object, attribute: attrs.Attribute[Any], value: o
         )
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SLAPolicy:
     """A named SLA policy: a condition saying which tickets it covers, a calendar, and targets.
 

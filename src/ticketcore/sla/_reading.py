@@ -77,7 +77,16 @@ def _summary(machine: _Machine, now: datetime) -> SLASummary:
                     open_breached += 1
         if target.goal_for(ticket.priority) is None and (not track.cycles or goal is None):
             state = TargetState.NOT_APPLICABLE
-        targets.append(TargetSummary(target.name, state, achieved, late, open_breached, breached_any))
+        targets.append(
+            TargetSummary(
+                name=target.name,
+                state=state,
+                achieved=achieved,
+                late=late,
+                open_breached=open_breached,
+                breached=breached_any,
+            )
+        )
     policy = machine.policy
     return SLASummary(
         ticket_id=ticket.id,
@@ -96,18 +105,18 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
     stop = None if cycle.stop is None else basis.dt(cycle.stop)
     if goal is None:
         return CycleResult(
-            index,
-            TargetState.NOT_APPLICABLE,
-            False,  # noqa: FBT003 - the breached flag, in field order
-            start,
-            stop,
-            None,
-            None,
-            None,
-            _td(consumed),
-            None,
-            None,
-            paused,
+            index=index,
+            state=TargetState.NOT_APPLICABLE,
+            breached=False,
+            start=start,
+            stop=stop,
+            goal=None,
+            due_at=None,
+            breach_at=None,
+            elapsed=_td(consumed),
+            remaining=None,
+            fraction_used=None,
+            paused=paused,
             carried=_td(cycle.carried),
         )
     breached = consumed > goal
@@ -128,18 +137,18 @@ def _cycle_result(machine: _Machine, track: _Track, index: int, cycle: _Cycle, f
     else:
         state = TargetState.BREACHED if breached else TargetState.RUNNING
     return CycleResult(
-        index,
-        state,
-        breached,
-        start,
-        stop,
-        _td(goal),
-        None if due is None else basis.dt(due),
-        None if breach is None else basis.dt(breach),
-        _td(consumed),
-        _td(goal - consumed),
-        consumed / goal,
-        paused,
+        index=index,
+        state=state,
+        breached=breached,
+        start=start,
+        stop=stop,
+        goal=_td(goal),
+        due_at=None if due is None else basis.dt(due),
+        breach_at=None if breach is None else basis.dt(breach),
+        elapsed=_td(consumed),
+        remaining=_td(goal - consumed),
+        fraction_used=consumed / goal,
+        paused=paused,
         due_set=None if cycle.due_set is None else basis.dt(cycle.due_set),
         carried=_td(cycle.carried),
     )
@@ -164,7 +173,9 @@ def _result(machine: _Machine, now: datetime) -> SLAResult:
             state = TargetState.NOT_APPLICABLE
         else:
             state = cycles[-1].state if cycles else TargetState.NOT_STARTED
-        targets.append(TargetResult(track.target.name, track.target.metric, state, cycles))
+        targets.append(
+            TargetResult(name=track.target.name, metric=track.target.metric, state=state, cycles=cycles)
+        )
     if policy is None:
         reason = "no policy covers this ticket"
     else:

@@ -53,7 +53,7 @@ class TargetState(enum.Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CycleResult:
     """One cycle of a target: its start, stop, state and clock, at the time of the result.
 
@@ -85,7 +85,7 @@ class CycleResult:
     carried: timedelta = timedelta(0)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class TargetResult:
     """A target's result: its cycles, and the latest cycle's figures for convenience."""
 
@@ -110,7 +110,7 @@ class TargetResult:
         return None if self.current is None else self.current.breach_at
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SLAResult:
     """A ticket's SLA at an instant: which policy applies and why, and every target's state.
 
@@ -150,7 +150,7 @@ class SLAResult:
         raise InvalidInput("name", f"one of the targets {[t.name for t in self.targets]}", name)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class TargetSummary:
     """A target's state and cycle counts at an instant, as `SLAClock.summary` gives them.
 
@@ -167,7 +167,7 @@ class TargetSummary:
     breached: bool
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SLASummary:
     """A cheap view of a ticket's `SLAResult`: the policy and each target's state and counts.
 
@@ -181,7 +181,7 @@ class SLASummary:
     targets: tuple[TargetSummary, ...]
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Attainment:
     """How often a target was met, over the cycles that ended, for one policy version.
 
@@ -224,4 +224,7 @@ def attainment(results: Iterable[SLAResult]) -> tuple[Attainment, ...]:
                     row[1] += 1
                 elif cycle.breached and cycle.state is not TargetState.CANCELLED:
                     row[2] += 1
-    return tuple(Attainment(p, f, t, *counts) for (p, f, t), counts in rows.items())
+    return tuple(
+        Attainment(policy=p, fingerprint=f, target=t, achieved=a, late=late, open_breached=o)
+        for (p, f, t), (a, late, o) in rows.items()
+    )

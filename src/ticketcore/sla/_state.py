@@ -36,7 +36,7 @@ _EVENT_TAGS: Final = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ClockCheckpoint:
     """An opaque token from `SLAClock.checkpoint`, for `SLAClock.restore`."""
 

@@ -133,7 +133,7 @@ def _to_metric_at(value: object, path: str) -> Metric:
         raise InvalidInput(path, e.expected, e.value) from None
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Target:
     """One service-level target of a policy: a metric, goals per priority, pauses, a ladder.
 

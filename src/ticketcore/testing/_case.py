@@ -117,7 +117,7 @@ _TIME_FORM: Final = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class When:
     """A time written in a case file, resolved against the running clock by `resolve`.
 
@@ -166,7 +166,7 @@ def parse_when(value: object, path: str, zone: ZoneInfo | None) -> When:
             if zone is None:
                 raise InvalidInput(path, "an offset, or 'timezone' set in the case file", value.isoformat())
             value = value.replace(tzinfo=zone)
-        return When("absolute", value.isoformat(), instant=check_in_range(value, path))
+        return When(kind="absolute", text=value.isoformat(), instant=check_in_range(value, path))
     if isinstance(value, date | time):
         raise InvalidInput(path, _TIME_FORM, str(value))
     if not isinstance(value, str):
@@ -177,7 +177,7 @@ def parse_when(value: object, path: str, zone: ZoneInfo | None) -> When:
         delta = timedelta(0)
         for part in re.findall(r"[0-9.]+[smhd]", m[1]):
             delta += _duration_text(part, path)
-        return When("relative", text, delta=delta, business=m[2] is not None, calendar=m[3])
+        return When(kind="relative", text=text, delta=delta, business=m[2] is not None, calendar=m[3])
     m = _NEXT.fullmatch(text)
     if m is not None:
         clock = time(9)
@@ -186,7 +186,7 @@ def parse_when(value: object, path: str, zone: ZoneInfo | None) -> When:
                 clock = time.fromisoformat(m[1].zfill(5))
             except ValueError:
                 raise InvalidInput(path, _TIME_FORM, value) from None
-        return When("next_business_day", text, calendar=m[2], clock=clock)
+        return When(kind="next_business_day", text=text, calendar=m[2], clock=clock)
     try:
         instant = datetime.fromisoformat(text)
     except ValueError:
