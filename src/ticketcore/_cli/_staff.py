@@ -18,8 +18,9 @@ from ticketcore._cli._common import (
     _scenario_with,
     _strategy_list,
 )
-from ticketcore._cli._report import _estimate_record, _show, _text_table
+from ticketcore._cli._report import _estimate_record, _show
 from ticketcore._errors import TicketcoreError
+from ticketcore._text import text_table
 from ticketcore._time import _duration_text
 from ticketcore._time import _human_duration as _fmt_duration
 from ticketcore.simulate import Scenario, ServiceLevel, staff, staff_blocks
@@ -103,7 +104,7 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
     erlang = "-" if answer.erlang_c is None else f"{answer.erlang_c} agents"
     out.append(f"  Erlang C:  {erlang} (M/M/c on the wait to an agent)")
     out += ["", f"Team sizes tried ({args.replications} replications each, the same seeds)"]
-    out += _text_table(
+    out += text_table(
         ["agents", "service level", "low", "high", "meets the goal"],
         [
             [
@@ -143,7 +144,7 @@ def _staff_blocks(
         f"Scenario {scenario.name!r}: the smallest team per block for {goal}, "
         f"with {100 * answer.level:g}% confidence ({args.replications} replications, the same seeds)"
     )
-    out += _text_table(
+    out += text_table(
         ["block", "arrivals/h", "Erlang C", "simulated", "attainment", "low", "high", "meets"],
         [
             [
