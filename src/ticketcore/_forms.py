@@ -20,7 +20,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority, Ticket
-from ticketcore._util import check_depth, check_keys, dump_instant, load_instant
+from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, wrap
 
 __all__ = ["TICKET_READERS", "Reader", "form_of", "read_form", "tag_of"]
 
@@ -86,7 +86,4 @@ def read_form(cls: type, data: object, path: str, readers: Mapping[str, Reader] 
         reader = readers.get(name)
         if reader is not None and value is not None:
             d[name] = reader(value, f"{path}.{name}")
-    try:
-        return cls(**d)
-    except InvalidInput as e:
-        raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
+    return wrap(path, cls, **d)

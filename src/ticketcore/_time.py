@@ -17,7 +17,14 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, read_finite
 
-__all__ = ["WEEKDAYS", "_check_timezone", "_duration_text", "_format_duration", "_human_duration"]
+__all__ = [
+    "WEEKDAYS",
+    "_check_timezone",
+    "_duration_text",
+    "_format_duration",
+    "_human_duration",
+    "read_zone",
+]
 
 #: The weekday names, Monday first (``datetime.weekday()`` order).
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -62,15 +69,19 @@ def _format_duration(value: timedelta) -> str:
     return f"{'-' if us < 0 else ''}{whole}.{part:06d}".rstrip("0") + "s"
 
 
+def read_zone(value: object, path: str = "timezone") -> ZoneInfo:
+    """The zone named ``value`` (an IANA name such as ``Europe/Berlin``), else `InvalidInput` at ``path``."""
+    if isinstance(value, str) and value:
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    raise InvalidInput(path, "an IANA time zone name such as 'Europe/Berlin'", value)
+
+
 def _check_timezone(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     """An attrs validator: ``value`` is an IANA time zone name (refused as ``timezone``)."""
-    expected = "an IANA time zone name such as 'Europe/Berlin'"
-    if not isinstance(value, str) or not value:
-        raise InvalidInput("timezone", expected, value)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidInput("timezone", expected, value) from None
+    read_zone(value)
 
 
 def _human_duration(value: timedelta | None) -> str:

@@ -74,7 +74,7 @@ def check_keys(data: object, path: str, allowed: Collection[str], required: Iter
 _T = TypeVar("_T")
 
 
-def wrap(path: str, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+def wrap(path: str, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
     """``fn(*args, **kwargs)``, with the field of any `InvalidInput` it raises put under ``path``."""
     try:
         return fn(*args, **kwargs)
@@ -179,16 +179,19 @@ def check_depth(data: object, path: str, limit: int = MAX_DEPTH) -> None:
         stack.extend((child, depth + 1, (trail, key)) for key, child in children)
 
 
-def pairs_to_dict(value: object) -> object:
+def pairs_to_dict(value: object, path: str | None = None) -> object:
     """``value`` as a dict when it is a tuple of ``(key, value)`` pairs (how a frozen value keeps a mapping).
 
-    Anything else, including a tuple that is not such pairs or has an unhashable key, comes
-    back unchanged for the caller to refuse with its own `InvalidInput`.
+    Anything else, including a tuple that is not such pairs, comes back unchanged for the
+    caller to refuse with its own `InvalidInput`; so does a tuple of pairs with an unhashable
+    key, unless ``path`` is given: then it is refused as "pairs of a name and a value" there.
     """
     if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
         try:
             return dict(value)
         except TypeError:  # an unhashable key
+            if path is not None:
+                raise InvalidInput(path, "pairs of a name and a value", value) from None
             return value
     return value
 

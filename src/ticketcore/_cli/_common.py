@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ticketcore._errors import TicketcoreError
 from ticketcore.simulate import SCENARIO_LIMITS, InlineExecutor, Scenario, default_scenario
@@ -182,6 +182,11 @@ def _check_workers(workers: int | None) -> None:
         raise _Refused(f"--workers: expected a number of worker processes from 1 to 1,024, got {workers}")
 
 
+def _check_replications(replications: int) -> None:
+    if not 1 <= replications <= 10_000:
+        raise _Refused(f"--replications: expected a number from 1 to 10,000, got {replications}")
+
+
 @contextlib.contextmanager
 def _executor(workers: int | None) -> Iterator[Executor | None]:
     """``--workers N``: N processes (1: this process), shut down after; None: the library's default."""
@@ -191,6 +196,22 @@ def _executor(workers: int | None) -> Iterator[Executor | None]:
     pool: Executor = InlineExecutor() if workers == 1 else ProcessPoolExecutor(max_workers=workers)
     with pool:
         yield pool
+
+
+_T = TypeVar("_T")
+
+
+def _pooled(args: argparse.Namespace, what: str, run: Callable[..., _T], *given: Any, **options: Any) -> _T:
+    """``run(*given, **options, executor=..., progress=...)`` on ``--workers`` processes.
+
+    The progress bar (``what``) shows on an interactive stderr, never with ``--json``, and is cleared after.
+    """
+    progress = None if args.json else _progress_bar(sys.stderr, what)
+    try:
+        with _executor(args.workers) as pool:
+            return run(*given, **options, executor=pool, progress=progress)
+    finally:
+        _end_progress(progress)
 
 
 # -- output ----------------------------------------------------------------------------

@@ -94,6 +94,12 @@ the blocks that need at least i agents, and the blocks are settled in week order
 """
 
 
+def _add_scenario_file(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "scenario", metavar="SCENARIO", nargs="?", help="a .toml or .json scenario (default: built in)"
+    )
+
+
 def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--days", type=float, help="how many days to simulate")
     command.add_argument("--seed", type=int, help="the random seed (same seed, same run)")
@@ -133,9 +139,7 @@ def _parser() -> _Parser:
         description=_SWEEP_HELP,
         formatter_class=_PLAIN,
     )
-    swp.add_argument(
-        "scenario", metavar="SCENARIO", nargs="?", help="a .toml or .json scenario (default: built in)"
-    )
+    _add_scenario_file(swp)
     swp.add_argument(
         "--grid", metavar="KEY=V1,V2", action="append", required=True, help="a field and its values (repeat)"
     )
@@ -154,9 +158,7 @@ def _parser() -> _Parser:
         description=_STAFF_HELP,
         formatter_class=_PLAIN,
     )
-    stf.add_argument(
-        "scenario", metavar="SCENARIO", nargs="?", help="a .toml or .json scenario (default: built in)"
-    )
+    _add_scenario_file(stf)
     stf.add_argument("--target", required=True, metavar="GOAL", help="such as first_response<=1h@80%%")
     stf.add_argument("--strategy", help="the strategy to staff for")
     stf.add_argument(

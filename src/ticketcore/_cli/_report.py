@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Final
 
+from ticketcore._text import text_table
 from ticketcore._time import _human_duration as _fmt_duration
 from ticketcore.simulate import Estimate, Scenario, SimulationResult, Study
 
@@ -92,25 +93,13 @@ def _study_text(study: Study, scenario: Scenario) -> list[str]:
             for s in strategies[1:]
         ]
         rows.append(row)
-    lines += _text_table(head, rows)
+    lines += text_table(head, rows)
     if len(strategies) > 1:
         lines.append(
             "  differences are paired: replication r of every strategy sees the same tickets "
             "(common random numbers)"
         )
     return lines
-
-
-def _text_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    table = [header, *rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    return [
-        "  "
-        + "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in table
-    ]
 
 
 def _sweep_text(study: Study, scenario: Scenario, figures: Sequence[str]) -> list[str]:
@@ -132,7 +121,7 @@ def _sweep_text(study: Study, scenario: Scenario, figures: Sequence[str]) -> lis
                 for name in figures
             ]
             rows.append(row)
-    return lines + _text_table(head, rows)
+    return lines + text_table(head, rows)
 
 
 def _estimate_record(e: Estimate) -> dict[str, Any]:

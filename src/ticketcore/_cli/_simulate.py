@@ -8,15 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ticketcore._cli._common import (
     _check_plot,
+    _check_replications,
     _check_workers,
     _end_progress,
-    _executor,
+    _pooled,
     _progress_bar,
     _Refused,
     _scenario_with,
@@ -32,18 +32,18 @@ from ticketcore.simulate import Comparison, Scenario, SimulationResult, compare,
 def _simulate(args: argparse.Namespace, out: list[str]) -> None:
     scenario = _scenario_with(args, args.scenario)
     names = _strategy_list(args, scenario)
-    if args.replications is not None and not 1 <= args.replications <= 10_000:
-        raise _Refused(f"--replications: expected a number from 1 to 10,000, got {args.replications}")
+    if args.replications is not None:
+        _check_replications(args.replications)
     _check_workers(args.workers)
     if args.workers is not None and args.replications is None:
         raise _Refused("--workers: runs replications in parallel; give --replications R as well")
     if args.csv is not None:
         _writable_folder(Path(args.csv), "--csv")
     _check_plot(args.plot)
-    progress = None if args.json else _progress_bar(sys.stderr)
     if args.replications is not None:
-        _replicated(args, scenario, names, progress, out)
+        _replicated(args, scenario, names, out)
         return
+    progress = None if args.json else _progress_bar(sys.stderr)
     keep = args.plot is not None or args.csv is not None
     runs: list[SimulationResult]
     comparison: Comparison | None = None
@@ -87,21 +87,10 @@ def _replicated(
     args: argparse.Namespace,
     scenario: Scenario,
     names: list[str | None] | None,
-    progress: Callable[[float], None] | None,
     out: list[str],
 ) -> None:
     """``simulate --replications R``: each figure's mean and confidence interval; paired differences."""
-    try:
-        with _executor(args.workers) as pool:
-            study = replicate(
-                scenario,
-                names,
-                replications=args.replications,
-                executor=pool,
-                progress=progress,
-            )
-    finally:
-        _end_progress(progress)
+    study = _pooled(args, "simulating", replicate, scenario, names, replications=args.replications)
     _study_outputs(args, study, _SWEEP_FIGURES, folder=True)
     if args.json:
         data = {"summary": study.summary_records(), "runs": study.to_records()}

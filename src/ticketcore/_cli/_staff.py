@@ -8,21 +8,19 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from ticketcore._cli._common import (
     _check_workers,
-    _end_progress,
-    _executor,
-    _progress_bar,
+    _pooled,
     _Refused,
     _scenario_with,
     _strategy_list,
 )
-from ticketcore._cli._report import _estimate_record, _show, _text_table
+from ticketcore._cli._report import _estimate_record, _show
 from ticketcore._errors import TicketcoreError
+from ticketcore._text import text_table
 from ticketcore._time import _duration_text
 from ticketcore._time import _human_duration as _fmt_duration
 from ticketcore.simulate import Scenario, ServiceLevel, staff, staff_blocks
@@ -59,6 +57,22 @@ def _per_block(items: Sequence[str]) -> int | list[str]:
     return list(items)
 
 
+def _search_options(args: argparse.Namespace, names: list[str | None] | None) -> dict[str, Any]:
+    """The search options both staffing commands pass on: the strategy, replications and bounds."""
+    return {
+        "strategy": None if names is None else names[0],
+        "replications": args.replications,
+        "low": args.low,
+        "high": args.high,
+    }
+
+
+def _goal(target: ServiceLevel) -> str:
+    """``80% of first responses within 1 h``: the target as both staffing reports read it."""
+    metric = target.metric.replace("_", " ")
+    return f"{100 * target.share:g}% of {metric}s within {_fmt_duration(target.within)}"
+
+
 def _staff(args: argparse.Namespace, out: list[str]) -> None:
     scenario = _scenario_with(args, args.scenario)
     target = _target(args.target)
@@ -67,21 +81,7 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
     if args.per_block:
         _staff_blocks(args, scenario, target, names, out)
         return
-    progress = None if args.json else _progress_bar(sys.stderr, "staffing")
-    try:
-        with _executor(args.workers) as pool:
-            answer = staff(
-                scenario,
-                target,
-                strategy=None if names is None else names[0],
-                replications=args.replications,
-                low=args.low,
-                high=args.high,
-                executor=pool,
-                progress=progress,
-            )
-    finally:
-        _end_progress(progress)
+    answer = _pooled(args, "staffing", staff, scenario, target, **_search_options(args, names))
     if args.json:
         data = {
             "target": _target_record(target),
@@ -91,9 +91,7 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
         }
         out.append(json.dumps(data, indent=1, allow_nan=False))
         return
-    goal = (
-        f"{100 * target.share:g}% of {target.metric.replace('_', ' ')}s within {_fmt_duration(target.within)}"
-    )
+    goal = _goal(target)
     found = (
         f"{answer.agents} agents"
         if answer.agents is not None
@@ -106,7 +104,7 @@ def _staff(args: argparse.Namespace, out: list[str]) -> None:
     erlang = "-" if answer.erlang_c is None else f"{answer.erlang_c} agents"
     out.append(f"  Erlang C:  {erlang} (M/M/c on the wait to an agent)")
     out += ["", f"Team sizes tried ({args.replications} replications each, the same seeds)"]
-    out += _text_table(
+    out += text_table(
         ["agents", "service level", "low", "high", "meets the goal"],
         [
             [
@@ -129,22 +127,8 @@ def _staff_blocks(
     out: list[str],
 ) -> None:
     """``staff --per-block``: the smallest count per block of the week, beside Erlang C's."""
-    progress = None if args.json else _progress_bar(sys.stderr, "staffing")
-    try:
-        with _executor(args.workers) as pool:
-            answer = staff_blocks(
-                scenario,
-                target,
-                _per_block(args.per_block),
-                strategy=None if names is None else names[0],
-                replications=args.replications,
-                low=args.low,
-                high=args.high,
-                executor=pool,
-                progress=progress,
-            )
-    finally:
-        _end_progress(progress)
+    blocks = _per_block(args.per_block)
+    answer = _pooled(args, "staffing", staff_blocks, scenario, target, blocks, **_search_options(args, names))
     if args.json:
         data = {
             "target": _target_record(target),
@@ -155,14 +139,12 @@ def _staff_blocks(
         }
         out.append(json.dumps(data, indent=1, allow_nan=False))
         return
-    goal = (
-        f"{100 * target.share:g}% of {target.metric.replace('_', ' ')}s within {_fmt_duration(target.within)}"
-    )
+    goal = _goal(target)
     out.append(
         f"Scenario {scenario.name!r}: the smallest team per block for {goal}, "
         f"with {100 * answer.level:g}% confidence ({args.replications} replications, the same seeds)"
     )
-    out += _text_table(
+    out += text_table(
         ["block", "arrivals/h", "Erlang C", "simulated", "attainment", "low", "high", "meets"],
         [
             [

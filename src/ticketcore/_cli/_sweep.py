@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from ticketcore._cli._common import (
     _check_plot,
+    _check_replications,
     _check_workers,
-    _end_progress,
-    _executor,
-    _progress_bar,
+    _pooled,
     _Refused,
     _scenario_with,
     _strategy_list,
@@ -55,8 +53,7 @@ def _sweep(args: argparse.Namespace, out: list[str]) -> None:
     names = _strategy_list(args, scenario)
     grid = _grid(args.grid)
     figures = args.figure or list(_SWEEP_FIGURES)
-    if not 1 <= args.replications <= 10_000:
-        raise _Refused(f"--replications: expected a number from 1 to 10,000, got {args.replications}")
+    _check_replications(args.replications)
     _check_workers(args.workers)
     if args.csv is not None:
         _writable_file(Path(args.csv), "--csv")
@@ -76,19 +73,7 @@ def _sweep(args: argparse.Namespace, out: list[str]) -> None:
             raise _Refused(
                 f"--figure: expected a figure of the study such as {', '.join(_SWEEP_FIGURES)}, got {name!r}"
             )
-    progress = None if args.json else _progress_bar(sys.stderr, "sweeping")
-    try:
-        with _executor(args.workers) as pool:
-            study = sweep(
-                scenario,
-                grid,
-                strategies=names,
-                replications=args.replications,
-                executor=pool,
-                progress=progress,
-            )
-    finally:
-        _end_progress(progress)
+    study = _pooled(args, "sweeping", sweep, scenario, grid, strategies=names, replications=args.replications)
     _study_outputs(args, study, figures, folder=False)
     if args.json:
         out.append(

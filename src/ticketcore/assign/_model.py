@@ -21,7 +21,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Status, Ticket, _parse_member, nonempty
+from ticketcore._ticket import Status, Ticket, _optional_str, _parse_member, _tier, nonempty
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, read_bool
 from ticketcore._util import wrap as _wrap
 from ticketcore.assign._strategies import (
@@ -110,11 +110,6 @@ def _to_languages(value: object) -> frozenset[str]:
 
 def _to_escalation_tags(value: object) -> frozenset[str]:
     return _str_set(value, "escalation_tags")
-
-
-def _tier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or not 1 <= value <= 4:
-        raise InvalidInput(attribute.name, "a support tier from 1 to 4", value)
 
 
 def _opt_tier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -307,11 +302,6 @@ def _strategy(instance: object, attribute: attrs.Attribute[Any], value: object) 
     check_own_name(value)
 
 
-def _optional_name(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value):
-        raise InvalidInput(attribute.name, "a non-empty string or None", value)
-
-
 def _to_order(value: object) -> BacklogOrder:
     return BacklogOrder.parse(value)
 
@@ -351,7 +341,7 @@ class Pool:
 
     name: str = attrs.field(validator=_name)
     agents: tuple[str, ...] | None = attrs.field(default=None, converter=_members)
-    department: str | None = attrs.field(default=None, validator=_optional_name)
+    department: str | None = attrs.field(default=None, validator=_optional_str)
     tier: int | None = attrs.field(default=None, validator=_opt_tier)
     skills: frozenset[str] = attrs.field(default=frozenset(), converter=_to_skills)
     match_language: bool = attrs.field(default=False, validator=_bool)
@@ -433,8 +423,8 @@ class Rule:
 
     name: str = attrs.field(validator=_name)
     when: Condition = attrs.field(default=ALWAYS, validator=_condition)
-    agent: str | None = attrs.field(default=None, validator=_optional_name)
-    pool: str | None = attrs.field(default=None, validator=_optional_name)
+    agent: str | None = attrs.field(default=None, validator=_optional_str)
+    pool: str | None = attrs.field(default=None, validator=_optional_str)
     tier: int | None = attrs.field(default=None, validator=_opt_tier)
     on: frozenset[str] = attrs.field(default=frozenset({"create"}), converter=_to_on)
     respect_availability: bool = attrs.field(default=False, validator=_bool)
@@ -555,7 +545,7 @@ class Routing:
     rules: tuple[Rule, ...] = attrs.field(default=(), converter=_to_rules)
     pools: tuple[Pool, ...] = attrs.field(default=(), converter=_to_pools)
     tiers: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_to_tiers)
-    default_pool: str | None = attrs.field(default=None, validator=_optional_name)
+    default_pool: str | None = attrs.field(default=None, validator=_optional_str)
     escalation_tags: frozenset[str] = attrs.field(default=frozenset(), converter=_to_escalation_tags)
     counted: frozenset[Status] = attrs.field(default=DEFAULT_COUNTED, converter=_to_statuses)
     return_on_offline: bool = attrs.field(default=False, validator=_bool)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._time import WEEKDAYS
+from ticketcore._time import WEEKDAYS, read_zone
 from ticketcore._util import check_depth, check_keys, read_finite
 from ticketcore.sla import BusinessCalendar
 
@@ -22,14 +22,7 @@ AGE_NAMES: Final = ("under_1d", "1d_to_3d", "3d_to_7d", "7d_or_more")
 
 
 def _to_zone(value: object) -> ZoneInfo:
-    if isinstance(value, ZoneInfo):
-        return value
-    if isinstance(value, str):
-        try:
-            return ZoneInfo(value)
-        except (ValueError, ZoneInfoNotFoundError):
-            pass
-    raise InvalidInput("timezone", "an IANA time zone name such as 'Europe/Berlin'", value)
+    return value if isinstance(value, ZoneInfo) else read_zone(value)
 
 
 def _to_weekday(value: object) -> str:

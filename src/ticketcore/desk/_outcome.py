@@ -233,26 +233,14 @@ def notifications(raw: list[RawNotification]) -> tuple[Notification, ...]:
             out.append(item)
         elif isinstance(item, tuple):
             out.append(level_notification(*item))
-        elif isinstance(item, Assigned):
+        else:  # the assignee told of an `Assigned` or `ReturnedToPool` decision
+            if isinstance(item, Assigned):
+                why, text = "assigned", f"{item.ticket_id!r} is yours: {item.explanation.route}"
+            else:
+                assert isinstance(item, ReturnedToPool)
+                why, text = "unassigned", f"{item.ticket_id!r} is no longer yours: {item.detail}"
             out.append(
-                Notification(
-                    to=item.agent_id,
-                    why="assigned",
-                    ticket_id=item.ticket_id,
-                    at=item.at,
-                    text=f"{item.ticket_id!r} is yours: {item.explanation.route}",
-                )
-            )
-        else:
-            assert isinstance(item, ReturnedToPool)
-            out.append(
-                Notification(
-                    to=item.agent_id,
-                    why="unassigned",
-                    ticket_id=item.ticket_id,
-                    at=item.at,
-                    text=f"{item.ticket_id!r} is no longer yours: {item.detail}",
-                )
+                Notification(to=item.agent_id, why=why, ticket_id=item.ticket_id, at=item.at, text=text)
             )
     return tuple(out)
 

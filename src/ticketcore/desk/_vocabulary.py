@@ -20,7 +20,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import _ACTIVE_SCALE, _HOST_STATUSES, PriorityScale, Status
-from ticketcore._util import check_keys, pairs_to_dict
+from ticketcore._util import check_keys, pairs_to_dict, wrap
 
 __all__ = ["Vocabulary"]
 
@@ -161,10 +161,7 @@ class Vocabulary:
                 },
                 path,
             )
-        try:
-            return cls(**d)
-        except InvalidInput as e:
-            raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
+        return wrap(path, cls, **d)
 
     @contextlib.contextmanager
     def active(self) -> Iterator[Vocabulary]:

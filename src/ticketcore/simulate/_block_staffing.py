@@ -31,7 +31,7 @@ from ticketcore.simulate._runs import (
 )
 from ticketcore.simulate._scenario import Scenario
 from ticketcore.simulate._service_level import ServiceLevel
-from ticketcore.simulate._staffing import _erlang_agents
+from ticketcore.simulate._staffing import _erlang_agents, _reaches, _smallest
 from ticketcore.simulate._stats import Estimate, estimate
 
 __all__ = ["Block", "BlockStaffing", "staff_blocks"]
@@ -190,8 +190,7 @@ class Block:
 
     def meets(self, share: float) -> bool:
         """The lower bound of the attainment's interval reaches ``share``."""
-        low = self.attainment.low
-        return low is not None and low >= share
+        return _reaches(self.attainment, share)
 
 
 @attrs.frozen(kw_only=True)
@@ -361,25 +360,14 @@ def staff_blocks(
         if per_hour[k] == 0:
             answers[k] = counts[k] = low
             continue
-        floor = max(low, 1)
 
         def passes(n: int, k: int = k) -> bool:
             e = evaluate([*counts[:k], n, *counts[k + 1 :]])[k]
             tried[k][n] = e
-            return e.low is not None and e.low >= target.share
+            return _reaches(e, target.share)
 
-        n = counts[k]
-        if passes(n):
-            while n > floor and passes(n - 1):
-                n -= 1
-            answers[k] = n
-        else:
-            while n < high:
-                n += 1
-                if passes(n):
-                    answers[k] = n
-                    break
-        counts[k] = n
+        found = answers[k] = _smallest(counts[k], max(low, 1), high, passes)
+        counts[k] = high if found is None else found  # not reached: the block keeps high agents
         if progress is not None:
             progress((k + 1) / len(parsed))
     final = evaluate(counts)

@@ -15,7 +15,7 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._ticket import Priority
 from ticketcore._time import WEEKDAYS
-from ticketcore._util import check_keys, read_finite, wrap
+from ticketcore._util import check_keys, pairs_to_dict, read_finite, wrap
 from ticketcore.simulate._distributions import (
     Distribution,
     Exponential,
@@ -27,16 +27,6 @@ from ticketcore.simulate._distributions import (
 from ticketcore.simulate._limits import MAX_ENTRIES, MAX_PER_DAY, MAX_WEIGHT
 
 __all__ = ["Arrivals", "Customers", "Handling"]
-
-
-def _pairs(value: object, field: str) -> object:
-    """A tuple of ``(key, value)`` pairs (the attribute form) as a dict; anything else as it is."""
-    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        try:
-            return dict(value)
-        except TypeError:  # an unhashable key
-            raise InvalidInput(field, "pairs of a name and a value", value) from None
-    return value
 
 
 def _entries(value: Mapping[Any, Any], field: str) -> None:
@@ -54,7 +44,7 @@ def _weight(value: object, field: str) -> float:
 
 def _mix(value: object, field: str) -> tuple[tuple[str, float], ...]:
     """``{"chat": 0.8, "email": 0.2}`` as pairs; weights are relative and need not sum to 1."""
-    value = _pairs(value, field)
+    value = pairs_to_dict(value, field)
     if not isinstance(value, Mapping) or not value:
         raise InvalidInput(field, "a non-empty mapping of values to weights", value)
     _entries(value, field)
@@ -236,7 +226,7 @@ _HANDLING_FIELDS: Final = tuple(f.name for f in attrs.fields(Handling))
 
 def _to_handling(value: object) -> tuple[tuple[str, Handling], ...]:
     """``{"*": ..., "chat": ..., "email/urgent": ..., "*/high": ...}``: keys ``channel[/priority]``."""
-    value = _pairs(value, "handling")
+    value = pairs_to_dict(value, "handling")
     if not isinstance(value, Mapping):
         raise InvalidInput("handling", "a mapping of 'channel/priority' patterns to handling", value)
     _entries(value, "handling")

@@ -19,6 +19,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._text import text_table as _table
 from ticketcore._time import _human_duration as _fmt
 from ticketcore._util import met_share
 from ticketcore.backlog import BacklogReport
@@ -269,18 +270,6 @@ class TicketOutcome:
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
-
-
-def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    rows = [header, *rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    return [
-        "  "
-        + "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
-    ]
 
 
 @attrs.frozen(kw_only=True)

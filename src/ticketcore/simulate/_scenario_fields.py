@@ -15,7 +15,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import check_keys, read_bool, read_finite, wrap
+from ticketcore._util import check_keys, pairs_to_dict, read_bool, read_finite, wrap
 from ticketcore.assign import Agent, Pool, Routing, Strategy
 from ticketcore.simulate._limits import (
     FIRST_START,
@@ -27,7 +27,7 @@ from ticketcore.simulate._limits import (
     MAX_SLOWDOWN,
     MIN_DAYS,
 )
-from ticketcore.simulate._parts import Arrivals, Customers, _entries, _pairs
+from ticketcore.simulate._parts import Arrivals, Customers, _entries
 from ticketcore.sla import SLAPolicies
 
 _POOL_OVERRIDES: Final = tuple(f.name for f in attrs.fields(Pool) if f.name not in ("name", "agents"))
@@ -80,7 +80,7 @@ def _to_strategies(value: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...
     """``{name: {pool field: value}}``: each variant overrides those fields in every pool."""
     if value is None:
         return ()
-    value = _pairs(value, "strategies")
+    value = pairs_to_dict(value, "strategies")
     if not isinstance(value, Mapping):
         raise InvalidInput("strategies", "a mapping of variant names to pool settings", value)
     _entries(value, "strategies")
@@ -89,7 +89,7 @@ def _to_strategies(value: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...
         if not isinstance(name, str) or not name or "," in name:
             raise InvalidInput("strategies", "variant names without commas", name)
         path = f"strategies.{name}"
-        d = check_keys(_pairs(fields, path), path, _POOL_OVERRIDES, ())
+        d = check_keys(pairs_to_dict(fields, path), path, _POOL_OVERRIDES, ())
         strategy = d.get("strategy")
         if isinstance(strategy, Strategy):
             d["strategy"] = strategy.to_dict()
@@ -167,7 +167,7 @@ def _channel_map(
     """
     if value is None:
         return ()
-    value = _pairs(value, field)
+    value = pairs_to_dict(value, field)
     if not isinstance(value, Mapping):
         raise InvalidInput(field, expected, value)
     _entries(value, field)

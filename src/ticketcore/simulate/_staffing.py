@@ -83,6 +83,28 @@ def _erlang_agents(
     return None
 
 
+def _reaches(e: Estimate, share: float) -> bool:
+    """The lower bound of ``e``'s confidence interval reaches ``share``."""
+    return e.low is not None and e.low >= share
+
+
+def _smallest(n: int, floor: int, high: int, passes: Callable[[int], bool]) -> int | None:
+    """The smallest count that passes, searched from ``n``; None when none up to ``high`` does.
+
+    Down while the count below passes (not under ``floor``), else up to ``high``, trying
+    counts in that order; assumes more agents never serve worse.
+    """
+    if passes(n):
+        while n > floor and passes(n - 1):
+            n -= 1
+        return n
+    while n < high:
+        n += 1
+        if passes(n):
+            return n
+    return None
+
+
 def staff(
     scenario: Scenario,
     target: ServiceLevel,
@@ -127,22 +149,9 @@ def staff(
             results[n] = estimate(values, level, bounds=_UNIT)
             if progress is not None:
                 progress(len(results) / (high - low + 1))
-        e = results[n]
-        return e.low is not None and e.low >= target.share
+        return _reaches(results[n], target.share)
 
-    n = min(max(guess or low, low), high)
-    answer: int | None
-    if passes(n):
-        while n > low and passes(n - 1):
-            n -= 1
-        answer = n
-    else:
-        answer = None
-        while n < high:
-            n += 1
-            if passes(n):
-                answer = n
-                break
+    answer = _smallest(min(max(guess or low, low), high), low, high, passes)
     return Staffing(
         target=target, agents=answer, tried=tuple(sorted(results.items())), erlang_c=guess, level=level
     )

@@ -19,8 +19,9 @@ import attrs
 import holidays as _holidays
 
 from ticketcore._errors import InvalidInput
+from ticketcore._ticket import _optional_str
 from ticketcore._time import WEEKDAYS
-from ticketcore._util import check_depth
+from ticketcore._util import check_depth, wrap
 from ticketcore._util import check_keys as _check_keys
 
 __all__ = [
@@ -272,14 +273,6 @@ def _is_holiday_base(value: object) -> TypeGuard[_holidays.HolidayBase]:
     return isinstance(value, _holidays.HolidayBase)
 
 
-def _check_str_or_none(name: str) -> Any:
-    def check(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
-        if value is not None and (not isinstance(value, str) or not value):
-            raise InvalidInput(name, "a non-empty string or None", value)
-
-    return check
-
-
 def _check_dates(instance: HolidaySpec, attribute: attrs.Attribute[tuple[date, ...]], value: object) -> None:
     if not isinstance(value, tuple):
         raise InvalidInput("dates", "a tuple of datetime.date", value)
@@ -325,8 +318,8 @@ class HolidaySpec:
     A holiday on a day with no hours changes nothing.
     """
 
-    country: str | None = attrs.field(default=None, validator=_check_str_or_none("country"))
-    subdiv: str | None = attrs.field(default=None, validator=_check_str_or_none("subdiv"))
+    country: str | None = attrs.field(default=None, validator=_optional_str)
+    subdiv: str | None = attrs.field(default=None, validator=_optional_str)
     categories: tuple[str, ...] | None = None
     dates: tuple[date, ...] = attrs.field(default=(), validator=_check_dates)
     annual: tuple[tuple[int, int], ...] = attrs.field(default=(), validator=_check_annual)
@@ -394,16 +387,15 @@ class HolidaySpec:
                 if m is None or not _valid_month_day(int(m[1]), int(m[2])):
                     raise InvalidInput(f"{path}.annual[{i}]", "a month and day 'MM-DD'", md)
                 annual.append((int(m[1]), int(m[2])))
-        try:
-            return cls(
-                country=d.get("country"),
-                subdiv=d.get("subdiv"),
-                categories=categories,
-                dates=dates,
-                annual=tuple(annual),
-            )
-        except InvalidInput as e:
-            raise InvalidInput(f"{path}.{e.field}", e.expected, e.value) from None
+        return wrap(
+            path,
+            cls,
+            country=d.get("country"),
+            subdiv=d.get("subdiv"),
+            categories=categories,
+            dates=dates,
+            annual=tuple(annual),
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-compatible form read by `from_dict`; keys with no value are left out.

@@ -22,12 +22,12 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._time import _duration_text
+from ticketcore._time import _duration_text, read_zone
 from ticketcore._util import check_depth, check_in_range, check_keys, dump_instant
 from ticketcore.desk import DeskConfig, event_from_dict
 
@@ -462,14 +462,7 @@ def _read_case_head(  # noqa: PLR0917 - the file's context
 
 
 def _zone(value: object) -> ZoneInfo | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise InvalidInput("timezone", "an IANA time zone name such as 'Europe/Berlin'", value)
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("timezone", "an IANA time zone name such as 'Europe/Berlin'", value) from None
+    return None if value is None else read_zone(value)
 
 
 def _absolute(value: object, path: str, zone: ZoneInfo | None) -> datetime:
