@@ -17,8 +17,10 @@ Rules, in the order `handle` applies them:
    each is atomic by itself, and should the dispatcher refuse an event the clock
    accepted, the clock is restored to its checkpoint. A refused event raises a
    `ticketcore.TicketcoreError` and leaves the desk exactly as it was.
-3. *Order.* Events of one ticket must come in time order: an earlier one is refused
-   with `ticketcore.OutOfOrder` (the host re-delivers it in order). Events of
+3. *Order.* Events of one ticket must come in time order: one earlier than the
+   ticket's last event is refused with `ticketcore.OutOfOrder` (the host re-delivers
+   it in order), with or without SLA policies (the ticket's SLA clock checks it, or
+   without one the desk, from the instant it keeps per ticket). Events of
    different tickets may come late, as they do from several workers or with clock
    skew: a late event's SLA effect is computed at its own instant, so a ticket's SLA
    figures never depend on the order in which other tickets' events arrive, while the
@@ -55,7 +57,8 @@ Rules, in the order `handle` applies them:
    after the restore, and an adopted ticket is not followed either.
 
 State splits into a small *shared* part (agents, rotation, routing, the clock) and
-one part per open ticket (the ticket, where it is, its SLA history). Each outcome
+one part per open ticket (the ticket, where it is, its SLA history or, without SLA
+policies, its last event's instant). Each outcome
 names the ticket parts it changed, so a host writes one row per touched ticket.
 """
 
@@ -164,7 +167,7 @@ _ROUTED, _FIRED, _CHANGED = 0, 1, 2
 class _Part:
     """What the desk keeps per open ticket besides the dispatcher's record."""
 
-    __slots__ = ("arrival", "clock", "due", "ids", "tracked", "zone")
+    __slots__ = ("arrival", "clock", "due", "ids", "last", "tracked", "zone")
 
     def __init__(self, clock: SLAClock | None) -> None:
         self.clock = clock
@@ -176,6 +179,9 @@ class _Part:
         self.zone: Zone = UTC
         # The latest instant the backlog tracker counted for the ticket; None: not followed.
         self.tracked: datetime | None = None
+        # Without an SLA clock (which keeps it), the instant of the ticket's last event, so
+        # that an earlier one is refused (rule 3); None before its creation.
+        self.last: datetime | None = None
 
 
 class Desk:
@@ -380,21 +386,25 @@ class Desk:
         # the host must write it (an `advance` moves the desk's clock alone).
         dispatcher = self._dispatcher
         moved = routing_at != now or routing_at != dispatcher.now
-        if kind in _ROUTING_CANNOT_REFUSE:
+        if clock is None:
+            # The order check the ticket's SLA clock makes otherwise (rule 3).
+            last = part.last
+            if last is not None and at < last:
+                raise OutOfOrder("at", f"an instant at or after the previous event ({last.isoformat()})", at)
+            decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
+            part.last = at
+        elif kind in _ROUTING_CANNOT_REFUSE:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
-            if clock is not None:
-                alerts = clock.handle(event)
+            alerts = clock.handle(event)
             decisions = dispatcher.handle(event, at=routing_at)
         else:
-            if clock is not None:
-                checkpoint = clock._checkpoint()
-                alerts = clock.handle(event)  # atomic by itself
+            checkpoint = clock._checkpoint()
+            alerts = clock.handle(event)  # atomic by itself
             try:
                 decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
             except BaseException:
-                if clock is not None:
-                    clock._rollback(checkpoint)
+                clock._rollback(checkpoint)
                 raise
         if created:
             part.arrival = dispatcher.arrival(tid)
@@ -511,6 +521,8 @@ class Desk:
                     )
                 part.clock.handle(event)
             part.clock.advance(when)  # what fell due in the old helpdesk's time is history
+        else:
+            part.last = last
         decisions = self._dispatcher.handle(TicketCreated(ticket=ticket), at=when)
         part.arrival = self._dispatcher.arrival(ticket.id)
         self._parts[ticket.id] = part
@@ -652,6 +664,8 @@ class Desk:
             out: dict[str, Any] = {"dispatcher": self._dispatcher.ticket_state(ticket_id)}
             if part.clock is not None:
                 out["sla"] = part.clock.to_dict()
+            elif part.last is not None:
+                out["last"] = dump_instant(part.last)
         if part.ids:
             out["ids"] = list(part.ids)
         return out
@@ -721,7 +735,9 @@ class Desk:
             raise InvalidInput("shared.version", f"a state version from 1 to {STATE_VERSION}", s["version"])
         rows: list[Mapping[str, Any]] = []
         for i, item in enumerate(tickets):
-            rows.append(check_keys(item, f"tickets[{i}]", ("dispatcher", "sla", "ids"), ("dispatcher",)))
+            rows.append(
+                check_keys(item, f"tickets[{i}]", ("dispatcher", "sla", "ids", "last"), ("dispatcher",))
+            )
         desk._dispatcher = Dispatcher.from_parts(
             s["dispatcher"], [r["dispatcher"] for r in rows], sla=desk._sla, strategies=strategies
         )
@@ -744,6 +760,14 @@ class Desk:
             if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
                 raise InvalidInput(f"tickets[{tid!r}].ids", "a list of event ids", ids)
             part.ids = list(ids)
+            if clock is None:
+                # A row written before the desk kept it: the ticket's creation is its last event.
+                last = row.get("last")
+                part.last = (
+                    desk._dispatcher.ticket(tid).created
+                    if last is None
+                    else load_instant(last, f"tickets[{tid!r}].last")
+                )
             if clock is not None and desk._report_due:
                 _, part.due, part.zone = clock._desk_view(due=True)
             desk._parts[tid] = part
