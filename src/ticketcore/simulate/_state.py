@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from ticketcore._ticket import Priority, Ticket
+from ticketcore._priority import Priority
+from ticketcore._ticket import Ticket
 from ticketcore.assign import Assigned
 from ticketcore.backlog import BacklogOptions
 from ticketcore.desk import Desk, DeskConfig, Outcome
