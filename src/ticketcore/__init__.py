@@ -17,8 +17,8 @@ from ticketcore._errors import InvalidInput as InvalidInput
 from ticketcore._errors import InvalidTransition as InvalidTransition
 from ticketcore._errors import OutOfOrder as OutOfOrder
 from ticketcore._errors import TicketcoreError as TicketcoreError
-from ticketcore._ticket import Priority as Priority
-from ticketcore._ticket import PriorityScale as PriorityScale
+from ticketcore._priority import Priority as Priority
+from ticketcore._priority import PriorityScale as PriorityScale
 from ticketcore._ticket import Status as Status
 from ticketcore._ticket import Ticket as Ticket
 from ticketcore._version import __version__ as __version__

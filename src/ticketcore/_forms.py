@@ -19,7 +19,8 @@ from typing import Any, Final, cast
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Ticket
+from ticketcore._priority import Priority
+from ticketcore._ticket import Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, wrap
 
 __all__ = ["TICKET_READERS", "Reader", "form_of", "read_form", "tag_of"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
 import pytest
 
-from ticketcore import InvalidInput, InvalidTransition, Ticket
+from ticketcore import InvalidInput, InvalidTransition, OutOfOrder, Ticket
 from ticketcore.assign import (
     AgentRemoved,
     Assigned,
@@ -20,7 +21,15 @@ from ticketcore.assign import (
     TicketTransferred,
 )
 from ticketcore.desk import Desk, DeskConfig, Outcome
-from ticketcore.events import AgentReply, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.events import (
+    AgentReply,
+    CustomerMessage,
+    DueDateSet,
+    StatusChanged,
+    TicketCreated,
+    TicketUpdated,
+)
+from ticketcore.sla import SLAPolicies
 
 from dispatch_helpers import Mine
 
@@ -197,6 +206,76 @@ def test_an_event_earlier_than_the_ticket_s_last_is_refused_and_changes_nothing(
         desk.handle(StatusChanged(ticket_id="T-1", at=T0 + H / 2, status="solved"))
 
     assert before == desk.to_dict()
+
+
+def no_sla_config() -> DeskConfig:
+    return attrs.evolve(config(), sla=SLAPolicies(policies=()))
+
+
+@pytest.mark.parametrize("sla", [True, False], ids=["sla", "no_sla"])
+@pytest.mark.parametrize(
+    "late",
+    [
+        AgentReply(ticket_id="T-1", at=T0 + H / 2),
+        CustomerMessage(ticket_id="T-1", at=T0 + H / 2),
+        StatusChanged(ticket_id="T-1", at=T0 + H / 2, status="solved"),
+        TicketUpdated(ticket_id="T-1", at=T0 + H / 2, changes={"subject": "late"}),
+        DueDateSet(ticket_id="T-1", at=T0 + H / 2, target="resolution", due=T0 + 9 * H),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_an_out_of_order_event_is_refused_alike_with_or_without_sla(sla: bool, late: Any) -> None:
+    # Rule 3 of the desk: events of one ticket come in time order, an earlier one is
+    # refused with OutOfOrder, whether or not the desk has SLA policies.
+    desk = Desk(config() if sla else no_sla_config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    desk.handle(AgentReply(ticket_id="T-1", at=T0 + H))
+    desk.handle(TicketCreated(ticket=ticket(2, T0 + 2 * H)))  # the desk's clock is past T-1's last
+    before = desk.to_dict()
+
+    with pytest.raises(OutOfOrder) as caught:
+        desk.handle(late)
+
+    assert (
+        f"at: expected an instant at or after the previous event ({(T0 + H).isoformat()}), "
+        f"got {(T0 + H / 2)!r}" == str(caught.value)
+    )
+    assert before == desk.to_dict()
+    desk.handle(attrs.evolve(late, at=T0 + H))  # at the ticket's last instant: in order
+    desk.handle(TicketCreated(ticket=ticket(3, T0)))  # a late event of another ticket is taken
+
+
+@pytest.mark.parametrize("sla", [True, False], ids=["sla", "no_sla"])
+def test_a_restored_or_adopted_ticket_refuses_out_of_order_events_too(sla: bool) -> None:
+    desk = Desk(config() if sla else no_sla_config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    desk.handle(AgentReply(ticket_id="T-1", at=T0 + H))
+    history = [TicketCreated(ticket=ticket(2, T0 - 3 * H)), AgentReply(ticket_id="T-2", at=T0 - H)]
+    desk.adopt(ticket(2, T0 - 3 * H, assignee="ben", status="open"), history, at=T0 + H)
+    copy = Desk.from_dict(desk.config, json.loads(json.dumps(desk.to_dict())))
+
+    for d in (desk, copy):
+        for tid, last in (("T-1", T0 + H), ("T-2", T0 - H)):
+            with pytest.raises(OutOfOrder, match=re.escape(f"({last.isoformat()})")):
+                d.handle(AgentReply(ticket_id=tid, at=last - H / 2))
+            d.handle(AgentReply(ticket_id=tid, at=last))
+    assert desk.to_dict() == copy.to_dict()
+
+
+def test_a_no_sla_row_keeps_the_last_instant_and_an_older_row_reads_it_as_the_creation() -> None:
+    desk = Desk(no_sla_config())
+    desk.handle(TicketCreated(ticket=ticket(1)))
+    desk.handle(AgentReply(ticket_id="T-1", at=T0 + H))
+    row = desk.ticket_state("T-1")
+    assert (T0 + H).isoformat() == row["last"]
+    shared = desk.shared_state()
+
+    older = Desk.from_parts(desk.config, shared, [{k: v for k, v in row.items() if k != "last"}])
+    with pytest.raises(OutOfOrder):
+        older.handle(AgentReply(ticket_id="T-1", at=T0 - H))
+    older.handle(AgentReply(ticket_id="T-1", at=T0 + H / 2))  # the older row knew only the creation
+    with pytest.raises(InvalidInput, match=re.escape("tickets['T-1'].last")):
+        Desk.from_parts(desk.config, shared, [{**row, "last": "noon"}])
 
 
 def test_an_unknown_ticket_is_refused_and_changes_nothing() -> None:

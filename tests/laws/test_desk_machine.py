@@ -7,7 +7,8 @@ from its parts (through JSON) decides the next step exactly as the original does
 event (an unknown ticket, an event earlier than the ticket's last one, a second creation, an
 assignee changed without a transfer, an agent who does not exist) raises and leaves
 ``to_dict()`` unchanged. The same machine runs again with the backlog tracker on (ISSUE #17):
-a bad event leaves its report unchanged too, and sealing it changes nothing the desk decides.
+a bad event leaves its report unchanged too, and sealing it changes nothing the desk decides;
+and once more without SLA policies, where the desk refuses an out-of-order event by itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ticketcore.assign import PresenceChanged, TicketTransferred
 from ticketcore.backlog import BacklogOptions, BacklogReport
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.events import AgentReply, CustomerMessage, StatusChanged, TicketCreated, TicketUpdated
+from ticketcore.sla import SLAPolicies
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 CONFIG = DeskConfig.from_dict(
@@ -144,7 +146,8 @@ class DeskMachine(RuleBasedStateMachine):
         expected: set[tuple[object, ...]] = set()
         dues: dict[str, dict[str, datetime | None]] = {}
         for tid in self.desk.tickets():
-            now = self.desk.clock(tid).due_times()  # type: ignore[union-attr]
+            clock = self.desk.clock(tid)
+            now = clock.due_times() if clock is not None else {}  # no SLA: no due times
             was = self.dues.get(tid, {})
             dues[tid] = now
             for target in now.keys() | was.keys():
@@ -332,3 +335,13 @@ class BacklogDeskMachine(DeskMachine):
 
 
 TestBacklogDesk = pytest.mark.slow(BacklogDeskMachine.TestCase)
+
+
+class NoSlaDeskMachine(DeskMachine):
+    """The same desk without SLA policies: it refuses an event earlier than its ticket's last
+    one too (rule 3), without a clock to do it, and a stored desk still decides the same."""
+
+    config = attrs.evolve(CONFIG, sla=SLAPolicies(policies=()))
+
+
+TestNoSlaDesk = pytest.mark.slow(NoSlaDeskMachine.TestCase)

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore._util import met_share, read_bool
 from ticketcore.backlog._ledger import Ledger, Series
 from ticketcore.backlog._options import AGE_NAMES, BacklogOptions

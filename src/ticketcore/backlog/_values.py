@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Final, SupportsIndex, cast
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_in_range
 
 __all__ = ["MISSING_GROUP", "group_value", "is_missing", "stamp", "ticket_id"]

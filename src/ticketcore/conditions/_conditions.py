@@ -35,7 +35,8 @@ import attrs
 import re2
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Status, Ticket
+from ticketcore._priority import Priority
+from ticketcore._ticket import Status, Ticket
 from ticketcore._util import MAX_DEPTH, check_depth
 
 __all__ = [

@@ -11,8 +11,6 @@ from ticketcore.desk._codec import event_from_dict as event_from_dict
 from ticketcore.desk._codec import event_to_dict as event_to_dict
 from ticketcore.desk._config import CONFIG_VERSION as CONFIG_VERSION
 from ticketcore.desk._config import DeskConfig as DeskConfig
-from ticketcore.desk._desk import SHARED_IDS as SHARED_IDS
-from ticketcore.desk._desk import STATE_VERSION as STATE_VERSION
 from ticketcore.desk._desk import Desk as Desk
 from ticketcore.desk._lint import FINDING_CODES as FINDING_CODES
 from ticketcore.desk._lint import Finding as Finding
@@ -22,6 +20,8 @@ from ticketcore.desk._outcome import Escalation as Escalation
 from ticketcore.desk._outcome import Notification as Notification
 from ticketcore.desk._outcome import Outcome as Outcome
 from ticketcore.desk._outcome import alert_to_dict as alert_to_dict
+from ticketcore.desk._part import SHARED_IDS as SHARED_IDS
+from ticketcore.desk._state import STATE_VERSION as STATE_VERSION
 from ticketcore.desk._vocabulary import Vocabulary as Vocabulary
 
 __all__ = [

@@ -27,7 +27,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._forms import TICKET_READERS, Reader, form_of, read_form, tag_of
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore.assign import (
     Agent,
     AgentAdded,

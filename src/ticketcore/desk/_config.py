@@ -17,7 +17,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, wrap
 from ticketcore.assign import Agent, Routing, Strategy
 from ticketcore.backlog import BacklogOptions

@@ -19,7 +19,8 @@ from typing import Any, Final, cast
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import _ACTIVE_SCALE, _HOST_STATUSES, PriorityScale, Status
+from ticketcore._priority import _ACTIVE_SCALE, PriorityScale
+from ticketcore._ticket import _HOST_STATUSES, Status
 from ticketcore._util import check_keys, pairs_to_dict, wrap
 
 __all__ = ["Vocabulary"]

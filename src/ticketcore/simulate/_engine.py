@@ -53,7 +53,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, Status
+from ticketcore._priority import Priority
+from ticketcore._ticket import Status
 from ticketcore.simulate._agent_time import _AgentTime
 from ticketcore.simulate._desk_client import _DeskClient
 from ticketcore.simulate._figures import _Figures

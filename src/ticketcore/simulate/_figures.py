@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore.simulate._results import (
     AgentFigures,
     SimulationResult,

@@ -13,7 +13,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore._time import WEEKDAYS
 from ticketcore._util import check_keys, pairs_to_dict, read_finite, wrap
 from ticketcore.simulate._distributions import (

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore._time import _check_timezone
 from ticketcore._toml import dump_toml
 from ticketcore._util import check_depth, check_keys

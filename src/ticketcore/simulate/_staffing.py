@@ -13,7 +13,7 @@ from datetime import timedelta
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore.simulate._runs import (
     _UNIT,
     MAX_REPLICATIONS,

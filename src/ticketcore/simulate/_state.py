@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 
 from ticketcore._instant import from_real, to_real
-from ticketcore._ticket import Priority, Ticket
+from ticketcore._priority import Priority
+from ticketcore._ticket import Ticket
 from ticketcore.assign import Assigned
 from ticketcore.backlog import BacklogOptions
 from ticketcore.desk import Desk, DeskConfig, Outcome

@@ -19,7 +19,7 @@ from typing import Any, Final
 from ticketcore._errors import HorizonExceeded
 from ticketcore._instant import US as _US
 from ticketcore._instant import from_real
-from ticketcore._ticket import Priority
+from ticketcore._priority import Priority
 from ticketcore.sla._calendar import BusinessCalendar
 from ticketcore.sla._ladder import Action
 from ticketcore.sla._policy import SLAPolicy

@@ -17,7 +17,8 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, nonempty
+from ticketcore._priority import Priority
+from ticketcore._ticket import nonempty
 from ticketcore._time import _duration_text, _format_duration
 from ticketcore._util import MAX_INSTANT, MIN_INSTANT, check_depth, read_finite
 from ticketcore._util import check_keys as _check_keys

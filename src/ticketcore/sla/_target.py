@@ -17,7 +17,8 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
-from ticketcore._ticket import Priority, PriorityScale, Status, nonempty
+from ticketcore._priority import Priority, PriorityScale
+from ticketcore._ticket import Status, nonempty
 from ticketcore._time import _duration_text, _format_duration
 from ticketcore._util import check_keys as _check_keys
 from ticketcore._util import pairs_to_dict
