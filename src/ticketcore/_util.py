@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +40,10 @@ MAX_INSTANT = datetime(3000, 1, 1, tzinfo=UTC)
 #: Real configurations nest fewer than 15 levels; the limit keeps every reader (and the
 #: error path) far from Python's recursion limit.
 MAX_DEPTH = 64
+
+#: No strategies of the host's own: the default of every ``strategies=`` argument
+#: (`ticketcore.assign`, `ticketcore.desk` and `ticketcore.testing` share this one object).
+NO_STRATEGIES: Mapping[str, Any] = MappingProxyType({})
 
 
 def fixup_module_metadata(module_name: str, namespace: dict[str, Any]) -> None:

@@ -18,12 +18,12 @@ import abc
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_, is_not
-from types import MappingProxyType
 from typing import Any, ClassVar, Final, Protocol
 
 import attrs
 
 from ticketcore._errors import InvalidInput, show
+from ticketcore._util import NO_STRATEGIES as _NO_STRATEGIES
 
 __all__ = [
     "STRATEGY_NAMES",
@@ -354,7 +354,7 @@ _BY_NAME: Final[Mapping[str, Strategy]] = {
 STRATEGY_NAMES: Final = tuple(_BY_NAME)
 
 #: No strategies of the user's own: the default of every ``strategies=`` argument.
-NO_STRATEGIES: Final[Mapping[str, Strategy]] = MappingProxyType({})
+NO_STRATEGIES: Final[Mapping[str, Strategy]] = _NO_STRATEGIES
 
 _OWN = "a strategy of your own, passed by name to the reader (as in strategies={'mine': Mine()})"
 

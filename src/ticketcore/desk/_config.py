@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._priority import Priority
+from ticketcore._util import NO_STRATEGIES as _NO_STRATEGIES
 from ticketcore._util import check_depth, check_keys, pairs_to_dict, wrap
 from ticketcore.assign import Agent, Routing, Strategy
 from ticketcore.backlog import BacklogOptions
@@ -34,7 +34,7 @@ CONFIG_VERSION: Final = 1
 _MAX_TEXT: Final = 16 * 1024 * 1024
 
 #: No strategies of the host's own: the default of every ``strategies=`` argument.
-NO_STRATEGIES: Final[Mapping[str, Strategy]] = MappingProxyType({})
+NO_STRATEGIES: Final[Mapping[str, Strategy]] = _NO_STRATEGIES
 
 
 def _to_calendars(value: object) -> tuple[tuple[str, BusinessCalendar], ...]:

@@ -28,7 +28,8 @@ import attrs
 
 from ticketcore._errors import InvalidInput
 from ticketcore._time import _duration_text, read_zone
-from ticketcore._util import check_depth, check_in_range, check_keys, dump_instant
+from ticketcore._util import NO_STRATEGIES, check_depth, check_in_range, check_keys, dump_instant
+from ticketcore.assign import Strategy, strategy_from_dict
 from ticketcore.desk import DeskConfig, event_from_dict
 
 __all__ = [
@@ -315,7 +316,10 @@ class CaseFile:
     """A case file read and checked: its ``source``, the ``config`` under test, the ``cases``.
 
     ``calendar`` is the default calendar of business times, ``lint`` what to do with the
-    configuration's linter findings (``report``, ``fail`` or ``ignore``).
+    configuration's linter findings (``report``, ``fail`` or ``ignore``). ``strategies``
+    are the strategies of your own the file was read with (``{"mine": Mine()}``): the
+    runner reads the steps' events with them too. They are not part of the value: left
+    out of its equality and repr.
     """
 
     source: str
@@ -323,15 +327,24 @@ class CaseFile:
     cases: tuple[Case, ...]
     calendar: str | None = None
     lint: str = "report"
+    strategies: Mapping[str, Strategy] = attrs.field(
+        default=NO_STRATEGIES, eq=False, repr=False, validator=lambda _s, _a, v: _check_strategies(v)
+    )
 
     @classmethod
     def from_toml(
-        cls, text: str, *, source: str = "<text>", config_loader: Callable[[str], object] | None = None
+        cls,
+        text: str,
+        *,
+        source: str = "<text>",
+        config_loader: Callable[[str], object] | None = None,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
     ) -> CaseFile:
         """Read a case file from TOML text; a syntax error names its line and column.
 
         ``config_loader`` turns the ``config`` path into the configuration's dict form
-        (`load_case_file` passes one that reads the file next to the case file).
+        (`load_case_file` passes one that reads the file next to the case file);
+        ``strategies`` as for `from_dict`.
         """
         if not isinstance(text, str):
             raise CaseFileError(source, None, "", "case file", "TOML text", text)
@@ -349,7 +362,9 @@ class CaseFile:
             raise CaseFileError(
                 source, None, "", "case file", "TOML nested at most 64 levels deep", "deeper"
             ) from None
-        return cls.from_dict(data, source=source, config_loader=config_loader, lines=_lines(text))
+        return cls.from_dict(
+            data, source=source, config_loader=config_loader, lines=_lines(text), strategies=strategies
+        )
 
     @classmethod
     def from_dict(
@@ -359,14 +374,19 @@ class CaseFile:
         source: str = "<dict>",
         config_loader: Callable[[str], object] | None = None,
         lines: Mapping[tuple[int, int], int] | None = None,
+        strategies: Mapping[str, Strategy] = NO_STRATEGIES,
     ) -> CaseFile:
         """Read a case file's dict form (the shape of its TOML).
 
         ``lines`` maps ``(case index, step index)`` to line numbers (``step index`` -1
-        for the case's own line); `from_toml` finds them.
+        for the case's own line); `from_toml` finds them. ``strategies`` gives the
+        strategies of your own that the configuration's pools or a step's events name,
+        by name (``strategies={"mine": Mine()}``, see `ticketcore.desk.DeskConfig.from_dict`);
+        the case file keeps them, and the runner reads the steps' events with them.
         """
         lines = lines or {}
         try:
+            _check_strategies(strategies)
             check_depth(data, "case file")
             d = check_keys(data, "", _TOP_KEYS, ("config", "start", "case"))
         except InvalidInput as e:
@@ -376,7 +396,7 @@ class CaseFile:
             return CaseFileError(source, line, where, e.field, e.expected, e.value)
 
         try:
-            config, zone, calendar, lint_mode, start, cases_raw = _read_top(d, config_loader)
+            config, zone, calendar, lint_mode, start, cases_raw = _read_top(d, config_loader, strategies)
         except InvalidInput as e:
             raise fail("", None, e) from None
         cases: list[Case] = []
@@ -387,7 +407,7 @@ class CaseFile:
             where = f"case {name!r}" if isinstance(name, str) and name.strip() else f"case {i + 1}"
             try:
                 name, case_start, case_config, steps_raw = _read_case_head(
-                    item, i, names, d, config, zone, start
+                    item, i, names, d, config, zone, start, strategies
                 )
             except InvalidInput as e:
                 raise fail(where, line, e) from None
@@ -395,16 +415,29 @@ class CaseFile:
             for j, raw_step in enumerate(steps_raw):
                 step_line = lines.get((i, j), line)
                 try:
-                    step = _read_step(raw_step, j, zone, case_config, case_start)
+                    step = _read_step(raw_step, j, zone, case_config, case_start, strategies)
                 except InvalidInput as e:
                     raise fail(f"{where}, step {j + 1}", step_line, e) from None
                 steps.append(attrs.evolve(step, line=step_line))
             cases.append(Case(name=name, line=line, config=case_config, start=case_start, steps=tuple(steps)))
-        return cls(source=source, config=config, cases=tuple(cases), calendar=calendar, lint=lint_mode)
+        return cls(
+            source=source,
+            config=config,
+            cases=tuple(cases),
+            calendar=calendar,
+            lint=lint_mode,
+            strategies=strategies,
+        )
+
+
+def _check_strategies(strategies: Mapping[str, Strategy]) -> None:
+    """Refuse a ``strategies`` argument that is not a mapping of strategies by their names."""
+    if strategies is not NO_STRATEGIES:
+        strategy_from_dict("sequential", strategies=strategies)  # checks the mapping
 
 
 def _read_top(
-    d: Mapping[str, Any], config_loader: Callable[[str], object] | None
+    d: Mapping[str, Any], config_loader: Callable[[str], object] | None, strategies: Mapping[str, Strategy]
 ) -> tuple[DeskConfig, ZoneInfo | None, str | None, str, datetime, list[Any]]:
     """The file-level keys: configuration, zone, default calendar, lint mode, start, cases."""
     zone = _zone(d.get("timezone"))
@@ -414,7 +447,7 @@ def _read_top(
             raise InvalidInput("config", "an inline table (a path needs load_case_file)", raw)
         raw = config_loader(raw)
     try:
-        config = DeskConfig.from_dict(raw)
+        config = DeskConfig.from_dict(raw, strategies=strategies)
     except InvalidInput as e:
         raise InvalidInput(f"config.{e.field}".rstrip("."), e.expected, e.value) from None
     lint_mode = d.get("lint", "report")
@@ -444,6 +477,7 @@ def _read_case_head(  # noqa: PLR0917 - the file's context
     config: DeskConfig,
     zone: ZoneInfo | None,
     start: datetime,
+    strategies: Mapping[str, Strategy],
 ) -> tuple[str, datetime, DeskConfig, list[Any]]:
     """A case's own keys: its name (unique), start, configuration and raw steps."""
     c = check_keys(item, f"case[{i}]", _CASE_KEYS, ("name", "step"))
@@ -454,7 +488,7 @@ def _read_case_head(  # noqa: PLR0917 - the file's context
         raise InvalidInput(f"case[{i}].name", "a name no other case has", name)
     names.add(name)
     case_start = _absolute(c["start"], f"case[{i}].start", zone) if "start" in c else start
-    case_config = _with_agents(config, top, c, i)
+    case_config = _with_agents(config, top, c, i, strategies)
     steps_raw = c["step"]
     if not isinstance(steps_raw, list) or not steps_raw:
         raise InvalidInput(f"case[{i}].step", "a list of [[case.step]] tables, at least one", steps_raw)
@@ -472,7 +506,13 @@ def _absolute(value: object, path: str, zone: ZoneInfo | None) -> datetime:
     return when.instant
 
 
-def _with_agents(config: DeskConfig, top: Mapping[str, Any], case: Mapping[str, Any], i: int) -> DeskConfig:
+def _with_agents(
+    config: DeskConfig,
+    top: Mapping[str, Any],
+    case: Mapping[str, Any],
+    i: int,
+    strategies: Mapping[str, Strategy],
+) -> DeskConfig:
     """The configuration with the case's (or the file's) agents and presence."""
     agents_raw = case.get("agents", top.get("agents"))
     presence = {
@@ -495,7 +535,7 @@ def _with_agents(config: DeskConfig, top: Mapping[str, Any], case: Mapping[str, 
         for a in form["agents"]
     ]
     try:
-        return DeskConfig.from_dict(form)
+        return DeskConfig.from_dict(form, strategies=strategies)
     except InvalidInput as e:
         prefix = f"case[{i}]." if "agents" in case else ""
         raise InvalidInput(prefix + e.field, e.expected, e.value) from None
@@ -543,7 +583,14 @@ def _read_expect(value: object, zone: ZoneInfo | None) -> Expect:
     return Expect(**out)
 
 
-def _read_step(value: object, j: int, zone: ZoneInfo | None, config: DeskConfig, start: datetime) -> Step:
+def _read_step(  # noqa: PLR0917 - the case's context
+    value: object,
+    j: int,
+    zone: ZoneInfo | None,
+    config: DeskConfig,
+    start: datetime,
+    strategies: Mapping[str, Strategy],
+) -> Step:
     d = check_keys(value, f"step[{j}]", _STEP_KEYS, ())
     actions = [k for k in ACTIONS if k in d]
     if len(actions) > 1:
@@ -571,7 +618,7 @@ def _read_step(value: object, j: int, zone: ZoneInfo | None, config: DeskConfig,
     # Build the events once now, so that a bad field is reported with the file's line.
     for k, form in enumerate(step.event_forms(start)):
         try:
-            event_from_dict(form, action, vocabulary=config.vocabulary)
+            event_from_dict(form, action, vocabulary=config.vocabulary, strategies=strategies)
         except InvalidInput as e:
             raise InvalidInput(_field_path(action, e.field, k), e.expected, e.value) from None
     return step
@@ -601,11 +648,12 @@ def _lines(text: str) -> dict[tuple[int, int], int]:
     return out
 
 
-def load_case_file(path: str | Path) -> CaseFile:
+def load_case_file(path: str | Path, *, strategies: Mapping[str, Strategy] = NO_STRATEGIES) -> CaseFile:
     """Read the case file at ``path`` (the one function here that reads files).
 
     A ``config`` path is read relative to the case file's folder (``.toml`` or ``.json``).
     Any problem, a missing file included, is a `CaseFileError` naming the file.
+    ``strategies`` gives the strategies of your own it names (see `CaseFile.from_dict`).
     """
     file = Path(path)
     source = str(path)
@@ -636,4 +684,4 @@ def load_case_file(path: str | Path) -> CaseFile:
         except (tomllib.TOMLDecodeError, json.JSONDecodeError) as e:
             raise InvalidInput("config", f"valid {target.suffix[1:].upper()} in {target}", str(e)) from None
 
-    return CaseFile.from_toml(text, source=source, config_loader=read_config)
+    return CaseFile.from_toml(text, source=source, config_loader=read_config, strategies=strategies)

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ticketcore._errors import InvalidInput
-from ticketcore._util import dump_instant
+from ticketcore._util import NO_STRATEGIES, dump_instant
+from ticketcore.assign import Strategy
 from ticketcore.desk import Desk, DeskConfig, Outcome
 from ticketcore.testing._run import Failure, _why, advance_through, alert_text, aware
 
@@ -26,6 +27,7 @@ def build_desk(
     sla: Mapping[str, str] | None = None,
     calendar: Mapping[str, Any] | None = None,
     config: Mapping[str, Any] | None = None,
+    strategies: Mapping[str, Strategy] = NO_STRATEGIES,
 ) -> Desk:
     """A desk from a short spec: agents, one pool, direct rules and SLA goals.
 
@@ -33,7 +35,9 @@ def build_desk(
     ``cap`` and a backlog; ``rules`` map ``"field=value"`` to an agent id (in order);
     ``sla`` maps a metric (``first_response``, ``resolution``, ...) to a goal for every
     priority (``"4h"``), on ``calendar`` (a calendar's dict form) when given. ``config``
-    is a full configuration's dict form instead (the rest must then be left out).
+    is a full configuration's dict form instead (the rest must then be left out), read
+    with ``strategies``, the strategies of your own its pools name
+    (``strategies={"mine": Mine()}``, see `ticketcore.desk.DeskConfig.from_dict`).
 
     >>> desk = build_desk("ana ben", cap=2, rules={"channel=chat": "ana"}, sla={"first_response": "1h"})
     >>> [r.name for r in desk.config.routing.rules]
@@ -42,7 +46,9 @@ def build_desk(
     if config is not None:
         if rules or sla or calendar or cap is not None:
             raise InvalidInput("config", "either a full configuration or the short spec, not both", config)
-        return Desk(DeskConfig.from_dict(config))
+        return Desk(DeskConfig.from_dict(config, strategies=strategies))
+    if strategies is not NO_STRATEGIES:
+        raise InvalidInput("strategies", "only with a full configuration (config=...)", strategies)
     ids = agents.split() if isinstance(agents, str) else list(agents)
     pool: dict[str, Any] = {"name": "team", "backlog": True}
     if cap is not None:

@@ -180,7 +180,11 @@ class CaseResult:
 
 
 def run_file(case_file: CaseFile) -> tuple[CaseResult, ...]:
-    """Run every case of ``case_file``, in order."""
+    """Run every case of ``case_file``, in order.
+
+    The steps' events are read with the strategies of your own the file was read with
+    (``case_file.strategies``).
+    """
     return tuple(run_case(case_file, case) for case in case_file.cases)
 
 
@@ -239,7 +243,9 @@ def _run_step(  # noqa: PLR0917 - the case's context
     outcomes = advance_through(desk, at)
     try:
         for form in step.event_forms(at):
-            event = event_from_dict(form, step.action, vocabulary=case.config.vocabulary)
+            event = event_from_dict(
+                form, step.action, vocabulary=case.config.vocabulary, strategies=case_file.strategies
+            )
             outcomes.append(desk.handle(event))
     except TicketcoreError as e:
         return [failure("the desk accepts the step", "accepted", f"refused: {e}")], at

@@ -5,7 +5,9 @@ Installing ticketcore registers it (the ``pytest11`` entry point ``ticketcore``)
 ``ticketcore_policy_files`` (default ``*.policy.toml``; empty collects nothing) says
 which file names it collects. A case file that cannot be read is a collection error
 naming its line; a failing case reports its diff; the configuration's linter findings
-are listed in a ``ticketcore lint`` section of the summary.
+are listed in a ``ticketcore lint`` section of the summary. Strategies of your own come
+from the hook ``pytest_ticketcore_strategies(config, path)`` a ``conftest.py`` implements
+(the nearest one returning a mapping decides).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from ticketcore._util import NO_STRATEGIES
+from ticketcore.testing import _hooks
 from ticketcore.testing._case import Case, CaseFile, CaseFileError, load_case_file
 from ticketcore.testing._run import CaseResult, run_case
 
@@ -24,12 +28,22 @@ __all__ = [
     "PolicyCaseFailed",
     "PolicyFile",
     "PolicyItem",
+    "pytest_addhooks",
     "pytest_addoption",
     "pytest_collect_file",
     "pytest_terminal_summary",
 ]
 
 _FINDINGS = pytest.StashKey[dict[str, list[str]]]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Declare the hook ``pytest_ticketcore_strategies(config, path)`` a ``conftest.py`` implements.
+
+    It returns the strategies of your own, by name, that the case files below it name
+    (``{"mine": Mine()}``), or None; the nearest ``conftest.py`` returning a mapping decides.
+    """
+    pluginmanager.add_hookspecs(_hooks)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -73,9 +87,13 @@ class PolicyFile(pytest.File):
     """A case file; its items are its cases."""
 
     def collect(self) -> Iterator[PolicyItem]:
-        """One `PolicyItem` per case; a collection error naming the line for a bad file."""
+        """One `PolicyItem` per case; a collection error naming the line for a bad file.
+
+        The file is read with the strategies the hook ``pytest_ticketcore_strategies`` gives.
+        """
+        own = self.ihook.pytest_ticketcore_strategies(config=self.config, path=self.path)
         try:
-            case_file = load_case_file(self.path)
+            case_file = load_case_file(self.path, strategies=NO_STRATEGIES if own is None else own)
         except CaseFileError as e:
             raise self.CollectError(f"ticketcore case file: {e}") from None
         for case in case_file.cases:
