@@ -97,6 +97,7 @@ def test_unknown_strategy(capsys: pytest.CaptureFixture[str]) -> None:
     assert "strategy" in err
 
 
+@pytest.mark.slow
 def test_plot_needs_matplotlib_or_draws(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "run.png"
     if importlib.util.find_spec("matplotlib") is None:
@@ -164,6 +165,7 @@ def test_one_strategy_is_not_plural(capsys: pytest.CaptureFixture[str]) -> None:
     assert "1 strategy on the same tickets" in out
 
 
+@pytest.mark.slow
 def test_replications_with_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(SMALL_TEAM)
