@@ -56,7 +56,8 @@ class ReferenceDispatcher(Dispatcher):
     """A dispatcher whose every selection runs the strategy's reference `select`, afresh.
 
     It never reuses a selection or an explanation cached under the current epoch (the
-    epoch memo): each call moves the epoch on first, so every cache misses.
+    epoch memo): each call empties those caches first (it has no channel tables, which
+    only the fast selection builds).
     """
 
     _FAST = False
@@ -64,13 +65,13 @@ class ReferenceDispatcher(Dispatcher):
     def _select(
         self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
     ) -> Selection:
-        self._epoch += 1
+        self._selected = {}
         return super()._select(pool, ticket, at, counts)
 
     def _explain(
         self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
     ) -> Explanation:
-        self._epoch += 1
+        self._explained = {}
         return super()._explain(pool, sel, route, rules_passed)
 
 
@@ -343,7 +344,8 @@ def test_reference_dispatcher_runs_the_reference() -> None:
     assert ref._ranked == {}
     assert ref._open == {}
     assert set(fast._ranked) == {"p"}
-    ref.handle(TicketCreated(ticket=Ticket(id="T-1", created=T0)))
-    epoch = ref._epoch
-    ref._select(routing.pools[0], Ticket(id="T-2", created=T0), T0)
-    assert ref._epoch == epoch + 1
+    assert ref._ch.tables == {}
+    ticket = Ticket(id="T-1", created=T0)
+    first = ref._select(routing.pools[0], ticket, T0)
+    assert ref._selected["p"][1] is first  # cached under the epoch, and yet:
+    assert ref._select(routing.pools[0], ticket, T0) is not first
