@@ -47,6 +47,7 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"agents", "sla", "queue", "backlog"} <= data.keys()
 
 
+@pytest.mark.slow
 def test_compare_and_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--compare", "sequential,least_loaded_cap_8", "--csv", str(tmp_path))
     assert code == 0
@@ -189,6 +190,7 @@ def test_replications_with_compare(capsys: pytest.CaptureFixture[str], tmp_path:
     assert created["mean"] == 0  # the same tickets
 
 
+@pytest.mark.slow
 def test_sweep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(SMALL_TEAM)
@@ -291,6 +293,7 @@ def test_help_is_plain_text(capsys: pytest.CaptureFixture[str], command: list[st
     assert "`" not in text
 
 
+@pytest.mark.slow
 def test_report_reads_right(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys)
     assert code == 0

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,7 +84,7 @@ def test_a_desk_with_a_rebuilt_heap_fires_as_one_with_a_fresh_heap() -> None:
 def slack(value: int) -> Iterator[None]:
     """Run with the heap's slack set to ``value`` (negative: the heap is rebuilt at every push)."""
     module = sys.modules[Desk._arm.__module__]
-    saved = module._SLACK  # type: ignore[attr-defined]
+    saved = module._SLACK
     module._SLACK = value  # type: ignore[attr-defined]
     try:
         yield
@@ -102,6 +103,7 @@ STEPS = st.lists(
 )
 
 
+@pytest.mark.slow
 @given(STEPS)
 def test_rebuilding_the_heap_at_every_push_decides_as_never_rebuilding(
     steps: list[tuple[str, int, int]],

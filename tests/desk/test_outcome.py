@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,6 +121,7 @@ def eager(outcome: Outcome) -> Outcome:
     return Outcome(**{a.name: getattr(outcome, a.name) for a in attrs.fields(Outcome)})
 
 
+@pytest.mark.slow
 @given(STEPS)
 def test_an_outcome_read_late_equals_one_read_at_once_and_the_eager_outcome(
     steps: list[tuple[str, int, int]],
@@ -143,7 +145,8 @@ def test_an_outcome_read_late_equals_one_read_at_once_and_the_eager_outcome(
     assert any(o.notifications for o in now)
 
 
-ZONES = st.sampled_from([UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")])
+_ZONES: list[ZoneInfo | timezone] = [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")]
+ZONES = st.sampled_from(_ZONES)
 TARGETS = ["first_response", "next_response", "resolution"]
 REALS = st.none() | st.integers(63_900_000_000_000_000, 63_950_000_000_000_000)
 

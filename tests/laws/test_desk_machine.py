@@ -307,11 +307,11 @@ class DeskMachine(RuleBasedStateMachine):
             assert deadline == self.desk.next_deadline()
             if k < len(bad) - 1:
                 assert shared == self.desk.shared_state()
-                tid = (
+                named = (
                     event.ticket.id if isinstance(event, TicketCreated) else getattr(event, "ticket_id", None)
                 )
-                if tid in parts:
-                    assert parts[tid] == self.desk.ticket_state(tid)
+                if named in parts:
+                    assert parts[named] == self.desk.ticket_state(named)
                 continue
             assert before == self.desk.to_dict()
             if report is not None:
