@@ -193,6 +193,7 @@ def test_a_scale_s_dict_form_round_trips_and_errors_name_the_path() -> None:
 _name = st.text(min_size=1, max_size=8).filter(lambda s: s.strip() and s != "all")
 
 
+@pytest.mark.slow
 @given(names=st.lists(_name, min_size=1, max_size=12, unique=True), data=st.data())
 def test_law_rank_order_is_list_order_and_the_dict_form_round_trips(
     names: list[str], data: st.DataObject

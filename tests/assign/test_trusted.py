@@ -222,6 +222,23 @@ def test_round_robin_explanations_shared_and_bounded_equal_the_reference(
     assert len(fast._info["p"].said) <= 3
 
 
+def test_round_robin_explanations_by_route_equal_the_reference() -> None:
+    """The table is keyed by route too: a tier's pool and the default pool (the same pool,
+    no rule passed) explain the same choice with their own routes."""
+
+    class Reference(Dispatcher):
+        _FAST = False
+
+    agents = [Agent(id=f"a{i}") for i in range(3)]
+    routing = Routing(pools=[Pool(name="p", cap=9)], tiers={2: "p"}, default_pool="p")
+    fast, slow = Dispatcher(routing, agents), Reference(routing, agents)
+    for n in range(24):
+        ticket = Ticket(id=f"T{n}", created=AT + timedelta(minutes=n), tier=2 if n % 4 < 2 else 1)
+        got, want = fast.handle(TicketCreated(ticket=ticket)), slow.handle(TicketCreated(ticket=ticket))
+        assert [d.to_dict() for d in got] == [d.to_dict() for d in want]
+    assert {route for _, route in fast._info["p"].said} == {"tier 2 pool", "default pool"}
+
+
 def test_dispatcher_keeps_no_instance_dict() -> None:
     """Slots only: reading an instance's __dict__ on CPython 3.11 slows every later attribute read.
 

@@ -47,6 +47,7 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"agents", "sla", "queue", "backlog"} <= data.keys()
 
 
+@pytest.mark.slow
 def test_compare_and_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--compare", "sequential,least_loaded_cap_8", "--csv", str(tmp_path))
     assert code == 0
@@ -97,6 +98,7 @@ def test_unknown_strategy(capsys: pytest.CaptureFixture[str]) -> None:
     assert "strategy" in err
 
 
+@pytest.mark.slow
 def test_plot_needs_matplotlib_or_draws(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "run.png"
     if importlib.util.find_spec("matplotlib") is None:
@@ -164,6 +166,7 @@ def test_one_strategy_is_not_plural(capsys: pytest.CaptureFixture[str]) -> None:
     assert "1 strategy on the same tickets" in out
 
 
+@pytest.mark.slow
 def test_replications_with_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(SMALL_TEAM)
@@ -187,6 +190,7 @@ def test_replications_with_compare(capsys: pytest.CaptureFixture[str], tmp_path:
     assert created["mean"] == 0  # the same tickets
 
 
+@pytest.mark.slow
 def test_sweep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "tiny.toml"
     path.write_text(SMALL_TEAM)
@@ -289,6 +293,7 @@ def test_help_is_plain_text(capsys: pytest.CaptureFixture[str], command: list[st
     assert "`" not in text
 
 
+@pytest.mark.slow
 def test_report_reads_right(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys)
     assert code == 0

@@ -58,6 +58,7 @@ def fresh(path: Path) -> Db:
     return db
 
 
+@pytest.mark.slow
 def test_events_applied_one_by_one_equal_a_replay_of_the_log(tmp_path: Path) -> None:
     db = fresh(tmp_path / "desk.sqlite3")
     drive(db, CONFIG, team_day(7, tickets=80), DeskCache())

@@ -150,6 +150,7 @@ def test_open_intervals_are_exactly_the_counted_time(cal: BusinessCalendar, data
         assert not cal.is_open(s2 - US)
 
 
+@pytest.mark.slow
 @given(cal=calendars(), data=st.data())
 def test_next_open_and_next_close_bracket_an_open_span(cal: BusinessCalendar, data: st.DataObject) -> None:
     """next_open(t) is open, everything before it (from t) is closed, and next_close ends that span."""
@@ -170,6 +171,7 @@ def test_next_open_and_next_close_bracket_an_open_span(cal: BusinessCalendar, da
     assert cal.elapsed(opens, closes) == closes - opens
 
 
+@pytest.mark.slow
 @given(data=calendar_dicts())
 def test_dict_form_round_trips(data: dict[str, Any]) -> None:
     """to_dict(from_dict(d)) == d for canonical dicts, and from_dict(to_dict(c)) == c."""

@@ -31,6 +31,7 @@ def _drive(events: list[TicketEvent], polls: list[datetime], until: datetime) ->
     return clock, fired
 
 
+@pytest.mark.slow
 @given(history=histories(), data=st.data())
 def test_the_clock_and_the_pure_function_agree(
     history: tuple[list[TicketEvent], datetime], data: st.DataObject
@@ -44,6 +45,7 @@ def test_the_clock_and_the_pure_function_agree(
     assert evaluate(POLICIES, events, now) == clock.result(now)
 
 
+@pytest.mark.slow
 @given(history=histories(statuses=False), data=st.data())
 def test_adding_a_pause_only_moves_due_times_later(
     history: tuple[list[TicketEvent], datetime], data: st.DataObject
@@ -100,6 +102,7 @@ def test_business_time_inside_pauses_never_counts(history: tuple[list[TicketEven
             assert total == cycle.elapsed, (target.name, cycle.index)
 
 
+@pytest.mark.slow
 @given(history=histories(), data=st.data())
 def test_moving_now_changes_only_the_documented_things(
     history: tuple[list[TicketEvent], datetime], data: st.DataObject
@@ -151,6 +154,7 @@ def test_alerts_fire_exactly_once_however_the_host_polls(
         assert all(due <= utc(now) for due in dues)
 
 
+@pytest.mark.slow
 @given(history=histories())
 def test_retroactive_start_and_pause_due_like_recompute(history: tuple[list[TicketEvent], datetime]) -> None:
     """Law (HDP 35a / 35c): ServiceNow's retroactive start with retroactive pause and a

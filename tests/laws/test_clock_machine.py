@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -157,4 +158,4 @@ class ClockWithBadEvents(RuleBasedStateMachine):
 
 
 ClockWithBadEvents.TestCase.settings = settings(max_examples=60, stateful_step_count=15, deadline=None)
-test_a_clock_refuses_bad_events_unchanged = ClockWithBadEvents.TestCase
+test_a_clock_refuses_bad_events_unchanged = pytest.mark.slow(ClockWithBadEvents.TestCase)

@@ -454,6 +454,7 @@ DispatcherMachine.TestCase.settings = settings(
 TestDispatcher = pytest.mark.slow(DispatcherMachine.TestCase)
 
 
+@pytest.mark.slow
 @given(
     strategy=st.sampled_from([Sequential(), LongestIdle()]),
     n=st.integers(2, 6),

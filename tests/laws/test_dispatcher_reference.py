@@ -4,8 +4,9 @@ The reference recounts every load from the tickets, checks every agent from scra
 every ticket (presence, cap, the ticket's required skills), keeps the backlog as a plain
 sorted list and, after every event, walks it in order handing each ticket to whoever can
 take it (a ticket nobody has the skills or room for is skipped, not a wall). The
-dispatcher keeps incremental reason tables, heaps per need and restricted passes; both
-must pick the same agent for every ticket.
+dispatcher keeps incremental reason tables, heaps per need (with versions: a ticket
+re-keyed by a change of priority or skills leaves a stale entry behind) and restricted
+passes; both must pick the same agent for every ticket.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ticketcore import Status, Ticket
+from ticketcore import Priority, Status, Ticket
 from ticketcore.assign import (
     Agent,
     Assigned,
+    BacklogOrder,
     Dispatcher,
     LeastLoaded,
     LongestIdle,
@@ -29,7 +31,7 @@ from ticketcore.assign import (
     Sequential,
     Strategy,
 )
-from ticketcore.events import StatusChanged, TicketCreated
+from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
 
 from dispatch_helpers import T0
 
@@ -41,19 +43,22 @@ SKILLS = {
     "d": frozenset({"de"}),
 }
 NEEDS = [frozenset(), frozenset({"billing"}), frozenset({"de"}), frozenset({"billing", "de"})]
+PRIORITIES = ["low", "normal", "high", "urgent"]
 
 
 class Reference:
     """One pool, every check from scratch."""
 
-    def __init__(self, strategy: str, cap: int, backlog: bool) -> None:
+    def __init__(self, strategy: str, cap: int, backlog: bool, by_priority: bool = False) -> None:
         self.strategy = strategy
+        self.by_priority = by_priority
+        self.rank: dict[str, int] = {}
         self.cap = cap
         self.backlog_on = backlog
         self.online = dict.fromkeys(IDS, True)
         self.owner: dict[str, str] = {}
         self.solved: set[str] = set()
-        self.backlog: list[tuple[int, str]] = []
+        self.backlog: list[tuple[int, int, str]] = []  # (-rank or 0, created, ticket)
         self.need: dict[str, frozenset[str]] = {}
         self.last = -1
         self.last_at: dict[str, int] = {}
@@ -87,38 +92,53 @@ class Reference:
 
     def drain(self) -> None:
         for entry in list(self.backlog):
-            agent = self.pick(entry[1])
+            agent = self.pick(entry[-1])
             if agent is not None:
                 self.backlog.remove(entry)
-                self.give(entry[1], agent)
+                self.give(entry[-1], agent)
 
-    def create(self, ticket: str, n: int, need: frozenset[str]) -> str | None:
+    def create(self, ticket: str, n: int, need: frozenset[str], rank: int = 0) -> str | None:
         self.need[ticket] = need
+        self.rank[ticket] = rank
         agent = self.pick(ticket)
         if agent is not None:
             self.give(ticket, agent)
         elif self.backlog_on:
-            self.backlog.append((n, ticket))
+            self.backlog.append((-rank if self.by_priority else 0, n, ticket))
             self.backlog.sort()
         return agent
+
+    def update(self, ticket: str, need: frozenset[str], rank: int) -> None:
+        """A waiting ticket's needs and priority change: it keeps its place by the new key."""
+        self.need[ticket] = need
+        self.rank[ticket] = rank
+        self.backlog = sorted(
+            (-rank if self.by_priority and t == ticket else k, n, t) for k, n, t in self.backlog
+        )
 
 
 @given(
     strategy=st.sampled_from(["sequential", "longest_idle", "least_loaded"]),
     cap=st.integers(1, 3),
     backlog=st.booleans(),
+    by_priority=st.booleans(),
     steps=st.lists(
         st.tuples(
-            st.sampled_from(["create", "solve", "presence"]),
+            st.sampled_from(["create", "solve", "presence", "update"]),
             st.integers(0, 50),
             st.sampled_from(IDS),
             st.sampled_from(NEEDS),
+            st.sampled_from(PRIORITIES),
         ),
         max_size=80,
     ),
 )
 def test_dispatcher_agrees_with_the_reference(
-    strategy: str, cap: int, backlog: bool, steps: list[tuple[str, int, str, frozenset[str]]]
+    strategy: str,
+    cap: int,
+    backlog: bool,
+    by_priority: bool,
+    steps: list[tuple[str, int, str, frozenset[str], str]],
 ) -> None:
     """Every ticket goes to the same agent (or waits) in both, after every event."""
     strategies: dict[str, Strategy] = {
@@ -126,17 +146,22 @@ def test_dispatcher_agrees_with_the_reference(
         "longest_idle": LongestIdle(),
         "least_loaded": LeastLoaded(),
     }
-    pool = Pool(name="p", agents=IDS, strategy=strategies[strategy], cap=cap, backlog=backlog)
+    order = BacklogOrder.PRIORITY if by_priority else BacklogOrder.CREATED
+    pool = Pool(
+        name="p", agents=IDS, strategy=strategies[strategy], cap=cap, backlog=backlog, backlog_order=order
+    )
     d = Dispatcher(Routing(pools=[pool], default_pool="p"), [Agent(id=a, skills=SKILLS[a]) for a in IDS])
-    ref = Reference(strategy, cap, backlog)
+    ref = Reference(strategy, cap, backlog, by_priority)
     created: list[str] = []
-    for n, (kind, pick, agent, need) in enumerate(steps):
+    for n, (kind, pick, agent, need, priority) in enumerate(steps):
         at = T0 + timedelta(minutes=n)
+        rank = Priority.parse(priority).rank
         if kind == "create":
             tid = f"T{n:03d}"
             created.append(tid)
-            want = ref.create(tid, n, need)
-            (decision,) = d.handle(TicketCreated(ticket=Ticket(id=tid, created=at, skills=need)))
+            want = ref.create(tid, n, need, rank)
+            ticket = Ticket(id=tid, created=at, skills=need, priority=priority)
+            (decision,) = d.handle(TicketCreated(ticket=ticket))
             got = decision.agent_id if isinstance(decision, Assigned) else None
             assert got == want
             assert isinstance(decision, Assigned | Queued) or not backlog
@@ -146,8 +171,14 @@ def test_dispatcher_agrees_with_the_reference(
                 continue
             tid = open_[pick % len(open_)]
             ref.solved.add(tid)
-            ref.backlog = [e for e in ref.backlog if e[1] != tid]
+            ref.backlog = [e for e in ref.backlog if e[-1] != tid]
             d.handle(StatusChanged(ticket_id=tid, at=at, status=Status.SOLVED))
+        elif kind == "update":  # a waiting ticket re-keyed: a stale entry stays in its old heap
+            if not ref.backlog:
+                continue
+            tid = ref.backlog[pick % len(ref.backlog)][-1]
+            ref.update(tid, need, rank)
+            d.handle(TicketUpdated(ticket_id=tid, at=at, changes={"skills": need, "priority": priority}))
         else:
             ref.online[agent] = not ref.online[agent]
             presence = "online" if ref.online[agent] else "offline"
@@ -161,4 +192,4 @@ def test_dispatcher_agrees_with_the_reference(
                 assert where == ("assigned", ref.owner[tid]), tid
             else:
                 assert where[0] == ("backlog" if backlog else "unassigned"), tid
-        assert d.backlog("p") == tuple(t for _, t in ref.backlog)
+        assert d.backlog("p") == tuple(t for *_, t in ref.backlog)

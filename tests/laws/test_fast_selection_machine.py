@@ -30,6 +30,7 @@ from ticketcore.assign import (
     AgentChanged,
     AgentRemoved,
     Dispatcher,
+    Explanation,
     LeastLoaded,
     LongestIdle,
     Pool,
@@ -38,6 +39,7 @@ from ticketcore.assign import (
     Routing,
     RoutingChanged,
     Rule,
+    Selection,
     Sequential,
     Strategy,
     Tick,
@@ -51,9 +53,26 @@ from dispatch_helpers import STRATEGIES, T0
 
 
 class ReferenceDispatcher(Dispatcher):
-    """A dispatcher whose every selection runs the strategy's reference `select`."""
+    """A dispatcher whose every selection runs the strategy's reference `select`, afresh.
+
+    It never reuses a selection or an explanation cached under the current epoch (the
+    epoch memo): each call empties those caches first (it has no channel tables, which
+    only the fast selection builds).
+    """
 
     _FAST = False
+
+    def _select(
+        self, pool: Pool, ticket: Ticket, at: datetime, counts: dict[str, int] | None = None
+    ) -> Selection:
+        self._selected = {}
+        return super()._select(pool, ticket, at, counts)
+
+    def _explain(
+        self, pool: Pool, sel: Selection, route: str, rules_passed: tuple[tuple[str, str], ...] = ()
+    ) -> Explanation:
+        self._explained = {}
+        return super()._explain(pool, sel, route, rules_passed)
 
 
 #: The strategies with a fast path, twice as likely as the others.
@@ -317,10 +336,16 @@ TestFastLaw = pytest.mark.slow(FastLaw.TestCase)
 
 
 def test_reference_dispatcher_runs_the_reference() -> None:
-    """The law's reference skips the fast structures (else the law compares the fast path with itself)."""
+    """The law's reference skips the fast structures and the epoch memo (else the law compares
+    the fast path with itself)."""
     routing = Routing(pools=[Pool(name="p", strategy=LeastLoaded(), cap=2)], default_pool="p")
     ref = ReferenceDispatcher(routing, [Agent(id="a"), Agent(id="b")])
     fast = Dispatcher(routing, [Agent(id="a"), Agent(id="b")])
     assert ref._ranked == {}
     assert ref._open == {}
     assert set(fast._ranked) == {"p"}
+    assert ref._ch.tables == {}
+    ticket = Ticket(id="T-1", created=T0)
+    first = ref._select(routing.pools[0], ticket, T0)
+    assert ref._selected["p"][1] is first  # cached under the epoch, and yet:
+    assert ref._select(routing.pools[0], ticket, T0) is not first

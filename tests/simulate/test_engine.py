@@ -72,6 +72,7 @@ def test_same_seed_same_run(scenario: Scenario, result: Any) -> None:
     assert again.backlog.to_records() == result.backlog.to_records()
 
 
+@pytest.mark.slow
 def test_another_seed_another_run(scenario: Scenario, result: Any) -> None:
     other = simulate(scenario.replace(seed=12), "least_loaded")
     assert other.ticket_records() != result.ticket_records()
