@@ -3,13 +3,17 @@
 A pure-domain, sans-I/O library: nothing in it reads a clock, a file, a network, a
 database or a random source. The subpackages are
 
-- `ticketcore.sla`: business calendars (and, later, SLA policies and clocks);
-- `ticketcore.assign`: the assignment engine;
-- `ticketcore.backlog`: backlog metrics.
+- `ticketcore.conditions`: the condition language SLA policies and assignment rules share;
+- `ticketcore.events`: the ticket events every engine takes;
+- `ticketcore.sla`: business calendars, SLA policies, clocks, alerts and escalation ladders;
+- `ticketcore.assign`: the assignment engine (rules, pools, strategies, the dispatcher);
+- `ticketcore.backlog`: backlog metrics (the backlog ratio, trends, breakdowns);
+- `ticketcore.desk`: `Desk`, the one object a host embeds, with its configuration and state;
+- `ticketcore.simulate`: scenarios run through the real engines, studies and staffing;
+- `ticketcore.testing`: policy case files, their runner, strategies and the pytest plugin.
 
 The root package exports the version, the error hierarchy and the shared values
-(`Ticket`, `Priority`, `PriorityScale`, `Status`); `ticketcore.conditions` holds the condition
-language that SLA policies and assignment rules share.
+(`Ticket`, `Priority`, `PriorityScale`, `Status`).
 """
 
 from ticketcore._errors import HorizonExceeded as HorizonExceeded

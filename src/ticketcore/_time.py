@@ -19,6 +19,7 @@ from ticketcore._util import MAX_INSTANT, MIN_INSTANT, read_finite
 
 __all__ = [
     "WEEKDAYS",
+    "_MAX_US",
     "_check_timezone",
     "_duration_text",
     "_format_duration",
@@ -29,7 +30,8 @@ __all__ = [
 #: The weekday names, Monday first (``datetime.weekday()`` order).
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-#: The longest duration in microseconds: the supported range of instants (1900 to 2999).
+#: The longest duration in microseconds: the supported range of instants (1900 to 2999),
+#: ``ticketcore.sla._ladder.MAX_DURATION`` in microseconds. Defined once, here.
 _MAX_US: Final = (MAX_INSTANT - MIN_INSTANT) // timedelta(microseconds=1)
 _DURATION_FORM: Final = (
     "a duration like '30m', '4h', '2d' or '1.5s' (or a number of minutes), at most 401767 days"

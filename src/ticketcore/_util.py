@@ -1,4 +1,13 @@
-"""Small helpers shared by the package's namespaces."""
+"""Small helpers every subpackage shares, one layer above `ticketcore._errors`.
+
+Its job: the checks that readers of dict, TOML and JSON forms share, each defined once
+(`check_keys`, `read_bool`, `read_finite`, `check_depth` with `MAX_DEPTH`, `wrap`,
+`pairs_to_dict`), the supported range of instants (`MIN_INSTANT`, `MAX_INSTANT`,
+`check_in_range`) and an instant's text form (`dump_instant`, `load_instant`), plus
+`met_share`, `NO_STRATEGIES` and `fixup_module_metadata`. They live here, below every subpackage and
+importing only `ticketcore._errors`, so that no subpackage imports a private module of
+another to read its input the same way.
+"""
 
 from __future__ import annotations
 

@@ -13,6 +13,8 @@ from ticketcore.desk import Desk, DeskConfig, Vocabulary, event_from_dict, event
 from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
 from ticketcore.sla import SLAPolicies, SLAPolicy, Target
 
+from desk_helpers import full_config
+
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 H = timedelta(hours=1)
 
@@ -299,3 +301,49 @@ def test_lint_finds_a_more_urgent_priority_without_a_goal() -> None:
     assert [("uncovered_priority", "sla.policies[0].targets[1].goals")] == [f[:2] for f in found]
     assert "'P2'" in found[0][2]
     assert "'P5'" not in found[0][2]
+
+
+# -- status names in a full configuration ------------------------------------------------
+
+
+def test_host_status_names_map_to_their_categories() -> None:
+    v = Vocabulary.from_dict(full_config()["vocabulary"])
+
+    assert Status.ON_HOLD == v.category("Waiting on vendor")
+    assert Status.PENDING == v.category("Waiting on customer")
+    assert "Resolved" == v.name(Status.SOLVED)
+    assert ("New", "Working", "Waiting on customer", "Waiting on vendor", "Resolved", "Closed") == v.names
+
+
+def test_an_unknown_status_name_lists_the_known_ones() -> None:
+    v = Vocabulary.from_dict(full_config()["vocabulary"])
+
+    with pytest.raises(InvalidInput, match="Waiting on vendor") as e:
+        v.category("Waiting on vender")
+
+    assert e.value.field == "status"
+
+
+def test_the_default_vocabulary_is_the_categories_own_names() -> None:
+    v = Vocabulary()
+
+    assert [s.value for s in Status] == list(v.names)
+    assert all(v.category(s.value) is s for s in Status)
+
+
+def test_a_category_no_name_maps_to_is_refused() -> None:
+    v = Vocabulary(statuses={"Open": "open", "Done": "closed"})
+
+    with pytest.raises(InvalidInput):
+        v.name(Status.PENDING)
+    with pytest.raises(InvalidInput):
+        v.category(Status.PENDING)
+
+
+def test_two_names_may_share_a_category_and_the_first_is_reported() -> None:
+    v = Vocabulary(
+        statuses={"Waiting on customer": "pending", "Waiting on vendor": "pending", "Open": "open"}
+    )
+
+    assert "Waiting on customer" == v.name(Status.PENDING)
+    assert v.to_dict() == Vocabulary.from_dict(v.to_dict()).to_dict()

@@ -165,10 +165,6 @@ class Sequential(Strategy):
 SEQUENTIAL: Final = Sequential()
 
 
-def _idle_key(view: PoolView) -> Callable[[str], int]:
-    return view.last_assigned
-
-
 def _idle_words(view: PoolView, agent: str, others: int) -> str:
     return idle_text(view.last_assigned(agent), others)
 

@@ -18,8 +18,12 @@ lower case on the ticket too. Priorities compare by their rank on the scale in f
 
 Why one module above 500 lines: it has one job, the condition language, and its three
 faces are one table read together: each operator's builder (`Field`), its dict form
-(`Test.build`, `to_dict`) and its matcher are defined side by side, so that adding an
-operator touches one place.
+(`Test.build`, `to_dict`) and its matcher are defined side by side, in this one module.
+Adding an operator still touches several places in it: `_OPS` (which field kinds take
+it), the operator list in `Condition.from_dict`'s docstring, `Test.build` (reading and
+checking its value), `Test.matches` (its matcher), the words of `Test.describe`, a
+`Field` method (its builder) and, if its value is a set, `_depth` (how deep its dict
+form nests).
 """
 
 from __future__ import annotations

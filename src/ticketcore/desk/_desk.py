@@ -86,15 +86,12 @@ from ticketcore._util import check_depth, check_keys, read_bool
 from ticketcore.assign import Dispatcher, DispatcherEvent, Strategy, TicketEscalated, TicketTransferred
 from ticketcore.backlog import BacklogTracker
 from ticketcore.desk._config import NO_STRATEGIES, DeskConfig
-from ticketcore.desk._feed import _NOT_COUNTED
+from ticketcore.desk._feed import _NOTES_ONLY
 from ticketcore.desk._outcome import DueMove, Outcome, RawNotification, make_outcome
 from ticketcore.desk._part import _CHANGED, _FIRED, SHARED_IDS, _Part
 from ticketcore.desk._run import _Run
 from ticketcore.desk._state import _known_strategies, _StateConversion
 from ticketcore.events import (
-    AgentReply,
-    CustomerMessage,
-    DueDateSet,
     StatusChanged,
     TicketCreated,
     TicketEvent,
@@ -103,10 +100,6 @@ from ticketcore.events import (
 from ticketcore.sla import Alert, Notify, SLAClock
 
 __all__ = ["Desk"]
-
-#: Ticket events the dispatcher only notes once the desk has checked the ticket is open and
-#: decides them at its clock: it cannot refuse them.
-_ROUTING_CANNOT_REFUSE: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
 
 #: Ticket events that carry a priority the desk checks against its scale.
 _PRIORITY_EVENTS: Final = frozenset({TicketCreated, TicketUpdated})
@@ -230,7 +223,7 @@ class Desk(_StateConversion):
         alerts: tuple[Alert, ...] = ()
         counted: Any = None  # what the backlog tracker counts, checked before anything changes
         tracker = self._tracker
-        if tracker is not None and kind not in _NOT_COUNTED:
+        if tracker is not None and kind not in _NOTES_ONLY:  # the tracker counts nothing for those
             # Most events are not before the seal nor the ticket's last counted instant:
             # `_clamp` would return them as they are.
             sealed = self._sealed
@@ -254,7 +247,7 @@ class Desk(_StateConversion):
                 raise OutOfOrder("at", f"an instant at or after the previous event ({last.isoformat()})", at)
             decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
             part.last = at
-        elif kind in _ROUTING_CANNOT_REFUSE:
+        elif kind in _NOTES_ONLY:
             # The dispatcher only notes these (the desk checked the ticket and the time):
             # no checkpoint is needed.
             alerts = clock.handle(event)

@@ -5,6 +5,18 @@ counted at its own instant when the tracker allows it, else at the ticket's late
 counted instant or the seal, whichever is later (so the tracker never refuses what the
 desk accepts); and the desk's `report` and `seal` over it.
 
+The per-event feeding itself is not here: its hot path is inlined where the desk handles
+each event, and only the rare cases (a late event, a decision) call this module's
+`_clamp`, `_count` and `_count_decisions`. The places are `Desk._ticket_event` in
+`_desk` (the item counted, checked before anything changes, and handed to the tracker
+once the event is applied), `Desk._dispatcher_event` in `_desk` (transfers and
+escalations, and the decisions they cause) and `_Run._apply` in `_run` (an escalation's
+event and its decisions). Why inlined: speed. A ticket event is the desk's hot path,
+and a call per event into this module (where `_clamp` returns the event unchanged in
+the common case) costs instructions on every event; the inlining was measured with
+callgrind on the ``bench_desk`` workload, and moving it back here should be measured
+the same way. Change the feeding rules in those places and here together.
+
 The class stacks on `_deadlines` (which it does not use) so that the classes a desk is
 made of form one line, fields, deadlines, backlog feed, state, and the escalation loop
 (`_run`) works on this one.
@@ -28,8 +40,12 @@ from ticketcore.desk._deadlines import _Deadlines
 from ticketcore.desk._part import _Part
 from ticketcore.events import AgentReply, CustomerMessage, DueDateSet
 
-#: Ticket events the backlog tracker counts nothing for: the desk does not feed them.
-_NOT_COUNTED: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
+#: Ticket events that only note activity (replies, customer messages, due dates). The
+#: backlog tracker counts nothing for them, so the desk does not feed them; and the
+#: dispatcher only notes them once the desk has checked the ticket is open and decides them
+#: at its clock, so it cannot refuse them (the desk takes no clock checkpoint for them).
+#: Both rules hold for exactly these events; should they ever differ, split the set.
+_NOTES_ONLY: Final = frozenset({AgentReply, CustomerMessage, DueDateSet})
 
 
 class _BacklogFeed(_Deadlines):

@@ -169,7 +169,7 @@ class Outcome:
 
 #: How a ticket's due times moved in one call, kept raw until `Outcome.due` is read:
 #: ``(ticket id, due reals before, their zone, due reals after, their zone)``, the reals
-#: as `ticketcore.sla.SLAClock._due_reals` gives them (``(target, instant or None)`` pairs).
+#: as `ticketcore.sla.SLAClock._desk_view` gives them (``(target, instant or None)`` pairs).
 Zone = ZoneInfo | timezone
 DueMove = tuple[str, tuple[tuple[str, int | None], ...], Zone, tuple[tuple[str, int | None], ...], Zone]
 

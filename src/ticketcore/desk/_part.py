@@ -45,7 +45,7 @@ class _Part:
         self.arrival = 0  # the dispatcher's arrival number: ties in the heap fire in this order
         self.ids: list[str] = []
         # The due times last reported: (target, real instant or None) pairs (see
-        # `SLAClock._due_reals`), compared without making datetimes, and their zone.
+        # `SLAClock._desk_view`), compared without making datetimes, and their zone.
         self.due: tuple[tuple[str, int | None], ...] = ()
         self.zone: Zone = UTC
         # The latest instant the backlog tracker counted for the ticket; None: not followed.

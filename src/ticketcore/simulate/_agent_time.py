@@ -4,7 +4,13 @@ Each agent has a hand (the tickets they are working on) and a queue (the tickets
 hold that have work waiting, in ``work_order``). On a non-concurrent channel the hand
 holds one ticket; on a concurrent one (``concurrency``) up to N, each progressing at
 ``1 / slowdown ** (k - 1)`` with k of them in hand; concurrent tickets in hand suspend
-the non-concurrent one, which resumes with its remaining work. Imports `_state` only.
+the non-concurrent one, which resumes with its remaining work. A ticket in hand has
+``started`` (when its rate last changed), ``mult`` (its work time multiplier) and ``seg``
+(the work left in its step); its completion is on the heap with the ticket's ``gen``
+(generation), and a step on the heap whose generation is stale is dropped. When a ticket
+leaves the hand its work done is subtracted and its generation moves on. Who takes what
+into hand is decided once per heap event, after the desk has had its say (``dirty``
+agents), so a decision never sees a half-made change. Imports `_state` only.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ __all__ = ["Distribution", "Empirical", "Exponential", "Fixed", "LogNormal", "di
 #: The longest duration a scenario may name (a mean, an observed value, ``close_after``):
 #: ten years, about the longest run. Longer ones mean "never" and are refused rather than
 #: carried into arithmetic that overflows.
-MAX_DURATION: Final = timedelta(days=3_660)
+MAX_SCENARIO_DURATION: Final = timedelta(days=3_660)
 #: The most values an empirical distribution may hold.
 MAX_POINTS: Final = 100_000
 
@@ -42,7 +42,7 @@ _DURATION: Final = "a duration like '30m', '4h' or '2d'"
 
 
 def _duration(value: object, path: str) -> timedelta:
-    """A duration from zero to `MAX_DURATION`, from its text or number of minutes."""
+    """A duration from zero to `MAX_SCENARIO_DURATION`, from its text or number of minutes."""
     if isinstance(value, timedelta):
         d = value
     else:
@@ -53,11 +53,13 @@ def _duration(value: object, path: str) -> timedelta:
         except (OverflowError, ValueError) as e:
             if isinstance(e, InvalidInput):
                 raise
-            raise InvalidInput(path, f"{_DURATION}, at most {MAX_DURATION.days} days", value) from None
+            raise InvalidInput(
+                path, f"{_DURATION}, at most {MAX_SCENARIO_DURATION.days} days", value
+            ) from None
     if d < timedelta(0):
         raise InvalidInput(path, "a duration of zero or more", value)
-    if d > MAX_DURATION:
-        raise InvalidInput(path, f"a duration of at most {MAX_DURATION.days} days", value)
+    if d > MAX_SCENARIO_DURATION:
+        raise InvalidInput(path, f"a duration of at most {MAX_SCENARIO_DURATION.days} days", value)
     return d
 
 

@@ -2,11 +2,11 @@
 
 Theory of operation
 -------------------
-Time is integer microseconds since the epoch (UTC), so ordering and arithmetic are
-exact and the same on every machine; a datetime is made only for the events the
-engines read. The heap holds ``(t, seq, kind, ticket, data)``; ``seq`` grows by one
-per push, so ties come out in the order they were scheduled and a run is a pure
-function of its scenario, strategy and seed.
+Time is integer microseconds since 0001-01-01 UTC, the library's real instants
+(`ticketcore._instant`), so ordering and arithmetic are exact and the same on every
+machine; a datetime is made only for the events the engines read. The heap holds
+``(t, seq, kind, ticket, data)``; ``seq`` grows by one per push, so ties come out in the
+order they were scheduled and a run is a pure function of its scenario, strategy and seed.
 
 Arrivals are a non-homogeneous Poisson process: unit-rate exponential gaps in
 *cumulative intensity* ``Λ(t)``, mapped back to time through the piecewise-linear
@@ -19,17 +19,8 @@ Each ticket's work is a list of steps ``(duration, kind)``, each counted from th
 before: a step that ends in a customer message is the customer's time (the agent is
 free meanwhile), every other step is the agent's work (a reply, an answer, the solve).
 
-The agent's time: each agent has a hand (the tickets they are working on) and a queue
-(the tickets they hold that have work waiting, in ``work_order``). On a non-concurrent
-channel the hand holds one ticket; on a concurrent one (``concurrency``) up to N, each
-progressing at ``1 / slowdown ** (k - 1)`` with k of them in hand; concurrent tickets in
-hand suspend the non-concurrent one, which resumes with its remaining work. A ticket in
-hand has ``started`` (when its rate last changed), ``mult`` (its work time multiplier)
-and ``seg`` (the work left in its step); its completion is on the heap with the ticket's
-``gen`` (generation), and a step on the heap whose generation is stale is dropped. When
-a ticket leaves the hand its work done is subtracted and its generation moves on. Who
-takes what into hand is decided once per heap event, after the desk has had its say
-(``dirty`` agents), so a decision never sees a half-made change.
+The agent's time (each agent's hand and queue, concurrency, and how work in hand
+progresses) is described in `ticketcore.simulate._agent_time`'s docstring.
 
 The simulator is a client of `ticketcore.desk.Desk`, as a helpdesk would be: every
 ticket event goes through `Desk.handle`, which routes it, runs the ticket's SLA clock

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from ticketcore._util import MAX_DEPTH
-from ticketcore.simulate._distributions import MAX_DURATION, MAX_POINTS
+from ticketcore.simulate._distributions import MAX_POINTS, MAX_SCENARIO_DURATION
 
 __all__ = ["SCENARIO_LIMITS"]
 
@@ -43,7 +43,7 @@ SCENARIO_LIMITS: Final[Mapping[str, Any]] = MappingProxyType(
         "entries": MAX_ENTRIES,
         "weight": MAX_WEIGHT,
         "empirical_values": MAX_POINTS,
-        "duration": MAX_DURATION,
+        "duration": MAX_SCENARIO_DURATION,
         "seed": MAX_SEED,
         "concurrency": MAX_CONCURRENCY,
         "slowdown": MAX_SLOWDOWN,

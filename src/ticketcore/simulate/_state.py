@@ -1,9 +1,10 @@
 """The run's state: time as integer microseconds, the arrivals' intensity, tickets and agents in flight.
 
 Its job: the private records the discrete-event loop works on (`_Tk`, `_Ag`, `_Work`),
-the helpers that make values fast (`_trusted`, `_us`), and `_RunState`, the run's setup:
-every field the loop and its parts (`_agent_time`, `_desk_client`, `_figures`) read and
-write, made once in its ``__init__``. It imports the library's public names and
+the helper that makes values fast (`_trusted`; instants convert with
+`ticketcore._instant.to_real`), and `_RunState`, the run's setup: every field the loop
+and its parts (`_agent_time`, `_desk_client`, `_figures`) read and write, made once in
+its ``__init__``. It imports the library's public names and
 `_results`/`_scenario` only; every other part of the engine imports it, never the reverse.
 """
 

@@ -6,12 +6,12 @@ aware datetimes, and nothing reads a clock.
 
 from ticketcore.sla._alerts import Alert as Alert
 from ticketcore.sla._calendar import BusinessCalendar as BusinessCalendar
+from ticketcore.sla._calendar_parts import WEEKDAYS as WEEKDAYS
+from ticketcore.sla._calendar_parts import Closure as Closure
+from ticketcore.sla._calendar_parts import DayInterval as DayInterval
+from ticketcore.sla._calendar_parts import HolidaySpec as HolidaySpec
+from ticketcore.sla._calendar_parts import Opening as Opening
 from ticketcore.sla._clock import SLAClock as SLAClock
-from ticketcore.sla._config import WEEKDAYS as WEEKDAYS
-from ticketcore.sla._config import Closure as Closure
-from ticketcore.sla._config import DayInterval as DayInterval
-from ticketcore.sla._config import HolidaySpec as HolidaySpec
-from ticketcore.sla._config import Opening as Opening
 from ticketcore.sla._ladder import Action as Action
 from ticketcore.sla._ladder import Level as Level
 from ticketcore.sla._ladder import MoveTier as MoveTier

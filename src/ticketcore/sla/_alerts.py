@@ -4,7 +4,7 @@ One job: the `Alert` value, building alerts from due points (`_make_alerts`), an
 breach episodes: which reported breaches an event undid (`_undone_breaches`), so that a
 later breach of the same cycle is reported again.
 
-Imports: the machine, the cycles and the engine's real-time conversion.
+Imports: the machine, the cycles and the library's real-time conversion (`ticketcore._instant`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from ticketcore._util import MAX_INSTANT as _MAX_INSTANT
 from ticketcore._util import MIN_INSTANT as _MIN_INSTANT
 from ticketcore._util import check_depth, check_in_range
 from ticketcore._util import check_keys as _check_keys
-from ticketcore.sla._config import (
+from ticketcore.sla._calendar_parts import (
     WEEKDAYS,
     Closure,
     DayInterval,

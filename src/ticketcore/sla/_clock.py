@@ -238,14 +238,6 @@ class SLAClock:
         dt = self._machine.basis.dt
         return {name: None if real is None else dt(real) for name, real in _due_reals(self._machine)}
 
-    def _due_reals(self) -> tuple[tuple[str, int | None], ...]:
-        """`due_times` as ``(target, real instant or None)`` pairs, in the policy's order.
-
-        For `ticketcore.desk.Desk`, which compares them after every event (see
-        `ticketcore.sla._points._due_reals`).
-        """
-        return _due_reals(self._machine)
-
     def _dt(self, real: int) -> datetime:
         """A real instant as the clock reports it (in its calendar's zone)."""
         return self._machine.basis.dt(real)
@@ -314,7 +306,9 @@ class SLAClock:
     def _desk_view(self, due: bool) -> tuple[int | None, tuple[tuple[str, int | None], ...], Any]:
         """For `ticketcore.desk.Desk` after it fed an event, in one call (read-only).
 
-        The next deadline as an instant (`_next_real`), the due times as `_due_reals`
-        gives them when ``due`` (else ``()``), and the zone the clock reports instants in.
+        The next deadline as an instant (`_next_real`), the due times as
+        ``(target, real instant or None)`` pairs in the policy's order
+        (`ticketcore.sla._points._due_reals`) when ``due`` (else ``()``), and the zone the
+        clock reports instants in.
         """
         return self._next_real(), _due_reals(self._machine) if due else (), self._machine.basis.zone

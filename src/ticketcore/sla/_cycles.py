@@ -7,8 +7,8 @@ sum of differences of ``F`` and the instant it reaches an amount is one inversio
 ``F`` (`_Basis`). Also the per-target memos (ladder thresholds, point tails), the point
 tuple types the clock reports, and the `HorizonExceeded` naming a target.
 
-Imports: the calendar, the engine's real-time conversion and the policy values only;
-every other module of the clock imports this one.
+Imports: the calendar, the library's real-time conversion (`ticketcore._instant`) and
+the policy values only; every other module of the clock imports this one.
 """
 
 from __future__ import annotations

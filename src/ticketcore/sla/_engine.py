@@ -296,13 +296,6 @@ class Engine:
             + min(r - self._t_starts[i], self._t_ends[i] - self._t_starts[i])
         )
 
-    def _wt_earliest(self, v: int) -> int:
-        """The earliest wall ``x`` with ``Wt(x) >= v`` (``v`` above the stretch's start)."""
-        q, r = divmod(v - 1, self.weekly_total)
-        r += 1
-        i = bisect_left(self._t_cumend, r)
-        return q * WEEK + self._t_ends[i] - (self._t_cumend[i] - r)
-
     def _wt_latest(self, v: int) -> int:
         """The latest wall ``x`` with ``Wt(x) <= v`` (``v`` below the stretch's end)."""
         q, r = divmod(v, self.weekly_total)
@@ -554,7 +547,7 @@ class Engine:
                 raise AssertionError("forward walk overran an exceptional day")
         else:
             o, k = (c.o[i - 1], c.K[i - 1]) if i > 0 else (c.o0, c.K0)
-            # _wt_earliest(tr - k) - o, inlined (the SLA clocks' hot path).
+            # The earliest wall x with Wt(x) >= tr - k, less o (inline: the SLA clocks' hot path).
             q, r = divmod(tr - k - 1, self.weekly_total)
             r += 1
             j = bisect_left(self._t_cumend, r)

@@ -118,7 +118,6 @@ class MoveTier(Action):
 
 #: this keeps every instant computed from one far inside `datetime`'s range.
 MAX_DURATION: Final = MAX_INSTANT - MIN_INSTANT
-_MAX_US: Final = MAX_DURATION // timedelta(microseconds=1)
 
 
 def _check_span(value: timedelta, path: str, expected: str) -> None:

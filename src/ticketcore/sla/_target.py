@@ -19,10 +19,10 @@ import attrs
 from ticketcore._errors import InvalidInput
 from ticketcore._priority import Priority, PriorityScale
 from ticketcore._ticket import Status, nonempty
-from ticketcore._time import _duration_text, _format_duration
+from ticketcore._time import _MAX_US, _duration_text, _format_duration
 from ticketcore._util import check_keys as _check_keys
 from ticketcore._util import pairs_to_dict
-from ticketcore.sla._ladder import _MAX_US, MAX_DURATION, Level, _check_depth
+from ticketcore.sla._ladder import MAX_DURATION, Level, _check_depth
 
 __all__ = ["DEFAULT_PAUSES", "Metric", "Target"]
 
