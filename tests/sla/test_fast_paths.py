@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from ticketcore.events import TicketEvent
 from ticketcore.sla import BusinessCalendar, SLAClock, SLASummary, TargetState, TargetSummary, attainment
-from ticketcore.sla._points import _cycle_points, _cycle_points_reference
 
 from sla_strategies import POLICIES, histories
 from strategies import calendars, durations, instants
@@ -137,14 +136,6 @@ def test_incremental_points_equal_points_from_scratch(
         for reported in (False, True):
             plain = sorted((p for p in pending if (p[1] if reported else p[0]) <= upto), key=lambda p: p[1])
             assert clock._select(upto, reported=reported) == plain
-        # Each cycle's points (one engine call for a running span) equal the plain
-        # version's (one `_Cycle.reach` per point).
-        machine = clock._machine
-        if machine.policy is not None:
-            for track in machine.tracks:
-                for index, cycle in enumerate(track.cycles):
-                    fast = _cycle_points(machine, machine.policy.name, track, index, cycle)
-                    assert fast == _cycle_points_reference(machine, machine.policy.name, track, index, cycle)
         # And the cycles' points from scratch within the same clock.
         kept = clock._all_points()
         for track in clock._machine.tracks:
