@@ -239,12 +239,15 @@ def state_bytes(desk: Desk, events: list[TicketEvent]) -> tuple[float, float]:
 
 def advance_cost(desk: Desk, hand: HandWired, calls: int) -> tuple[float, float, int]:
     """Median µs of ``desk.advance(next_deadline())``, of the hand-wired scan for due timers; alerts."""
-    desk.advance(desk.now + timedelta(seconds=1))  # type: ignore[operator]  # fire what the stream left due
+    now = desk.now
+    assert now is not None
+    desk.advance(now + timedelta(seconds=1))  # fire what the stream left due
     desk_times: list[float] = []
     fired = 0
     for _ in range(calls):
-        due = desk.next_deadline()
-        assert due is not None
+        nxt = desk.next_deadline()
+        assert nxt is not None
+        due = nxt
         t0 = time.perf_counter()
         out = desk.advance(due)
         desk_times.append(time.perf_counter() - t0)

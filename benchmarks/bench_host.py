@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
@@ -42,6 +42,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import bench_desk  # noqa: E402
 from examples.host import store  # noqa: E402
 from ticketcore.desk import Desk, DeskConfig, Outcome, event_to_dict  # noqa: E402
+
+_T = TypeVar("_T")
 
 
 class Timed(store.Db):
@@ -52,7 +54,7 @@ class Timed(store.Db):
         self.seconds = 0.0
         self.written = 0
 
-    def _timed(self, call: Callable[[], Any]) -> Any:
+    def _timed(self, call: Callable[[], _T]) -> _T:
         t0 = time.perf_counter()
         try:
             return call()
@@ -62,7 +64,7 @@ class Timed(store.Db):
     def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         if not sql.lstrip().upper().startswith("SELECT"):
             self.written += sum(len(p) for p in params if isinstance(p, str))
-        return self._timed(lambda: store.Db.execute(self, sql, params))  # type: ignore[no-any-return]
+        return self._timed(lambda: store.Db.execute(self, sql, params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         self.written += sum(len(p) for row in rows for p in row if isinstance(p, str))

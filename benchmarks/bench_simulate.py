@@ -24,7 +24,9 @@ import gc
 import random
 import time
 import tracemalloc
+from collections.abc import Generator
 from datetime import timedelta
+from typing import Any
 
 import ciw
 import simpy
@@ -78,7 +80,7 @@ def simpy_mmc(tickets: int, seed: int) -> tuple[int, float]:
     waited = [0, 0.0]
     end = tickets / PER_HOUR  # hours
 
-    def customer() -> object:
+    def customer() -> Generator[simpy.Event, Any, None]:
         arrived = env.now
         with desk.request() as request:
             yield request
@@ -86,14 +88,14 @@ def simpy_mmc(tickets: int, seed: int) -> tuple[int, float]:
             waited[1] += env.now - arrived
             yield env.timeout(rng.expovariate(60 / MINUTES))
 
-    def source() -> object:
+    def source() -> Generator[simpy.Event, Any, None]:
         while True:
             yield env.timeout(rng.expovariate(PER_HOUR))
             env.process(customer())
 
     env.process(source())
     env.run(until=end)
-    return waited[0], waited[1] / waited[0] * 3600
+    return int(waited[0]), waited[1] / waited[0] * 3600
 
 
 def ciw_mmc(tickets: int, seed: int) -> tuple[int, float]:

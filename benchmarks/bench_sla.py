@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ticketcore import Priority, Ticket
@@ -181,9 +182,9 @@ class HostCode:
     def run(self, events: list[TicketEvent]) -> object:
         add, elapsed = self.add, self.elapsed
         # name -> [running since (local naive) or None, consumed seconds, goal hours, thresholds]
-        targets: dict[str, list[object]] = {}
+        targets: dict[str, list[Any]] = {}
         replied = False
-        deadline: object = None
+        deadline: Any = None
         for event in events:
             at = event.at.astimezone(ZONE).replace(tzinfo=None)
             if isinstance(event, TicketCreated):
@@ -196,7 +197,7 @@ class HostCode:
                     for name in ("first_response", "next_response"):
                         row = targets.get(name)
                         if row is not None and row[0] is not None:
-                            row[1] += elapsed(row[0], at)  # type: ignore[arg-type, operator]
+                            row[1] += elapsed(row[0], at)
                             row[0] = None
                             del targets[name]
             elif isinstance(event, CustomerMessage):
@@ -212,7 +213,7 @@ class HostCode:
             elif isinstance(event, StatusChanged):
                 row = targets["resolution"]
                 if event.status.value in ("pending", "solved") and row[0] is not None:
-                    row[1] += elapsed(row[0], at)  # type: ignore[arg-type, operator]
+                    row[1] += elapsed(row[0], at)
                     row[0] = None
                 elif event.status.value == "open" and row[0] is None:
                     row[0] = at
@@ -220,16 +221,16 @@ class HostCode:
                     targets.clear()
             # The next deadline: the earliest pending point of each running target.
             deadline = None
-            for name, (since, used, goal) in targets.items():  # type: ignore[misc]
+            for name, (since, used, goal) in targets.items():
                 if since is None:
                     continue
-                g = goal * 3600  # type: ignore[operator]
+                g = goal * 3600
                 points = (0.8 * g, g - 3600, g + 3600, g) if name == "resolution" else (g,)
-                now_used = used + elapsed(since, at)  # type: ignore[arg-type, operator]
+                now_used = used + elapsed(since, at)
                 pending = [x for x in points if x > now_used]
                 if pending:
-                    due = add(since, min(pending) - used)  # type: ignore[arg-type, operator]
-                    deadline = due if deadline is None or due < deadline else deadline  # type: ignore[operator]
+                    due = add(since, min(pending) - used)
+                    deadline = due if deadline is None or due < deadline else deadline
         return deadline
 
 
@@ -248,7 +249,7 @@ def clock_workload(policies: SLAPolicies, histories: list[tuple[list[TicketEvent
     import holidays as hol
     import pandas as pd
 
-    by = {d for d in hol.country_holidays("DE", subdiv="BY", years=range(2025, 2030)) if isinstance(d, date)}
+    by = set(hol.country_holidays("DE", subdiv="BY", years=range(2025, 2030)))
     loop = DayLoop(by)
     cbh = pd.offsets.CustomBusinessHour(start=["09:00", "13:30"], end=["12:30", "18:00"], holidays=sorted(by))
     minute = pd.Timedelta(minutes=1)

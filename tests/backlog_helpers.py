@@ -16,9 +16,9 @@ import attrs
 from hypothesis import strategies as st
 
 from ticketcore import Ticket
-from ticketcore.assign import TicketEscalated, TicketTransferred
+from ticketcore.assign import DispatcherEvent, TicketEscalated, TicketTransferred
 from ticketcore.backlog import BacklogOptions
-from ticketcore.events import StatusChanged, TicketCreated
+from ticketcore.events import StatusChanged, TicketCreated, TicketEvent
 from ticketcore.sla import WEEKDAYS
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -120,11 +120,11 @@ def records(history: Sequence[History]) -> list[dict[str, Any]]:
     ]
 
 
-def events(history: Sequence[History]) -> list[object]:
+def events(history: Sequence[History]) -> list[TicketEvent | DispatcherEvent]:
     """The history as ticket events in time order (a ticket's events keep their own order)."""
-    timed: list[tuple[datetime, int, int, object]] = []
+    timed: list[tuple[datetime, int, int, TicketEvent | DispatcherEvent]] = []
     for n, h in enumerate(history):
-        mine: list[tuple[datetime, object]] = [
+        mine: list[tuple[datetime, TicketEvent | DispatcherEvent]] = [
             (
                 h.created,
                 TicketCreated(

@@ -114,3 +114,21 @@ def one(decisions: Iterable[Decision]) -> Decision:
     """The only decision."""
     (only,) = tuple(decisions)
     return only
+
+
+def assigned(decision: Decision) -> Assigned:
+    """The decision, checked to be an `Assigned` (and typed as one)."""
+    assert isinstance(decision, Assigned), decision
+    return decision
+
+
+def queued(decision: Decision) -> Queued:
+    """The decision, checked to be a `Queued` (and typed as one)."""
+    assert isinstance(decision, Queued), decision
+    return decision
+
+
+def left(decision: Decision) -> LeftUnassigned:
+    """The decision, checked to be a `LeftUnassigned` (and typed as one)."""
+    assert isinstance(decision, LeftUnassigned), decision
+    return decision

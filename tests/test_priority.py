@@ -76,7 +76,7 @@ def test_a_priority_is_immutable() -> None:
 )  # fmt: skip
 def test_a_bad_priority_is_refused_naming_the_field(name: object, rank: object, field: str) -> None:
     with pytest.raises(InvalidInput) as e:
-        Priority(name, rank)  # type: ignore[arg-type]
+        Priority(name, rank)  # type: ignore[arg-type]  # the wrong type on purpose
     assert field == e.value.field
 
 
@@ -137,7 +137,7 @@ def test_an_unknown_name_is_refused_listing_the_known_ones_highest_first() -> No
 )
 def test_a_bad_scale_is_refused_naming_the_field(names: object, default: object, field: str) -> None:
     with pytest.raises(InvalidInput) as e:
-        PriorityScale(names, default)  # type: ignore[arg-type]
+        PriorityScale(names, default)  # type: ignore[arg-type]  # the wrong type on purpose
     assert field == e.value.field
 
 

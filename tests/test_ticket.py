@@ -61,7 +61,7 @@ def test_tickets_are_immutable_values() -> None:
     assert t == Ticket(id="T", created=T0)
     assert hash(t) == hash(Ticket(id="T", created=T0))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        t.channel = "chat"  # type: ignore[misc]
+        t.channel = "chat"  # type: ignore[misc]  # assigning a frozen field on purpose
     assert "chat" == attrs.evolve(t, channel="chat").channel
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ from ticketcore.conditions import F
 from ticketcore.events import StatusChanged, TicketCreated, TicketUpdated
 from ticketcore.sla import SLAPolicies
 
-from dispatch_helpers import DOOM, STRATEGIES, T0
+from dispatch_helpers import DOOM, STRATEGIES, T0, assigned, left, queued
 
 SEQUENTIAL: Strategy = Sequential()
 
@@ -59,12 +60,12 @@ def at(minute: int) -> datetime:
     return T0 + timedelta(minutes=minute)
 
 
-def created(tid: str, minute: int, channel: str = "email", **fields: object) -> TicketCreated:
-    return TicketCreated(ticket=Ticket(id=tid, created=at(minute), channel=channel, **fields))  # type: ignore[arg-type]
+def created(tid: str, minute: int, channel: str = "email", **fields: Any) -> TicketCreated:
+    return TicketCreated(ticket=Ticket(id=tid, created=at(minute), channel=channel, **fields))
 
 
-def team(strategy: Strategy = SEQUENTIAL, **pool: object) -> Routing:
-    return Routing(pools=[Pool(name="team", strategy=strategy, backlog=True, **pool)], default_pool="team")  # type: ignore[arg-type]
+def team(strategy: Strategy = SEQUENTIAL, **pool: Any) -> Routing:
+    return Routing(pools=[Pool(name="team", strategy=strategy, backlog=True, **pool)], default_pool="team")
 
 
 # -- the model -------------------------------------------------------------------------
@@ -107,8 +108,8 @@ def test_a_channel_cap_of_zero_means_none_of_that_channel() -> None:
 
     (phone,) = d.handle(created("P1", 0, "phone"))
 
-    assert phone.agent_id == "ben"  # type: ignore[attr-defined]
-    assert phone.explanation.passed == (("ana", "at phone cap 0/0"),)  # type: ignore[attr-defined]
+    assert assigned(phone).agent_id == "ben"
+    assert assigned(phone).explanation.passed == (("ana", "at phone cap 0/0"),)
 
 
 # -- what counts and what binds --------------------------------------------------------
@@ -124,14 +125,14 @@ def test_every_strategy_respects_the_channel_cap_and_leaves_other_channels_to_th
 
     out = [x for i, ch in enumerate(["chat", "chat", "chat"]) for x in d.handle(created(f"C{i}", i, ch))]
 
-    assert sorted(x.agent_id for x in out[:2]) == ["ana", "ben"]  # type: ignore[attr-defined]
-    assert out[2].explanation.passed == (("ana", "at chat cap 1/1"), ("ben", "at chat cap 1/1"))  # type: ignore[attr-defined]
+    assert sorted(assigned(x).agent_id for x in out[:2]) == ["ana", "ben"]
+    assert queued(out[2]).explanation.passed == (("ana", "at chat cap 1/1"), ("ben", "at chat cap 1/1"))
     assert d.backlog("team") == ("C2",)
     (email,) = d.handle(created("E1", 5))  # email has no cap of its own: the overall cap 2 binds
-    assert email.agent_id in ("ana", "ben")  # type: ignore[attr-defined]
+    assert assigned(email).agent_id in ("ana", "ben")
     d.handle(created("E2", 6))
     (full,) = d.handle(created("E3", 7))
-    assert full.explanation.passed == (("ana", "at cap 2/2"), ("ben", "at cap 2/2"))  # type: ignore[attr-defined]
+    assert queued(full).explanation.passed == (("ana", "at cap 2/2"), ("ben", "at cap 2/2"))
 
 
 def test_the_overall_cap_binds_beside_the_channel_caps() -> None:
@@ -142,7 +143,7 @@ def test_the_overall_cap_binds_beside_the_channel_caps() -> None:
     d.handle(created("E1", 1))
     (third,) = d.handle(created("C2", 2, "chat"))
 
-    assert third.explanation.passed == (("ana", "at cap 2/2"),)  # type: ignore[attr-defined]
+    assert queued(third).explanation.passed == (("ana", "at cap 2/2"),)
     assert (d.load("ana"), d.load("ana", "chat"), d.load("ana", "Email"), d.load("ana", "phone")) == (
         2,
         1,
@@ -163,8 +164,8 @@ def test_an_agents_channel_cap_overrides_the_pools_for_that_channel_only() -> No
     (email2,) = d.handle(created("E2", 6))
 
     assert got == ["ana", "ana"]
-    assert email1.agent_id == "ana"  # type: ignore[attr-defined]
-    assert email2.explanation.passed == (("ana", "at email cap 1/1"),)  # type: ignore[attr-defined]
+    assert assigned(email1).agent_id == "ana"
+    assert queued(email2).explanation.passed == (("ana", "at email cap 1/1"),)
 
 
 def test_only_counted_statuses_load_a_channel() -> None:
@@ -175,7 +176,7 @@ def test_only_counted_statuses_load_a_channel() -> None:
 
     (handed,) = d.handle(StatusChanged(ticket_id="C1", at=at(2), status="pending"))
 
-    assert (handed.ticket_id, handed.agent_id, handed.cause) == ("C2", "ana", "backlog")  # type: ignore[attr-defined]
+    assert (handed.ticket_id, assigned(handed).agent_id, handed.cause) == ("C2", "ana", "backlog")
     assert d.load("ana", "chat") == 1
 
 
@@ -187,7 +188,7 @@ def test_a_ticket_whose_channel_changes_counts_toward_its_new_channel_and_frees_
 
     (handed,) = d.handle(TicketUpdated(ticket_id="C1", at=at(2), changes={"channel": "email"}))
 
-    assert (handed.ticket_id, handed.agent_id) == ("C2", "ana")  # type: ignore[attr-defined]
+    assert (handed.ticket_id, assigned(handed).agent_id) == ("C2", "ana")
     assert (d.load("ana", "chat"), d.load("ana", "email"), d.load("ana")) == (1, 1, 2)
 
 
@@ -200,9 +201,9 @@ def test_a_lowered_cap_takes_nothing_away_and_stops_that_channel_until_under() -
     assert d.handle(AgentChanged(at=at(5), agent_id="ana", changes={"channel_caps": {"chat": 1}})) == ()
     assert d.place("C0") == ("assigned", "ana")
     (waits,) = d.handle(created("C9", 6, "chat"))
-    assert waits.explanation.passed == (("ana", "at chat cap 3/1"),)  # type: ignore[attr-defined]
+    assert queued(waits).explanation.passed == (("ana", "at chat cap 3/1"),)
     (email,) = d.handle(created("E1", 7))
-    assert email.agent_id == "ana"  # type: ignore[attr-defined]
+    assert assigned(email).agent_id == "ana"
     d.handle(StatusChanged(ticket_id="C0", at=at(8), status="solved"))
     assert d.place("C9")[0] == "backlog"  # 2 chats held, cap 1: still over
     d.handle(StatusChanged(ticket_id="C1", at=at(9), status="solved"))
@@ -220,10 +221,10 @@ def test_a_manual_transfer_may_pass_the_channel_cap_which_then_holds_automatic_w
     (moved,) = d.handle(TicketTransferred(ticket_id="C2", at=at(2), to_agent="ana"))
     (next_chat,) = d.handle(created("C3", 3, "chat"))
 
-    assert moved.agent_id == "ana"  # type: ignore[attr-defined]
+    assert assigned(moved).agent_id == "ana"
     assert d.load("ana", "chat") == 2
-    assert next_chat.agent_id == "ben"  # type: ignore[attr-defined]
-    assert next_chat.explanation.passed == (("ana", "at chat cap 2/1"),)  # type: ignore[attr-defined]
+    assert assigned(next_chat).agent_id == "ben"
+    assert assigned(next_chat).explanation.passed == (("ana", "at chat cap 2/1"),)
 
 
 # -- the backlog -----------------------------------------------------------------------
@@ -241,7 +242,7 @@ def test_a_freed_chat_slot_takes_the_oldest_chat_not_an_older_email_the_agent_ca
 
     (handed,) = d.handle(StatusChanged(ticket_id="C1", at=at(4), status="solved"))
 
-    assert (handed.ticket_id, handed.agent_id) == ("C2", "ana")  # type: ignore[attr-defined]
+    assert (handed.ticket_id, assigned(handed).agent_id) == ("C2", "ana")
     assert d.backlog("team") == ("E2",)
 
 
@@ -283,13 +284,13 @@ def test_spare_capacity_counts_in_the_tickets_channel() -> None:
     chat = Ticket(id="T", created=T0, channel="chat")
 
     decision, _ = choose(chat, routing, agents, {"a": 1, "b": 0}, channel_loads={"a": {"chat": 1}})
-    assert decision.agent_id == "a"  # type: ignore[attr-defined]
-    assert decision.explanation.tiebreak == "most spare capacity in chat (2 spare)"  # type: ignore[attr-defined]
+    assert assigned(decision).agent_id == "a"
+    assert assigned(decision).explanation.tiebreak == "most spare capacity in chat (2 spare)"
 
     email = Ticket(id="E", created=T0)
     decision, _ = choose(email, routing, agents, {"a": 1, "b": 0}, channel_loads={"a": {"chat": 1}})
-    assert decision.agent_id == "a"  # type: ignore[attr-defined]
-    assert decision.explanation.tiebreak == "most spare capacity (19 spare)"  # type: ignore[attr-defined]
+    assert assigned(decision).agent_id == "a"
+    assert assigned(decision).explanation.tiebreak == "most spare capacity (19 spare)"
 
 
 def test_spare_percentage_takes_the_share_of_the_cap_that_binds_first() -> None:
@@ -301,11 +302,11 @@ def test_spare_percentage_takes_the_share_of_the_cap_that_binds_first() -> None:
 
     decision, _ = choose(chat, routing, agents, {"a": 1, "b": 8}, channel_loads=loads)
 
-    assert decision.agent_id == "a"  # type: ignore[attr-defined]
-    assert decision.explanation.tiebreak == "most spare capacity in chat (1/2 of cap spare)"  # type: ignore[attr-defined]
+    assert assigned(decision).agent_id == "a"
+    assert assigned(decision).explanation.tiebreak == "most spare capacity in chat (1/2 of cap spare)"
     email = Ticket(id="E", created=T0)
     decision, _ = choose(email, routing, agents, {"a": 1, "b": 8}, channel_loads=loads)
-    assert decision.explanation.passed == (  # type: ignore[attr-defined]
+    assert left(decision).explanation.passed == (
         ("a", "no cap, which the spare_capacity strategy needs"),
         ("b", "no cap, which the spare_capacity strategy needs"),
     )
@@ -321,7 +322,7 @@ def test_least_loaded_reads_the_overall_load(strategy: Strategy) -> None:
         chat, routing, agents, {"a": 1, "b": 3}, channel_loads={"b": {"chat": 0}, "a": {"chat": 1}}
     )
 
-    assert decision.agent_id == "a"  # type: ignore[attr-defined]
+    assert assigned(decision).agent_id == "a"
 
 
 def test_choose_refuses_bad_channel_loads() -> None:
@@ -348,9 +349,9 @@ def test_a_direct_rule_that_respects_availability_checks_the_channel_cap() -> No
 
     (second,) = d.handle(created("C2", 1, "chat"))
 
-    assert first.agent_id == "cat"  # type: ignore[attr-defined]
-    assert second.agent_id == "ben"  # type: ignore[attr-defined]
-    assert second.explanation.rules_passed == (("chat to cat", "agent 'cat' is at chat cap 1/1"),)  # type: ignore[attr-defined]
+    assert assigned(first).agent_id == "cat"
+    assert assigned(second).agent_id == "ben"
+    assert assigned(second).explanation.rules_passed == (("chat to cat", "agent 'cat' is at chat cap 1/1"),)
 
 
 def test_load_by_channel_refuses_a_bad_channel() -> None:
@@ -385,7 +386,7 @@ def test_a_pool_change_of_channel_caps_hands_out_waiting_tickets() -> None:
 
     (handed,) = d.handle(PoolChanged(pool="team", at=at(2), changes={"channel_caps": {"chat": 2}}))
 
-    assert (handed.ticket_id, handed.agent_id) == ("C2", "ana")  # type: ignore[attr-defined]
+    assert (handed.ticket_id, assigned(handed).agent_id) == ("C2", "ana")
 
 
 def test_a_failed_update_that_moved_a_channel_leaves_the_loads_as_they_were() -> None:
@@ -408,7 +409,7 @@ def test_a_failed_update_that_moved_a_channel_leaves_the_loads_as_they_were() ->
     assert d.to_dict() == before
     assert (d.load("ana", "chat"), d.load("ana", "email")) == (1, 0)
     (waits,) = d.handle(created("C2", 2, "chat"))
-    assert ("ana", "at chat cap 1/1") in waits.explanation.passed  # type: ignore[attr-defined]
+    assert ("ana", "at chat cap 1/1") in left(waits).explanation.passed
 
 
 def test_solving_frees_the_slot_of_the_status_counted() -> None:
@@ -448,11 +449,11 @@ channel_caps = { Chat = 2 }
     got = [desk.handle(created(f"C{i}", i, "chat")).decisions[0] for i in range(4)]
 
     assert [getattr(x, "agent_id", None) for x in got] == ["ben", "ana", "ben", None]
-    assert got[0].explanation.tiebreak == "most spare capacity in chat (2 spare)"  # type: ignore[attr-defined]
-    assert got[3].explanation.passed == (("ana", "at chat cap 1/1"), ("ben", "at chat cap 2/2"))  # type: ignore[attr-defined]
+    assert assigned(got[0]).explanation.tiebreak == "most spare capacity in chat (2 spare)"
+    assert queued(got[3]).explanation.passed == (("ana", "at chat cap 1/1"), ("ben", "at chat cap 2/2"))
     change = AgentChanged(at=at(5), agent_id="ben", changes={"channel_caps": {"chat": 3}})
     assert event_from_dict(json.loads(json.dumps(event_to_dict(change)))) == change
     (handed,) = desk.handle(change).decisions
-    assert (handed.ticket_id, handed.agent_id) == ("C3", "ben")  # type: ignore[attr-defined]
+    assert (handed.ticket_id, assigned(handed).agent_id) == ("C3", "ben")
     cleared = AgentChanged(at=at(6), agent_id="ben", changes={"channel_caps": {}})
     assert event_from_dict(json.loads(json.dumps(event_to_dict(cleared)))) == cleared

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -48,9 +49,9 @@ from ticketcore.sla import BusinessCalendar, Metric, SLAPolicies, SLAPolicy, Tar
 from dispatch_helpers import T0, at, drive, new, one, owners, status
 
 
-def pool_of(*ids: str, **options: object) -> Routing:
+def pool_of(*ids: str, **options: Any) -> Routing:
     """A routing with one pool 'team' of these agents, used for every ticket."""
-    return Routing(pools=[Pool(name="team", agents=ids, **options)], default_pool="team")  # type: ignore[arg-type]
+    return Routing(pools=[Pool(name="team", agents=ids, **options)], default_pool="team")
 
 
 # ---------------------------------------------------------------- direct rules
@@ -74,11 +75,11 @@ SEED_AGENTS = [Agent(id="catherine"), Agent(id="miriam"), Agent(id="adebayo"), A
         ({"channel": "chat", "product_code": "XT372"}, "catherine"),  # the first match wins (HDP 1)
     ],
 )
-def test_seed_direct_rules(fields: dict[str, str], expected: str) -> None:
+def test_seed_direct_rules(fields: dict[str, Any], expected: str) -> None:
     """SEED: 'chat to Catherine', 'XT372 to Miriam', 'a subject mentioning a refund to Adebayo'."""
     routing = Routing(rules=SEED_RULES, pools=[Pool(name="rest", agents=["zoe"])], default_pool="rest")
     d = Dispatcher(routing, SEED_AGENTS)
-    decision = one(d.handle(new("T", **fields)))  # type: ignore[arg-type]
+    decision = one(d.handle(new("T", **fields)))
     assert isinstance(decision, Assigned)
     assert decision.agent_id == expected
 

@@ -164,9 +164,9 @@ def test_wrong_types_in_a_routing_form_name_their_path(data: dict[str, object], 
 def test_booleans_accept_only_true_or_false() -> None:
     """I16.12: Pool(backlog="false") no longer turns the backlog on; events' booleans too."""
     with pytest.raises(InvalidInput, match="backlog"):
-        Pool(name="p", backlog="false")  # type: ignore[arg-type]
+        Pool(name="p", backlog="false")  # type: ignore[arg-type]  # the wrong type on purpose
     with pytest.raises(InvalidInput, match="public"):
-        AgentReply(ticket_id="T1", at=at(0), public="no")  # type: ignore[arg-type]
+        AgentReply(ticket_id="T1", at=at(0), public="no")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_deep_nesting_is_refused_by_path() -> None:
@@ -184,7 +184,8 @@ def test_deep_nesting_is_refused_by_path() -> None:
 
 
 def _state() -> dict[str, object]:
-    return json.loads(json.dumps(due_dispatcher().to_dict()))  # type: ignore[no-any-return]
+    state: dict[str, object] = json.loads(json.dumps(due_dispatcher().to_dict()))
+    return state
 
 
 STATES: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [

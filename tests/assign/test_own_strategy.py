@@ -130,6 +130,6 @@ def test_the_built_in_strategies_are_still_accepted() -> None:
 )
 def test_a_bad_strategies_argument_is_refused_clearly(strategies: object, field: str, words: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        Routing.from_dict(routing().to_dict(), strategies=strategies)  # type: ignore[arg-type]
+        Routing.from_dict(routing().to_dict(), strategies=strategies)  # type: ignore[arg-type]  # the wrong type on purpose
     assert caught.value.field == field
     assert words in caught.value.expected

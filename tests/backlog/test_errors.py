@@ -123,7 +123,7 @@ def test_the_tracker_refuses_and_stays_unchanged() -> None:
         assert info.value.field == field
     assert tracker.report() == before
     with pytest.raises(InvalidInput, match="options"):
-        BacklogTracker("weekly")  # type: ignore[arg-type]
+        BacklogTracker("weekly")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_report_lookups() -> None:

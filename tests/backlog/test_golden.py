@@ -306,7 +306,7 @@ def test_sealing_frees_the_samples_of_closed_weeks_and_changes_no_report() -> No
     options = BacklogOptions(by="channel")
     tracker = BacklogTracker(options)
     stream = sorted(
-        [(e.at if hasattr(e, "at") else e.ticket.created, 0, e) for e in events(history)]  # type: ignore[attr-defined]
+        [(e.at, 0, e) for e in events(history)]
         + [
             (h.solved[-1] + D, 1, StatusChanged(ticket_id=h.id, at=h.solved[-1] + D, status="closed"))
             for h in history

@@ -105,7 +105,7 @@ def test_unknown_tickets_and_order_errors_are_invalid_transitions() -> None:
 @pytest.mark.parametrize("factor", [math.nan, math.inf, -math.inf, True, "2", 10**400, 1, 0.5])
 def test_spike_factor_must_be_a_finite_number_above_one(factor: object) -> None:
     with pytest.raises(InvalidInput) as info:
-        BacklogOptions(spike_factor=factor)  # type: ignore[arg-type,unused-ignore]
+        BacklogOptions(spike_factor=factor)
     assert info.value.field == "spike_factor"
     with pytest.raises(InvalidInput):
         BacklogOptions.from_dict({"spike_factor": factor})

@@ -158,7 +158,7 @@ def test_a_report_from_a_date_counts_the_weeks_before() -> None:
     assert info.value.field == "start"
     for bad in ("2026-03-25", datetime(2026, 3, 25), date(1066, 10, 14)):
         with pytest.raises(InvalidInput, match="start"):
-            backlog_report(records, start=bad)  # type: ignore[arg-type]
+            backlog_report(records, start=bad)  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_records_give_each_week_as_a_date() -> None:
@@ -168,7 +168,7 @@ def test_records_give_each_week_as_a_date() -> None:
     assert type(record["week"]) is date
     assert report.to_records(iso=True)[0]["week"] == "2026-03-02"
     with pytest.raises(InvalidInput, match="iso"):
-        report.to_records(iso="yes")  # type: ignore[arg-type]
+        report.to_records(iso="yes")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 ROWS: list[dict[str, Any]] = [

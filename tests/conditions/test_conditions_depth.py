@@ -67,4 +67,4 @@ def test_the_builder_cannot_build_what_from_dict_would_refuse() -> None:
     with pytest.raises(InvalidInput, match=f"at most {MAX_DEPTH} levels"):
         condition & (F.channel == "chat")
     with pytest.raises(InvalidInput, match="a condition"):
-        Not("channel == chat")  # type: ignore[arg-type]
+        Not("channel == chat")  # type: ignore[arg-type]  # the wrong type on purpose

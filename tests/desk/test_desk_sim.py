@@ -127,7 +127,7 @@ def test_without_due_changes_the_outcomes_carry_no_due_times_and_the_deadlines_a
     assert a.alerts == b.alerts
     assert a.decisions == b.decisions
     with pytest.raises(InvalidInput):
-        Desk(config(), due_changes="no")  # type: ignore[arg-type]
+        Desk(config(), due_changes="no")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_a_refused_event_leaves_the_desk_and_its_report_unchanged() -> None:

@@ -199,7 +199,9 @@ def test_an_unknown_status_name_is_refused_listing_the_host_s_names() -> None:
     assert "event.status" == e.value.field
     assert "'Warte auf Kunde'" in e.value.expected
     # A category's own name reads as itself, as the dict forms write it.
-    assert Status.ON_HOLD is event_from_dict({**form, "status": "on_hold"}, vocabulary=v).status  # type: ignore[attr-defined]
+    changed = event_from_dict({**form, "status": "on_hold"}, vocabulary=v)
+    assert isinstance(changed, StatusChanged)
+    assert Status.ON_HOLD is changed.status
 
 
 def test_a_config_written_out_reads_back_in_its_vocabulary() -> None:

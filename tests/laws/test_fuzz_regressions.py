@@ -74,7 +74,7 @@ def test_a_stored_clock_with_well_formed_keys_still_loads() -> None:
 def test_an_agent_reply_by_anything_but_an_agent_id_is_refused(agent_id: object) -> None:
     """Was accepted, and its dict form was not JSON (bytes, NaN)."""
     with pytest.raises(InvalidInput) as e:
-        AgentReply(ticket_id="T-1", at=T0, agent_id=agent_id)  # type: ignore[arg-type]
+        AgentReply(ticket_id="T-1", at=T0, agent_id=agent_id)  # type: ignore[arg-type]  # the wrong type on purpose
     assert "agent_id" == e.value.field
     assert AgentReply(ticket_id="T-1", at=T0, agent_id=None).agent_id is None
 
@@ -83,10 +83,10 @@ def test_an_agent_reply_by_anything_but_an_agent_id_is_refused(agent_id: object)
 def test_a_transfer_by_or_an_escalation_reason_that_is_no_name_is_refused(value: object) -> None:
     """Were accepted, and their dict forms were not JSON or did not read back equal."""
     with pytest.raises(InvalidInput) as e:
-        TicketTransferred(at=T0, ticket_id="T-1", to_agent="ana", by=value)  # type: ignore[arg-type]
+        TicketTransferred(at=T0, ticket_id="T-1", to_agent="ana", by=value)  # type: ignore[arg-type]  # the wrong type on purpose
     assert "by" == e.value.field
     with pytest.raises(InvalidInput) as e:
-        TicketEscalated(at=T0, ticket_id="T-1", reason=value)  # type: ignore[arg-type]
+        TicketEscalated(at=T0, ticket_id="T-1", reason=value)  # type: ignore[arg-type]  # the wrong type on purpose
     assert "reason" == e.value.field
     with pytest.raises(InvalidInput) as e:
         event_from_dict(

@@ -194,9 +194,9 @@ def test_bad_calls(scenario: Scenario) -> None:
         simulate(scenario, "fastest")
     assert e.value.field == "strategy"
     with pytest.raises(InvalidInput):
-        simulate(BASE)  # type: ignore[arg-type]
+        simulate(BASE)  # type: ignore[arg-type]  # the wrong type on purpose
     with pytest.raises(InvalidInput):
-        compare(scenario, "sequential")  # type: ignore[arg-type]
+        compare(scenario, "sequential")  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_escalation_ladder_moves_tickets_up_a_tier() -> None:

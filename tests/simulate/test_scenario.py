@@ -277,7 +277,7 @@ def test_text_is_checked_before_parsing() -> None:
         with pytest.raises(InvalidInput, match=f"{kind} text of at most 5,000,000 characters"):
             reader(" " * 5_000_001)
         with pytest.raises(InvalidInput, match=f"{kind} text"):
-            reader(b"{}")  # type: ignore[arg-type]
+            reader(b"{}")  # type: ignore[arg-type]  # the wrong type on purpose
     deep = "[" * 100_000 + "]" * 100_000
     with pytest.raises(InvalidInput, match=r"at most 64 levels .* \(line 2, column 69\)"):
         Scenario.from_toml("x = 1\na = " + deep)

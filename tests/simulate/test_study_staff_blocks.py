@@ -52,7 +52,8 @@ def test_busy_mornings_get_more_agents() -> None:
     for block in result.blocks:
         assert block.meets(0.8)
         tried = dict(block.tried)
-        below = tried.get(block.agents - 1)  # type: ignore[operator]
+        assert block.agents is not None
+        below = tried.get(block.agents - 1)
         assert below is None or below.low is None or below.low < 0.8
         for e in tried.values():
             assert e.low is not None
@@ -134,7 +135,7 @@ def test_bad_arguments_are_named() -> None:
             staff_blocks(scenario, WAIT, ["* 08-12"], executor=INLINE, **kwargs)
         assert e.value.field.startswith(field), (kwargs, e.value.field)
     with pytest.raises(InvalidInput) as e:
-        staff_blocks(scenario, "wait<=10m", ["* 08-12"])  # type: ignore[arg-type]
+        staff_blocks(scenario, "wait<=10m", ["* 08-12"])  # type: ignore[arg-type]  # the wrong type on purpose
     assert e.value.field == "target"
     short = Scenario.from_dict({**BUSY, "days": 1})  # Monday only
     with pytest.raises(InvalidInput) as e:
@@ -170,7 +171,7 @@ def test_share_intervals_are_clamped() -> None:
         estimate([1.0], bounds=(1.0, 0.0))
     assert err.value.field == "bounds"
     with pytest.raises(InvalidInput):
-        estimate([1.0], bounds="0-1")  # type: ignore[arg-type]
+        estimate([1.0], bounds="0-1")  # type: ignore[arg-type]  # the wrong type on purpose
     easy = Scenario.from_dict({**BUSY, "days": 1, "agents": {"count": 6}})
     study = replicate(easy, replications=3, executor=INLINE)
     for figure in ("waited_share", "utilisation_mean", "fairness", "sla_met"):

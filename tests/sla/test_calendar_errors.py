@@ -125,8 +125,8 @@ AWARE = datetime.fromisoformat("2026-03-02T09:00+01:00")
     ("call", "field"),
     [
         (lambda: CAL.add(NAIVE, timedelta(hours=1)), "start"),
-        (lambda: CAL.add("2026-03-02T09:00+01:00", timedelta(hours=1)), "start"),  # type: ignore[arg-type]
-        (lambda: CAL.add(AWARE, 3600), "duration"),  # type: ignore[arg-type]
+        (lambda: CAL.add("2026-03-02T09:00+01:00", timedelta(hours=1)), "start"),  # type: ignore[arg-type]  # the wrong type on purpose
+        (lambda: CAL.add(AWARE, 3600), "duration"),  # type: ignore[arg-type]  # the wrong type on purpose
         (lambda: CAL.elapsed(AWARE, NAIVE), "end"),
         (lambda: CAL.elapsed(NAIVE, AWARE), "start"),
         (lambda: CAL.is_open(NAIVE), "at"),

@@ -129,7 +129,9 @@ def test_incremental_points_equal_points_from_scratch(
         assert incremental == (min(p[0] for p in pending) if pending else None)
         again = fresh.next_deadline()
         assert deadline == again
-        assert (deadline is None) or (deadline.tzinfo, deadline.fold) == (again.tzinfo, again.fold)  # type: ignore[union-attr]
+        assert (deadline is None) or (
+            again is not None and (deadline.tzinfo, deadline.fold) == (again.tzinfo, again.fold)
+        )
         # The points due by an instant: looked for only in the tracks whose earliest pending
         # point is that early, they are the plain filter of every pending point.
         upto = (event.at - _EPOCH) // US + data.draw(st.integers(-1, 3 * 24 * 3600 * 10**6))

@@ -114,7 +114,9 @@ class _BacklogFeed(_Deadlines):
 
     def _count(self, part: _Part, item: Any, at: datetime | None) -> None:
         """Give the tracker one checked (or unrefusable) item of a followed ticket counted ``at``."""
-        self._tracker.handle(item)  # type: ignore[union-attr]  # only called with a tracker
+        tracker = self._tracker
+        assert tracker is not None  # only called with a tracker
+        tracker.handle(item)
         if at is not None:
             part.tracked = at
 
