@@ -11,7 +11,6 @@ from ticketcore.assign import (
     AgentChanged,
     AgentRemoved,
     Assigned,
-    Decision,
     Dispatcher,
     LongestIdle,
     Pool,
@@ -27,13 +26,7 @@ from ticketcore.assign import (
 from ticketcore.conditions import F
 from ticketcore.events import StatusChanged
 
-from dispatch_helpers import at, drive, new, one, status
-
-
-def assigned(decision: Decision) -> Assigned:
-    """The decision, which must be an `Assigned`."""
-    assert isinstance(decision, Assigned), decision
-    return decision
+from dispatch_helpers import assigned, at, drive, new, one, status
 
 
 def test_direct_rule_respecting_availability_checks_the_pool_cap() -> None:
