@@ -299,7 +299,7 @@ def test_a_test_built_directly_equals_the_one_the_builder_built(
 
 @given(triple=TRIPLES, subject=TICKETS)
 def test_test_checks_a_triple_as_from_dict_does(triple: tuple[Any, Any, Any], subject: Ticket) -> None:
-    """Law: Test(field, op, value) is what from_dict reads from {"field": field, op: value}, or fails alike."""
+    """Law: Test(field, op, value) is what from_dict reads from {"field": field, op: value}, or fails so."""
     field, op, value = triple
     try:
         check_depth({"field": field, op: value}, "condition")
