@@ -562,6 +562,8 @@ def fields_read(condition: Condition) -> frozenset[str]:
     """
     if isinstance(condition, Test):
         return frozenset({condition.field})
+    if not isinstance(condition, Condition):
+        raise InvalidInput("condition", "a ticketcore.conditions.Condition", condition)
     if isinstance(condition, All | Any_):
         return frozenset().union(*(fields_read(part) for part in condition.parts))
     if isinstance(condition, Not):
@@ -595,6 +597,9 @@ class Field:
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
+        given: object = name
+        if not isinstance(given, str):
+            raise InvalidInput("field", "a field name", name)
         _kind(name, "field")
         self.name = name
 
