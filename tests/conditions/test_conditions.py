@@ -6,12 +6,16 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_helpers import BAD_VALUES, mutations
 from ticketcore import InvalidInput, Priority, Status, Ticket
-from ticketcore.conditions import ALWAYS, Condition, F
+from ticketcore._util import check_depth
+from ticketcore.conditions import ALWAYS, All, Any_, Condition, F, Not, _conditions, text_equality
+from ticketcore.conditions import Test as CondTest  # not "Test": pytest would try to collect it
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -225,3 +229,132 @@ def test_a_custom_boolean_is_not_a_number() -> None:
     assert F.custom("x").is_in(["eu", True]).matches(yes)
     assert not F.custom("x").is_in(["eu", True]).matches(one)
     assert not F.custom("x").is_in([1, 2]).matches(yes)
+
+
+# -- Test(field, op, value) built directly: checked and normalised as F and from_dict do ---------
+
+TEST_DICTS: list[dict[str, Any]] = [
+    {"field": "channel", "eq": "Chat"},
+    {"field": "channel", "in": ["chat", "Phone"]},
+    {"field": "subject", "contains": "Refund"},
+    {"field": "subject", "word": "Straße"},
+    {"field": "subject", "regex": "^re(fund)+"},
+    {"field": "language", "is_set": True},
+    {"field": "priority", "gte": "high"},
+    {"field": "priority", "in": ["low", "urgent"]},
+    {"field": "tier", "lt": 3},
+    {"field": "status", "in": ["open", "pending"]},
+    {"field": "status", "eq": "solved"},
+    {"field": "tags", "has": " VIP "},
+    {"field": "tags", "has_any": ["vip", "Crash"]},
+    {"field": "skills", "has_all": ["de"]},
+    {"field": "custom.seats", "gt": 50},
+    {"field": "custom.region", "in": ["EU", 3, True]},
+    {"field": "custom.region", "eq": "Eu"},
+    {"field": "custom.ok", "eq": False},
+    {"field": "custom.score", "lte": 2.5},
+]
+
+
+def _triple(data: object) -> tuple[object, object, object] | None:
+    """``(field, op, value)`` of a dict with a field and one operator, else None."""
+    if not isinstance(data, dict) or "field" not in data or len(data) != 2:
+        return None
+    return next((data["field"], op, v) for op, v in data.items() if op != "field")
+
+
+TRIPLES = st.one_of(
+    # a test dict near a good one (fuzz_helpers' mutations), as the triple from_dict reads from it
+    st.sampled_from(TEST_DICTS).flatmap(mutations).map(_triple).filter(lambda t: t is not None),
+    st.tuples(
+        st.sampled_from([*(d["field"] for d in TEST_DICTS), "nope", "custom.", "", 5, None]),
+        st.sampled_from([*(op for d in TEST_DICTS for op in d if op != "field"), "bogus", "", 5, None]),
+        st.sampled_from([*(v for d in TEST_DICTS for k, v in d.items() if k != "field"), *BAD_VALUES]),
+    ),
+)
+
+
+def _leaves(condition: Condition) -> list[CondTest]:
+    if isinstance(condition, CondTest):
+        return [condition]
+    if isinstance(condition, All | Any_):
+        return [t for part in condition.parts for t in _leaves(part)]
+    if isinstance(condition, Not):
+        return _leaves(condition.part)
+    return []
+
+
+@given(condition=CONDITIONS, subject=TICKETS)
+def test_a_test_built_directly_equals_the_one_the_builder_built(
+    condition: Condition, subject: Ticket
+) -> None:
+    """Law: for every test F built, CondTest(t.field, t.op, t.value) == t and matches the same tickets."""
+    for t in _leaves(condition):
+        again = CondTest(t.field, t.op, t.value)
+
+        assert t == again
+        assert t.matches(subject) == again.matches(subject)
+        assert text_equality(t) == text_equality(again)
+
+
+@given(triple=TRIPLES, subject=TICKETS)
+def test_test_checks_a_triple_as_from_dict_does(triple: tuple[Any, Any, Any], subject: Ticket) -> None:
+    """Law: Test(field, op, value) is what from_dict reads from {"field": field, op: value}, or fails so."""
+    field, op, value = triple
+    try:
+        check_depth({"field": field, op: value}, "condition")
+    except InvalidInput:
+        # from_dict's guard on a whole dict form, before reading it; Test, like F, reads a value
+        # one level deep, and a value nested that deep is never a field name or a test's value.
+        with pytest.raises(InvalidInput):
+            CondTest(field, op, value)
+        return
+    want: Condition | InvalidInput
+    try:
+        want = Condition.from_dict({"field": field, op: value})
+    except InvalidInput as e:
+        want = e
+    if isinstance(want, InvalidInput):
+        with pytest.raises(InvalidInput) as info:
+            CondTest(field, op, value)
+        assert (want.field, want.expected) == (info.value.field, info.value.expected)
+        return
+    got = CondTest(field, op, value)
+    assert isinstance(want, CondTest)
+    assert want == got
+    assert want.matches(subject) == got.matches(subject)
+    assert Condition.from_dict(got.to_dict()) == got
+    assert CondTest(got.field, got.op, got.value) == got
+
+
+def test_test_built_directly_is_normalised() -> None:
+    """The reviewer's cases: a priority name, text case, and a bad triple."""
+    urgent = ticket(priority="urgent", channel="chat")
+
+    assert CondTest("priority", "gte", "high").matches(urgent)
+    assert (F.priority >= "high") == CondTest("priority", "gte", "high")
+    assert (F.channel == "Chat") == CondTest("channel", "eq", "Chat")
+    assert CondTest("channel", "eq", "Chat").matches(urgent)
+    assert ("channel", "chat") == text_equality(CondTest("channel", "eq", "Chat"))
+    with pytest.raises(InvalidInput) as info:
+        CondTest("nope", "bogus", 5)
+    assert "condition.bogus" == info.value.field
+    with pytest.raises(InvalidInput, match="one of the priorities"):
+        attrs.evolve(CondTest("priority", "gte", "high"), value="hihg")
+
+
+def test_a_checked_test_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """F and from_dict build through Test.build: the regex is compiled once, not again by __init__."""
+    calls: list[str] = []
+    real = _conditions._compile
+
+    def counting(op: str, value: str, path: str) -> Any:
+        calls.append(path)
+        return real(op, value, path)
+
+    monkeypatch.setattr(_conditions, "_compile", counting)
+    F.subject.matches("x+")
+    Condition.from_dict({"field": "subject", "regex": "y+"})
+    CondTest("subject", "word", "z")
+
+    assert ["subject.regex", "condition.regex", "condition.word"] == calls

@@ -154,6 +154,9 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
             raise InvalidInput("routing", "a ticketcore.assign.Routing", routing)
         if sla is not None and not isinstance(sla, SLAPolicies):
             raise InvalidInput("sla", "a ticketcore.sla.SLAPolicies or None", sla)
+        given: object = agents
+        if isinstance(given, str | Mapping) or not isinstance(given, Iterable):
+            raise InvalidInput("agents", "a list of ticketcore.assign.Agent", agents)
         table: dict[str, Agent] = {}
         for i, agent in enumerate(agents):
             if not isinstance(agent, Agent):
@@ -373,6 +376,8 @@ def choose(
     if not isinstance(ticket, Ticket):
         raise InvalidInput("ticket", "a ticketcore.Ticket", ticket)
     d = Dispatcher(routing, agents, sla=sla)
+    if not isinstance(loads, Mapping):
+        raise InvalidInput("loads", "a dict from agent id to open tickets", loads)
     for agent_id, load in loads.items():
         d._agent(agent_id, f"loads[{agent_id!r}]")
         if type(load) is not int or load < 0:

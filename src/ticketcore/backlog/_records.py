@@ -228,10 +228,19 @@ def backlog_report(
     [('2026-03-02', 3, 1, 2, 2.0), ('2026-03-09', 0, 1, 1, 1.0)]
     """
     options = _options(options)
+    check_rows(records, "records")
     last, first = week_of(options, through, "through"), week_of(options, start, "start")
     ledger = Ledger(options)
     _fold(ledger, records)
     return build(ledger, last, first)
+
+
+def check_rows(value: object, path: str) -> None:
+    """Refuse a ``records`` or ``rows`` argument that is not an iterable of rows (a string is not)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInput(
+            path, "an iterable of rows (dicts, records or objects with those attributes)", value
+        )
 
 
 def _options(options: object) -> BacklogOptions:

@@ -241,6 +241,10 @@ def _span(value: timedelta | None) -> str:
 def _group_key(
     report: BacklogReport, group: Mapping[str, Hashable] | None
 ) -> tuple[tuple[str, Hashable], ...]:
+    if group is None:
+        return ()
+    if not isinstance(group, Mapping):
+        raise InvalidInput("group", "a dict of the report's fields to values, or None for all tickets", group)
     if not group:
         return ()
     by = report.options.by

@@ -9,7 +9,7 @@ from typing import Any, Final
 from ticketcore._errors import InvalidInput
 from ticketcore.backlog._ledger import Ledger
 from ticketcore.backlog._options import BacklogOptions
-from ticketcore.backlog._records import TicketRecord, _fold, _options, instant, week_of
+from ticketcore.backlog._records import TicketRecord, _fold, _options, check_rows, instant, week_of
 from ticketcore.backlog._report import BacklogReport, build
 from ticketcore.backlog._values import group_value, is_missing, stamp, ticket_id
 
@@ -53,6 +53,7 @@ def backlog_report_from_events(
     [((), 2, 1, 1), ((('channel', 'chat'),), 1, 1, 0), ((('channel', 'email'),), 1, 0, 1)]
     """
     options = _options(options)
+    check_rows(rows, "rows")
     last, first = week_of(options, through, "through"), week_of(options, start, "start")
     ledger = Ledger(options)
     _fold(ledger, _records(rows, options.by))

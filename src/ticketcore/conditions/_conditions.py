@@ -75,6 +75,7 @@ _OPS: Final = {
     "tags": ("has", "has_any", "has_all"),
 }
 _ALL_OPS: Final = tuple(dict.fromkeys(op for ops in _OPS.values() for op in ops))
+_OP_NAMES: Final = frozenset(_ALL_OPS)
 _SYMBOLS: Final = {"eq": "==", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 #: Regular expressions and words are at most this long.
@@ -181,8 +182,6 @@ class Condition(abc.ABC):
         if len(ops) != 1:
             raise InvalidInput(path, "a 'field' and exactly one operator", data)
         op = ops[0]
-        if op not in _ALL_OPS:
-            raise InvalidInput.unknown_key(f"{path}.{op}", op, _ALL_OPS)
         return Test.build(field, op, data[op], path)
 
 
@@ -261,73 +260,104 @@ def _dump(value: object) -> object:
     return value
 
 
-@attrs.frozen
+def _fill(test: Test, field: object, op: object, value: object, path: str) -> None:
+    """Check and normalise a new test's ``field op value``, then set them; `InvalidInput` names ``path``.
+
+    The one check of a test (`Test(...)`, `Test.build`, `F` and `Condition.from_dict` all
+    come here, once), in the order `Condition.from_dict` meets the keys: the field name's
+    type, the operator, the field, the operator for that field, the value. A value it kept
+    reads back unchanged (casefolding is idempotent), so ``Test(t.field, t.op, t.value) == t``.
+    """
+    if not isinstance(field, str):
+        raise InvalidInput(f"{path}.field", "a field name", field)
+    if not isinstance(op, str) or op not in _OP_NAMES:
+        raise InvalidInput.unknown_key(f"{path}.{op}", op, _ALL_OPS)
+    kind = _kind(field, f"{path}.field")
+    if op not in _OPS[kind]:
+        raise InvalidInput(
+            f"{path}.{op}", f"an operator for the {kind} field {field!r}: {', '.join(_OPS[kind])}", op
+        )
+    vpath = f"{path}.{op}"
+    pattern = None
+    norm: object
+    if op == "is_set":
+        if not isinstance(value, bool):
+            raise InvalidInput(vpath, "true or false", value)
+        norm = value
+    elif op in ("in", "has_any", "has_all"):
+        if not isinstance(value, list | tuple | set | frozenset) or not value:
+            raise InvalidInput(vpath, "a non-empty list", value)
+        items = list(value)
+        if op == "in":
+            norm = frozenset(_norm_scalar(kind, v, f"{vpath}[{i}]") for i, v in enumerate(items))
+            if kind == "custom":
+                _check_no_bool_number_clash(items, vpath)
+        else:
+            norm = frozenset(_norm_text(v, f"{vpath}[{i}]").strip() for i, v in enumerate(items))
+            if "" in norm:
+                raise InvalidInput(vpath, "a list of non-empty tags", value)
+    elif op == "has":
+        norm = _norm_text(value, vpath).strip()
+        if not norm:
+            raise InvalidInput(vpath, "a non-empty tag", value)
+    elif op in ("contains", "word", "regex"):
+        if not isinstance(value, str) or not value:
+            raise InvalidInput(vpath, "a non-empty string", value)
+        # Patterns ignore case themselves; casefolding the word would change what it
+        # matches after a round trip ("Straße" folds to "strasse").
+        norm = value.casefold() if op == "contains" else value
+        if op != "contains":
+            pattern = _compile(op, value, vpath)
+    elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            raise InvalidInput(vpath, "a finite number", value)
+        norm = value
+    else:
+        norm = _norm_scalar(kind, value, vpath)
+    set_ = _setattr_of(test)
+    set_("field", field)
+    set_("op", op)
+    set_("value", norm)
+    set_("_pattern", pattern)
+    # The common rule (``channel == "chat"``) as one closure: no operator dispatch per call.
+    text_eq = op == "eq" and isinstance(norm, str) and not field.startswith("custom.")
+    set_("_fn", _EqText(field, norm) if text_eq else None)  # type: ignore[arg-type]  # norm is a str
+
+
+_setattr_of: Final = object.__setattr__.__get__
+
+
+@attrs.frozen(init=False)
 class Test(Condition):
-    """One test of one field: ``field op value``. Build it with `F` or `Condition.from_dict`."""
+    """One test of one field: ``Test(field, op, value)``, checked and normalised when built.
+
+    ``Test(field, op, value)``, the builder `F` and `Condition.from_dict` build equal tests
+    (``Test("priority", "gte", "high") == (F.priority >= "high")``): the value is normalised
+    (text casefolded, a priority or status name read on the scale in force, a list made a
+    frozenset) and a bad triple raises the `InvalidInput` that `Condition.from_dict` raises for
+    ``{"field": field, op: value}`` (path ``condition``). `build` does the same with a path of
+    your own.
+    """
 
     field: str
     op: str
     value: object
-    _pattern: Any = attrs.field(default=None, eq=False, repr=False, hash=False)
-    _fn: _EqText | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
+    _pattern: Any = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _fn: _EqText | None = attrs.field(init=False, eq=False, repr=False, hash=False)
 
-    def __attrs_post_init__(self) -> None:
-        if self._pattern is None and self.op in ("word", "regex") and isinstance(self.value, str):
-            object.__setattr__(self, "_pattern", _compile(self.op, self.value, f"{self.field}.{self.op}"))
-        if self.op == "eq" and not self.field.startswith("custom.") and isinstance(self.value, str):
-            # The common rule (``channel == "chat"``) as one closure: no operator dispatch per call.
-            object.__setattr__(self, "_fn", _EqText(self.field, self.value))
+    def __init__(self, field: str, op: str, value: object) -> None:
+        _fill(self, field, op, value, "condition")
 
     @classmethod
     def build(cls, field: str, op: str, value: object, path: str = "condition") -> Test:
-        """Check and normalise a test, raising `InvalidInput` naming ``path``."""
-        kind = _kind(field, f"{path}.field")
-        if op not in _OPS[kind]:
-            raise InvalidInput(
-                f"{path}.{op}", f"an operator for the {kind} field {field!r}: {', '.join(_OPS[kind])}", op
-            )
-        vpath = f"{path}.{op}"
-        pattern = None
-        norm: object
-        if op == "is_set":
-            if not isinstance(value, bool):
-                raise InvalidInput(vpath, "true or false", value)
-            norm = value
-        elif op in ("in", "has_any", "has_all"):
-            if not isinstance(value, list | tuple | set | frozenset) or not value:
-                raise InvalidInput(vpath, "a non-empty list", value)
-            items = list(value)
-            if op == "in":
-                norm = frozenset(_norm_scalar(kind, v, f"{vpath}[{i}]") for i, v in enumerate(items))
-                if kind == "custom":
-                    _check_no_bool_number_clash(items, vpath)
-            else:
-                norm = frozenset(_norm_text(v, f"{vpath}[{i}]").strip() for i, v in enumerate(items))
-                if "" in norm:
-                    raise InvalidInput(vpath, "a list of non-empty tags", value)
-        elif op == "has":
-            norm = _norm_text(value, vpath).strip()
-            if not norm:
-                raise InvalidInput(vpath, "a non-empty tag", value)
-        elif op in ("contains", "word", "regex"):
-            if not isinstance(value, str) or not value:
-                raise InvalidInput(vpath, "a non-empty string", value)
-            # Patterns ignore case themselves; casefolding the word would change what it
-            # matches after a round trip ("Straße" folds to "strasse").
-            norm = value.casefold() if op == "contains" else value
-            if op != "contains":
-                pattern = _compile(op, value, vpath)
-        elif op in ("lt", "lte", "gt", "gte") and kind == "custom":
-            if (
-                not isinstance(value, int | float)
-                or isinstance(value, bool)
-                or (isinstance(value, float) and not math.isfinite(value))
-            ):
-                raise InvalidInput(vpath, "a finite number", value)
-            norm = value
-        else:
-            norm = _norm_scalar(kind, value, vpath)
-        return cls(field, op, norm, pattern)
+        """Check and normalise a test as ``Test(field, op, value)`` does; `InvalidInput` names ``path``."""
+        test = object.__new__(cls)  # checked once, by _fill: __init__ would check again
+        _fill(test, field, op, value, path)
+        return test
 
     def _get(self, ticket: Ticket) -> object:
         if self.field.startswith("custom."):
@@ -536,6 +566,8 @@ def fields_read(condition: Condition) -> frozenset[str]:
     """
     if isinstance(condition, Test):
         return frozenset({condition.field})
+    if not isinstance(condition, Condition):
+        raise InvalidInput("condition", "a ticketcore.conditions.Condition", condition)
     if isinstance(condition, All | Any_):
         return frozenset().union(*(fields_read(part) for part in condition.parts))
     if isinstance(condition, Not):
@@ -569,6 +601,9 @@ class Field:
     __slots__ = ("name",)
 
     def __init__(self, name: str) -> None:
+        given: object = name
+        if not isinstance(given, str):
+            raise InvalidInput("field", "a field name", name)
         _kind(name, "field")
         self.name = name
 

@@ -359,6 +359,9 @@ class Desk(_StateConversion):
             )
         if ticket.priority not in self._scale:
             self._scale.parse(ticket.priority, "ticket.priority")
+        given: object = history
+        if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+            raise InvalidInput("history", "a list of the ticket's events", history)
         events = list(history) or [TicketCreated(ticket=attrs.evolve(ticket, assignee=None))]
         if not isinstance(events[0], TicketCreated) or events[0].ticket_id != ticket.id:
             raise InvalidInput("history[0]", f"the TicketCreated of {ticket.id!r}", events[0])

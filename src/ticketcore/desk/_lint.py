@@ -13,7 +13,8 @@ from typing import Any, Final
 
 import attrs
 
-from ticketcore._errors import HorizonExceeded
+from ticketcore._errors import HorizonExceeded, InvalidInput
+from ticketcore._util import check_in_range
 from ticketcore.assign import Agent, Pool, Routing, Rule
 from ticketcore.conditions import ALWAYS, All, Any_, Condition
 from ticketcore.conditions import Test as _Test
@@ -69,6 +70,13 @@ def lint(config: DeskConfig, at: datetime | None = None) -> tuple[Finding, ...]:
     >>> [f.code for f in lint(config)]
     ['shadowed_rule']
     """
+    if not isinstance(config, DeskConfig):
+        raise InvalidInput("config", "a ticketcore.desk.DeskConfig", config)
+    if at is not None:
+        given: object = at
+        if not isinstance(given, datetime) or at.utcoffset() is None:
+            raise InvalidInput("at", "an aware datetime, or None", at)
+        check_in_range(at, "at")
     out: list[Finding] = []
     out += _shadowed_rules(config.routing)
     out += _pools(config.routing, config.agents)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from ticketcore._errors import InvalidInput
 from ticketcore._instant import from_real
 from ticketcore._util import dump_instant
 from ticketcore.assign import Assigned, Decision, ReturnedToPool
@@ -26,6 +27,8 @@ def _instant(value: datetime | None) -> str | None:
 
 def alert_to_dict(alert: Alert) -> dict[str, Any]:
     """The JSON-compatible dict form of an SLA `ticketcore.sla.Alert`."""
+    if not isinstance(alert, Alert):
+        raise InvalidInput("alert", "a ticketcore.sla.Alert", alert)
     return {
         "ticket_id": alert.ticket_id,
         "kind": alert.kind,

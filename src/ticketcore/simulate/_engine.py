@@ -326,7 +326,7 @@ def compare(
     if not isinstance(scenario, Scenario):
         raise InvalidInput("scenario", "a ticketcore.simulate.Scenario", scenario)
     names: object = strategies
-    if isinstance(names, str) or not strategies:
+    if not isinstance(names, list | tuple) or not strategies:
         raise InvalidInput("strategies", "a non-empty list of strategy names", strategies)
     for name in strategies:
         scenario.routing_for(name)

@@ -474,18 +474,24 @@ class SimulationResult:
         return self.text()
 
 
+def _check_results(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(r, SimulationResult) for r in value):
+        raise InvalidInput("results", "a tuple of ticketcore.simulate.SimulationResult", value)
+
+
 @attrs.frozen
 class Comparison:
     """Several strategies run on the same tickets (common random numbers), side by side."""
 
-    results: tuple[SimulationResult, ...]
+    results: tuple[SimulationResult, ...] = attrs.field(validator=_check_results)
 
     def result(self, strategy: str | None) -> SimulationResult:
-        """The run of one strategy."""
+        """The run of one strategy; `InvalidInput` for a strategy not run (as `Study.estimate`)."""
         for r in self.results:
             if r.strategy == strategy:
                 return r
-        raise KeyError(strategy)
+        run = tuple(r.strategy for r in self.results)
+        raise InvalidInput("strategy", f"one of the strategies run ({run})", strategy)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One `SimulationResult.summary` row per strategy."""

@@ -59,6 +59,10 @@ def seed_for(seed: int, replication: int) -> int:
     Replication 0 keeps ``seed``; the others take the first 63 bits of
     ``sha256("ticketcore/replication/{seed}/{replication}")``, the same on every machine.
     """
+    given: tuple[tuple[str, object], ...] = (("seed", seed), ("replication", replication))
+    for name, value in given:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(name, "a whole number, at least 0", value)
     if replication == 0:
         return seed
     digest = hashlib.sha256(f"ticketcore/replication/{seed}/{replication}".encode()).digest()

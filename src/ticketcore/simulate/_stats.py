@@ -14,6 +14,7 @@ inverted by bisection. No SciPy.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Final
 
@@ -152,6 +153,21 @@ def _level(level: float) -> float:
     return float(level)
 
 
+def _figures(values: object, field: str) -> list[float | None]:
+    """``values`` as floats (None kept), raising `InvalidInput` naming ``field`` for anything else."""
+    if not isinstance(values, Sequence) or isinstance(values, str | bytes):
+        raise InvalidInput(field, "a list of numbers (None for a figure a run could not give)", values)
+    out: list[float | None] = []
+    for i, v in enumerate(values):
+        if v is None or type(v) is float or type(v) is int:
+            out.append(v if v is None else float(v))
+        elif isinstance(v, numbers.Real) and not isinstance(v, bool):  # numpy's numbers too
+            out.append(float(v))
+        else:
+            raise InvalidInput(f"{field}[{i}]", "a number or None", v)
+    return out
+
+
 def estimate(
     values: Sequence[float | None], level: float = 0.95, *, bounds: tuple[float, float] | None = None
 ) -> Estimate:
@@ -177,7 +193,7 @@ def estimate(
         ):
             raise InvalidInput("bounds", "a pair (lowest, highest) of numbers, such as (0.0, 1.0)", bounds)
         bounds = (float(bounds[0]), float(bounds[1]))
-    xs = [float(v) for v in values if v is not None]
+    xs = [v for v in _figures(values, "values") if v is not None]
     n = len(xs)
     if n == 0:
         return Estimate(mean=None, half_width=None, n=0, level=level, bounds=bounds)
@@ -194,6 +210,7 @@ def paired(a: Sequence[float | None], b: Sequence[float | None], level: float = 
 
     Pairs where either run has no value are left out.
     """
-    if len(a) != len(b):
-        raise InvalidInput("b", f"as many values as a ({len(a)}), one per replication", len(b))
-    return estimate([None if x is None or y is None else y - x for x, y in zip(a, b, strict=True)], level)
+    xa, xb = _figures(a, "a"), _figures(b, "b")
+    if len(xa) != len(xb):
+        raise InvalidInput("b", f"as many values as a ({len(xa)}), one per replication", len(xb))
+    return estimate([None if x is None or y is None else y - x for x, y in zip(xa, xb, strict=True)], level)

@@ -122,6 +122,11 @@ class Study:
 
     def summary_records(self, figures: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """One dict per point and strategy: each figure's mean, ``_low`` and ``_high``."""
+        given: object = figures
+        if given is not None and (isinstance(given, str) or not isinstance(given, Iterable)):
+            raise InvalidInput(
+                "figures", f"a list of figure names, such as {list(self.figures[:2])}", figures
+            )
         names = tuple(self.figures if figures is None else figures)
         out = []
         for i, point in enumerate(self.points):

@@ -206,6 +206,9 @@ def evaluate(policies: SLAPolicies, events: Iterable[TicketEvent], now: datetime
     """
     if not isinstance(policies, SLAPolicies):
         raise InvalidInput("policies", "an SLAPolicies", policies)
+    given: object = events
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise InvalidInput("events", "a list of the ticket's events, TicketCreated first", events)
     machine = _Machine(policies)
     for event in events:
         machine.handle(event)

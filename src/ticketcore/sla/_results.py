@@ -209,6 +209,9 @@ def attainment(results: Iterable[SLAResult]) -> tuple[Attainment, ...]:
     (``open_breached``). Rows are keyed by policy name *and* fingerprint, so two
     versions of a policy are never mixed. Rows come in first-seen order.
     """
+    given: object = results
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise InvalidInput("results", "an iterable of SLAResult values", results)
     rows: dict[tuple[str, str, str], list[int]] = {}
     for result in results:
         if not isinstance(result, SLAResult):

@@ -20,6 +20,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from os import PathLike
 from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -655,6 +656,9 @@ def load_case_file(path: str | Path, *, strategies: Mapping[str, Strategy] = NO_
     Any problem, a missing file included, is a `CaseFileError` naming the file.
     ``strategies`` gives the strategies of your own it names (see `CaseFile.from_dict`).
     """
+    given: object = path
+    if not isinstance(given, str | PathLike):
+        raise InvalidInput("path", "a file path (a str or a pathlib.Path)", path)
     file = Path(path)
     source = str(path)
     try:

@@ -49,6 +49,11 @@ def build_desk(
         return Desk(DeskConfig.from_dict(config, strategies=strategies))
     if strategies is not NO_STRATEGIES:
         raise InvalidInput("strategies", "only with a full configuration (config=...)", strategies)
+    given: object = agents
+    if not isinstance(given, str) and not (
+        isinstance(given, Sequence) and all(isinstance(a, str) for a in given)
+    ):
+        raise InvalidInput("agents", "agent ids: a string split on spaces, or a list of strings", agents)
     ids = agents.split() if isinstance(agents, str) else list(agents)
     pool: dict[str, Any] = {"name": "team", "backlog": True}
     if cap is not None:
@@ -84,8 +89,25 @@ def _instant(value: datetime | None) -> str:
     return "none" if value is None else dump_instant(value)
 
 
-def _outcomes(outcomes: Outcome | Iterable[Outcome]) -> list[Outcome]:
-    return [outcomes] if isinstance(outcomes, Outcome) else list(outcomes)
+def _outcomes(outcomes: Outcome | Iterable[Outcome], path: str) -> list[Outcome]:
+    if isinstance(outcomes, Outcome):
+        return [outcomes]
+    given: object = outcomes
+    out = list(given) if isinstance(given, Iterable) and not isinstance(given, str) else None
+    if out is None or not all(isinstance(o, Outcome) for o in out):
+        raise InvalidInput(path, "a ticketcore.desk.Outcome or a list of them", outcomes)
+    return out
+
+
+def _text(value: object, path: str) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(path, "a string", value)
+
+
+def _desk(desk: object) -> Desk:
+    if not isinstance(desk, Desk):
+        raise InvalidInput("desk", "a ticketcore.desk.Desk", desk)
+    return desk
 
 
 def _raise(what: str, expected: str, actual: str, why: str = "") -> None:
@@ -101,7 +123,11 @@ def assert_assigned(desk: Desk, ticket_id: str, agent_id: str | None, *, reason:
 
     With ``reason``, also that the latest decision about it in ``outcome`` has that code.
     """
-    decisions = [d for o in _outcomes(outcome) for d in o.decisions if d.ticket_id == ticket_id]
+    _desk(desk)
+    _text(ticket_id, "ticket_id")
+    if agent_id is not None:
+        _text(agent_id, "agent_id")
+    decisions = [d for o in _outcomes(outcome, "outcome") for d in o.decisions if d.ticket_id == ticket_id]
     last = decisions[-1] if decisions else None
     place = desk.dispatcher.place(ticket_id) if ticket_id in desk.dispatcher.tickets() else ("gone", None)
     holder = place[1] if place[0] == "assigned" else None
@@ -116,6 +142,9 @@ def assert_assigned(desk: Desk, ticket_id: str, agent_id: str | None, *, reason:
 
 def assert_due(desk: Desk, ticket_id: str, target: str, expected: datetime | None) -> None:
     """Assert that ``target``'s due time for ``ticket_id`` is ``expected`` now (None: none)."""
+    _desk(desk)
+    _text(ticket_id, "ticket_id")
+    _text(target, "target")
     clock = desk.clock(ticket_id)
     if clock is None:
         _raise(f"due {ticket_id} {target}", str(expected), "no SLA: the desk has no policies")
@@ -132,8 +161,12 @@ def assert_due(desk: Desk, ticket_id: str, target: str, expected: datetime | Non
 
 def assert_alerts(outcomes: Outcome | Iterable[Outcome], expected: Iterable[str]) -> None:
     """Assert that exactly these alerts fired, in a case file's words (``T-1 first_response breach``)."""
-    actual = sorted(alert_text(a) for o in _outcomes(outcomes) for a in o.alerts)
-    want = sorted(" ".join(e.split()) for e in expected)
+    actual = sorted(alert_text(a) for o in _outcomes(outcomes, "outcomes") for a in o.alerts)
+    given: object = expected
+    texts = list(given) if isinstance(given, Iterable) and not isinstance(given, str) else None
+    if texts is None or not all(isinstance(e, str) for e in texts):
+        raise InvalidInput("expected", "a list of alerts in a case file's words", expected)
+    want = sorted(" ".join(e.split()) for e in texts)
     if actual != want:
         lines = [f"- {e}" for e in want if e not in actual] + [f"+ {a}" for a in actual if a not in want]
         _raise(
@@ -163,6 +196,9 @@ class DeskClock:
 
     def advance(self, by: timedelta | None = None, **units: float) -> list[Outcome]:
         """Move ``by`` (or ``hours=``, ``minutes=`` ...) forward; the outcomes that are not empty."""
+        given: object = by
+        if given is not None and not isinstance(given, timedelta):
+            raise InvalidInput("by", "a datetime.timedelta, or None", by)
         step = (by or timedelta(0)) + timedelta(**units)
         return self.advance_to(self.now + step)
 

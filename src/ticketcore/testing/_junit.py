@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree as ET
 
+from ticketcore._errors import InvalidInput
 from ticketcore.testing._run import CaseResult
 
 __all__ = ["junit_xml"]
@@ -16,9 +17,13 @@ def junit_xml(results: Sequence[CaseResult]) -> str:
     A failing case has a ``failure`` element whose message is its first failing
     expectation and whose text is the whole report; linter findings go to ``system-out``.
     """
+    given: object = results
+    items = list(given) if isinstance(given, Iterable) and not isinstance(given, str) else None
+    if items is None or not all(isinstance(r, CaseResult) for r in items):
+        raise InvalidInput("results", "a list of ticketcore.testing.CaseResult", results)
     root = ET.Element("testsuites", name="ticketcore policy cases")
     suites: dict[str, ET.Element] = {}
-    for r in results:
+    for r in items:
         suite = suites.get(r.source)
         if suite is None:
             suite = suites[r.source] = ET.SubElement(root, "testsuite", name=r.source)
@@ -38,5 +43,5 @@ def junit_xml(results: Sequence[CaseResult]) -> str:
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
         suite.set("errors", "0")
     root.set("tests", str(len(results)))
-    root.set("failures", str(sum(1 for r in results if not r.passed)))
+    root.set("failures", str(sum(1 for r in items if not r.passed)))
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -52,6 +52,8 @@ def advance_through(desk: Desk, until: datetime) -> list[Outcome]:
     deadline (so an escalation's routing decision is made when it fell due) and then at
     ``until``. Returns the outcomes that are not empty.
     """
+    if not isinstance(desk, Desk):
+        raise InvalidInput("desk", "a ticketcore.desk.Desk", desk)
     aware(until, "until")
     out = []
     while True:
@@ -65,12 +67,16 @@ def advance_through(desk: Desk, until: datetime) -> list[Outcome]:
 
 def alert_text(alert: Alert) -> str:
     """An alert in a case file's words: ``T-1 first_response breach``, ``T-1 resolution ladder[0]``."""
+    if not isinstance(alert, Alert):
+        raise InvalidInput("alert", "a ticketcore.sla.Alert", alert)
     kind = f"ladder[{alert.level}]" if alert.kind == "level" else alert.kind
     return " ".join(p for p in (alert.ticket_id, alert.target, kind) if p)
 
 
 def escalation_text(escalation: Escalation) -> str:
     """An escalation in a case file's words: ``T-1 move_tier``, ``T-1 reassign ben``, ``... skipped``."""
+    if not isinstance(escalation, Escalation):
+        raise InvalidInput("escalation", "a ticketcore.desk.Escalation", escalation)
     ((name, value),) = escalation.action.to_dict().items()
     text = f"{escalation.alert.ticket_id} {name}" + ("" if value is None else f" {value}")
     return text + (" skipped" if escalation.skipped is not None else "")
@@ -78,11 +84,15 @@ def escalation_text(escalation: Escalation) -> str:
 
 def notification_text(notification: Notification) -> str:
     """A notification in a case file's words: ``lead sla_level T-1``."""
+    if not isinstance(notification, Notification):
+        raise InvalidInput("notification", "a ticketcore.desk.Notification", notification)
     return f"{notification.to} {notification.why} {notification.ticket_id}"
 
 
 def decision_text(decision: Decision) -> str:
     """A decision in a few words, with its reason code."""
+    if not isinstance(decision, Decision):
+        raise InvalidInput("decision", "a ticketcore.assign.Decision", decision)
     if isinstance(decision, Assigned):
         return f"assigned to {decision.agent_id} ({decision.reason})"
     if isinstance(decision, Queued):
@@ -185,11 +195,17 @@ def run_file(case_file: CaseFile) -> tuple[CaseResult, ...]:
     The steps' events are read with the strategies of your own the file was read with
     (``case_file.strategies``).
     """
+    if not isinstance(case_file, CaseFile):
+        raise InvalidInput("case_file", "a ticketcore.testing.CaseFile", case_file)
     return tuple(run_case(case_file, case) for case in case_file.cases)
 
 
 def run_case(case_file: CaseFile, case: Case) -> CaseResult:
     """Run one case of ``case_file`` on a fresh desk; never raises for what the desk refuses."""
+    if not isinstance(case_file, CaseFile):
+        raise InvalidInput("case_file", "a ticketcore.testing.CaseFile", case_file)
+    if not isinstance(case, Case):
+        raise InvalidInput("case", "a ticketcore.testing.Case", case)
     findings = () if case_file.lint == "ignore" else lint(case.config, case.start)
     failures: list[Failure] = []
     if findings and case_file.lint == "fail":
