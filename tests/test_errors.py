@@ -249,6 +249,7 @@ def _desk() -> Desk:
     return desk()
 
 
+# Each call passes a wrong type on purpose (hence the `type: ignore`s).
 BAD_CALLS: list[tuple[str, Callable[[], object], str]] = [
     ("estimate, text", lambda: estimate("abc"), "values"),  # type: ignore[arg-type]
     ("estimate, a number", lambda: estimate(5), "values"),  # type: ignore[arg-type]
@@ -278,6 +279,13 @@ BAD_CALLS: list[tuple[str, Callable[[], object], str]] = [
     ("attainment, a number", lambda: attainment(5), "results"),  # type: ignore[arg-type]
     ("Field, a number", lambda: Field(5), "field"),  # type: ignore[arg-type]
     ("fields_read, None", lambda: fields_read(None), "condition"),  # type: ignore[arg-type]
+    ("Desk.clock, an unhashable id", lambda: _desk().clock([]), "ticket_id"),  # type: ignore[arg-type]
+    ("Dispatcher.ticket, an unhashable id", lambda: _desk().dispatcher.ticket([]), "ticket_id"),  # type: ignore[arg-type]
+    ("Dispatcher.place, an unhashable id", lambda: _desk().dispatcher.place({}), "ticket_id"),  # type: ignore[arg-type]
+    ("Dispatcher.tier, an unhashable id", lambda: _desk().dispatcher.tier([]), "ticket_id"),  # type: ignore[arg-type]
+    ("Dispatcher.load, an unhashable id", lambda: _desk().dispatcher.load([]), "agent_id"),  # type: ignore[arg-type]
+    ("Dispatcher.backlog, an unhashable pool", lambda: _desk().dispatcher.backlog([]), "pool"),  # type: ignore[arg-type]
+    ("Routing.tier_pool, a list", lambda: Routing.from_dict(ROUTING).tier_pool([]), "tier"),  # type: ignore[arg-type]
 ]
 
 

@@ -135,13 +135,19 @@ class _Core:
                     )
 
     def _rec(self, ticket_id: str) -> _Rec:
-        rec = self._tickets.get(ticket_id)
+        try:
+            rec = self._tickets.get(ticket_id)
+        except TypeError:  # unhashable: no id (a try costs nothing until it catches)
+            raise InvalidInput("ticket_id", "a ticket id (text)", ticket_id) from None
         if rec is None:
             raise InvalidTransition("ticket_id", "a ticket the dispatcher knows", ticket_id)
         return rec
 
     def _agent(self, agent_id: str, field: str) -> Agent:
-        agent = self._agents.get(agent_id)
+        try:
+            agent = self._agents.get(agent_id)
+        except TypeError:  # unhashable: no id
+            raise InvalidInput(field, "an agent id (text)", agent_id) from None
         if agent is None:
             raise InvalidTransition(field, "an agent the dispatcher knows", agent_id)
         return agent

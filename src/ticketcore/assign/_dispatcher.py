@@ -273,7 +273,7 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
         Tickets with different needs (required skills; languages, when the pool matches
         them) wait in separate lines; this merges them by the pool's order.
         """
-        if pool not in self._pool_by_name:
+        if type(pool) is not str or pool not in self._pool_by_name:
             raise InvalidInput.unknown_key("pool", pool, self._pool_by_name, "pool names")
         live = [e for q in self._queues.get(pool, {}).values() for e in q if self._live(e, pool)]
         return tuple(e[-1] for e in sorted(live))

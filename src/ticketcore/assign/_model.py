@@ -609,6 +609,8 @@ class Routing:
 
     def tier_pool(self, tier: int) -> str | None:
         """The name of the pool for support tier ``tier``, or None."""
+        if type(tier) is not int:
+            raise InvalidInput("tier", "a support tier (a whole number)", tier)
         return self._index.tiers.get(tier)
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
-from ticketcore._errors import InvalidTransition
+from ticketcore._errors import InvalidInput, InvalidTransition
 
 if TYPE_CHECKING:
     from ticketcore import PriorityScale
@@ -78,7 +78,10 @@ class _Fields:
     _sealed: datetime | None  # the latest seal given to the tracker
 
     def _part(self, ticket_id: str, field: str) -> _Part:
-        part = self._parts.get(ticket_id)
+        try:
+            part = self._parts.get(ticket_id)
+        except TypeError:  # unhashable: no id (a try costs nothing until it catches)
+            raise InvalidInput(field, "a ticket id (text)", ticket_id) from None
         if part is None:
             raise InvalidTransition(field, "an open ticket of the desk", ticket_id)
         return part
