@@ -286,6 +286,12 @@ BAD_CALLS: list[tuple[str, Callable[[], object], str]] = [
     ("Dispatcher.load, an unhashable id", lambda: _desk().dispatcher.load([]), "agent_id"),  # type: ignore[arg-type]
     ("Dispatcher.backlog, an unhashable pool", lambda: _desk().dispatcher.backlog([]), "pool"),  # type: ignore[arg-type]
     ("Routing.tier_pool, a list", lambda: Routing.from_dict(ROUTING).tier_pool([]), "tier"),  # type: ignore[arg-type]
+    ("Scenario.handling_for, channel a number", lambda: default_scenario().handling_for(5, "low"), "channel"),  # type: ignore[arg-type]
+    (
+        "Scenario.handling_for, priority unknown",
+        lambda: default_scenario().handling_for("chat", "nope"),
+        "priority",
+    ),
 ]
 
 

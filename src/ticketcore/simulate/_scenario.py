@@ -182,8 +182,15 @@ class Scenario:
         pools = [Pool.from_dict({**p.to_dict(), **fields}, path) for p in self.routing.pools]
         return attrs.evolve(self.routing, pools=pools)
 
-    def handling_for(self, channel: str, priority: Priority) -> Handling:
-        """The most specific handling entry: ``channel/priority``, ``channel``, ``*/priority``, ``*``."""
+    def handling_for(self, channel: str, priority: Priority | str) -> Handling:
+        """The most specific handling entry: ``channel/priority``, ``channel``, ``*/priority``, ``*``.
+
+        ``priority`` is a `Priority` or its name; a bad argument raises `InvalidInput` naming it.
+        """
+        given: object = channel  # from the caller: check it
+        if not isinstance(given, str) or not given:
+            raise InvalidInput("channel", "a channel name", given)
+        priority = Priority.parse(priority, "priority")
         table = dict(self.handling)
         for key in (f"{channel}/{priority.value}", channel, f"{channel}/*", f"*/{priority.value}", "*"):
             if key in table:
