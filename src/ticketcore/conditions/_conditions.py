@@ -324,8 +324,12 @@ def _fill(test: Test, field: object, op: object, value: object, path: str) -> No
     set_("value", norm)
     set_("_pattern", pattern)
     # The common rule (``channel == "chat"``) as one closure: no operator dispatch per call.
-    text_eq = op == "eq" and isinstance(norm, str) and not field.startswith("custom.")
-    set_("_fn", _EqText(field, norm) if text_eq and isinstance(norm, str) else None)
+    fn = (
+        _EqText(field, norm)
+        if op == "eq" and isinstance(norm, str) and not field.startswith("custom.")
+        else None
+    )
+    set_("_fn", fn)
 
 
 _setattr_of: Final = object.__setattr__.__get__
