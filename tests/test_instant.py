@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ticketcore._instant import REAL_EPOCH, US, from_real, from_real_reference, to_real
+from ticketcore._instant import REAL_EPOCH, US, earlier, from_real, from_real_reference, to_real
 
 ZONES = st.sampled_from(
     [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), timezone(timedelta(hours=-3))]
@@ -37,3 +37,13 @@ def test_units() -> None:
     assert to_real(REAL_EPOCH) == 0
     assert to_real(datetime(1970, 1, 1, tzinfo=UTC)) == (datetime(1970, 1, 1) - datetime(1, 1, 1)) // US
     assert to_real(datetime(1, 1, 1, 0, 0, 1, tzinfo=UTC)) == 1_000_000
+
+
+@given(INSTANTS, INSTANTS)
+@example(datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
+         datetime(2026, 10, 25, 2, 45, tzinfo=ZoneInfo("Europe/Berlin")))  # fmt: skip
+@example(datetime(2026, 10, 25, 2, 45, tzinfo=ZoneInfo("Europe/Berlin")),
+         datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=ZoneInfo("Europe/Berlin")))  # fmt: skip
+def test_earlier_orders_instants(a: datetime, b: datetime) -> None:
+    """Law: `earlier` is the order of the instants, in a repeated hour too (where `<` is not)."""
+    assert earlier(a, b) == (to_real(a) < to_real(b))

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Final
 from zoneinfo import ZoneInfo
 
-__all__ = ["REAL_EPOCH", "SECOND", "US", "from_real", "from_real_reference", "to_real"]
+__all__ = ["REAL_EPOCH", "SECOND", "US", "earlier", "from_real", "from_real_reference", "to_real"]
 
 #: One second in microseconds.
 SECOND: Final = 1_000_000
@@ -36,6 +36,19 @@ US: Final = timedelta(microseconds=1)
 def to_real(dt: datetime) -> int:
     """Microseconds since 0001-01-01 UTC of an aware datetime."""
     return (dt - REAL_EPOCH) // US
+
+
+def earlier(a: datetime, b: datetime) -> bool:
+    """Whether the aware ``a`` is an earlier instant than ``b``.
+
+    ``a < b`` compares two datetimes that share a tzinfo by their wall times and ignores
+    ``fold``, so in an hour a zone repeats it orders 02:15 (the second pass, ``fold=1``)
+    before 02:45 (the first), although it comes 30 minutes later. Only a datetime with
+    ``fold=1`` can be misordered that way, so the plain comparison serves all others.
+    """
+    if a.fold or b.fold:
+        return to_real(a) < to_real(b)
+    return a < b
 
 
 _POSIX: Final = (datetime(1970, 1, 1, tzinfo=UTC) - REAL_EPOCH) // US

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -543,3 +544,35 @@ def test_a_strategy_given_by_a_name_the_config_uses_for_another_is_refused() -> 
     with pytest.raises(InvalidInput) as caught:
         Desk.from_dict(desk.config, desk.to_dict(), strategies=["mine"])  # type: ignore[arg-type]  # the wrong type on purpose
     assert caught.value.field == "strategies"
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# 25 October 2026: Berlin repeats 02:00-03:00. 02:45 of the first pass is 00:45 UTC; 02:15 of
+# the second (fold=1) is 01:15 UTC, later although its wall time is earlier.
+FIRST_PASS = datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN)
+SECOND_PASS = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize("sla", [True, False], ids=["sla", "no_sla"])
+def test_order_in_a_repeated_hour_is_the_instants_not_the_wall_times(sla: bool) -> None:
+    desk = Desk(config() if sla else no_sla_config())
+    desk.handle(TicketCreated(ticket=Ticket(id="T-1", created=datetime(2026, 10, 25, 1, tzinfo=BERLIN))))
+    desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))
+    desk.handle(CustomerMessage(ticket_id="T-1", at=SECOND_PASS))  # 30 minutes later: in order
+    before = desk.to_dict()
+    with pytest.raises(OutOfOrder):
+        desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))  # 30 minutes earlier
+    assert before == desk.to_dict()
+
+
+def test_an_adopted_history_ends_at_its_latest_instant_in_a_repeated_hour() -> None:
+    desk = Desk(no_sla_config())
+    created = datetime(2026, 10, 25, 1, tzinfo=BERLIN)
+    history = [
+        TicketCreated(ticket=Ticket(id="T-1", created=created)),
+        AgentReply(ticket_id="T-1", at=SECOND_PASS),
+        CustomerMessage(ticket_id="T-1", at=FIRST_PASS),  # listed last, but 30 minutes earlier
+    ]
+    desk.adopt(Ticket(id="T-1", created=created, status="open"), history)
+    with pytest.raises(OutOfOrder, match=re.escape(f"({SECOND_PASS.isoformat()})")):
+        desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))

@@ -81,6 +81,7 @@ import attrs
 from ticketcore._errors import InvalidInput, InvalidTransition, OutOfOrder
 from ticketcore._instant import REAL_EPOCH as _EPOCH
 from ticketcore._instant import US as _US
+from ticketcore._instant import earlier, to_real
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, read_bool
 from ticketcore.assign import Dispatcher, DispatcherEvent, Strategy, TicketEscalated, TicketTransferred
@@ -243,7 +244,7 @@ class Desk(_StateConversion):
         if clock is None:
             # The order check the ticket's SLA clock makes otherwise (rule 3).
             last = part.last
-            if last is not None and at < last:
+            if last is not None and earlier(at, last):
                 raise OutOfOrder("at", f"an instant at or after the previous event ({last.isoformat()})", at)
             decisions = dispatcher.handle(event, at=routing_at)  # atomic by itself
             part.last = at
@@ -365,9 +366,9 @@ class Desk(_StateConversion):
         events = list(history) or [TicketCreated(ticket=attrs.evolve(ticket, assignee=None))]
         if not isinstance(events[0], TicketCreated) or events[0].ticket_id != ticket.id:
             raise InvalidInput("history[0]", f"the TicketCreated of {ticket.id!r}", events[0])
-        last = max(e.at for e in events)
-        when = at if at is not None else max(last, self._now) if self._now is not None else last
-        if self._now is not None and when < self._now:
+        last = max((e.at for e in events), key=to_real)  # instants, not wall times (a repeated hour)
+        when = at if at is not None else max(last, self._now, key=to_real) if self._now is not None else last
+        if self._now is not None and earlier(when, self._now):
             raise OutOfOrder("at", f"an instant at or after the desk's clock ({self._now.isoformat()})", when)
         part = _Part(SLAClock(self._sla) if self._sla is not None else None)
         if part.clock is not None:
