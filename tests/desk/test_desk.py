@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from ticketcore import InvalidInput, InvalidTransition, OutOfOrder, Ticket
+from ticketcore._instant import to_real
 from ticketcore.assign import (
     AgentRemoved,
     Assigned,
@@ -559,6 +560,8 @@ def test_order_in_a_repeated_hour_is_the_instants_not_the_wall_times(sla: bool) 
     desk.handle(TicketCreated(ticket=Ticket(id="T-1", created=datetime(2026, 10, 25, 1, tzinfo=BERLIN))))
     desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))
     desk.handle(CustomerMessage(ticket_id="T-1", at=SECOND_PASS))  # 30 minutes later: in order
+    assert desk.dispatcher.now is not None
+    assert to_real(desk.dispatcher.now) == to_real(SECOND_PASS)  # decided then, not clamped back to 02:45
     before = desk.to_dict()
     with pytest.raises(OutOfOrder):
         desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))  # 30 minutes earlier
@@ -576,3 +579,15 @@ def test_an_adopted_history_ends_at_its_latest_instant_in_a_repeated_hour() -> N
     desk.adopt(Ticket(id="T-1", created=created, status="open"), history)
     with pytest.raises(OutOfOrder, match=re.escape(f"({SECOND_PASS.isoformat()})")):
         desk.handle(AgentReply(ticket_id="T-1", at=FIRST_PASS))
+
+
+def test_the_dispatcher_orders_events_by_instant_in_a_repeated_hour() -> None:
+    dispatcher = Desk(no_sla_config()).dispatcher
+    created = datetime(2026, 10, 25, 1, tzinfo=BERLIN)
+    dispatcher.handle(TicketCreated(ticket=Ticket(id="T-1", created=created)))
+    dispatcher.handle(StatusChanged(ticket_id="T-1", at=FIRST_PASS, status="open"))
+    dispatcher.handle(StatusChanged(ticket_id="T-1", at=SECOND_PASS, status="pending"))  # later
+    with pytest.raises(OutOfOrder):
+        dispatcher.handle(StatusChanged(ticket_id="T-1", at=FIRST_PASS, status="open"))  # earlier
+    with pytest.raises(InvalidInput, match="decision time"):
+        dispatcher.handle(StatusChanged(ticket_id="T-1", at=SECOND_PASS, status="open"), at=FIRST_PASS)

@@ -59,6 +59,7 @@ import attrs
 
 from ticketcore._errors import InvalidInput, OutOfOrder
 from ticketcore._instant import REAL_EPOCH as _EPOCH
+from ticketcore._instant import earlier
 from ticketcore._ticket import Ticket
 from ticketcore.assign._atomic import _Atomic
 from ticketcore.assign._backlog import _Backlog
@@ -318,12 +319,12 @@ class Dispatcher(_Handlers, _Atomic, _Persisting, _Backlog, _Placing, _Selecting
                 raise InvalidInput("at", "an aware datetime or None", at)
             if at.utcoffset() is None:
                 raise InvalidInput("at", "an aware datetime or None", at)
-            if at < own:
+            if earlier(at, own):
                 raise InvalidInput("at", f"a decision time at or after the event's ({own.isoformat()})", at)
             if not isinstance(event, TicketCreated):
                 event = attrs.evolve(event, at=at)  # type: ignore[misc]  # every other event has `at`
         now = self._now
-        if now is not None and at < now:
+        if now is not None and earlier(at, now):
             raise OutOfOrder("at", f"a time at or after the last event's ({now.isoformat()})", at)
         out: list[Decision] = []
         self._decided = at

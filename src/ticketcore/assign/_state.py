@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, Self
 
 from ticketcore._errors import InvalidInput
+from ticketcore._instant import earlier
 from ticketcore._ticket import Status, Ticket
 from ticketcore._util import check_depth, check_keys, dump_instant, load_instant, read_bool
 from ticketcore.assign._core import _Core
@@ -184,7 +185,7 @@ class _Persisting(_Core):
         ticket = Ticket.from_dict(e["ticket"], f"{path}.ticket")
         if ticket.id in self._tickets:
             raise InvalidInput(f"{path}.ticket.id", "an id no other ticket of the state has", ticket.id)
-        if self._now is None or ticket.created > self._now:
+        if self._now is None or earlier(self._now, ticket.created):
             raise InvalidInput(
                 f"{path}.ticket.created", "a time at or before the state's clock (now)", ticket.created
             )

@@ -219,7 +219,7 @@ class Desk(_StateConversion):
             return Outcome(event_id=event_id, duplicate=True)
         at = event.at
         now = self._now
-        routing_at = at if now is None or at > now else now
+        routing_at = at if now is None or earlier(now, at) else now
         clock = part.clock
         alerts: tuple[Alert, ...] = ()
         counted: Any = None  # what the backlog tracker counts, checked before anything changes
@@ -229,11 +229,11 @@ class Desk(_StateConversion):
             # `_clamp` would return them as they are.
             sealed = self._sealed
             if type(event) is TicketCreated:
-                fresh = sealed is None or event.ticket.created >= sealed
+                fresh = sealed is None or not earlier(event.ticket.created, sealed)
                 counted = event if fresh else self._clamp(None, event)
                 tracker.check(counted)
             elif part.tracked is not None:
-                fresh = at >= part.tracked and (sealed is None or at >= sealed)
+                fresh = not earlier(at, part.tracked) and (sealed is None or not earlier(at, sealed))
                 counted = event if fresh else self._clamp(part, event)
                 if kind is TicketUpdated:
                     tracker.check(counted)
@@ -309,7 +309,7 @@ class Desk(_StateConversion):
         if event_id is not None and event_id in self._shared_ids:
             return Outcome(event_id=event_id, duplicate=True)
         at = event.at
-        routing_at = at if self._now is None or at > self._now else self._now
+        routing_at = at if self._now is None or earlier(self._now, at) else self._now
         if isinstance(event, TicketTransferred | TicketEscalated):
             self._part(event.ticket_id, "ticket_id")
         decisions = self._dispatcher.handle(event, at=routing_at)
@@ -413,7 +413,7 @@ class Desk(_StateConversion):
             assert part.clock is not None
             run.touch(tid, _FIRED)
             run.fire(tid, part.clock.advance(now), when=now)
-        if self._now is None or now > self._now:
+        if self._now is None or earlier(self._now, now):
             self._now = now
             run.shared = True
         return run.outcome(None)

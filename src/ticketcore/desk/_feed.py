@@ -34,6 +34,7 @@ from typing import Any, Final
 import attrs
 
 from ticketcore._errors import InvalidInput
+from ticketcore._instant import earlier
 from ticketcore.assign import Assigned, Decision
 from ticketcore.backlog import BacklogReport, BacklogTracker
 from ticketcore.desk._deadlines import _Deadlines
@@ -89,7 +90,7 @@ class _BacklogFeed(_Deadlines):
             raise InvalidInput("before", "an aware datetime", before)
         if self._now is None:
             return
-        at = before if before < self._now else self._now
+        at = before if earlier(before, self._now) else self._now
         if self._sealed is None or at > self._sealed:
             tracker.seal(at)
             self._sealed = at
